@@ -1,0 +1,12 @@
+"""Natural language to SQL: schema → prompt → model → checked SQL → read-only result.
+
+Example:
+    >>> from nl2sql import Assistant, Answer
+    >>> Assistant.__name__, Answer.__name__
+    ('Assistant', 'Answer')
+"""
+
+from nl2sql.assistant import Answer, Assistant
+from nl2sql.errors import ChatBIError
+
+__all__ = ["Answer", "Assistant", "ChatBIError"]

@@ -1,0 +1,271 @@
+"""The one Python API behind the CLI, the magic and the panel: a question in, a checked answer out.
+
+Example:
+    >>> import sqlite3, tempfile, os
+    >>> from nl2sql.models.base import Generation
+    >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
+    >>> con = sqlite3.connect(path)
+    >>> _ = con.executescript("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
+    ...                       "INSERT INTO customers (name) VALUES ('Ann'), ('Bo');")
+    >>> con.commit(); con.close()
+    >>> class Fixed:  # stands in for a model in this example; the real ones live in nl2sql.models
+    ...     model_id, adapter_hash = "fixed", None
+    ...     def generate(self, messages, *, max_new_tokens=256):
+    ...         return Generation("```sql\\nSELECT COUNT(*) AS n FROM customers\\n```", 10, 8)
+    >>> answer = Assistant(path, generator=Fixed(), log=None).ask("How many customers are there?")
+    >>> answer.sql, answer.data["n"].tolist(), answer.error
+    ('SELECT COUNT(*) AS n FROM customers', [2], None)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from explain import Diagnostic, check
+from feedback import FeedbackLog
+from nl2sql.connect import Database, open_database
+from nl2sql.errors import ChatBIError, EmptyQuestionError, InvalidSQLError
+from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, run_query
+from nl2sql.extract import extract_sql
+from nl2sql.models.base import Generator, Message
+from nl2sql.prompt import build_messages, build_repair_messages
+from nl2sql.schema import Schema, load_schema
+
+_DEFAULT_LOG = object()
+
+
+@dataclass
+class Answer:
+    """What the assistant made of one question."""
+
+    question: str
+    sql: str
+    """The final SQL (after the repair round, if there was one); empty if none could be made."""
+    data: pd.DataFrame | None = None
+    """The result, or None when the query did not run."""
+    error: str | None = None
+    """One line saying what went wrong, or None."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage: prompt, generate, validate, repair, execute, total."""
+    model_id: str = ""
+    adapter_hash: str | None = None
+    raw_output: str = ""
+    repaired: bool = False
+    """True when the first SQL failed validation and the model was asked once more."""
+    truncated: bool = False
+    """True when the result had more rows than the row limit."""
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``sql``, ``columns``, ``rows``, ``error``, ``timings`` and the rest."""
+        frame = self.data
+        rows: list[list[Any]] = []
+        if frame is not None:
+            rows = [[_plain(value) for value in row] for row in frame.itertuples(index=False, name=None)]
+        return {
+            "question": self.question,
+            "sql": self.sql,
+            "columns": [str(c) for c in frame.columns] if frame is not None else [],
+            "rows": rows,
+            "row_count": len(rows),
+            "truncated": self.truncated,
+            "error": self.error,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "timings": {stage: round(seconds, 4) for stage, seconds in self.timings.items()},
+            "model_id": self.model_id,
+            "adapter_hash": self.adapter_hash,
+            "repaired": self.repaired,
+            "prompt_tokens": self.prompt_tokens,
+            "output_tokens": self.output_tokens,
+        }
+
+
+class Assistant:
+    """Answers questions about one database with a local (or served) model.
+
+    Args:
+        db: ``demo``, a SQLAlchemy URL, a SQLite/DuckDB file path, or an open :class:`Database`.
+        model: a bundled model name, a Hugging Face id or folder, or a GGUF file (default: the
+            bundled Qwen2.5-Coder-0.5B-Instruct).
+        adapter: a peft LoRA adapter folder.
+        base_url: an OpenAI-compatible server (``http://host:port/v1``) to generate with instead.
+        generator: a ready generator (overrides model, adapter and base_url).
+        max_rows: at most this many rows are fetched.
+        timeout_s: a statement running longer is stopped.
+        repair: give the model one more try, with the error, when its SQL does not validate.
+        log: where events are appended; the default log in the data folder unless None.
+    """
+
+    def __init__(
+        self,
+        db: str | Path | Database,
+        *,
+        model: str | None = None,
+        adapter: str | Path | None = None,
+        base_url: str | None = None,
+        generator: Generator | None = None,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_new_tokens: int = 256,
+        repair: bool = True,
+        log: FeedbackLog | object | None = _DEFAULT_LOG,
+    ) -> None:
+        started = time.perf_counter()
+        self.database = db if isinstance(db, Database) else open_database(db)
+        self.schema: Schema = load_schema(self.database)
+        self.schema_seconds = time.perf_counter() - started
+        self._model, self._adapter, self._base_url = model, adapter, base_url
+        self._generator = generator
+        self.max_rows, self.timeout_s = max_rows, timeout_s
+        self.max_new_tokens, self.repair = max_new_tokens, repair
+        self.log: FeedbackLog | None = FeedbackLog() if log is _DEFAULT_LOG else log  # type: ignore[assignment]
+
+    @property
+    def generator(self) -> Generator:
+        """The model, loaded on first use."""
+        if self._generator is None:
+            from nl2sql.models.resolve import load_generator
+
+            self._generator = load_generator(
+                self._model, str(self._adapter) if self._adapter else None, base_url=self._base_url
+            )
+        return self._generator
+
+    def messages(self, question: str) -> list[Message]:
+        """The prompt ``ask`` would send for ``question``."""
+        return build_messages(self.schema, question, today=date.today())
+
+    def ask(self, question: str, *, run: bool = True) -> Answer:
+        """Generate SQL for ``question``, validate it against the schema, and run it read-only.
+
+        Problems with the SQL (invalid, refused, timed out, rejected by the database) come back in
+        ``Answer.error``; problems with the setup (no model, empty question) raise a ChatBIError.
+        """
+        if not question or not question.strip():
+            raise EmptyQuestionError("the question is empty: ask something about the data")
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        generator = self.generator
+        answer = Answer(
+            question=question.strip(),
+            sql="",
+            model_id=generator.model_id,
+            adapter_hash=generator.adapter_hash,
+        )
+
+        with _timed(timings, "prompt"):
+            messages = self.messages(question)
+        with _timed(timings, "generate"):
+            generation = generator.generate(messages, max_new_tokens=self.max_new_tokens)
+        answer.raw_output, answer.sql = generation.text, extract_sql(generation.text)
+        answer.prompt_tokens, answer.output_tokens = generation.prompt_tokens, generation.output_tokens
+        with _timed(timings, "validate"):
+            answer.diagnostics = self._check(answer.sql)
+        if _first_error(answer.diagnostics) and self.repair:
+            with _timed(timings, "repair"):
+                self._repair(answer, messages)
+        error = _first_error(answer.diagnostics)
+        if error:
+            answer.error = str(InvalidSQLError(f"the model could not write valid SQL: {error.message}"))
+        elif run:
+            with _timed(timings, "execute"):
+                self._execute(answer, answer.sql)
+        timings["total"] = time.perf_counter() - started
+        answer.timings = timings
+        self._log(answer)
+        return answer
+
+    def run(self, sql: str, *, question: str = "") -> Answer:
+        """Validate and run SQL written or edited by the user (read-only, like everything else)."""
+        started = time.perf_counter()
+        answer = Answer(question=question, sql=sql.strip())
+        answer.diagnostics = self._check(answer.sql)
+        error = _first_error(answer.diagnostics)
+        if error:
+            answer.error = error.message
+        else:
+            self._execute(answer, answer.sql)
+        answer.timings = {"total": time.perf_counter() - started}
+        return answer
+
+    def _check(self, sql: str) -> list[Diagnostic]:
+        if not sql:
+            return [Diagnostic("no-sql", "error", "the model's answer contains no SQL query")]
+        return check(sql, self.schema)
+
+    def _repair(self, answer: Answer, messages: list[Message]) -> None:
+        error = _first_error(answer.diagnostics)
+        assert error is not None
+        retry = build_repair_messages(messages, answer.sql or answer.raw_output, error.message)
+        generation = self.generator.generate(retry, max_new_tokens=self.max_new_tokens)
+        sql = extract_sql(generation.text)
+        answer.prompt_tokens += generation.prompt_tokens
+        answer.output_tokens += generation.output_tokens
+        diagnostics = self._check(sql)
+        answer.repaired = True
+        if not _first_error(diagnostics):
+            answer.raw_output, answer.sql, answer.diagnostics = generation.text, sql, diagnostics
+
+    def _execute(self, answer: Answer, sql: str) -> None:
+        try:
+            result: QueryResult = run_query(
+                self.database, sql, max_rows=self.max_rows, timeout_s=self.timeout_s
+            )
+        except ChatBIError as error:
+            answer.error = str(error)
+            return
+        answer.data, answer.truncated = result.to_frame(), result.truncated
+
+    def _log(self, answer: Answer) -> None:
+        if self.log is None:
+            return
+        self.log.record(
+            "generated",
+            database=self.database.name,
+            schema_fingerprint=self.schema.fingerprint,
+            question=answer.question,
+            sql=answer.sql,
+            error=answer.error,
+            model_id=answer.model_id,
+            adapter_hash=answer.adapter_hash,
+            timings=answer.timings,
+            repaired=answer.repaired,
+        )
+
+
+class _timed:
+    def __init__(self, timings: dict[str, float], stage: str) -> None:
+        self.timings, self.stage = timings, stage
+
+    def __enter__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __exit__(self, *_: object) -> None:
+        self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.started
+
+
+def _first_error(diagnostics: list[Diagnostic]) -> Diagnostic | None:
+    return next((d for d in diagnostics if d.is_error), None)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly version of one cell."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return None if value != value else value
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return str(value)

@@ -1,0 +1,209 @@
+"""The ``chatbi`` command: a thin shell that parses arguments, calls the Python API and prints.
+
+Example:
+    >>> parser = build_parser()
+    >>> args = parser.parse_args(["ask", "--db", "demo", "How many customers are there?", "--json"])
+    >>> args.command, args.db, args.json
+    ('ask', 'demo', True)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from nl2sql.errors import ChatBIError
+from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+
+SHOWN_ROWS = 20
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chatbi", description="Ask databases questions in plain language.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer a question with SQL and its result")
+    ask.add_argument("question", help="the question, in English or Chinese")
+    _add_database(ask)
+    _add_model(ask)
+    ask.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    ask.add_argument("--no-run", action="store_true", help="only generate and check the SQL")
+    ask.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="row limit (default %(default)s)")
+    ask.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="statement time limit, seconds")
+
+    sql = commands.add_parser("sql", help="check and run one read-only SQL query")
+    sql.add_argument("sql", help="the query")
+    _add_database(sql)
+    sql.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    sql.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="row limit (default %(default)s)")
+    sql.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="statement time limit, seconds")
+
+    schema = commands.add_parser("schema", help="print what a database holds")
+    _add_database(schema)
+    schema.add_argument("--json", action="store_true", help="print JSON instead of DDL")
+
+    demo_db = commands.add_parser("demo-db", help="create the embedded demo database")
+    demo_db.add_argument("--rebuild", action="store_true", help="build it anew even if it exists")
+
+    demo = commands.add_parser("demo", help="ask the demo database a few questions")
+    _add_model(demo)
+
+    model = commands.add_parser("model", help="manage the local models")
+    model_commands = model.add_subparsers(dest="model_command", required=True, metavar="ACTION")
+    prepare = model_commands.add_parser("prepare", help="assemble and convert a bundled model once")
+    prepare.add_argument("--model", default=None, help="bundled model name (default: the default model)")
+    model_commands.add_parser("list", help="list the bundled models")
+    return parser
+
+
+def _add_database(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", required=True, help="'demo', a SQLAlchemy URL, or a SQLite/DuckDB file")
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=None, help="bundled name, Hugging Face id/folder, or .gguf file")
+    parser.add_argument("--adapter", default=None, help="a peft LoRA adapter folder")
+    parser.add_argument(
+        "--base-url", default=None, help="an OpenAI-compatible server, e.g. http://host:8000/v1"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 ok, 1 the answer has an error, 2 bad usage)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ChatBIError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from nl2sql.assistant import Assistant
+
+    assistant = Assistant(
+        args.db,
+        model=args.model,
+        adapter=args.adapter,
+        base_url=args.base_url,
+        max_rows=args.max_rows,
+        timeout_s=args.timeout,
+    )
+    answer = assistant.ask(args.question, run=not args.no_run)
+    _print_answer(answer, as_json=args.json)
+    return 0 if answer.ok else 1
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from nl2sql.assistant import Assistant
+
+    assistant = Assistant(args.db, max_rows=args.max_rows, timeout_s=args.timeout, log=None)
+    answer = assistant.run(args.sql)
+    _print_answer(answer, as_json=args.json)
+    return 0 if answer.ok else 1
+
+
+def _print_answer(answer: Any, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        return
+    print(answer.sql or "(no SQL)")
+    print()
+    for diagnostic in answer.diagnostics:
+        print(f"  {diagnostic}")
+    if answer.error:
+        print(f"error: {answer.error}")
+    elif answer.data is not None:
+        print(_table(answer.data, answer.truncated))
+    if answer.timings:
+        stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in answer.timings.items())
+        model = f"{answer.model_id}" + (
+            f" + adapter {answer.adapter_hash[:12]}" if answer.adapter_hash else ""
+        )
+        print(f"\n[{stages}]" + (f" [{model}]" if answer.model_id else ""))
+
+
+def _table(frame: Any, truncated: bool) -> str:
+    if frame.empty:
+        return "(no rows)"
+    text = frame.to_string(index=False, max_rows=SHOWN_ROWS)
+    count = f"{len(frame)}{'+' if truncated else ''} row{'s' if len(frame) != 1 else ''}"
+    return f"{text}\n({count})"
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from nl2sql.connect import open_database
+    from nl2sql.prompt import render_schema
+    from nl2sql.schema import load_schema
+
+    schema = load_schema(open_database(args.db))
+    if args.json:
+        print(json.dumps(schema.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(
+        f"-- {schema.name} ({schema.dialect}), {len(schema.tables)} tables,"
+        f" fingerprint {schema.fingerprint[:16]}"
+    )
+    for table in schema.tables:
+        print(
+            f"-- {table.name}: {table.row_count} rows" if table.row_count is not None else f"-- {table.name}"
+        )
+    print(render_schema(schema))
+    return 0
+
+
+def _demo_db(args: argparse.Namespace) -> int:
+    from nl2sql.connect import open_database
+    from nl2sql.demo import ensure_demo_database
+    from nl2sql.schema import load_schema
+
+    path = ensure_demo_database(rebuild=args.rebuild)
+    schema = load_schema(open_database(path), samples=True)
+    counts = ", ".join(f"{t.name} {t.row_count}" for t in schema.tables)
+    print(f"demo database: {path}\n  {counts}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from nl2sql.assistant import Assistant
+    from nl2sql.demo import load_demo_questions
+
+    assistant = Assistant("demo", model=args.model, adapter=args.adapter, base_url=args.base_url)
+    questions = [q for q in load_demo_questions() if q.id in DEMO_QUESTIONS]
+    status = 0
+    for question in questions:
+        print(f"\n>>> {question.question}")
+        answer = assistant.ask(question.question)
+        _print_answer(answer, as_json=False)
+        status = status or (0 if answer.ok else 1)
+    return status
+
+
+def _model(args: argparse.Namespace) -> int:
+    from nl2sql.models.weights import BUNDLED_MODELS, DEFAULT_MODEL, prepare_model
+
+    if args.model_command == "list":
+        for name in BUNDLED_MODELS:
+            print(f"{name}{' (default)' if name == DEFAULT_MODEL else ''}")
+        return 0
+    path = prepare_model(args.model or DEFAULT_MODEL)
+    print(f"ready: {path}")
+    return 0
+
+
+DEMO_QUESTIONS = ("demo-001", "demo-002", "demo-003", "demo-013", "demo-030")
+
+COMMANDS = {
+    "ask": _ask,
+    "sql": _sql,
+    "schema": _schema,
+    "demo-db": _demo_db,
+    "demo": _demo,
+    "model": _model,
+}

@@ -1,0 +1,215 @@
+"""Open a database by name, URL or file path, read-only wherever the database allows it.
+
+A database is named by ``demo`` (the embedded demo database), a SQLAlchemy URL
+(``postgresql+psycopg://user@host/db``), or the path of a SQLite or DuckDB file.
+Whatever the name, the connection refuses writes on its own: SQLite opens with ``mode=ro``,
+DuckDB with ``read_only``, PostgreSQL and MariaDB in read-only transactions. The statement check
+in :mod:`nl2sql.safety` comes on top of that.
+
+Example:
+    >>> import sqlite3, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
+    >>> sqlite3.connect(path).execute("CREATE TABLE t (x INTEGER)").connection.close()
+    >>> db = open_database(path)
+    >>> db.dialect, db.name
+    ('sqlite', 'shop')
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from nl2sql.errors import ConnectionSpecError, DatabaseUnreachableError
+
+SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".db3"}
+DUCKDB_SUFFIXES = {".duckdb", ".ddb"}
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+SQLGLOT_DIALECTS = {
+    "sqlite": "sqlite",
+    "duckdb": "duckdb",
+    "postgresql": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+}
+"""SQLAlchemy dialect name → sqlglot dialect name."""
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open, read-only database: its engine, its SQL dialect and where its descriptions live."""
+
+    engine: Engine
+    dialect: str
+    """The sqlglot dialect: ``sqlite``, ``duckdb``, ``postgres`` or ``mysql``."""
+    name: str
+    """A short name for display and logs (file stem or database name)."""
+    descriptions_path: Path | None = None
+    """A sidecar YAML with table and column descriptions (for databases without comments)."""
+
+    @property
+    def backend(self) -> str:
+        """The SQLAlchemy dialect name (``sqlite``, ``duckdb``, ``postgresql``, ``mysql``, ``mariadb``)."""
+        return self.engine.dialect.name
+
+
+def open_database(spec: str | Path, *, descriptions: str | Path | None = None) -> Database:
+    """Open ``spec`` read-only.
+
+    Args:
+        spec: ``demo``, a SQLAlchemy URL, or a path to a SQLite / DuckDB file.
+        descriptions: a YAML file of table and column descriptions; by default, beside a database
+            file ``X.sqlite`` the file ``X.schema.yaml`` is used when it exists.
+
+    Raises:
+        ConnectionSpecError: the name is neither a known file nor a valid URL.
+        DatabaseUnreachableError: the database cannot be opened.
+    """
+    text = str(spec).strip()
+    if not text:
+        raise ConnectionSpecError("no database given: pass --db demo, a file path or a SQLAlchemy URL")
+    if text == "demo":
+        from nl2sql.demo import ensure_demo_database
+
+        return _open_file(ensure_demo_database(), descriptions)
+    if "://" in text:
+        return _open_url(text, descriptions)
+    return _open_file(Path(text).expanduser(), descriptions)
+
+
+def _open_file(path: Path, descriptions: str | Path | None) -> Database:
+    if not path.is_file():
+        raise ConnectionSpecError(f"no such database file: {path}")
+    sidecar = Path(descriptions) if descriptions else _default_sidecar(path)
+    suffix = path.suffix.lower()
+    if suffix in DUCKDB_SUFFIXES:
+        engine = _duckdb_engine(path)
+    elif suffix in SQLITE_SUFFIXES or _looks_like_sqlite(path):
+        engine = _sqlite_engine(path)
+    else:
+        raise ConnectionSpecError(
+            f"cannot tell what kind of database {path} is: use a .sqlite or .duckdb file, or a URL"
+        )
+    database = Database(
+        engine=engine,
+        dialect=SQLGLOT_DIALECTS[engine.dialect.name],
+        name=path.stem,
+        descriptions_path=sidecar,
+    )
+    _check_reachable(database)
+    return database
+
+
+def _open_url(text: str, descriptions: str | Path | None) -> Database:
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError) as error:
+        raise ConnectionSpecError(f"not a valid database URL: {_hide_password(text)}") from error
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise ConnectionSpecError("an in-memory SQLite database has nothing to ask about: name a file")
+        return _open_file(Path(url.database).expanduser(), descriptions)
+    if backend == "duckdb":
+        if not url.database or url.database == ":memory:":
+            raise ConnectionSpecError("an in-memory DuckDB database has nothing to ask about: name a file")
+        return _open_file(Path(url.database).expanduser(), descriptions)
+    if backend not in SQLGLOT_DIALECTS:
+        raise ConnectionSpecError(
+            f"unsupported database kind '{backend}': use SQLite, DuckDB, PostgreSQL or MySQL/MariaDB"
+        )
+    try:
+        engine = sa.create_engine(url, pool_pre_ping=True, **_server_options(backend))
+    except (NoSuchModuleError, ModuleNotFoundError) as error:
+        raise ConnectionSpecError(
+            f"no driver for '{url.drivername}': install it with pip install 'chatbi[db]'"
+        ) from error
+    if backend == "postgresql":
+        event.listen(engine, "connect", _postgres_read_only)
+    else:
+        event.listen(engine, "connect", _mysql_read_only)
+    database = Database(
+        engine=engine,
+        dialect=SQLGLOT_DIALECTS[backend],
+        name=url.database or backend,
+        descriptions_path=Path(descriptions) if descriptions else None,
+    )
+    _check_reachable(database)
+    return database
+
+
+def _server_options(backend: str) -> dict[str, Any]:
+    timeout = {"connect_timeout": 10}
+    return {"connect_args": timeout} if backend in {"postgresql", "mysql", "mariadb"} else {}
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    uri = f"file:{path.resolve().as_posix()}?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        connection.execute("PRAGMA query_only = ON")
+        return connection
+
+    return sa.create_engine("sqlite://", creator=connect)
+
+
+def _duckdb_engine(path: Path) -> Engine:
+    try:
+        import duckdb_engine  # noqa: F401
+    except ModuleNotFoundError as error:
+        raise ConnectionSpecError("DuckDB support is not installed: pip install 'chatbi[db]'") from error
+    return sa.create_engine(
+        f"duckdb:///{path.resolve().as_posix()}",
+        connect_args={"read_only": True, "config": {"enable_external_access": False}},
+    )
+
+
+def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    cursor.close()
+    dbapi_connection.commit()
+
+
+def _mysql_read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET SESSION TRANSACTION READ ONLY")
+    cursor.close()
+
+
+def _check_reachable(database: Database) -> None:
+    try:
+        with database.engine.connect() as connection:
+            probe = "SELECT COUNT(*) FROM sqlite_master" if database.backend == "sqlite" else "SELECT 1"
+            connection.exec_driver_sql(probe).fetchall()
+            connection.rollback()
+    except Exception as error:  # drivers raise many kinds; all mean "cannot open it"
+        where = database.engine.url.render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise DatabaseUnreachableError(f"cannot open database {where}: {reason}") from error
+
+
+def _default_sidecar(path: Path) -> Path | None:
+    candidate = path.with_name(f"{path.stem}.schema.yaml")
+    return candidate if candidate.is_file() else None
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+
+
+def _hide_password(text: str) -> str:
+    try:
+        return URL.render_as_string(make_url(text), hide_password=True)
+    except Exception:
+        return text.split("@")[-1]

@@ -1,0 +1,42 @@
+"""What every model backend provides: chat messages in, text out, with its identity attached.
+
+Example:
+    >>> class Echo:
+    ...     model_id = "echo"
+    ...     adapter_hash = None
+    ...     def generate(self, messages, *, max_new_tokens=256):
+    ...         return Generation(text=messages[-1]["content"], prompt_tokens=1, output_tokens=1)
+    >>> isinstance(Echo(), Generator)
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+Message = dict[str, str]
+"""One chat message: ``{"role": "system" | "user" | "assistant", "content": "..."}``."""
+
+
+@dataclass(frozen=True)
+class Generation:
+    """A model's answer to one prompt."""
+
+    text: str
+    prompt_tokens: int
+    output_tokens: int
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """A text generator. Greedy decoding unless a backend is told otherwise."""
+
+    model_id: str
+    """Which model answers: a short name, a Hugging Face id, a path or ``server:<name>``."""
+    adapter_hash: str | None
+    """sha256 of the LoRA adapter's weights, or None without one."""
+
+    def generate(self, messages: list[Message], *, max_new_tokens: int = 256) -> Generation:
+        """Answer the chat ``messages`` (rendered with the model's chat template)."""
+        ...

@@ -1,0 +1,253 @@
+"""What a database holds: tables, columns, keys, comments,
+row counts and a few sample values of low-cardinality text columns.
+
+Example:
+    >>> import sqlite3, tempfile, os
+    >>> from nl2sql.connect import open_database
+    >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
+    >>> con = sqlite3.connect(path)
+    >>> _ = con.executescript(
+    ...     "CREATE TABLE city (id INTEGER PRIMARY KEY, name TEXT);"
+    ...     "INSERT INTO city (name) VALUES ('Paris'), ('Rome'), ('Paris');")
+    >>> con.commit(); con.close()
+    >>> schema = load_schema(open_database(path))
+    >>> table = schema.table("city")
+    >>> table.row_count, table.column("name").samples
+    (3, ('Paris', 'Rome'))
+    >>> len(schema.fingerprint)
+    64
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+from sqlalchemy import sql
+
+from nl2sql.catalog import Catalog, open_catalog
+from nl2sql.connect import Database
+from nl2sql.errors import DatabaseUnreachableError
+
+MAX_SAMPLE_VALUES = 12
+"""A text column with at most this many distinct values gets them listed as samples."""
+SAMPLE_SCAN_ROWS = 200_000
+"""Samples are taken from at most this many rows of a table, so large tables stay quick."""
+MAX_SAMPLE_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool = True
+    primary_key: bool = False
+    comment: str | None = None
+    samples: tuple[str, ...] = ()
+    """Distinct values, most frequent first, when the column is text with few distinct values."""
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    comment: str | None = None
+    row_count: int | None = None
+
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (case-insensitive); KeyError when there is none."""
+        for column in self.columns:
+            if column.name.lower() == name.lower():
+                return column
+        raise KeyError(f"{self.name} has no column {name}")
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A database's structure, as the prompt, the validator and the explanation see it."""
+
+    dialect: str
+    tables: tuple[Table, ...]
+    name: str = ""
+    _index: dict[str, Table] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({table.name.lower(): table for table in self.tables})
+
+    def table(self, name: str) -> Table:
+        """The table called ``name`` (case-insensitive); KeyError when there is none."""
+        try:
+            return self._index[name.lower()]
+        except KeyError:
+            raise KeyError(f"no table {name}") from None
+
+    def has_table(self, name: str) -> bool:
+        return name.lower() in self._index
+
+    def mapping(self) -> dict[str, dict[str, str]]:
+        """``{table: {column: type}}``, the shape sqlglot's optimizer takes as a schema."""
+        return {t.name: {c.name: c.type for c in t.columns} for t in self.tables}
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the structure (tables, columns, types, keys): stable while the structure is.
+
+        Row counts, samples and descriptions do not count: adding data leaves it unchanged.
+        """
+        shape = [
+            [
+                t.name,
+                [[c.name, c.type, c.nullable] for c in t.columns],
+                list(t.primary_key),
+                [[list(fk.columns), fk.ref_table, list(fk.ref_columns)] for fk in t.foreign_keys],
+            ]
+            for t in sorted(self.tables, key=lambda t: t.name.lower())
+        ]
+        return hashlib.sha256(json.dumps([self.dialect, shape]).encode()).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return {
+            "name": self.name,
+            "dialect": self.dialect,
+            "fingerprint": self.fingerprint,
+            "tables": [
+                {
+                    "name": t.name,
+                    "comment": t.comment,
+                    "row_count": t.row_count,
+                    "primary_key": list(t.primary_key),
+                    "foreign_keys": [
+                        {
+                            "columns": list(fk.columns),
+                            "ref_table": fk.ref_table,
+                            "ref_columns": list(fk.ref_columns),
+                        }
+                        for fk in t.foreign_keys
+                    ],
+                    "columns": [
+                        {
+                            "name": c.name,
+                            "type": c.type,
+                            "nullable": c.nullable,
+                            "primary_key": c.primary_key,
+                            "comment": c.comment,
+                            "samples": list(c.samples),
+                        }
+                        for c in t.columns
+                    ],
+                }
+                for t in self.tables
+            ],
+        }
+
+
+def load_schema(database: Database, *, samples: bool = True, db_schema: str | None = None) -> Schema:
+    """Read the structure of ``database`` (and its descriptions sidecar, when it has one).
+
+    Args:
+        database: an open database from :func:`nl2sql.connect.open_database`.
+        samples: also count rows and collect sample values (a few quick read queries per table).
+        db_schema: the database schema (namespace) to read; the connection's default otherwise.
+    """
+    descriptions = _read_descriptions(database.descriptions_path)
+    try:
+        catalog = open_catalog(database, db_schema)
+        tables = [
+            _read_table(database, catalog, name, db_schema, descriptions.get(name, {}), samples)
+            for name in catalog.table_names()
+        ]
+    except sa.exc.SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise DatabaseUnreachableError(f"cannot read the schema of {database.name}: {reason}") from error
+    return Schema(dialect=database.dialect, tables=tuple(tables), name=database.name)
+
+
+def _read_table(
+    database: Database,
+    catalog: Catalog,
+    name: str,
+    db_schema: str | None,
+    described: dict[str, Any],
+    samples: bool,
+) -> Table:
+    primary_key = catalog.primary_key(name)
+    column_notes = described.get("columns") or {}
+    counted = _row_count(database, name, db_schema) if samples else None
+    columns = []
+    for raw in catalog.columns(name):
+        values: tuple[str, ...] = ()
+        if samples and raw.is_text and counted:
+            values = _sample_values(database, name, raw.name, db_schema)
+        columns.append(
+            Column(
+                name=raw.name,
+                type=raw.type,
+                nullable=raw.nullable,
+                primary_key=raw.name in primary_key,
+                comment=column_notes.get(raw.name) or raw.comment,
+                samples=values,
+            )
+        )
+    foreign_keys = tuple(
+        ForeignKey(fk.columns, fk.ref_table, fk.ref_columns) for fk in catalog.foreign_keys(name)
+    )
+    comment = described.get("description") or catalog.table_comment(name)
+    return Table(
+        name=name,
+        columns=tuple(columns),
+        primary_key=primary_key,
+        foreign_keys=foreign_keys,
+        comment=comment,
+        row_count=counted,
+    )
+
+
+def _row_count(database: Database, name: str, db_schema: str | None) -> int:
+    query = sa.select(sa.func.count()).select_from(sql.table(name, schema=db_schema))
+    with database.engine.connect() as connection:
+        count = connection.execute(query).scalar_one()
+        connection.rollback()
+    return int(count)
+
+
+def _sample_values(database: Database, table: str, column: str, db_schema: str | None) -> tuple[str, ...]:
+    source = sql.table(table, sql.column(column), schema=db_schema)
+    scanned = sa.select(source.c[column].label("value")).limit(SAMPLE_SCAN_ROWS).subquery()
+    frequency = sa.func.count().label("n")
+    query = (
+        sa.select(scanned.c.value, frequency)
+        .where(scanned.c.value.is_not(None))
+        .group_by(scanned.c.value)
+        .order_by(frequency.desc(), scanned.c.value)
+        .limit(MAX_SAMPLE_VALUES + 1)
+    )
+    with database.engine.connect() as connection:
+        rows = connection.execute(query).fetchall()
+        connection.rollback()
+    values = [str(row[0]) for row in rows]
+    if len(values) > MAX_SAMPLE_VALUES or any(len(v) > MAX_SAMPLE_LENGTH for v in values):
+        return ()
+    return tuple(values)
+
+
+def _read_descriptions(path: Path | None) -> dict[str, dict[str, Any]]:
+    if path is None or not Path(path).is_file():
+        return {}
+    document = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    tables = document.get("tables") or {}
+    return {str(name): value or {} for name, value in tables.items()}

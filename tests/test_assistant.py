@@ -1,0 +1,75 @@
+"""The Assistant's control flow (validate → repair → execute → log) with a scripted generator.
+
+The scripted generator replays fixed answers so that each branch is hit on purpose; the real model
+answers real questions in tests/test_end_to_end.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from feedback import FeedbackLog
+from nl2sql.assistant import Assistant
+from nl2sql.errors import EmptyQuestionError
+from nl2sql.models.base import Generation, Message
+
+
+class Scripted:
+    """Answers with the given texts in turn and remembers the prompts it saw."""
+
+    model_id = "scripted"
+    adapter_hash = None
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.prompts: list[list[Message]] = []
+
+    def generate(self, messages: list[Message], *, max_new_tokens: int = 256) -> Generation:
+        self.prompts.append(messages)
+        return Generation(self.answers.pop(0), prompt_tokens=100, output_tokens=10)
+
+
+def test_answer_runs_and_logs(sqlite_shop: str, tmp_path) -> None:
+    log = FeedbackLog(tmp_path / "log.sqlite")
+    generator = Scripted(
+        "```sql\nSELECT segment, COUNT(*) AS n FROM customers GROUP BY segment ORDER BY n DESC\n```"
+    )
+    answer = Assistant(sqlite_shop, generator=generator, log=log).ask("Customers per segment?")
+    assert answer.ok and not answer.repaired
+    assert answer.data.iloc[0].tolist() == ["SMB", 2]
+    assert set(answer.timings) == {"prompt", "generate", "validate", "execute", "total"}
+    payload = json.loads(json.dumps(answer.to_dict()))
+    assert payload["columns"] == ["segment", "n"] and payload["rows"][0] == ["SMB", 2]
+    (event,) = log.events()
+    assert event["kind"] == "generated" and event["question"] == "Customers per segment?"
+    assert event["sql"] == answer.sql and event["model_id"] == "scripted"
+
+
+def test_repair_round_shows_the_error_and_uses_the_fix(sqlite_shop: str) -> None:
+    generator = Scripted("```sql\nSELECT nme FROM customers\n```", "```sql\nSELECT name FROM customers\n```")
+    answer = Assistant(sqlite_shop, generator=generator, log=None).ask("Customer names?")
+    assert answer.repaired and answer.ok
+    assert answer.sql == "SELECT name FROM customers"
+    assert "did you mean name?" in generator.prompts[1][-1]["content"]
+    assert len(answer.data) == 4
+
+
+def test_invalid_after_repair_is_an_error_not_an_exception(sqlite_shop: str) -> None:
+    generator = Scripted("SELECT nme FROM customers", "SELECT nmee FROM customers")
+    answer = Assistant(sqlite_shop, generator=generator, log=None).ask("Customer names?")
+    assert answer.error.startswith("the model could not write valid SQL: no column nme")
+    assert answer.data is None
+
+
+def test_refused_statement_is_reported(sqlite_shop: str) -> None:
+    generator = Scripted("DELETE FROM customers", "DROP TABLE customers")
+    answer = Assistant(sqlite_shop, generator=generator, log=None).ask("Remove everyone")
+    assert "only read queries are run" in answer.error
+    assert Assistant(sqlite_shop, log=None).run("SELECT COUNT(*) FROM customers").data.iloc[0, 0] == 4
+
+
+def test_empty_question(sqlite_shop: str) -> None:
+    with pytest.raises(EmptyQuestionError):
+        Assistant(sqlite_shop, generator=Scripted(), log=None).ask("   ")

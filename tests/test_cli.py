@@ -1,0 +1,68 @@
+"""The chatbi command as a user runs it: a subprocess, its output, its exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from nl2sql.demo import ensure_demo_database
+
+
+def chatbi(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "nl2sql", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, env=os.environ.copy())
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], text: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    assert text in lines[0]
+
+
+def test_schema_of_the_demo_database() -> None:
+    result = chatbi("schema", "--db", "demo")
+    assert result.returncode == 0, result.stderr
+    assert "CREATE TABLE customers (" in result.stdout
+    assert "REFERENCES regions(region_id)" in result.stdout
+
+
+def test_sql_runs_reads_and_refuses_writes() -> None:
+    result = chatbi("sql", "--db", "demo", "SELECT COUNT(*) AS n FROM orders", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rows"][0][0] >= 50_000
+    refused = chatbi("sql", "--db", "demo", "DELETE FROM orders; SELECT 1")
+    assert refused.returncode == 1
+    assert "refused" in refused.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["ask", "--db", "/nowhere/x.sqlite", "How many?"], "no such database file"),
+        (["ask", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x", "How many?"], "cannot open database"),
+        (["ask", "--db", "demo", "   "], "the question is empty"),
+        (["schema", "--db", "mongodb://localhost/x"], "unsupported database kind"),
+    ],
+)
+def test_user_errors_are_one_line(args: list[str], text: str) -> None:
+    assert_one_line_error(chatbi(*args), text)
+
+
+@pytest.mark.slow
+def test_ask_counts_customers_with_the_real_model() -> None:
+    result = chatbi("ask", "--db", "demo", "How many customers are there?", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert {"sql", "columns", "rows", "error", "timings"} <= set(answer)
+    with sqlite3.connect(ensure_demo_database()) as connection:
+        expected = connection.execute("SELECT COUNT(*) FROM customers").fetchone()[0]
+    assert answer["error"] is None
+    assert answer["rows"] == [[expected]]
+    assert answer["model_id"] == "qwen2.5-coder-0.5b"
