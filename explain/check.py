@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import TYPE_CHECKING
 
 import sqlglot
 from sqlglot import exp
@@ -23,8 +24,11 @@ from sqlglot.errors import OptimizeError, ParseError, SqlglotError
 from sqlglot.optimizer.qualify import qualify
 
 from explain.diagnostic import Diagnostic
-from nl2sql.safety import write_reason
-from nl2sql.schema import Schema
+from explain.quirks import DIALECTS_WITH_DOUBLE_QUOTED_STRINGS, resolve_double_quoted_strings
+from explain.statement import write_reason
+
+if TYPE_CHECKING:
+    from nl2sql.schema import Schema
 
 _UNRESOLVED = re.compile(r"Column '([^']+)' could not be resolved|Unknown column: (\S+)")
 
@@ -48,6 +52,8 @@ def check(sql: str, schema: Schema, dialect: str | None = None) -> list[Diagnost
         )
         return [Diagnostic("statement-count", "error", message)]
     statement = statements[0]
+    if dialect in DIALECTS_WITH_DOUBLE_QUOTED_STRINGS:
+        statement = resolve_double_quoted_strings(statement.copy(), schema.mapping())
     reason = write_reason(statement)
     if reason:
         return [Diagnostic("not-a-read", "error", f"{reason}; only read queries are run")]

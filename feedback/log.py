@@ -20,8 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from nl2sql.paths import data_dir
-
 EVENT_KINDS = ("generated", "executed", "accepted", "edited", "rejected")
 
 
@@ -52,6 +50,8 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
 
 def default_log_path() -> Path:
     """``<data dir>/feedback.sqlite``."""
+    from nl2sql.paths import data_dir  # imported here: nl2sql imports this package at load time
+
     return data_dir() / "feedback.sqlite"
 
 

@@ -35,6 +35,7 @@ from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, run
 from nl2sql.extract import extract_sql
 from nl2sql.models.base import Generator, Message
 from nl2sql.prompt import build_messages, build_repair_messages
+from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
 
 _DEFAULT_LOG = object()
@@ -191,12 +192,17 @@ class Assistant:
         """Validate and run SQL written or edited by the user (read-only, like everything else)."""
         started = time.perf_counter()
         answer = Answer(question=question, sql=sql.strip())
-        answer.diagnostics = self._check(answer.sql)
-        error = _first_error(answer.diagnostics)
-        if error:
-            answer.error = error.message
+        try:
+            ensure_read_only(answer.sql, self.database.dialect)
+        except ChatBIError as error:
+            answer.error = str(error)
         else:
-            self._execute(answer, answer.sql)
+            answer.diagnostics = self._check(answer.sql)
+            error = _first_error(answer.diagnostics)
+            if error:
+                answer.error = error.message
+            else:
+                self._execute(answer, answer.sql)
         answer.timings = {"total": time.perf_counter() - started}
         return answer
 

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from nl2sql.errors import ChatBIError
@@ -56,7 +57,57 @@ def build_parser() -> argparse.ArgumentParser:
     prepare = model_commands.add_parser("prepare", help="assemble and convert a bundled model once")
     prepare.add_argument("--model", default=None, help="bundled model name (default: the default model)")
     model_commands.add_parser("list", help="list the bundled models")
+
+    evaluate = commands.add_parser("eval", help="measure execution accuracy on a data set")
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--spider", metavar="DIR", help="a Spider folder (dev.json, tables.json, database/)")
+    source.add_argument("--bird", metavar="DIR", help="a BIRD folder (dev.json, dev_databases/)")
+    source.add_argument("--data", metavar="FILE", help="a JSONL file of {db, question, sql}")
+    evaluate.add_argument("--split", default="dev", help="data split (default %(default)s)")
+    evaluate.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    _add_model(evaluate)
+    evaluate.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    evaluate.add_argument(
+        "--batch-size", type=int, default=None, help="questions per batch (GPU: 32, CPU: 1)"
+    )
+    evaluate.add_argument("--no-samples", action="store_true", help="leave sample values out of the prompt")
+    evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
+    evaluate.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
+    evaluate.add_argument(
+        "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
+    )
+
+    train = commands.add_parser("train", help="fine-tune a LoRA adapter on question/SQL pairs")
+    train.add_argument(
+        "--data", required=True, help="spider:DIR, bird:DIR:train, or a .jsonl of {db, question, sql}"
+    )
+    train.add_argument("--out", required=True, help="the adapter folder to write")
+    _add_train_settings(train)
     return parser
+
+
+def _add_train_settings(parser: argparse.ArgumentParser) -> None:
+    from feedback.train import TrainConfig
+
+    defaults = TrainConfig(data="", out="")
+    parser.add_argument("--base", default=defaults.base, help="base model (default %(default)s)")
+    for name in (
+        "epochs",
+        "learning_rate",
+        "warmup_ratio",
+        "rank",
+        "alpha",
+        "dropout",
+        "batch_size",
+        "max_tokens",
+        "limit",
+        "seed",
+    ):
+        value = getattr(defaults, name)
+        kind = float if isinstance(value, float) else int
+        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=value, help=f"default {value}")
+    parser.add_argument("--device", default=defaults.device, help="auto, cuda or cpu")
+    parser.add_argument("--no-samples", action="store_true", help="prompt without sample values")
 
 
 def _add_database(parser: argparse.ArgumentParser) -> None:
@@ -199,7 +250,72 @@ def _model(args: argparse.Namespace) -> int:
 
 DEMO_QUESTIONS = ("demo-001", "demo-002", "demo-003", "demo-013", "demo-030")
 
+
+def _eval(args: argparse.Namespace) -> int:
+    import shlex
+
+    from feedback.datasets import load_examples
+    from nl2sql.evaluation.harness import EvalSettings, evaluate
+    from nl2sql.evaluation.report import append_benchmark, benchmark_row, write_json
+    from nl2sql.models.resolve import load_generator
+
+    if args.spider:
+        spec, name = f"spider:{args.spider}:{args.split}", f"spider {args.split}"
+    elif args.bird:
+        spec, name = f"bird:{args.bird}:{args.split}", f"bird {args.split}"
+    else:
+        spec, name = args.data, Path(args.data).name
+    examples = load_examples(spec)[: args.limit] if args.limit else load_examples(spec)
+    generator = load_generator(args.model, args.adapter, base_url=args.base_url, device=args.device)
+    on_gpu = getattr(generator, "device", "cpu") != "cpu"
+    settings = EvalSettings(
+        samples=not args.no_samples,
+        repair=not args.no_repair,
+        batch_size=args.batch_size or (32 if on_gpu else 1),
+    )
+    report = evaluate(examples, generator, settings)
+    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    summary = report.summary()
+    if args.json:
+        summary = write_json(report, Path(args.json), command=command, data=name)
+    print(json.dumps({k: v for k, v in summary.items() if k != "predictions"}, indent=1))
+    if args.benchmarks:
+        append_benchmark(Path(args.benchmarks), benchmark_row(summary, command, name))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from feedback.train import TrainConfig, train
+
+    config = TrainConfig(
+        data=args.data,
+        out=args.out,
+        base=args.base,
+        epochs=args.epochs,
+        learning_rate=args.learning_rate,
+        warmup_ratio=args.warmup_ratio,
+        rank=args.rank,
+        alpha=args.alpha,
+        dropout=args.dropout,
+        batch_size=args.batch_size,
+        max_tokens=args.max_tokens,
+        limit=args.limit or None,
+        samples=not args.no_samples,
+        seed=args.seed,
+        device=args.device,
+    )
+    result = train(config)
+    print(
+        f"adapter: {result.adapter} ({result.examples} examples, {result.dropped} too long, "
+        f"{result.steps} steps, {result.skipped_steps} skipped, final loss {result.final_loss}, "
+        f"{result.seconds:.0f} s)"
+    )
+    return 0
+
+
 COMMANDS = {
+    "eval": _eval,
+    "train": _train,
     "ask": _ask,
     "sql": _sql,
     "schema": _schema,

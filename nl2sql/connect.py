@@ -156,10 +156,16 @@ def _sqlite_engine(path: Path) -> Engine:
 
     def connect() -> sqlite3.Connection:
         connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        connection.text_factory = _decode_text
         connection.execute("PRAGMA query_only = ON")
         return connection
 
     return sa.create_engine("sqlite://", creator=connect)
+
+
+def _decode_text(raw: bytes) -> str:
+    """SQLite text as str; bytes that are not UTF-8 (old data sets have some) are replaced, not fatal."""
+    return raw.decode("utf-8", errors="replace")
 
 
 def _duckdb_engine(path: Path) -> Engine:

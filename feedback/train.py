@@ -1,0 +1,349 @@
+"""LoRA fine-tuning on question/SQL pairs, with the very prompt builder inference uses.
+
+Read it top to bottom: load the data and render each pair through :func:`nl2sql.prompt.build_messages`
+and the model's chat template, mask the prompt so the loss falls on the answer only, train a peft LoRA
+adapter (bf16 on a GPU, fp32 on a CPU), skip any step whose loss or gradient is not finite, and save
+the adapter in bf16 beside a ``train_config.json`` that records the data hash, the base model's
+sha256, every hyper-parameter, the package versions and the loss curve.
+
+Example:
+    >>> config = TrainConfig(data="spider:/data/spider", out="adapters/spider")
+    >>> config.rank, config.alpha, config.epochs
+    (16, 32, 1.0)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from feedback.datasets import TextToSQLExample, examples_hash, load_examples
+from feedback.errors import TrainingError
+from nl2sql.models.weights import DEFAULT_MODEL
+
+IGNORE_INDEX = -100
+"""Label of the tokens the loss ignores (the prompt and the padding)."""
+
+
+@dataclass
+class TrainConfig:
+    """Everything a training run depends on; saved with the adapter."""
+
+    data: str
+    """The data set: ``spider:DIR`` (train split), ``bird:DIR:train``, or a ``.jsonl`` of
+    {db, question, sql}."""
+    out: str
+    """The folder the adapter is written to."""
+    base: str = DEFAULT_MODEL
+    """The base model: a bundled name, a Hugging Face folder or a .gguf file."""
+    epochs: float = 1.0
+    """Passes over the data (fractions allowed)."""
+    learning_rate: float = 2e-4
+    """Peak learning rate, reached after warm-up, then cosine decay to a tenth of it."""
+    warmup_ratio: float = 0.03
+    """Share of the steps spent warming up linearly from zero."""
+    rank: int = 16
+    """LoRA rank."""
+    alpha: int = 32
+    """LoRA alpha (the update is scaled by alpha / rank)."""
+    dropout: float = 0.05
+    """Dropout on the LoRA input."""
+    batch_size: int = 8
+    """Examples per optimizer step."""
+    max_tokens: int = 2048
+    """Examples longer than this (prompt + answer) are left out, and counted."""
+    limit: int | None = None
+    """Use only the first N examples (a quick run)."""
+    samples: bool = True
+    """Prompt with sample values of text columns, as inference does by default."""
+    seed: int = 0
+    """Shuffling and initialisation seed."""
+    device: str = "auto"
+    """``auto`` (cuda when available), ``cuda`` or ``cpu``."""
+
+    def validate(self) -> None:
+        """Raise TrainingError for a setting that cannot work."""
+        checks = [
+            (self.epochs > 0, "epochs must be positive"),
+            (self.learning_rate > 0, "learning_rate must be positive"),
+            (0 <= self.warmup_ratio < 1, "warmup_ratio must be in [0, 1)"),
+            (self.rank > 0 and self.alpha > 0, "rank and alpha must be positive"),
+            (0 <= self.dropout < 1, "dropout must be in [0, 1)"),
+            (self.batch_size > 0, "batch_size must be positive"),
+            (self.max_tokens > 16, "max_tokens is too small"),
+            (self.limit is None or self.limit > 0, "limit must be positive"),
+            (self.device in {"auto", "cuda", "cpu"}, "device must be auto, cuda or cpu"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise TrainingError(f"bad training setting: {message}")
+
+
+@dataclass
+class TrainResult:
+    adapter: Path
+    examples: int
+    dropped: int
+    steps: int
+    skipped_steps: int
+    seconds: float
+    final_loss: float
+    losses: list[float] = field(default_factory=list)
+
+
+def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
+    """Train a LoRA adapter as ``config`` says and save it; see the module docstring."""
+    config.validate()
+    torch, peft = _import_training()
+    started = time.perf_counter()
+    random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    device = "cuda" if config.device == "auto" and torch.cuda.is_available() else config.device
+    device = "cpu" if device == "auto" else device
+    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+
+    examples = [e for e in load_examples(config.data) if e.available]
+    if config.limit:
+        examples = examples[: config.limit]
+    if not examples:
+        raise TrainingError(f"no usable examples in {config.data} (are the databases there?)")
+
+    from nl2sql.models.local import TransformersGenerator
+
+    base = TransformersGenerator(config.base, device=device, dtype=dtype)
+    tokenizer = base.tokenizer
+    encoded, dropped = encode_examples(
+        examples, tokenizer, samples=config.samples, max_tokens=config.max_tokens, progress=progress
+    )
+    if not encoded:
+        raise TrainingError(f"every example is longer than max_tokens={config.max_tokens}")
+
+    lora = peft.LoraConfig(
+        r=config.rank,
+        lora_alpha=config.alpha,
+        lora_dropout=config.dropout,
+        target_modules="all-linear",
+        task_type="CAUSAL_LM",
+    )
+    model = peft.get_peft_model(base.model, lora)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    for parameter in trainable:
+        parameter.data = parameter.data.float()  # LoRA weights and their optimizer state in fp32
+    model.train()
+
+    batches = _batches(encoded, config.batch_size, config.epochs, config.seed)
+    optimizer = torch.optim.AdamW(trainable, lr=config.learning_rate, weight_decay=0.0)
+    warmup = max(1, int(config.warmup_ratio * len(batches)))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: _lr_factor(step, warmup, len(batches))
+    )
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+
+    losses: list[float] = []
+    skipped = 0
+    bar = tqdm(batches, desc="training", unit="step", disable=not progress)
+    for batch in bar:
+        input_ids, labels = _collate([encoded[i] for i in batch], pad, torch)
+        # Right padding and a causal mask: the padding never reaches real tokens, so no attention mask.
+        with torch.autocast(device_type=device, dtype=dtype, enabled=device == "cuda"):
+            loss = model(input_ids=input_ids.to(device), labels=labels.to(device)).loss
+        if not torch.isfinite(loss):
+            optimizer.zero_grad(set_to_none=True)
+            skipped += 1
+            continue
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        if not torch.isfinite(norm):
+            optimizer.zero_grad(set_to_none=True)
+            skipped += 1
+            continue
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad(set_to_none=True)
+        losses.append(float(loss.detach()))
+        bar.set_postfix(loss=f"{sum(losses[-20:]) / len(losses[-20:]):.4f}")
+    bar.close()
+
+    out = Path(config.out).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
+    for parameter in trainable:
+        parameter.data = parameter.data.to(torch.bfloat16)  # saved in bf16: half the size, same answers
+    model.save_pretrained(str(out), safe_serialization=True)
+    result = TrainResult(
+        adapter=out,
+        examples=len(encoded),
+        dropped=dropped,
+        steps=len(batches),
+        skipped_steps=skipped,
+        seconds=time.perf_counter() - started,
+        final_loss=_tail_mean(losses),
+        losses=losses,
+    )
+    _save_record(config, result, examples, device, torch)
+    return result
+
+
+def encode_examples(
+    examples: list[TextToSQLExample],
+    tokenizer: Any,
+    *,
+    samples: bool,
+    max_tokens: int,
+    progress: bool = False,
+) -> tuple[list[tuple[list[int], list[int]]], int]:
+    """(input ids, labels) per example, the prompt masked with IGNORE_INDEX; and how many were too long.
+
+    The prompt is exactly what inference sends: :func:`nl2sql.prompt.build_messages` through the chat
+    template with the generation prompt; the answer is :func:`nl2sql.prompt.render_answer` of the
+    gold SQL (normalized), closed by the template's end-of-turn token.
+    """
+    from nl2sql.connect import open_database
+    from nl2sql.prompt import build_messages, render_answer
+    from nl2sql.schema import load_schema
+
+    schemas: dict[Path, Any] = {}
+    encoded, dropped = [], 0
+    for example in tqdm(examples, desc="encoding", unit="ex", disable=not progress):
+        if example.db_path not in schemas:
+            schemas[example.db_path] = load_schema(open_database(example.db_path))
+        schema = schemas[example.db_path]
+        question = (
+            example.question if not example.evidence else f"{example.question}\nHint: {example.evidence}"
+        )
+        messages = build_messages(schema, question, samples=samples)
+        answer = {"role": "assistant", "content": render_answer(normalize_sql(example.sql, schema))}
+        prompt_ids = _token_ids(
+            tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
+        )
+        full_ids = _token_ids(tokenizer.apply_chat_template([*messages, answer], tokenize=True))
+        if full_ids[: len(prompt_ids)] != prompt_ids:
+            raise TrainingError(
+                "the chat template does not extend the prompt with the answer; cannot mask it"
+            )
+        if len(full_ids) > max_tokens:
+            dropped += 1
+            continue
+        labels = [IGNORE_INDEX] * len(prompt_ids) + full_ids[len(prompt_ids) :]
+        encoded.append((full_ids, labels))
+    return encoded, dropped
+
+
+def normalize_sql(sql: str, schema: Any) -> str:
+    """Gold SQL in one tidy style (sqlglot's), double-quoted strings made single-quoted strings.
+
+    Example:
+        >>> from nl2sql.schema import Column, Schema, Table
+        >>> schema = Schema("sqlite", (Table("head", (Column("age", "INT"), Column("name", "TEXT"))),))
+        >>> normalize_sql('SELECT count(*) FROM head WHERE name  =  "Ann"', schema)
+        "SELECT COUNT(*) FROM head WHERE name = 'Ann'"
+    """
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    from explain.quirks import DIALECTS_WITH_DOUBLE_QUOTED_STRINGS, resolve_double_quoted_strings
+
+    try:
+        tree = sqlglot.parse_one(sql, read=schema.dialect)
+        if schema.dialect in DIALECTS_WITH_DOUBLE_QUOTED_STRINGS:
+            tree = resolve_double_quoted_strings(tree, schema.mapping())
+        return tree.sql(dialect=schema.dialect)
+    except SqlglotError:
+        return " ".join(sql.split())
+
+
+def _token_ids(encoded: Any) -> list[int]:
+    if hasattr(encoded, "keys"):
+        encoded = encoded["input_ids"]
+    return list(encoded)
+
+
+def _batches(
+    encoded: list[tuple[list[int], list[int]]], batch_size: int, epochs: float, seed: int
+) -> list[list[int]]:
+    """Shuffled batches of similar-length examples (less padding), over ``epochs`` passes."""
+    rng = random.Random(seed)
+    total = math.ceil(len(encoded) * epochs)
+    order: list[int] = []
+    while len(order) < total:
+        indices = list(range(len(encoded)))
+        rng.shuffle(indices)
+        order += indices
+    order = order[:total]
+    batches = []
+    window = batch_size * 64
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda i: len(encoded[i][0]))
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _collate(items: list[tuple[list[int], list[int]]], pad: int, torch: Any) -> tuple[Any, Any]:
+    width = max(len(ids) for ids, _ in items)
+    input_ids = torch.full((len(items), width), pad, dtype=torch.long)
+    labels = torch.full((len(items), width), IGNORE_INDEX, dtype=torch.long)
+    for row, (ids, label) in enumerate(items):
+        input_ids[row, : len(ids)] = torch.tensor(ids)
+        labels[row, : len(label)] = torch.tensor(label)
+    return input_ids, labels
+
+
+def _lr_factor(step: int, warmup: int, total: int) -> float:
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+
+
+def _tail_mean(losses: list[float], n: int = 50) -> float:
+    tail = losses[-n:]
+    return round(sum(tail) / len(tail), 4) if tail else float("nan")
+
+
+def _save_record(
+    config: TrainConfig, result: TrainResult, examples: list[TextToSQLExample], device: str, torch: Any
+) -> None:
+    import peft
+    import transformers
+
+    from nl2sql.models.weights import MODELS
+
+    bundled = MODELS.get(config.base)
+    record = {
+        "config": asdict(config),
+        "data_sha256": examples_hash(examples),
+        "base_model": config.base,
+        "base_sha256": bundled.sha256 if bundled else None,
+        "examples": result.examples,
+        "dropped_too_long": result.dropped,
+        "steps": result.steps,
+        "skipped_steps": result.skipped_steps,
+        "final_loss": result.final_loss,
+        "seconds": round(result.seconds, 1),
+        "device": torch.cuda.get_device_name(0) if device == "cuda" else platform.processor() or "cpu",
+        "versions": {
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+            "peft": peft.__version__,
+            "python": platform.python_version(),
+        },
+        "losses": [round(x, 4) for x in result.losses],
+    }
+    (result.adapter / "train_config.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def _import_training() -> tuple[Any, Any]:
+    try:
+        import peft
+        import torch
+    except ImportError as error:
+        raise TrainingError("training needs torch and peft: pip install 'chatbi[model]'") from error
+    return torch, peft

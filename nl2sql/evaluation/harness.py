@@ -1,0 +1,302 @@
+"""Execution accuracy (EX) of the pipeline over a question/SQL data set.
+
+For each question: the product's own prompt, generation (batched on a GPU), SQL extraction,
+validation against the schema, the repair round, then the predicted and the gold SQL both run
+read-only and their results are compared (:mod:`nl2sql.evaluation.match`). Errors and time-outs
+count as wrong; questions whose database is missing are skipped and counted.
+
+Example:
+    >>> summarize_latencies([0.5, 1.0, 2.0])["p50"]
+    1.0
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from explain import check
+from feedback.datasets import TextToSQLExample
+from nl2sql.connect import Database, open_database
+from nl2sql.errors import ChatBIError
+from nl2sql.evaluation.match import orders_rows, results_match
+from nl2sql.execute import run_query
+from nl2sql.extract import extract_sql
+from nl2sql.models.base import Generator, Message
+from nl2sql.models.batch import generate_many
+from nl2sql.prompt import build_messages, build_repair_messages
+from nl2sql.schema import Schema, load_schema
+
+EVAL_TIMEOUT_S = 30.0
+EVAL_MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class EvalSettings:
+    """The pipeline techniques an evaluation switches on or off."""
+
+    samples: bool = True
+    """Sample values of text columns in the prompt."""
+    repair: bool = True
+    """One repair round when the SQL does not validate."""
+    batch_size: int = 32
+    """Questions generated together (GPU); 1 measures per-question latency (CPU)."""
+    max_new_tokens: int = 256
+
+
+@dataclass
+class Prediction:
+    db_id: str
+    question: str
+    gold: str
+    sql: str = ""
+    correct: bool = False
+    error: str | None = None
+    hardness: str | None = None
+    repaired: bool = False
+    first_sql: str | None = None
+    """The SQL before the repair round, when there was one."""
+    first_error: str | None = None
+    """Why the first SQL did not validate."""
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class EvalReport:
+    model_id: str
+    adapter_hash: str | None
+    settings: EvalSettings
+    total: int
+    skipped: int
+    predictions: list[Prediction] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def evaluated(self) -> int:
+        return len(self.predictions)
+
+    @property
+    def correct(self) -> int:
+        return sum(p.correct for p in self.predictions)
+
+    @property
+    def ex(self) -> float:
+        return self.correct / self.evaluated if self.evaluated else 0.0
+
+    def by_hardness(self) -> dict[str, dict[str, float]]:
+        groups: dict[str, list[Prediction]] = defaultdict(list)
+        for prediction in self.predictions:
+            groups[prediction.hardness or "all"].append(prediction)
+        order = ["easy", "medium", "hard", "extra"]
+        return {
+            name: {
+                "n": len(items),
+                "correct": sum(p.correct for p in items),
+                "ex": round(sum(p.correct for p in items) / len(items), 4),
+            }
+            for name, items in sorted(groups.items(), key=lambda kv: [*order, kv[0]].index(kv[0]))
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """Everything but the per-question predictions, JSON-ready."""
+        failures = Counter(_failure_kind(p.error) for p in self.predictions if p.error)
+        return {
+            "model_id": self.model_id,
+            "adapter_hash": self.adapter_hash,
+            "settings": asdict(self.settings),
+            "total": self.total,
+            "skipped": self.skipped,
+            "evaluated": self.evaluated,
+            "correct": self.correct,
+            "ex": round(self.ex, 4),
+            "by_hardness": self.by_hardness(),
+            "failures": dict(failures),
+            "repaired": sum(p.repaired for p in self.predictions),
+            "latency": summarize_latencies([p.seconds for p in self.predictions]),
+            "prompt_tokens_mean": _mean([p.prompt_tokens for p in self.predictions]),
+            "output_tokens_mean": _mean([p.output_tokens for p in self.predictions]),
+            "questions_per_second": round(self.evaluated / self.seconds, 3) if self.seconds else None,
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def evaluate(
+    examples: Sequence[TextToSQLExample],
+    generator: Generator,
+    settings: EvalSettings = EvalSettings(),
+    *,
+    progress: bool = True,
+) -> EvalReport:
+    """Run the pipeline on ``examples`` and measure execution accuracy."""
+    started = time.perf_counter()
+    usable = [e for e in examples if e.available]
+    report = EvalReport(
+        model_id=generator.model_id,
+        adapter_hash=generator.adapter_hash,
+        settings=settings,
+        total=len(examples),
+        skipped=len(examples) - len(usable),
+    )
+    databases = _Databases()
+    prompts = [_messages(databases.schema(e), e, settings) for e in usable]
+    bar = tqdm(total=len(usable), desc="generating", unit="q", disable=not progress)
+    if settings.batch_size > 1:
+        generated_at = time.perf_counter()
+        generations = generate_many(
+            generator,
+            prompts,
+            max_new_tokens=settings.max_new_tokens,
+            batch_size=settings.batch_size,
+            progress=bar,
+        )
+        seconds = [(time.perf_counter() - generated_at) / max(len(usable), 1)] * len(usable)
+    else:
+        generations, seconds = [], []
+        for messages in prompts:
+            asked_at = time.perf_counter()
+            generations.append(generator.generate(messages, max_new_tokens=settings.max_new_tokens))
+            seconds.append(time.perf_counter() - asked_at)
+            bar.update(1)
+    bar.close()
+    predictions = [
+        Prediction(
+            db_id=e.db_id,
+            question=e.question,
+            gold=e.sql,
+            sql=extract_sql(g.text),
+            hardness=e.hardness,
+            prompt_tokens=g.prompt_tokens,
+            output_tokens=g.output_tokens,
+            seconds=s,
+        )
+        for e, g, s in zip(usable, generations, seconds, strict=True)
+    ]
+    if settings.repair:
+        _repair(predictions, prompts, usable, databases, generator, settings, progress)
+    for prediction, example in tqdm(
+        list(zip(predictions, usable, strict=True)), desc="executing", unit="q", disable=not progress
+    ):
+        _score(prediction, example, databases.database(example))
+    report.predictions = predictions
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _messages(schema: Schema, example: TextToSQLExample, settings: EvalSettings) -> list[Message]:
+    question = example.question if not example.evidence else f"{example.question}\nHint: {example.evidence}"
+    return build_messages(schema, question, samples=settings.samples)
+
+
+def _repair(
+    predictions: list[Prediction],
+    prompts: list[list[Message]],
+    examples: list[TextToSQLExample],
+    databases: _Databases,
+    generator: Generator,
+    settings: EvalSettings,
+    progress: bool,
+) -> None:
+    failing = []
+    for index, (prediction, example) in enumerate(zip(predictions, examples, strict=True)):
+        errors = _errors(prediction.sql, databases.schema(example))
+        if errors:
+            failing.append((index, build_repair_messages(prompts[index], prediction.sql or "(none)", errors)))
+    if not failing:
+        return
+    bar = tqdm(total=len(failing), desc="repairing", unit="q", disable=not progress)
+    answers = generate_many(
+        generator,
+        [m for _, m in failing],
+        max_new_tokens=settings.max_new_tokens,
+        batch_size=settings.batch_size,
+        progress=bar,
+    )
+    bar.close()
+    for (index, _), generation in zip(failing, answers, strict=True):
+        sql = extract_sql(generation.text)
+        prediction = predictions[index]
+        prediction.repaired = True
+        prediction.first_sql = prediction.sql
+        prediction.first_error = _errors(prediction.sql, databases.schema(examples[index]))
+        prediction.output_tokens += generation.output_tokens
+        if not _errors(sql, databases.schema(examples[index])):
+            prediction.sql = sql
+
+
+def _errors(sql: str, schema: Schema) -> str | None:
+    if not sql:
+        return "the answer contains no SQL query"
+    first = next((d for d in check(sql, schema) if d.is_error), None)
+    return first.message if first else None
+
+
+def _score(prediction: Prediction, example: TextToSQLExample, database: Database) -> None:
+    try:
+        gold = run_query(database, example.sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
+    except ChatBIError as error:
+        prediction.error = f"gold failed: {error}"
+        return
+    if not prediction.sql:
+        prediction.error = "no SQL"
+        return
+    try:
+        predicted = run_query(database, prediction.sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
+    except ChatBIError as error:
+        prediction.error = str(error)
+        return
+    prediction.correct = results_match(gold.rows, predicted.rows, ordered=orders_rows(example.sql))
+
+
+class _Databases:
+    """Each database opened and its schema read once per evaluation."""
+
+    def __init__(self) -> None:
+        self._open: dict[Path, Database] = {}
+        self._schemas: dict[Path, Schema] = {}
+
+    def database(self, example: TextToSQLExample) -> Database:
+        if example.db_path not in self._open:
+            self._open[example.db_path] = open_database(example.db_path)
+        return self._open[example.db_path]
+
+    def schema(self, example: TextToSQLExample) -> Schema:
+        if example.db_path not in self._schemas:
+            self._schemas[example.db_path] = load_schema(self.database(example))
+        return self._schemas[example.db_path]
+
+
+def summarize_latencies(seconds: Sequence[float]) -> dict[str, float | None]:
+    """p50 and p95 of per-question seconds."""
+    values = sorted(s for s in seconds if s)
+    if not values:
+        return {"p50": None, "p95": None}
+    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+    return {"p50": round(statistics.median(values), 3), "p95": round(p95, 3)}
+
+
+def _failure_kind(error: str | None) -> str:
+    text = (error or "").lower()
+    for marker, kind in (
+        ("gold failed", "gold failed"),
+        ("no sql", "no SQL"),
+        ("refused", "refused"),
+        ("longer than", "timeout"),
+        ("no such column", "no such column"),
+        ("no such table", "no such table"),
+    ):
+        if marker in text:
+            return kind
+    return "other"
+
+
+def _mean(values: Sequence[int]) -> float:
+    return round(sum(values) / len(values), 1) if values else 0.0

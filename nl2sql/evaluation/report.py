@@ -1,0 +1,80 @@
+"""Where evaluation results go: a JSON file, and a row in BENCHMARKS.md with the command that made it.
+
+Example:
+    >>> row = benchmark_row({"ex": 0.5, "evaluated": 2, "skipped": 0, "model_id": "m", "adapter_hash": None,
+    ...     "settings": {"samples": True, "repair": True}, "by_hardness": {}, "latency": {"p50": 1.0},
+    ...     "questions_per_second": 1.0}, "chatbi eval ...", "spider dev")
+    >>> row.startswith("| spider dev | m |")
+    True
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from nl2sql.evaluation.harness import EvalReport
+
+EX_TABLE_HEADING = "## Execution accuracy"
+EX_TABLE_HEADER = (
+    "| data | model | adapter | techniques | n | EX | easy | medium | hard | extra | p50 s | q/s | date"
+    " | command |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def write_json(report: EvalReport, path: Path, *, command: str, data: str) -> dict[str, Any]:
+    """Write the summary and every prediction to ``path``; returns the summary."""
+    summary = {
+        "data": data,
+        "command": command,
+        "date": date.today().isoformat(),
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        **report.summary(),
+    }
+    payload = {**summary, "predictions": [vars(p) for p in report.predictions]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    return summary
+
+
+def benchmark_row(summary: dict[str, Any], command: str, data: str) -> str:
+    """One Markdown table row for the summary of an evaluation."""
+    settings = summary["settings"]
+    techniques = ", ".join(name for name in ("samples", "repair") if settings.get(name)) or "plain"
+    hardness = summary.get("by_hardness", {})
+    cells = [
+        data,
+        summary["model_id"],
+        (summary.get("adapter_hash") or "none")[:12],
+        techniques,
+        str(summary["evaluated"]),
+        f"{summary['ex']:.3f}",
+        *[f"{hardness[h]['ex']:.3f}" if h in hardness else "–" for h in ("easy", "medium", "hard", "extra")],
+        f"{summary['latency']['p50']}" if summary["latency"].get("p50") else "–",
+        f"{summary['questions_per_second']}" if summary.get("questions_per_second") else "–",
+        summary.get("date", date.today().isoformat()),
+        f"`{command}`",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def append_benchmark(path: Path, row: str) -> None:
+    """Add ``row`` to the execution accuracy table of BENCHMARKS.md, creating file or table as needed."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
+    if EX_TABLE_HEADING not in text:
+        text = text.rstrip("\n") + f"\n\n{EX_TABLE_HEADING}\n\n{EX_TABLE_HEADER}\n"
+    lines = text.splitlines()
+    start = lines.index(EX_TABLE_HEADING)
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith("|")):
+        end += 1
+    while lines[end - 1].strip() == "":
+        end -= 1
+    lines.insert(end, row)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,91 @@
+"""Pick the backend for a model name: a server when a URL is given, otherwise transformers in-process.
+
+Local generators are cached per (model, adapter) for the life of the process, so creating several
+assistants over the same model loads it once.
+
+Example:
+    >>> generator = load_generator("qwen2.5-coder-0.5b", base_url="http://127.0.0.1:8000/v1")
+    >>> generator.model_id
+    'server:qwen2.5-coder-0.5b'
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from nl2sql.errors import ModelUnavailableError
+from nl2sql.models.base import Generator
+from nl2sql.models.http import OpenAIHTTPGenerator, served_models
+from nl2sql.models.local import TransformersGenerator
+from nl2sql.models.weights import DEFAULT_MODEL, MODELS
+
+_loaded: dict[tuple[str, str | None, str], TransformersGenerator] = {}
+_loading = threading.Lock()
+
+
+def load_generator(
+    model: str | None = None,
+    adapter: str | None = None,
+    *,
+    base_url: str | None = None,
+    device: str = "cpu",
+) -> Generator:
+    """The generator for ``model`` (the bundled default when None), loading it only the first time.
+
+    Args:
+        model: A bundled short name, a folder, a ``.gguf`` file or a Hugging Face id; with ``base_url``,
+            the name the server knows (None: the first model the server lists).
+        adapter: A peft LoRA adapter folder applied to a local model. A server applies its own.
+        base_url: An OpenAI-compatible API root such as ``http://127.0.0.1:8000/v1``.
+        device: Where a local model runs: ``cpu``, ``cuda``, or ``auto`` (cuda when there is one).
+
+    Raises:
+        ModelUnavailableError: the model, its packages or the server are unavailable, or an adapter
+            was given with ``base_url``.
+
+    Example:
+        >>> try:
+        ...     load_generator(adapter="my-lora", base_url="http://127.0.0.1:8000/v1")
+        ... except ModelUnavailableError as error:
+        ...     print(error)
+        a LoRA adapter cannot be sent to a model server: load the adapter in the server instead
+    """
+    if base_url:
+        if adapter:
+            raise ModelUnavailableError(
+                "a LoRA adapter cannot be sent to a model server: load the adapter in the server instead"
+            )
+        if model is None:
+            names = served_models(base_url)
+            if not names:
+                raise ModelUnavailableError(f"the model server at {base_url} lists no model: name one")
+            model = names[0]
+        return OpenAIHTTPGenerator(base_url, model)
+    if device == "auto":
+        import torch
+
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    key = (_normalized(model or DEFAULT_MODEL), _normalized(adapter) if adapter else None, device)
+    with _loading:
+        if key not in _loaded:
+            _loaded[key] = TransformersGenerator(key[0], key[1], device=device)
+        return _loaded[key]
+
+
+def clear_loaded() -> None:
+    """Forget the cached local generators, so their memory can be freed.
+
+    Example:
+        >>> clear_loaded()
+    """
+    with _loading:
+        _loaded.clear()
+
+
+def _normalized(name: str) -> str:
+    """The same key for the same model however it is spelled: bundled names as is, paths absolute."""
+    if name in MODELS:
+        return name
+    path = Path(name).expanduser()
+    return str(path.resolve()) if path.exists() else name
