@@ -3,8 +3,8 @@ Spider's JSON the way the official evaluation script does, so per-class numbers 
 
 Example:
     >>> simple = {"select": [False, [[3, [0, [0, 0, False], None]]]],
-    ...     "from": {"table_units": [["table_unit", 0]], "conds": []}, "where": [], "groupBy": [], "having": [], "orderBy": [], "limit": None,
-    ...     "intersect": None, "union": None, "except": None}
+    ...     "from": {"table_units": [["table_unit", 0]], "conds": []}, "where": [], "groupBy": [],
+    ...     "having": [], "orderBy": [], "limit": None, "intersect": None, "union": None, "except": None}
     >>> spider_hardness(simple)
     'easy'
 """
