@@ -176,6 +176,7 @@ def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
     out.mkdir(parents=True, exist_ok=True)
     for parameter in trainable:
         parameter.data = parameter.data.to(torch.bfloat16)  # saved in bf16: half the size, same answers
+    model.peft_config["default"].base_model_name_or_path = config.base  # the name, not a machine's path
     model.save_pretrained(str(out), safe_serialization=True)
     result = TrainResult(
         adapter=out,

@@ -248,7 +248,7 @@ def _model(args: argparse.Namespace) -> int:
     return 0
 
 
-DEMO_QUESTIONS = ("demo-001", "demo-002", "demo-003", "demo-013", "demo-030")
+DEMO_QUESTIONS = ("demo-001", "demo-003", "demo-009", "demo-011", "demo-013")
 
 
 def _eval(args: argparse.Namespace) -> int:

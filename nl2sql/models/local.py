@@ -225,7 +225,8 @@ def _apply_adapter(model: Any, adapter: str | Path) -> Any:
         raise ModelUnavailableError(
             f"peft is needed for LoRA adapters: run `{MODEL_PACKAGES_INSTALL}`"
         ) from None
-    return PeftModel.from_pretrained(model, str(Path(adapter).expanduser()))
+    # Merged into the weights: inference then costs what the bare model costs.
+    return PeftModel.from_pretrained(model, str(Path(adapter).expanduser())).merge_and_unload()
 
 
 def _greedy_config(transformers: Any, model: Any, tokenizer: Any) -> Any:

@@ -20,6 +20,12 @@ from nl2sql.models.http import OpenAIHTTPGenerator, served_models
 from nl2sql.models.local import TransformersGenerator
 from nl2sql.models.weights import DEFAULT_MODEL, MODELS
 
+NO_ADAPTER = "none"
+"""The adapter name that asks for the bare model."""
+ADAPTERS_DIR = Path(__file__).resolve().parent.parent / "adapters"
+BUNDLED_ADAPTERS = {DEFAULT_MODEL: ADAPTERS_DIR / "qwen2.5-coder-0.5b-spider"}
+"""Adapters shipped with the package, by the bundled model they were trained on."""
+
 _loaded: dict[tuple[str, str | None, str], TransformersGenerator] = {}
 _loading = threading.Lock()
 
@@ -36,7 +42,9 @@ def load_generator(
     Args:
         model: A bundled short name, a folder, a ``.gguf`` file or a Hugging Face id; with ``base_url``,
             the name the server knows (None: the first model the server lists).
-        adapter: A peft LoRA adapter folder applied to a local model. A server applies its own.
+        adapter: A peft LoRA adapter folder applied to a local model, or ``none`` for the bare model.
+            By default the default model gets its bundled adapter (:func:`default_adapter`); other
+            models get none. A server applies its own.
         base_url: An OpenAI-compatible API root such as ``http://127.0.0.1:8000/v1``.
         device: Where a local model runs: ``cpu``, ``cuda``, or ``auto`` (cuda when there is one).
 
@@ -52,7 +60,7 @@ def load_generator(
         a LoRA adapter cannot be sent to a model server: load the adapter in the server instead
     """
     if base_url:
-        if adapter:
+        if adapter and adapter != NO_ADAPTER:
             raise ModelUnavailableError(
                 "a LoRA adapter cannot be sent to a model server: load the adapter in the server instead"
             )
@@ -66,11 +74,30 @@ def load_generator(
         import torch
 
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    key = (_normalized(model or DEFAULT_MODEL), _normalized(adapter) if adapter else None, device)
+    name = _normalized(model or DEFAULT_MODEL)
+    if adapter is None:
+        bundled = default_adapter(name)
+        adapter = str(bundled) if bundled else None
+    elif adapter == NO_ADAPTER:
+        adapter = None
+    key = (name, _normalized(adapter) if adapter else None, device)
     with _loading:
         if key not in _loaded:
             _loaded[key] = TransformersGenerator(key[0], key[1], device=device)
         return _loaded[key]
+
+
+def default_adapter(model: str = DEFAULT_MODEL) -> Path | None:
+    """The LoRA adapter shipped for a bundled model, fine-tuned on text-to-SQL; None if there is none.
+
+    Example:
+        >>> default_adapter().name
+        'qwen2.5-coder-0.5b-spider'
+        >>> default_adapter("smollm2-135m") is None
+        True
+    """
+    folder = BUNDLED_ADAPTERS.get(model)
+    return folder if folder is not None and (folder / "adapter_model.safetensors").is_file() else None
 
 
 def clear_loaded() -> None:
