@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from explain import Diagnostic, check
+from explain.autofix import fix_identifiers
 from feedback import FeedbackLog
 from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError, EmptyQuestionError, InvalidSQLError
@@ -58,6 +59,8 @@ class Answer:
     model_id: str = ""
     adapter_hash: str | None = None
     raw_output: str = ""
+    fixes: list[str] = field(default_factory=list)
+    """Names mended against the schema without the model, e.g. ``pet_type → PetType``."""
     repaired: bool = False
     """True when the first SQL failed validation and the model was asked once more."""
     truncated: bool = False
@@ -87,6 +90,7 @@ class Answer:
             "timings": {stage: round(seconds, 4) for stage, seconds in self.timings.items()},
             "model_id": self.model_id,
             "adapter_hash": self.adapter_hash,
+            "fixes": self.fixes,
             "repaired": self.repaired,
             "prompt_tokens": self.prompt_tokens,
             "output_tokens": self.output_tokens,
@@ -174,6 +178,8 @@ class Assistant:
         answer.prompt_tokens, answer.output_tokens = generation.prompt_tokens, generation.output_tokens
         with _timed(timings, "validate"):
             answer.diagnostics = self._check(answer.sql)
+            if _first_error(answer.diagnostics) and answer.sql:
+                self._autofix(answer)
         if _first_error(answer.diagnostics) and self.repair:
             with _timed(timings, "repair"):
                 self._repair(answer, messages)
@@ -210,6 +216,13 @@ class Assistant:
         if not sql:
             return [Diagnostic("no-sql", "error", "the model's answer contains no SQL query")]
         return check(sql, self.schema)
+
+    def _autofix(self, answer: Answer) -> None:
+        """Mend names with one unambiguous match in the schema (no model involved)."""
+        fixed = fix_identifiers(answer.sql, self.schema)
+        if fixed.changes:
+            answer.sql, answer.fixes = fixed.sql, fixed.changes
+            answer.diagnostics = self._check(answer.sql)
 
     def _repair(self, answer: Answer, messages: list[Message]) -> None:
         error = _first_error(answer.diagnostics)

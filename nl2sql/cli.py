@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, default=None, help="questions per batch (GPU: 32, CPU: 1)"
     )
     evaluate.add_argument("--no-samples", action="store_true", help="leave sample values out of the prompt")
+    evaluate.add_argument("--no-autofix", action="store_true", help="do not mend names against the schema")
     evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
     evaluate.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
     evaluate.add_argument(

@@ -73,3 +73,12 @@ def test_refused_statement_is_reported(sqlite_shop: str) -> None:
 def test_empty_question(sqlite_shop: str) -> None:
     with pytest.raises(EmptyQuestionError):
         Assistant(sqlite_shop, generator=Scripted(), log=None).ask("   ")
+
+
+def test_names_with_one_match_are_mended_without_the_model(sqlite_shop: str) -> None:
+    generator = Scripted("SELECT Name, SEG_ment FROM customer WHERE segment = 'SMB'")
+    answer = Assistant(sqlite_shop, generator=generator, log=None).ask("SMB customers?")
+    assert answer.ok and not answer.repaired
+    assert answer.fixes == ["customer → customers", "SEG_ment → segment"]
+    assert answer.data.iloc[:, 0].tolist() == ["Bolt", "Dune"]
+    assert len(generator.prompts) == 1

@@ -23,6 +23,7 @@ from typing import Any
 from tqdm import tqdm
 
 from explain import check
+from explain.autofix import fix_identifiers
 from feedback.datasets import TextToSQLExample
 from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError
@@ -44,6 +45,8 @@ class EvalSettings:
 
     samples: bool = True
     """Sample values of text columns in the prompt."""
+    autofix: bool = True
+    """Mend names with one unambiguous match in the schema before anything else."""
     repair: bool = True
     """One repair round when the SQL does not validate."""
     batch_size: int = 32
@@ -180,6 +183,10 @@ def evaluate(
         )
         for e, g, s in zip(usable, generations, seconds, strict=True)
     ]
+    if settings.autofix:
+        for prediction, example in zip(predictions, usable, strict=True):
+            if prediction.sql and _errors(prediction.sql, databases.schema(example)):
+                prediction.sql = fix_identifiers(prediction.sql, databases.schema(example)).sql
     if settings.repair:
         _repair(predictions, prompts, usable, databases, generator, settings, progress)
     for prediction, example in tqdm(

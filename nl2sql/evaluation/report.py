@@ -46,7 +46,7 @@ def write_json(report: EvalReport, path: Path, *, command: str, data: str) -> di
 def benchmark_row(summary: dict[str, Any], command: str, data: str) -> str:
     """One Markdown table row for the summary of an evaluation."""
     settings = summary["settings"]
-    techniques = ", ".join(name for name in ("samples", "repair") if settings.get(name)) or "plain"
+    techniques = ", ".join(n for n in ("samples", "autofix", "repair") if settings.get(n)) or "plain"
     hardness = summary.get("by_hardness", {})
     cells = [
         data,

@@ -1,0 +1,148 @@
+"""Mend names a model got slightly wrong, deterministically, before asking the model again.
+
+Small models write ``pet_type`` for ``PetType``, ``song_name`` on the wrong alias, ``singers`` for
+``singer``. When the schema offers exactly one name that matches once case, underscores and a plural
+``s`` are ignored, the reference is rewritten on the AST; anything less certain is left for the model's
+repair round. Every change is reported, so the user sees what was mended.
+
+Example:
+    >>> from nl2sql.schema import Column, Schema, Table
+    >>> pets = Table("Pets", (Column("PetID", "INT"), Column("PetType", "TEXT")))
+    >>> fixed = fix_identifiers("SELECT pet_type FROM pets", Schema("sqlite", (pets,)))
+    >>> fixed.sql, fixed.changes
+    ('SELECT PetType FROM pets', ['pet_type → PetType'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from explain.check import check
+
+if TYPE_CHECKING:
+    from nl2sql.schema import Schema, Table
+
+MAX_ROUNDS = 6
+
+
+@dataclass
+class FixResult:
+    sql: str
+    changes: list[str] = field(default_factory=list)
+
+
+def fix_identifiers(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:
+    """Rewrite unknown table and column names that have one unambiguous match in ``schema``."""
+    dialect = dialect or schema.dialect
+    result = FixResult(sql)
+    for _ in range(MAX_ROUNDS):
+        errors = [d for d in check(result.sql, schema, dialect) if d.is_error]
+        if not errors or errors[0].code not in {"unknown-table", "unknown-column"}:
+            return result
+        try:
+            tree = sqlglot.parse_one(result.sql, read=dialect)
+        except SqlglotError:
+            return result
+        change = _fix_table(tree, schema) if errors[0].code == "unknown-table" else _fix_column(tree, schema)
+        if change is None:
+            return result
+        result.sql = tree.sql(dialect=dialect)
+        result.changes.append(change)
+    return result
+
+
+def _key(name: str) -> str:
+    key = name.lower().replace("_", "").replace(" ", "")
+    return key[:-1] if key.endswith("s") and len(key) > 3 else key
+
+
+def _fix_table(tree: exp.Expression, schema: Schema) -> str | None:
+    local = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    for table in tree.find_all(exp.Table):
+        if not table.name or table.name.lower() in local or schema.has_table(table.name):
+            continue
+        matches = [t.name for t in schema.tables if _key(t.name) == _key(table.name)]
+        if len(matches) != 1:
+            return None
+        old = table.name
+        table.set("this", exp.to_identifier(matches[0]))
+        return f"{old} → {matches[0]}"
+    return None
+
+
+def _fix_column(tree: exp.Expression, schema: Schema) -> str | None:
+    for select in tree.find_all(exp.Select):
+        sources = _sources(select, schema)
+        if not sources:
+            continue
+        aliases = {a.alias.lower() for a in select.find_all(exp.Alias) if a.alias}
+        for column in select.find_all(exp.Column):
+            if column.find_ancestor(exp.Select) is not select or isinstance(column.this, exp.Star):
+                continue
+            name, qualifier = column.name, column.table.lower()
+            if qualifier and qualifier in sources:
+                table = sources[qualifier]
+                if _has(table, name):
+                    continue
+                change = _rename(column, table, name) or _move(column, sources, qualifier, name)
+            elif qualifier or name.lower() in aliases or any(_has(t, name) for t in sources.values()):
+                continue
+            else:
+                candidates = {
+                    (a, c) for a, t in sources.items() for c in t.columns if _key(c.name) == _key(name)
+                }
+                tables = {id(sources[a]) for a, _ in candidates}
+                if len(tables) != 1 or len({c.name for _, c in candidates}) != 1:
+                    return None
+                new = next(iter(candidates))[1].name
+                column.set("this", exp.to_identifier(new))
+                change = f"{name} → {new}"
+            if change:
+                return change
+    return None
+
+
+def _sources(select: exp.Select, schema: Schema) -> dict[str, Table]:
+    """alias (or table name) → schema table, for the tables this SELECT reads directly."""
+    found: dict[str, Table] = {}
+    for table in select.find_all(exp.Table):
+        if table.find_ancestor(exp.Select) is not select or not schema.has_table(table.name):
+            continue
+        found[(table.alias or table.name).lower()] = schema.table(table.name)
+    return found
+
+
+def _has(table: Table, name: str) -> bool:
+    return any(c.name.lower() == name.lower() for c in table.columns)
+
+
+def _rename(column: exp.Column, table: Table, name: str) -> str | None:
+    matches = [c.name for c in table.columns if _key(c.name) == _key(name)]
+    if len(matches) != 1:
+        return None
+    column.set("this", exp.to_identifier(matches[0]))
+    return f"{column.table}.{name} → {column.table}.{matches[0]}"
+
+
+def _move(column: exp.Column, sources: dict[str, Table], qualifier: str, name: str) -> str | None:
+    """The column exists, under this spelling, in exactly one other table of the query: use that one."""
+    owners = {
+        alias: c.name
+        for alias, table in sources.items()
+        if alias != qualifier and sources[alias] is not sources[qualifier]
+        for c in table.columns
+        if _key(c.name) == _key(name)
+    }
+    by_table = {id(sources[a]): (a, n) for a, n in owners.items()}
+    if len(by_table) != 1:
+        return None
+    alias, new = next(iter(by_table.values()))
+    old = f"{column.table}.{name}"
+    column.set("table", exp.to_identifier(alias))
+    column.set("this", exp.to_identifier(new))
+    return f"{old} → {alias}.{new}"
