@@ -2,10 +2,10 @@
 
 Example:
     >>> import os
-    >>> os.environ["CHATBI_HOME"] = "/tmp/chatbi-doc"
-    >>> str(data_dir())
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"CHATBI_HOME": "/tmp/chatbi-doc"}):
+    ...     str(data_dir())
     '/tmp/chatbi-doc/data'
-    >>> del os.environ["CHATBI_HOME"]
 """
 
 from __future__ import annotations
