@@ -107,6 +107,7 @@ class Assistant:
         adapter: a peft LoRA adapter folder.
         base_url: an OpenAI-compatible server (``http://host:port/v1``) to generate with instead.
         generator: a ready generator (overrides model, adapter and base_url).
+        backend: ``auto`` (llama.cpp on a CPU when installed), ``transformers`` or ``llama.cpp``.
         max_rows: at most this many rows are fetched.
         timeout_s: a statement running longer is stopped.
         repair: give the model one more try, with the error, when its SQL does not validate.
@@ -121,6 +122,7 @@ class Assistant:
         adapter: str | Path | None = None,
         base_url: str | None = None,
         generator: Generator | None = None,
+        backend: str = "auto",
         max_rows: int = DEFAULT_MAX_ROWS,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         max_new_tokens: int = 256,
@@ -131,7 +133,7 @@ class Assistant:
         self.database = db if isinstance(db, Database) else open_database(db)
         self.schema: Schema = load_schema(self.database)
         self.schema_seconds = time.perf_counter() - started
-        self._model, self._adapter, self._base_url = model, adapter, base_url
+        self._model, self._adapter, self._base_url, self._backend = model, adapter, base_url, backend
         self._generator = generator
         self.max_rows, self.timeout_s = max_rows, timeout_s
         self.max_new_tokens, self.repair = max_new_tokens, repair
@@ -144,7 +146,10 @@ class Assistant:
             from nl2sql.models.resolve import load_generator
 
             self._generator = load_generator(
-                self._model, str(self._adapter) if self._adapter else None, base_url=self._base_url
+                self._model,
+                str(self._adapter) if self._adapter else None,
+                base_url=self._base_url,
+                backend=self._backend,
             )
         return self._generator
 

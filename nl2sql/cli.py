@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nl2sql.errors import ChatBIError
+from nl2sql.errors import ChatBIError, ConnectionSpecError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+from nl2sql.models.resolve import BACKENDS
 
 SHOWN_ROWS = 20
 
@@ -78,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
     )
 
+    bench = commands.add_parser("bench", help="measure speed on this machine")
+    bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="WHAT")
+    latency = bench_commands.add_parser("latency", help="question → answer latency, cold and warm, per stage")
+    _add_database(latency)
+    _add_model(latency)
+    latency.add_argument("--questions", type=int, default=12, help="demo questions to ask (default 12)")
+    latency.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
+    latency.add_argument(
+        "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
+    )
+
     train = commands.add_parser("train", help="fine-tune a LoRA adapter on question/SQL pairs")
     train.add_argument(
         "--data", required=True, help="spider:DIR, bird:DIR:train, or a .jsonl of {db, question, sql}"
@@ -117,9 +130,15 @@ def _add_database(parser: argparse.ArgumentParser) -> None:
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default=None, help="bundled name, Hugging Face id/folder, or .gguf file")
-    parser.add_argument("--adapter", default=None, help="a peft LoRA adapter folder")
+    parser.add_argument("--adapter", default=None, help="a peft LoRA adapter folder, or 'none'")
     parser.add_argument(
         "--base-url", default=None, help="an OpenAI-compatible server, e.g. http://host:8000/v1"
+    )
+    parser.add_argument(
+        "--backend",
+        default="auto",
+        choices=BACKENDS,
+        help="local inference: auto (llama.cpp on a CPU when installed), transformers or llama.cpp",
     )
 
 
@@ -144,6 +163,7 @@ def _ask(args: argparse.Namespace) -> int:
         model=args.model,
         adapter=args.adapter,
         base_url=args.base_url,
+        backend=args.backend,
         max_rows=args.max_rows,
         timeout_s=args.timeout,
     )
@@ -226,7 +246,9 @@ def _demo(args: argparse.Namespace) -> int:
     from nl2sql.assistant import Assistant
     from nl2sql.demo import load_demo_questions
 
-    assistant = Assistant("demo", model=args.model, adapter=args.adapter, base_url=args.base_url)
+    assistant = Assistant(
+        "demo", model=args.model, adapter=args.adapter, base_url=args.base_url, backend=args.backend
+    )
     questions = [q for q in load_demo_questions() if q.id in DEMO_QUESTIONS]
     status = 0
     for question in questions:
@@ -253,8 +275,6 @@ DEMO_QUESTIONS = ("demo-001", "demo-003", "demo-009", "demo-011", "demo-013")
 
 
 def _eval(args: argparse.Namespace) -> int:
-    import shlex
-
     from feedback.datasets import load_examples
     from nl2sql.evaluation.harness import EvalSettings, evaluate
     from nl2sql.evaluation.report import append_benchmark, benchmark_row, write_json
@@ -267,7 +287,9 @@ def _eval(args: argparse.Namespace) -> int:
     else:
         spec, name = args.data, Path(args.data).name
     examples = load_examples(spec)[: args.limit] if args.limit else load_examples(spec)
-    generator = load_generator(args.model, args.adapter, base_url=args.base_url, device=args.device)
+    generator = load_generator(
+        args.model, args.adapter, base_url=args.base_url, device=args.device, backend=args.backend
+    )
     on_gpu = getattr(generator, "device", "cpu") != "cpu"
     settings = EvalSettings(
         samples=not args.no_samples,
@@ -314,7 +336,29 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from nl2sql.demo import load_demo_questions
+    from nl2sql.evaluation.latency import LATENCY_HEADER, LATENCY_HEADING, latency_row, measure_latency
+    from nl2sql.evaluation.report import append_benchmark
+
+    if args.db != "demo":
+        raise ConnectionSpecError("bench latency asks the demo questions: use --db demo")
+    questions = load_demo_questions()[: args.questions]
+    report = measure_latency(args.db, questions, backend=args.backend, model=args.model, adapter=args.adapter)
+    summary = report.summary()
+    print(json.dumps(summary, indent=1))
+    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    if args.json:
+        Path(args.json).write_text(json.dumps({"command": command, **summary}, indent=1), encoding="utf-8")
+    if args.benchmarks:
+        append_benchmark(
+            Path(args.benchmarks), latency_row(summary, command), LATENCY_HEADING, LATENCY_HEADER
+        )
+    return 0
+
+
 COMMANDS = {
+    "bench": _bench,
     "eval": _eval,
     "train": _train,
     "ask": _ask,

@@ -219,10 +219,10 @@ def test_local_generators_are_loaded_once_per_model_and_adapter(monkeypatch):
 
     monkeypatch.setattr(resolve, "TransformersGenerator", FakeGenerator)
     monkeypatch.setattr(resolve, "_loaded", {})
-    first = load_generator()
-    assert load_generator(DEFAULT_MODEL) is first
-    assert load_generator("smollm2-135m") is not first
-    assert load_generator(DEFAULT_MODEL, "none") is not first
+    first = load_generator(backend="transformers")
+    assert load_generator(DEFAULT_MODEL, backend="transformers") is first
+    assert load_generator("smollm2-135m", backend="transformers") is not first
+    assert load_generator(DEFAULT_MODEL, "none", backend="transformers") is not first
     shipped = str(resolve.default_adapter(DEFAULT_MODEL).resolve())
     assert loads == [(DEFAULT_MODEL, shipped), ("smollm2-135m", None), (DEFAULT_MODEL, None)]
 
@@ -403,3 +403,32 @@ def test_llama_cpp_server_answers_a_count_question(llama_server):
     assert _asks_for_count(generation.text), generation.text
     assert generation.prompt_tokens > 20
     assert generation.output_tokens > 0
+
+
+# --- the in-process llama.cpp backend, with the shipped adapter (slow) ----------------------------------
+
+
+@pytest.mark.slow
+def test_llama_cpp_backend_with_the_shipped_adapter(shared_cache):
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
+    from nl2sql.models.llamacpp import LlamaCppGenerator
+    from nl2sql.models.lora_gguf import lora_gguf_path
+
+    adapter = resolve.default_adapter()
+    generator = LlamaCppGenerator(DEFAULT_MODEL, adapter=adapter)
+    assert generator.adapter_hash == local.adapter_hash(adapter)
+    assert lora_gguf_path(adapter, generator.adapter_hash).stat().st_size > 1_000_000
+    first = generator.generate(SINGER_MESSAGES, max_new_tokens=64)
+    assert "count(*)" in first.text.lower()
+    assert first.prompt_tokens > 20 and 0 < first.output_tokens < 64
+    again = generator.generate(SINGER_MESSAGES, max_new_tokens=64)
+    assert again.text == first.text  # greedy: the same answer, now from the cached prompt
+
+
+def test_auto_backend_prefers_llama_cpp_on_a_cpu_for_gguf_models():
+    expected = "llama.cpp" if importlib.util.find_spec("llama_cpp") else "transformers"
+    assert resolve._choose_backend("auto", DEFAULT_MODEL, "cpu") == expected
+    assert resolve._choose_backend("auto", DEFAULT_MODEL, "cuda") == "transformers"
+    assert resolve._choose_backend("auto", "/models/some-hf-folder", "cpu") == "transformers"
+    with pytest.raises(ModelUnavailableError, match="unknown backend"):
+        resolve._choose_backend("onnx", DEFAULT_MODEL, "cpu")

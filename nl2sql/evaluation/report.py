@@ -64,13 +64,15 @@ def benchmark_row(summary: dict[str, Any], command: str, data: str) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def append_benchmark(path: Path, row: str) -> None:
-    """Add ``row`` to the execution accuracy table of BENCHMARKS.md, creating file or table as needed."""
+def append_benchmark(
+    path: Path, row: str, heading: str = EX_TABLE_HEADING, header: str = EX_TABLE_HEADER
+) -> None:
+    """Add ``row`` to the table under ``heading`` in BENCHMARKS.md, creating file or table as needed."""
     text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
-    if EX_TABLE_HEADING not in text:
-        text = text.rstrip("\n") + f"\n\n{EX_TABLE_HEADING}\n\n{EX_TABLE_HEADER}\n"
+    if heading not in text:
+        text = text.rstrip("\n") + f"\n\n{heading}\n\n{header}\n"
     lines = text.splitlines()
-    start = lines.index(EX_TABLE_HEADING)
+    start = lines.index(heading)
     end = start + 1
     while end < len(lines) and (not lines[end].strip() or lines[end].startswith("|")):
         end += 1

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from pathlib import Path
 
@@ -20,13 +21,15 @@ from nl2sql.models.http import OpenAIHTTPGenerator, served_models
 from nl2sql.models.local import TransformersGenerator
 from nl2sql.models.weights import DEFAULT_MODEL, MODELS
 
+TRANSFORMERS, LLAMA_CPP = "transformers", "llama.cpp"
+BACKENDS = ("auto", TRANSFORMERS, LLAMA_CPP)
 NO_ADAPTER = "none"
 """The adapter name that asks for the bare model."""
 ADAPTERS_DIR = Path(__file__).resolve().parent.parent / "adapters"
 BUNDLED_ADAPTERS = {DEFAULT_MODEL: ADAPTERS_DIR / "qwen2.5-coder-0.5b-spider"}
 """Adapters shipped with the package, by the bundled model they were trained on."""
 
-_loaded: dict[tuple[str, str | None, str], TransformersGenerator] = {}
+_loaded: dict[tuple[str, str | None, str, str], Generator] = {}
 _loading = threading.Lock()
 
 
@@ -36,6 +39,7 @@ def load_generator(
     *,
     base_url: str | None = None,
     device: str = "cpu",
+    backend: str = "auto",
 ) -> Generator:
     """The generator for ``model`` (the bundled default when None), loading it only the first time.
 
@@ -47,6 +51,8 @@ def load_generator(
             models get none. A server applies its own.
         base_url: An OpenAI-compatible API root such as ``http://127.0.0.1:8000/v1``.
         device: Where a local model runs: ``cpu``, ``cuda``, or ``auto`` (cuda when there is one).
+        backend: ``transformers``, ``llama.cpp``, or ``auto``: llama.cpp on a CPU when it is installed
+            and the model is a GGUF (several times faster there), transformers otherwise.
 
     Raises:
         ModelUnavailableError: the model, its packages or the server are unavailable, or an adapter
@@ -80,11 +86,27 @@ def load_generator(
         adapter = str(bundled) if bundled else None
     elif adapter == NO_ADAPTER:
         adapter = None
-    key = (name, _normalized(adapter) if adapter else None, device)
+    backend = _choose_backend(backend, name, device)
+    key = (name, _normalized(adapter) if adapter else None, device, backend)
     with _loading:
         if key not in _loaded:
-            _loaded[key] = TransformersGenerator(key[0], key[1], device=device)
+            if backend == LLAMA_CPP:
+                from nl2sql.models.llamacpp import LlamaCppGenerator
+
+                _loaded[key] = LlamaCppGenerator(key[0], key[1])
+            else:
+                _loaded[key] = TransformersGenerator(key[0], key[1], device=device)
         return _loaded[key]
+
+
+def _choose_backend(backend: str, model: str, device: str) -> str:
+    if backend not in BACKENDS:
+        raise ModelUnavailableError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    if backend != "auto":
+        return backend
+    is_gguf = model in MODELS or model.endswith(".gguf")
+    installed = importlib.util.find_spec("llama_cpp") is not None
+    return LLAMA_CPP if device == "cpu" and is_gguf and installed else TRANSFORMERS
 
 
 def default_adapter(model: str = DEFAULT_MODEL) -> Path | None:

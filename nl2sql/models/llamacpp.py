@@ -1,0 +1,104 @@
+"""A model run in this process by llama.cpp (llama-cpp-python): the fast path on a CPU.
+
+The bundled GGUF weights run as they are (Q4_K_M); a peft LoRA adapter is converted once to a GGUF
+LoRA (:mod:`nl2sql.models.lora_gguf`) and applied at load time. llama.cpp keeps the key/value cache of
+the previous prompt and evaluates only what differs, so a second question on the same database skips
+the schema, which is most of the prompt. Generation stops as soon as a SQL code block is closed.
+
+Example:
+    >>> try:
+    ...     LlamaCppGenerator("./no/such/model.gguf")
+    ... except ModelUnavailableError as error:
+    ...     print(error)
+    no GGUF file at ./no/such/model.gguf: the llama.cpp backend needs a bundled model or a .gguf file
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from nl2sql.errors import ModelUnavailableError
+from nl2sql.models.base import Generation, Message
+from nl2sql.models.local import adapter_hash
+from nl2sql.models.lora_gguf import lora_gguf_path
+from nl2sql.models.weights import DEFAULT_MODEL, MODELS, gguf_path
+
+DEFAULT_CONTEXT = 8192
+INSTALL_HINT = "pip install 'chatbi[server]' (llama-cpp-python builds from source in a few minutes)"
+
+
+class LlamaCppGenerator:
+    """Greedy chat generation with llama.cpp, optionally with a LoRA adapter.
+
+    Args:
+        model: A bundled short name or a ``.gguf`` file.
+        adapter: A peft LoRA adapter folder, or None.
+        n_ctx: Context length in tokens (prompt + answer).
+        n_threads: CPU threads; all usable cores by default.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        adapter: str | Path | None = None,
+        *,
+        n_ctx: int = DEFAULT_CONTEXT,
+        n_threads: int | None = None,
+    ) -> None:
+        started = time.perf_counter()
+        if model in MODELS:
+            weights = gguf_path(model)
+        elif str(model).endswith(".gguf") and Path(model).expanduser().is_file():
+            weights = Path(model).expanduser()
+        else:
+            raise ModelUnavailableError(
+                f"no GGUF file at {model}: the llama.cpp backend needs a bundled model or a .gguf file"
+            )
+        try:
+            from llama_cpp import Llama
+        except ImportError:
+            raise ModelUnavailableError(f"llama.cpp is not installed: {INSTALL_HINT}") from None
+        self.model_id = str(model)
+        self.adapter_hash = adapter_hash(adapter) if adapter is not None else None
+        lora = str(lora_gguf_path(adapter, self.adapter_hash)) if adapter is not None else None
+        threads = n_threads or len(os.sched_getaffinity(0))
+        self.llama = Llama(
+            model_path=str(weights),
+            lora_path=lora,
+            n_ctx=n_ctx,
+            n_threads=threads,
+            n_threads_batch=threads,
+            verbose=False,
+        )
+        self._lock = threading.Lock()
+        self.device = "cpu"
+        self.load_seconds = time.perf_counter() - started
+
+    def generate(self, messages: list[Message], *, max_new_tokens: int = 256) -> Generation:
+        """Answer the chat ``messages`` greedily; stop once a code block is closed."""
+        pieces: list[str] = []
+        with self._lock:
+            stream: Any = self.llama.create_chat_completion(
+                messages=messages, temperature=0.0, top_k=1, max_tokens=max_new_tokens, stream=True
+            )
+            for chunk in stream:
+                pieces.append(chunk["choices"][0]["delta"].get("content") or "")
+                if "".join(pieces).count("```") >= 2:
+                    break
+            close = getattr(stream, "close", None)
+            if close:
+                close()
+            total = int(self.llama.n_tokens)
+        text = "".join(pieces)
+        output_tokens = len([p for p in pieces if p])
+        return Generation(
+            text=text.strip(), prompt_tokens=max(total - output_tokens, 0), output_tokens=output_tokens
+        )
+
+    def __repr__(self) -> str:
+        adapter = f", adapter={self.adapter_hash[:12]}" if self.adapter_hash else ""
+        return f"LlamaCppGenerator({self.model_id!r}{adapter})"

@@ -1,0 +1,105 @@
+"""The evaluation harness: EX semantics, data set loaders, a whole run, and the BENCHMARKS.md rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_assistant import Scripted
+
+from feedback.datasets import load_examples
+from nl2sql.evaluation.harness import EvalSettings, evaluate
+from nl2sql.evaluation.match import results_match
+from nl2sql.evaluation.report import append_benchmark, benchmark_row, write_json
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "ordered", "same"),
+    [
+        ([(1,), (2,)], [(2,), (1,)], False, True),
+        ([(1,), (2,)], [(2,), (1,)], True, False),
+        ([(1, "a")], [("a", 1)], False, True),
+        ([(1,), (1,), (2,)], [(1,), (2,), (2,)], False, False),
+        ([(1,)], [(1,), (1,)], False, False),
+        ([], [], False, True),
+        ([(1, 2)], [(1,)], False, False),
+        ([(1.0,)], [(1,)], False, True),
+    ],
+)
+def test_results_match(gold, predicted, ordered, same) -> None:
+    assert results_match(gold, predicted, ordered=ordered) is same
+
+
+def _pairs(tmp_path: Path, shop: str) -> Path:
+    rows = [
+        {"db": shop, "question": "How many customers?", "sql": "SELECT COUNT(*) FROM customers"},
+        {
+            "db": shop,
+            "question": "Names of SMB customers by name",
+            "sql": "SELECT name FROM customers WHERE segment = 'SMB' ORDER BY name",
+        },
+        {"db": shop, "question": "Total amount", "sql": "SELECT SUM(amount) FROM orders"},
+        {"db": str(tmp_path / "missing.sqlite"), "question": "?", "sql": "SELECT 1"},
+    ]
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_whole_run_scores_repairs_and_skips(tmp_path: Path, sqlite_shop: str) -> None:
+    examples = load_examples(_pairs(tmp_path, sqlite_shop))
+    generator = Scripted(
+        "```sql\nSELECT COUNT(*) FROM customers\n```",
+        "```sql\nSELECT name FROM customers WHERE segment = 'SMB' ORDER BY name DESC\n```",
+        "```sql\nSELECT SUM(o.AMOUNT_) FROM orders AS o\n```",
+        "```sql\nSELECT SUM(price) FROM orders\n```",
+    )
+    report = evaluate(examples, generator, EvalSettings(batch_size=1), progress=False)
+    summary = report.summary()
+    assert (summary["total"], summary["skipped"], summary["evaluated"]) == (4, 1, 3)
+    assert [p.correct for p in report.predictions] == [True, False, True]
+    assert report.predictions[2].sql == "SELECT SUM(o.amount) FROM orders AS o"  # mended, no repair needed
+    assert summary["latency"]["p50"] is not None
+    out = tmp_path / "result.json"
+    written = write_json(report, out, command="chatbi eval --data pairs.jsonl", data="pairs")
+    assert json.loads(out.read_text())["predictions"][0]["correct"] is True
+    benchmarks = tmp_path / "BENCHMARKS.md"
+    append_benchmark(benchmarks, benchmark_row(written, "chatbi eval --data pairs.jsonl", "pairs"))
+    append_benchmark(benchmarks, benchmark_row(written, "chatbi eval --data pairs.jsonl", "pairs"))
+    text = benchmarks.read_text()
+    assert text.count("| pairs | scripted |") == 2
+    assert "| 3 | 0.667 |" in text
+
+
+def test_repair_round_in_evaluation(tmp_path: Path, sqlite_shop: str) -> None:
+    examples = load_examples(_pairs(tmp_path, sqlite_shop))[:1]
+    generator = Scripted("SELECT COUNT(*) FROM nowhere_at_all", "SELECT COUNT(*) FROM customers")
+    report = evaluate(examples, generator, EvalSettings(batch_size=1), progress=False)
+    (prediction,) = report.predictions
+    assert prediction.repaired and prediction.correct
+    assert prediction.first_error.startswith("no table nowhere_at_all")
+
+
+def test_bird_layout(tmp_path: Path, sqlite_shop: str) -> None:
+    folder = tmp_path / "bird"
+    (folder / "dev_databases" / "shop").mkdir(parents=True)
+    Path(sqlite_shop).rename(folder / "dev_databases" / "shop" / "shop.sqlite")
+    record = {
+        "db_id": "shop",
+        "question": "Big orders?",
+        "evidence": "big means amount > 50",
+        "SQL": "SELECT order_id FROM orders WHERE amount > 50",
+        "difficulty": "simple",
+    }
+    (folder / "dev.json").write_text(json.dumps([record]), encoding="utf-8")
+    (example,) = load_examples(f"bird:{folder}:dev")
+    assert example.available and example.evidence == "big means amount > 50"
+    assert example.hardness == "simple"
+
+
+def test_unknown_data_set_is_a_clear_error(tmp_path: Path) -> None:
+    from feedback.errors import DatasetError
+
+    with pytest.raises(DatasetError, match="cannot tell what data set"):
+        load_examples(tmp_path / "nothing.csv")
