@@ -124,3 +124,23 @@ def shop_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 def sqlite_shop(tmp_path: Path) -> str:
     """The shop database as a fresh SQLite file (for tests that need only one engine)."""
     return _sqlite_shop(tmp_path)
+
+
+@pytest.fixture()
+def shop_pairs(tmp_path: Path, sqlite_shop: str) -> Path:
+    """A JSONL data set of question/SQL pairs on the SQLite shop, plus one whose database is missing."""
+    import json
+
+    rows = [
+        {"db": sqlite_shop, "question": "How many customers?", "sql": "SELECT count(*) FROM customers"},
+        {
+            "db": sqlite_shop,
+            "question": "Names of SMB customers by name",
+            "sql": 'SELECT name FROM customers WHERE segment = "SMB" ORDER BY name',
+        },
+        {"db": sqlite_shop, "question": "Total amount", "sql": "SELECT SUM(amount) FROM orders"},
+        {"db": str(tmp_path / "missing.sqlite"), "question": "?", "sql": "SELECT 1"},
+    ]
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path

@@ -31,24 +31,8 @@ def test_results_match(gold, predicted, ordered, same) -> None:
     assert results_match(gold, predicted, ordered=ordered) is same
 
 
-def _pairs(tmp_path: Path, shop: str) -> Path:
-    rows = [
-        {"db": shop, "question": "How many customers?", "sql": "SELECT COUNT(*) FROM customers"},
-        {
-            "db": shop,
-            "question": "Names of SMB customers by name",
-            "sql": "SELECT name FROM customers WHERE segment = 'SMB' ORDER BY name",
-        },
-        {"db": shop, "question": "Total amount", "sql": "SELECT SUM(amount) FROM orders"},
-        {"db": str(tmp_path / "missing.sqlite"), "question": "?", "sql": "SELECT 1"},
-    ]
-    path = tmp_path / "pairs.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    return path
-
-
-def test_a_whole_run_scores_repairs_and_skips(tmp_path: Path, sqlite_shop: str) -> None:
-    examples = load_examples(_pairs(tmp_path, sqlite_shop))
+def test_a_whole_run_scores_repairs_and_skips(tmp_path: Path, shop_pairs: Path) -> None:
+    examples = load_examples(shop_pairs)
     generator = Scripted(
         "```sql\nSELECT COUNT(*) FROM customers\n```",
         "```sql\nSELECT name FROM customers WHERE segment = 'SMB' ORDER BY name DESC\n```",
@@ -72,8 +56,8 @@ def test_a_whole_run_scores_repairs_and_skips(tmp_path: Path, sqlite_shop: str) 
     assert "| 3 | 0.667 |" in text
 
 
-def test_repair_round_in_evaluation(tmp_path: Path, sqlite_shop: str) -> None:
-    examples = load_examples(_pairs(tmp_path, sqlite_shop))[:1]
+def test_repair_round_in_evaluation(shop_pairs: Path) -> None:
+    examples = load_examples(shop_pairs)[:1]
     generator = Scripted("SELECT COUNT(*) FROM nowhere_at_all", "SELECT COUNT(*) FROM customers")
     report = evaluate(examples, generator, EvalSettings(batch_size=1), progress=False)
     (prediction,) = report.predictions

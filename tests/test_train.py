@@ -12,43 +12,31 @@ from feedback.errors import TrainingError
 from feedback.train import IGNORE_INDEX, TrainConfig, train
 
 
-def _pairs(tmp_path: Path, shop: str) -> Path:
-    rows = [
-        {"db": shop, "question": "How many customers?", "sql": "SELECT count(*) FROM customers"},
-        {
-            "db": shop,
-            "question": "Names of SMB customers",
-            "sql": 'SELECT name FROM customers WHERE segment = "SMB"',
-        },
-    ]
-    path = tmp_path / "pairs.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    return path
-
-
 def test_bad_settings_are_refused() -> None:
     with pytest.raises(TrainingError, match="rank and alpha must be positive"):
         TrainConfig(data="x.jsonl", out="out", rank=0).validate()
 
 
 @pytest.mark.slow
-def test_tiny_training_run_on_the_cpu(tmp_path: Path, sqlite_shop: str) -> None:
+def test_tiny_training_run_on_the_cpu(tmp_path: Path, shop_pairs: Path) -> None:
     from feedback.train import encode_examples
     from nl2sql.models.local import TransformersGenerator
 
-    data = _pairs(tmp_path, sqlite_shop)
+    data = shop_pairs
     tokenizer = TransformersGenerator().tokenizer
-    encoded, dropped = encode_examples(load_examples(data), tokenizer, samples=True, max_tokens=2048)
+    usable = [e for e in load_examples(data) if e.available]
+    encoded, dropped = encode_examples(usable, tokenizer, samples=True, max_tokens=2048)
     ids, labels = encoded[1]
+    assert len(encoded) == 3
     answer = tokenizer.decode([t for t, label in zip(ids, labels, strict=True) if label != IGNORE_INDEX])
-    assert answer.startswith("```sql\nSELECT name FROM customers WHERE segment = 'SMB'\n```")
+    assert answer.startswith("```sql\nSELECT name FROM customers WHERE segment = 'SMB' ORDER BY name\n```")
     assert labels[: len(labels) // 2] == [IGNORE_INDEX] * (len(labels) // 2) and dropped == 0
 
     config = TrainConfig(
         data=str(data), out=str(tmp_path / "adapter"), rank=2, alpha=4, batch_size=2, device="cpu"
     )
     result = train(config, progress=False)
-    assert result.steps == 1 and result.skipped_steps == 0 and result.final_loss == result.final_loss
+    assert result.steps == 2 and result.skipped_steps == 0 and result.final_loss == result.final_loss
     saved = json.loads((tmp_path / "adapter" / "train_config.json").read_text())
     assert saved["config"]["rank"] == 2 and len(saved["data_sha256"]) == 64
     assert saved["base_sha256"] == "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"

@@ -27,7 +27,13 @@ from typing import Any
 
 from nl2sql.errors import ModelUnavailableError
 from nl2sql.models.base import Generation, Message
-from nl2sql.models.weights import DEFAULT_MODEL, MODEL_PACKAGES_INSTALL, MODELS, converted_path
+from nl2sql.models.weights import (
+    DEFAULT_MODEL,
+    MODEL_PACKAGES_INSTALL,
+    MODELS,
+    converted_path,
+    import_model_packages,
+)
 
 ALLOW_DOWNLOAD_ENV = "CHATBI_ALLOW_DOWNLOAD"
 """Set to ``1`` to let transformers download a Hugging Face model that is not in the local cache."""
@@ -144,7 +150,7 @@ class TransformersGenerator:
         source = model_source(str(model))
         self.model_id = source.model_id
         self.adapter_hash = adapter_hash(adapter) if adapter is not None else None
-        torch, transformers = _import_torch_transformers()
+        torch, transformers = import_model_packages()
         self.device = device
         self.dtype = _resolve_dtype(dtype, device)
         if str(device).startswith("cpu"):
@@ -189,17 +195,6 @@ class TransformersGenerator:
         return (
             f"TransformersGenerator({self.model_id!r}{adapter}, device={self.device!r}, dtype={self.dtype})"
         )
-
-
-def _import_torch_transformers():  # -> tuple[module, module]
-    try:
-        import torch
-        import transformers
-    except ImportError:
-        raise ModelUnavailableError(
-            f"the model packages are not installed: run `{MODEL_PACKAGES_INSTALL}`"
-        ) from None
-    return torch, transformers
 
 
 def _load(auto_class: Any, source: ModelSource, *, model_description: str, **kwargs: Any) -> Any:

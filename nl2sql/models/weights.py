@@ -219,7 +219,7 @@ def converted_path(name: str) -> Path:
             return target
         shutil.rmtree(target)  # converted from other weights than the ones now pinned
     gguf = gguf_path(name)
-    torch, transformers = _import_model_packages()
+    torch, transformers = import_model_packages()
     stages = tqdm(total=3, unit="step", bar_format="{desc} [step {n}/{total}, {elapsed}]")
     temp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".hf-", suffix=".tmp"))
     try:
@@ -281,7 +281,14 @@ def model_file_name(name: str) -> str:
     return bundled_model(name).file
 
 
-def _import_model_packages():  # -> tuple[module, module]
+def import_model_packages():  # -> tuple[module, module]
+    """torch and transformers (and gguf, which transformers needs for GGUF files), or a clear error.
+
+    Example:
+        >>> torch, transformers = import_model_packages()
+        >>> hasattr(torch, "tensor") and hasattr(transformers, "AutoModelForCausalLM")
+        True
+    """
     try:
         import gguf  # noqa: F401  (transformers needs it to read GGUF files)
         import torch
