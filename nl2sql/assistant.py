@@ -34,8 +34,9 @@ from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError, EmptyQuestionError, InvalidSQLError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, run_query
 from nl2sql.extract import extract_sql
+from nl2sql.linking import DEFAULT_BUDGET_TOKENS, link_schema
 from nl2sql.models.base import Generator, Message
-from nl2sql.prompt import build_messages, build_repair_messages
+from nl2sql.prompt import build_messages, build_repair_messages, render_schema
 from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
 
@@ -111,6 +112,8 @@ class Assistant:
         max_rows: at most this many rows are fetched.
         timeout_s: a statement running longer is stopped.
         repair: give the model one more try, with the error, when its SQL does not validate.
+        linking_budget: a schema larger than this many tokens is cut down to the tables the question
+            needs (:mod:`nl2sql.linking`); None shows the whole schema whatever its size.
         log: where events are appended; the default log in the data folder unless None.
     """
 
@@ -127,6 +130,7 @@ class Assistant:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         max_new_tokens: int = 256,
         repair: bool = True,
+        linking_budget: int | None = DEFAULT_BUDGET_TOKENS,
         log: FeedbackLog | object | None = _DEFAULT_LOG,
     ) -> None:
         started = time.perf_counter()
@@ -136,7 +140,7 @@ class Assistant:
         self._model, self._adapter, self._base_url, self._backend = model, adapter, base_url, backend
         self._generator = generator
         self.max_rows, self.timeout_s = max_rows, timeout_s
-        self.max_new_tokens, self.repair = max_new_tokens, repair
+        self.max_new_tokens, self.repair, self.linking_budget = max_new_tokens, repair, linking_budget
         self.log: FeedbackLog | None = FeedbackLog() if log is _DEFAULT_LOG else log  # type: ignore[assignment]
 
     @property
@@ -155,7 +159,16 @@ class Assistant:
 
     def messages(self, question: str) -> list[Message]:
         """The prompt ``ask`` would send for ``question``."""
-        return build_messages(self.schema, question, today=date.today())
+        return build_messages(
+            self.schema, question, today=date.today(), schema_text=self._schema_text(question)
+        )
+
+    def _schema_text(self, question: str) -> str | None:
+        """The pruned schema when the whole one is over the linking budget; None for the whole one."""
+        if self.linking_budget is None:
+            return None
+        linking = link_schema(self.schema, question, budget_tokens=self.linking_budget)
+        return render_schema(linking.schema(self.schema)) if linking.pruned else None
 
     def ask(self, question: str, *, run: bool = True) -> Answer:
         """Generate SQL for ``question``, validate it against the schema, and run it read-only.

@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, default=None, help="questions per batch (GPU: 32, CPU: 1)"
     )
     evaluate.add_argument("--no-samples", action="store_true", help="leave sample values out of the prompt")
+    evaluate.add_argument(
+        "--linking-budget",
+        type=int,
+        default=None,
+        help="prune schemas over this many tokens (default 1500; 0 turns linking off)",
+    )
     evaluate.add_argument("--no-autofix", action="store_true", help="do not mend names against the schema")
     evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
     evaluate.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
@@ -88,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     latency.add_argument("--questions", type=int, default=12, help="demo questions to ask (default 12)")
     latency.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
     latency.add_argument(
+        "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
+    )
+
+    linking = bench_commands.add_parser("linking", help="recall of gold tables under a prompt token budget")
+    linking.add_argument("--spider", metavar="DIR", required=True, help="a Spider folder")
+    linking.add_argument("--split", default="dev", help="data split (default %(default)s)")
+    linking.add_argument("--budget", type=int, default=300, help="schema token budget (default %(default)s)")
+    linking.add_argument("--no-embeddings", action="store_true", help="lexical and value matching only")
+    linking.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    linking.add_argument(
         "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
     )
 
@@ -291,8 +307,11 @@ def _eval(args: argparse.Namespace) -> int:
         args.model, args.adapter, base_url=args.base_url, device=args.device, backend=args.backend
     )
     on_gpu = getattr(generator, "device", "cpu") != "cpu"
+    budget = EvalSettings().linking_budget if args.linking_budget is None else (args.linking_budget or None)
     settings = EvalSettings(
+        linking_budget=budget,
         samples=not args.no_samples,
+        autofix=not args.no_autofix,
         repair=not args.no_repair,
         batch_size=args.batch_size or (32 if on_gpu else 1),
     )
@@ -337,6 +356,26 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    return _bench_linking(args) if args.bench_command == "linking" else _bench_latency(args)
+
+
+def _bench_linking(args: argparse.Namespace) -> int:
+    from feedback.datasets import load_examples
+    from nl2sql.evaluation.linking_recall import LINKING_HEADER, LINKING_HEADING, linking_row, measure_linking
+    from nl2sql.evaluation.report import append_benchmark
+
+    examples = load_examples(f"spider:{args.spider}:{args.split}")
+    examples = examples[: args.limit] if args.limit else examples
+    summary = measure_linking(examples, budget_tokens=args.budget, embeddings=not args.no_embeddings)
+    print(json.dumps(summary, indent=1))
+    if args.benchmarks:
+        command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        row = linking_row(summary, f"spider {args.split}", command)
+        append_benchmark(Path(args.benchmarks), row, LINKING_HEADING, LINKING_HEADER)
+    return 0
+
+
+def _bench_latency(args: argparse.Namespace) -> int:
     from nl2sql.demo import load_demo_questions
     from nl2sql.evaluation.latency import LATENCY_HEADER, LATENCY_HEADING, latency_row, measure_latency
     from nl2sql.evaluation.report import append_benchmark

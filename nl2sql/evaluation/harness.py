@@ -30,9 +30,10 @@ from nl2sql.errors import ChatBIError
 from nl2sql.evaluation.match import orders_rows, results_match
 from nl2sql.execute import run_query
 from nl2sql.extract import extract_sql
+from nl2sql.linking import DEFAULT_BUDGET_TOKENS, link_schema
 from nl2sql.models.base import Generator, Message
 from nl2sql.models.batch import generate_many
-from nl2sql.prompt import build_messages, build_repair_messages
+from nl2sql.prompt import build_messages, build_repair_messages, render_schema
 from nl2sql.schema import Schema, load_schema
 
 EVAL_TIMEOUT_S = 30.0
@@ -45,6 +46,8 @@ class EvalSettings:
 
     samples: bool = True
     """Sample values of text columns in the prompt."""
+    linking_budget: int | None = DEFAULT_BUDGET_TOKENS
+    """Schemas over this many tokens are cut to the tables the question needs; None: never."""
     autofix: bool = True
     """Mend names with one unambiguous match in the schema before anything else."""
     repair: bool = True
@@ -200,7 +203,14 @@ def evaluate(
 
 def _messages(schema: Schema, example: TextToSQLExample, settings: EvalSettings) -> list[Message]:
     question = example.question if not example.evidence else f"{example.question}\nHint: {example.evidence}"
-    return build_messages(schema, question, samples=settings.samples)
+    schema_text = None
+    if settings.linking_budget is not None:
+        linking = link_schema(
+            schema, question, budget_tokens=settings.linking_budget, samples=settings.samples
+        )
+        if linking.pruned:
+            schema_text = render_schema(linking.schema(schema), samples=settings.samples)
+    return build_messages(schema, question, samples=settings.samples, schema_text=schema_text)
 
 
 def _repair(

@@ -46,7 +46,10 @@ def write_json(report: EvalReport, path: Path, *, command: str, data: str) -> di
 def benchmark_row(summary: dict[str, Any], command: str, data: str) -> str:
     """One Markdown table row for the summary of an evaluation."""
     settings = summary["settings"]
-    techniques = ", ".join(n for n in ("samples", "autofix", "repair") if settings.get(n)) or "plain"
+    names = [n for n in ("samples", "autofix", "repair") if settings.get(n)]
+    if settings.get("linking_budget"):
+        names.insert(0, f"linking≤{settings['linking_budget']}")
+    techniques = ", ".join(names) or "plain"
     hardness = summary.get("by_hardness", {})
     cells = [
         data,
