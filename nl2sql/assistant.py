@@ -10,7 +10,7 @@ Example:
     >>> con.commit(); con.close()
     >>> class Fixed:  # stands in for a model in this example; the real ones live in nl2sql.models
     ...     model_id, adapter_hash = "fixed", None
-    ...     def generate(self, messages, *, max_new_tokens=256):
+    ...     def generate(self, messages, **options):
     ...         return Generation("```sql\\nSELECT COUNT(*) AS n FROM customers\\n```", 10, 8)
     >>> answer = Assistant(path, generator=Fixed(), log=None).ask("How many customers are there?")
     >>> answer.sql, answer.data["n"].tolist(), answer.error
@@ -39,6 +39,7 @@ from nl2sql.models.base import Generator, Message
 from nl2sql.prompt import build_messages, build_repair_messages, render_schema
 from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
+from nl2sql.selection import select_by_execution
 
 _DEFAULT_LOG = object()
 
@@ -64,6 +65,10 @@ class Answer:
     """Names mended against the schema without the model, e.g. ``pet_type → PetType``."""
     repaired: bool = False
     """True when the first SQL failed validation and the model was asked once more."""
+    candidates: list[str] = field(default_factory=list)
+    """All candidate queries, when several were generated."""
+    votes: int = 0
+    """How many candidates agreed with the chosen result."""
     truncated: bool = False
     """True when the result had more rows than the row limit."""
     prompt_tokens: int = 0
@@ -93,6 +98,8 @@ class Answer:
             "adapter_hash": self.adapter_hash,
             "fixes": self.fixes,
             "repaired": self.repaired,
+            "candidates": self.candidates,
+            "votes": self.votes,
             "prompt_tokens": self.prompt_tokens,
             "output_tokens": self.output_tokens,
         }
@@ -112,6 +119,9 @@ class Assistant:
         max_rows: at most this many rows are fetched.
         timeout_s: a statement running longer is stopped.
         repair: give the model one more try, with the error, when its SQL does not validate.
+        candidates: how many queries to generate (the greedy one, then samples at
+            ``candidate_temperature``); with more than one, the result most of them agree on wins
+            (:mod:`nl2sql.selection`).
         linking_budget: a schema larger than this many tokens is cut down to the tables the question
             needs (:mod:`nl2sql.linking`); None shows the whole schema whatever its size.
         log: where events are appended; the default log in the data folder unless None.
@@ -131,6 +141,8 @@ class Assistant:
         max_new_tokens: int = 256,
         repair: bool = True,
         linking_budget: int | None = DEFAULT_BUDGET_TOKENS,
+        candidates: int = 1,
+        candidate_temperature: float = 0.7,
         log: FeedbackLog | object | None = _DEFAULT_LOG,
     ) -> None:
         started = time.perf_counter()
@@ -141,6 +153,7 @@ class Assistant:
         self._generator = generator
         self.max_rows, self.timeout_s = max_rows, timeout_s
         self.max_new_tokens, self.repair, self.linking_budget = max_new_tokens, repair, linking_budget
+        self.candidates, self.candidate_temperature = max(1, candidates), candidate_temperature
         self.log: FeedbackLog | None = FeedbackLog() if log is _DEFAULT_LOG else log  # type: ignore[assignment]
 
     @property
@@ -201,6 +214,9 @@ class Assistant:
         if _first_error(answer.diagnostics) and self.repair:
             with _timed(timings, "repair"):
                 self._repair(answer, messages)
+        if self.candidates > 1:
+            with _timed(timings, "candidates"):
+                self._choose_among_candidates(answer, messages)
         error = _first_error(answer.diagnostics)
         if error:
             answer.error = str(InvalidSQLError(f"the model could not write valid SQL: {error.message}"))
@@ -240,6 +256,25 @@ class Assistant:
         fixed = fix_identifiers(answer.sql, self.schema)
         if fixed.changes:
             answer.sql, answer.fixes = fixed.sql, fixed.changes
+            answer.diagnostics = self._check(answer.sql)
+
+    def _choose_among_candidates(self, answer: Answer, messages: list[Message]) -> None:
+        """Sample more queries and keep the one whose result most candidates share."""
+        candidates = [answer.sql]
+        for seed in range(1, self.candidates):
+            generation = self.generator.generate(
+                messages,
+                max_new_tokens=self.max_new_tokens,
+                temperature=self.candidate_temperature,
+                seed=seed,
+            )
+            answer.output_tokens += generation.output_tokens
+            sql = extract_sql(generation.text)
+            candidates.append(fix_identifiers(sql, self.schema).sql if sql else sql)
+        answer.candidates = candidates
+        selection = select_by_execution(candidates, self.database, self.schema, timeout_s=self.timeout_s)
+        if selection.sql:
+            answer.sql, answer.votes = selection.sql, selection.votes
             answer.diagnostics = self._check(answer.sql)
 
     def _repair(self, answer: Answer, messages: list[Message]) -> None:

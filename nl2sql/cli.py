@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="prune schemas over this many tokens (default 1500; 0 turns linking off)",
     )
+    evaluate.add_argument("--candidates", type=int, default=1, help="queries per question, voted by result")
     evaluate.add_argument("--no-autofix", action="store_true", help="do not mend names against the schema")
     evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
     evaluate.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
@@ -312,6 +313,7 @@ def _eval(args: argparse.Namespace) -> int:
         linking_budget=budget,
         samples=not args.no_samples,
         autofix=not args.no_autofix,
+        candidates=args.candidates,
         repair=not args.no_repair,
         batch_size=args.batch_size or (32 if on_gpu else 1),
     )

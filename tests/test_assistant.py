@@ -26,7 +26,7 @@ class Scripted:
         self.answers = list(answers)
         self.prompts: list[list[Message]] = []
 
-    def generate(self, messages: list[Message], *, max_new_tokens: int = 256) -> Generation:
+    def generate(self, messages: list[Message], **options: object) -> Generation:
         self.prompts.append(messages)
         return Generation(self.answers.pop(0), prompt_tokens=100, output_tokens=10)
 
@@ -82,3 +82,18 @@ def test_names_with_one_match_are_mended_without_the_model(sqlite_shop: str) -> 
     assert answer.fixes == ["customer → customers", "SEG_ment → segment"]
     assert answer.data.iloc[:, 0].tolist() == ["Bolt", "Dune"]
     assert len(generator.prompts) == 1
+
+
+def test_candidates_vote_by_result(sqlite_shop: str) -> None:
+    generator = Scripted(
+        "SELECT name FROM customers WHERE segment = 'Enterprise'",  # greedy: outvoted
+        "SELECT name FROM customers WHERE segment = 'SMB'",
+        "SELECT nme FROM customers",  # invalid: dropped
+        "SELECT name FROM customers WHERE segment IN ('SMB')",  # same result as the second: two votes
+        "SELECT name FROM customers WHERE segment = 'Nobody'",  # empty while others are not: dropped
+    )
+    answer = Assistant(sqlite_shop, generator=generator, log=None, candidates=5).ask("SMB customers?")
+    assert answer.ok and answer.votes == 2
+    assert answer.sql == "SELECT name FROM customers WHERE segment = 'SMB'"
+    assert sorted(answer.data.iloc[:, 0]) == ["Bolt", "Dune"]
+    assert len(answer.candidates) == 5 and "candidates" in answer.timings

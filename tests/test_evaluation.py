@@ -87,3 +87,16 @@ def test_unknown_data_set_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(DatasetError, match="cannot tell what data set"):
         load_examples(tmp_path / "nothing.csv")
+
+
+def test_candidates_in_evaluation(shop_pairs: Path) -> None:
+    examples = load_examples(shop_pairs)[1:2]  # SMB names, ordered
+    generator = Scripted(
+        "SELECT name FROM customers WHERE segment = 'Enterprise' ORDER BY name",
+        "SELECT name FROM customers WHERE segment = 'SMB' ORDER BY name",
+        "SELECT name FROM customers WHERE segment = \"SMB\" ORDER BY name",
+    )
+    report = evaluate(examples, generator, EvalSettings(batch_size=1, candidates=3), progress=False)
+    (prediction,) = report.predictions
+    assert prediction.correct and prediction.candidates == 3
+    assert report.summary()["settings"]["candidates"] == 3

@@ -35,6 +35,7 @@ from nl2sql.models.base import Generator, Message
 from nl2sql.models.batch import generate_many
 from nl2sql.prompt import build_messages, build_repair_messages, render_schema
 from nl2sql.schema import Schema, load_schema
+from nl2sql.selection import select_by_execution
 
 EVAL_TIMEOUT_S = 30.0
 EVAL_MAX_ROWS = 100_000
@@ -55,6 +56,9 @@ class EvalSettings:
     batch_size: int = 32
     """Questions generated together (GPU); 1 measures per-question latency (CPU)."""
     max_new_tokens: int = 256
+    candidates: int = 1
+    """Queries per question: the greedy one plus samples; with more than one, the result most share wins."""
+    candidate_temperature: float = 0.7
 
 
 @dataclass
@@ -74,6 +78,8 @@ class Prediction:
     prompt_tokens: int = 0
     output_tokens: int = 0
     seconds: float = 0.0
+    candidates: int = 1
+    """Distinct candidate queries considered."""
 
 
 @dataclass
@@ -192,6 +198,8 @@ def evaluate(
                 prediction.sql = fix_identifiers(prediction.sql, databases.schema(example)).sql
     if settings.repair:
         _repair(predictions, prompts, usable, databases, generator, settings, progress)
+    if settings.candidates > 1:
+        _choose_among_candidates(predictions, prompts, usable, databases, generator, settings, progress)
     for prediction, example in tqdm(
         list(zip(predictions, usable, strict=True)), desc="executing", unit="q", disable=not progress
     ):
@@ -247,6 +255,40 @@ def _repair(
         prediction.output_tokens += generation.output_tokens
         if not _errors(sql, databases.schema(examples[index])):
             prediction.sql = sql
+
+
+def _choose_among_candidates(
+    predictions: list[Prediction],
+    prompts: list[list[Message]],
+    examples: list[TextToSQLExample],
+    databases: _Databases,
+    generator: Generator,
+    settings: EvalSettings,
+    progress: bool,
+) -> None:
+    pools = [[p.sql] for p in predictions]
+    for seed in range(1, settings.candidates):
+        bar = tqdm(total=len(prompts), desc=f"sampling {seed}", unit="q", disable=not progress)
+        samples = generate_many(
+            generator,
+            prompts,
+            max_new_tokens=settings.max_new_tokens,
+            batch_size=settings.batch_size,
+            progress=bar,
+            temperature=settings.candidate_temperature,
+            seed=seed,
+        )
+        bar.close()
+        for pool, generation, example in zip(pools, samples, examples, strict=True):
+            sql = extract_sql(generation.text)
+            pool.append(
+                fix_identifiers(sql, databases.schema(example)).sql if sql and settings.autofix else sql
+            )
+    for prediction, pool, example in zip(predictions, pools, examples, strict=True):
+        chosen = select_by_execution(pool, databases.database(example), databases.schema(example))
+        if chosen.sql:
+            prediction.sql = chosen.sql
+        prediction.candidates = len(set(pool))
 
 
 def _errors(sql: str, schema: Schema) -> str | None:

@@ -4,7 +4,7 @@ Example:
     >>> class Echo:
     ...     model_id = "echo"
     ...     adapter_hash = None
-    ...     def generate(self, messages, *, max_new_tokens=256):
+    ...     def generate(self, messages, *, max_new_tokens=256, temperature=0.0, seed=0):
     ...         return Generation(text=messages[-1]["content"], prompt_tokens=1, output_tokens=1)
     >>> isinstance(Echo(), Generator)
     True
@@ -37,6 +37,11 @@ class Generator(Protocol):
     adapter_hash: str | None
     """sha256 of the LoRA adapter's weights, or None without one."""
 
-    def generate(self, messages: list[Message], *, max_new_tokens: int = 256) -> Generation:
-        """Answer the chat ``messages`` (rendered with the model's chat template)."""
+    def generate(
+        self, messages: list[Message], *, max_new_tokens: int = 256, temperature: float = 0.0, seed: int = 0
+    ) -> Generation:
+        """Answer the chat ``messages`` (rendered with the model's chat template).
+
+        ``temperature`` 0 is greedy decoding; above 0 samples, reproducibly for a given ``seed``.
+        """
         ...

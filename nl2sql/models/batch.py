@@ -29,22 +29,34 @@ def generate_many(
     max_new_tokens: int = 256,
     batch_size: int = 32,
     progress: Any = None,
+    temperature: float = 0.0,
+    seed: int = 0,
 ) -> list[Generation]:
     """Answers to ``prompts`` in their order; batched when ``generator`` is a local transformers model.
 
     Args:
         progress: a tqdm-like object whose ``update(n)`` is called as answers arrive.
+        temperature: 0 for greedy decoding; above 0 samples (reproducibly for ``seed``).
     """
     model = getattr(generator, "model", None)
     tokenizer = getattr(generator, "tokenizer", None)
     if model is None or tokenizer is None or batch_size <= 1:
         results = []
         for messages in prompts:
-            results.append(generator.generate(messages, max_new_tokens=max_new_tokens))
+            results.append(
+                generator.generate(
+                    messages, max_new_tokens=max_new_tokens, temperature=temperature, seed=seed
+                )
+            )
             if progress is not None:
                 progress.update(1)
         return results
-    return _batched(generator, model, tokenizer, prompts, max_new_tokens, batch_size, progress)
+    sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.95} if temperature > 0 else {}
+    if sampling:
+        import torch
+
+        torch.manual_seed(seed)
+    return _batched(generator, model, tokenizer, prompts, max_new_tokens, batch_size, progress, sampling)
 
 
 class ClosedCodeBlock:
@@ -70,6 +82,7 @@ def _batched(
     max_new_tokens: int,
     batch_size: int,
     progress: Any,
+    sampling: dict[str, Any],
 ) -> list[Generation]:
     import torch
 
@@ -94,6 +107,7 @@ def _batched(
                 generation_config=config,
                 max_new_tokens=max_new_tokens,
                 stopping_criteria=[ClosedCodeBlock(tokenizer, width)],
+                **sampling,
             )
         for row, index in enumerate(batch):
             new = output[row, width:].tolist()

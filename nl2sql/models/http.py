@@ -43,7 +43,9 @@ class OpenAIHTTPGenerator:
         self.api_key = api_key
         self.timeout = timeout
 
-    def generate(self, messages: list[Message], *, max_new_tokens: int = 256) -> Generation:
+    def generate(
+        self, messages: list[Message], *, max_new_tokens: int = 256, temperature: float = 0.0, seed: int = 0
+    ) -> Generation:
         """Answer the chat ``messages``; token counts come from the server's ``usage`` when it sends one.
 
         Raises:
@@ -62,7 +64,8 @@ class OpenAIHTTPGenerator:
             "model": self.model,
             "messages": messages,
             "max_tokens": max_new_tokens,
-            "temperature": 0,
+            "temperature": temperature,
+            "seed": seed,
             "stream": False,
         }
         answer = _request(self.base_url, "/chat/completions", body, self.api_key, self.timeout)

@@ -78,12 +78,20 @@ class LlamaCppGenerator:
         self.device = "cpu"
         self.load_seconds = time.perf_counter() - started
 
-    def generate(self, messages: list[Message], *, max_new_tokens: int = 256) -> Generation:
-        """Answer the chat ``messages`` greedily; stop once a code block is closed."""
+    def generate(
+        self, messages: list[Message], *, max_new_tokens: int = 256, temperature: float = 0.0, seed: int = 0
+    ) -> Generation:
+        """Answer the chat ``messages`` (greedy unless ``temperature`` > 0); stop once a code block closes."""
         pieces: list[str] = []
         with self._lock:
             stream: Any = self.llama.create_chat_completion(
-                messages=messages, temperature=0.0, top_k=1, max_tokens=max_new_tokens, stream=True
+                messages=messages,
+                temperature=temperature,
+                top_k=1 if temperature <= 0 else 40,
+                top_p=0.95,
+                seed=seed,
+                max_tokens=max_new_tokens,
+                stream=True,
             )
             for chunk in stream:
                 pieces.append(chunk["choices"][0]["delta"].get("content") or "")

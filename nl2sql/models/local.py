@@ -174,8 +174,10 @@ class TransformersGenerator:
         self._lock = threading.Lock()
         self.load_seconds = time.perf_counter() - started
 
-    def generate(self, messages: list[Message], *, max_new_tokens: int = 256) -> Generation:
-        """Answer the chat ``messages`` greedily, rendered with the tokenizer's chat template."""
+    def generate(
+        self, messages: list[Message], *, max_new_tokens: int = 256, temperature: float = 0.0, seed: int = 0
+    ) -> Generation:
+        """Answer the chat ``messages`` (greedy unless ``temperature`` > 0), through the chat template."""
         import torch
 
         inputs = self.tokenizer.apply_chat_template(
@@ -184,6 +186,9 @@ class TransformersGenerator:
         prompt_tokens = int(inputs["input_ids"].shape[1])
         config = copy.deepcopy(self._generation_config)
         config.max_new_tokens = max_new_tokens
+        if temperature > 0:
+            config.do_sample, config.temperature, config.top_p = True, temperature, 0.95
+            torch.manual_seed(seed)
         with self._lock, torch.inference_mode():
             output = self.model.generate(**inputs, generation_config=config)
         new_tokens = output[0, prompt_tokens:]
