@@ -4,7 +4,8 @@ Each loader returns :class:`TextToSQLExample` records pointing at the database f
 is about. Data set files stay where they are (never copied into the project).
 
 Spec strings name a data set in one argument (the CLI's ``--data``):
-``spider:DIR`` (train split), ``spider:DIR:dev``, ``bird:DIR:dev``, or a ``.jsonl`` path.
+``spider:DIR`` (train split), ``spider:DIR:dev``, ``bird:DIR:dev``, a ``.jsonl`` path, or ``demo``
+(the demo questions on the demo database).
 
 Example:
     >>> import json, tempfile, os
@@ -49,6 +50,8 @@ class TextToSQLExample:
 def load_examples(spec: str | Path) -> list[TextToSQLExample]:
     """Load a data set named by ``spec`` (see the module docstring)."""
     text = str(spec)
+    if text == "demo":
+        return load_demo()
     kind, _, rest = text.partition(":")
     if kind in {"spider", "bird"} and rest:
         root, _, split = rest.partition(":")
@@ -62,6 +65,17 @@ def load_examples(spec: str | Path) -> list[TextToSQLExample]:
     raise DatasetError(
         f"cannot tell what data set {text} is: use spider:DIR[:split], bird:DIR[:split] or FILE.jsonl"
     )
+
+
+def load_demo() -> list[TextToSQLExample]:
+    """The demo questions (English and Chinese) on the demo database, built if needed."""
+    from nl2sql.demo import ensure_demo_database, load_demo_questions
+
+    path = ensure_demo_database()
+    return [
+        TextToSQLExample(db_id="demo", question=q.question, sql=q.sql, db_path=path, hardness=q.difficulty)
+        for q in load_demo_questions()
+    ]
 
 
 def load_spider(root: Path, split: str = "dev") -> list[TextToSQLExample]:

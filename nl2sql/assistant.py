@@ -122,6 +122,8 @@ class Assistant:
         candidates: how many queries to generate (the greedy one, then samples at
             ``candidate_temperature``); with more than one, the result most of them agree on wins
             (:mod:`nl2sql.selection`).
+        constrained: while generating, only let table and column names of the schema through
+            (:mod:`nl2sql.constrain`; local backends).
         linking_budget: a schema larger than this many tokens is cut down to the tables the question
             needs (:mod:`nl2sql.linking`); None shows the whole schema whatever its size.
         log: where events are appended; the default log in the data folder unless None.
@@ -143,6 +145,7 @@ class Assistant:
         linking_budget: int | None = DEFAULT_BUDGET_TOKENS,
         candidates: int = 1,
         candidate_temperature: float = 0.7,
+        constrained: bool = False,
         log: FeedbackLog | object | None = _DEFAULT_LOG,
     ) -> None:
         started = time.perf_counter()
@@ -154,6 +157,7 @@ class Assistant:
         self.max_rows, self.timeout_s = max_rows, timeout_s
         self.max_new_tokens, self.repair, self.linking_budget = max_new_tokens, repair, linking_budget
         self.candidates, self.candidate_temperature = max(1, candidates), candidate_temperature
+        self.constrained = constrained
         self.log: FeedbackLog | None = FeedbackLog() if log is _DEFAULT_LOG else log  # type: ignore[assignment]
 
     @property
@@ -204,7 +208,7 @@ class Assistant:
         with _timed(timings, "prompt"):
             messages = self.messages(question)
         with _timed(timings, "generate"):
-            generation = generator.generate(messages, max_new_tokens=self.max_new_tokens)
+            generation = generator.generate(messages, max_new_tokens=self.max_new_tokens, **self._options())
         answer.raw_output, answer.sql = generation.text, extract_sql(generation.text)
         answer.prompt_tokens, answer.output_tokens = generation.prompt_tokens, generation.output_tokens
         with _timed(timings, "validate"):
@@ -258,6 +262,9 @@ class Assistant:
             answer.sql, answer.fixes = fixed.sql, fixed.changes
             answer.diagnostics = self._check(answer.sql)
 
+    def _options(self) -> dict[str, Any]:
+        return {"schema": self.schema} if self.constrained else {}
+
     def _choose_among_candidates(self, answer: Answer, messages: list[Message]) -> None:
         """Sample more queries and keep the one whose result most candidates share."""
         candidates = [answer.sql]
@@ -267,6 +274,7 @@ class Assistant:
                 max_new_tokens=self.max_new_tokens,
                 temperature=self.candidate_temperature,
                 seed=seed,
+                **self._options(),
             )
             answer.output_tokens += generation.output_tokens
             sql = extract_sql(generation.text)
@@ -281,7 +289,7 @@ class Assistant:
         error = _first_error(answer.diagnostics)
         assert error is not None
         retry = build_repair_messages(messages, answer.sql or answer.raw_output, error.message)
-        generation = self.generator.generate(retry, max_new_tokens=self.max_new_tokens)
+        generation = self.generator.generate(retry, max_new_tokens=self.max_new_tokens, **self._options())
         sql = extract_sql(generation.text)
         answer.prompt_tokens += generation.prompt_tokens
         answer.output_tokens += generation.output_tokens

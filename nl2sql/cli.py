@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("--spider", metavar="DIR", help="a Spider folder (dev.json, tables.json, database/)")
     source.add_argument("--bird", metavar="DIR", help="a BIRD folder (dev.json, dev_databases/)")
-    source.add_argument("--data", metavar="FILE", help="a JSONL file of {db, question, sql}")
+    source.add_argument("--data", metavar="FILE", help="a JSONL file of {db, question, sql}, or 'demo'")
     evaluate.add_argument("--split", default="dev", help="data split (default %(default)s)")
     evaluate.add_argument("--limit", type=int, default=None, help="only the first N questions")
     _add_model(evaluate)
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="prune schemas over this many tokens (default 1500; 0 turns linking off)",
     )
+    evaluate.add_argument("--constrained", action="store_true", help="only schema names may be generated")
     evaluate.add_argument("--candidates", type=int, default=1, help="queries per question, voted by result")
     evaluate.add_argument("--no-autofix", action="store_true", help="do not mend names against the schema")
     evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
@@ -314,6 +315,7 @@ def _eval(args: argparse.Namespace) -> int:
         samples=not args.no_samples,
         autofix=not args.no_autofix,
         candidates=args.candidates,
+        constrained=args.constrained,
         repair=not args.no_repair,
         batch_size=args.batch_size or (32 if on_gpu else 1),
     )

@@ -94,7 +94,7 @@ def test_candidates_in_evaluation(shop_pairs: Path) -> None:
     generator = Scripted(
         "SELECT name FROM customers WHERE segment = 'Enterprise' ORDER BY name",
         "SELECT name FROM customers WHERE segment = 'SMB' ORDER BY name",
-        "SELECT name FROM customers WHERE segment = \"SMB\" ORDER BY name",
+        'SELECT name FROM customers WHERE segment = "SMB" ORDER BY name',
     )
     report = evaluate(examples, generator, EvalSettings(batch_size=1, candidates=3), progress=False)
     (prediction,) = report.predictions

@@ -56,6 +56,8 @@ class EvalSettings:
     batch_size: int = 32
     """Questions generated together (GPU); 1 measures per-question latency (CPU)."""
     max_new_tokens: int = 256
+    constrained: bool = False
+    """Only table and column names of the schema may be generated (local backends)."""
     candidates: int = 1
     """Queries per question: the greedy one plus samples; with more than one, the result most share wins."""
     candidate_temperature: float = 0.7
@@ -108,7 +110,7 @@ class EvalReport:
         groups: dict[str, list[Prediction]] = defaultdict(list)
         for prediction in self.predictions:
             groups[prediction.hardness or "all"].append(prediction)
-        order = ["easy", "medium", "hard", "extra"]
+        order = ["easy", "medium", "hard", "extra", "simple", "moderate", "challenging"]
         return {
             name: {
                 "n": len(items),
@@ -160,6 +162,7 @@ def evaluate(
     )
     databases = _Databases()
     prompts = [_messages(databases.schema(e), e, settings) for e in usable]
+    constraints = [databases.schema(e) for e in usable] if settings.constrained else None
     bar = tqdm(total=len(usable), desc="generating", unit="q", disable=not progress)
     if settings.batch_size > 1:
         generated_at = time.perf_counter()
@@ -169,13 +172,17 @@ def evaluate(
             max_new_tokens=settings.max_new_tokens,
             batch_size=settings.batch_size,
             progress=bar,
+            schemas=constraints,
         )
         seconds = [(time.perf_counter() - generated_at) / max(len(usable), 1)] * len(usable)
     else:
         generations, seconds = [], []
-        for messages in prompts:
+        for index, messages in enumerate(prompts):
             asked_at = time.perf_counter()
-            generations.append(generator.generate(messages, max_new_tokens=settings.max_new_tokens))
+            constraint = {"schema": constraints[index]} if constraints else {}
+            generations.append(
+                generator.generate(messages, max_new_tokens=settings.max_new_tokens, **constraint)
+            )
             seconds.append(time.perf_counter() - asked_at)
             bar.update(1)
     bar.close()

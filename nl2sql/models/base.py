@@ -4,7 +4,7 @@ Example:
     >>> class Echo:
     ...     model_id = "echo"
     ...     adapter_hash = None
-    ...     def generate(self, messages, *, max_new_tokens=256, temperature=0.0, seed=0):
+    ...     def generate(self, messages, **options):
     ...         return Generation(text=messages[-1]["content"], prompt_tokens=1, output_tokens=1)
     >>> isinstance(Echo(), Generator)
     True
@@ -13,7 +13,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 Message = dict[str, str]
 """One chat message: ``{"role": "system" | "user" | "assistant", "content": "..."}``."""
@@ -38,10 +38,18 @@ class Generator(Protocol):
     """sha256 of the LoRA adapter's weights, or None without one."""
 
     def generate(
-        self, messages: list[Message], *, max_new_tokens: int = 256, temperature: float = 0.0, seed: int = 0
+        self,
+        messages: list[Message],
+        *,
+        max_new_tokens: int = 256,
+        temperature: float = 0.0,
+        seed: int = 0,
+        schema: Any = None,
     ) -> Generation:
         """Answer the chat ``messages`` (rendered with the model's chat template).
 
-        ``temperature`` 0 is greedy decoding; above 0 samples, reproducibly for a given ``seed``.
+        ``temperature`` 0 is greedy decoding; above 0 samples, reproducibly for a given ``seed``. With a
+        ``schema``, a local backend only lets table and column names of that schema through
+        (:mod:`nl2sql.constrain`); a server ignores it.
         """
         ...

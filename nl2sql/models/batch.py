@@ -31,21 +31,24 @@ def generate_many(
     progress: Any = None,
     temperature: float = 0.0,
     seed: int = 0,
+    schemas: Sequence[Any] | None = None,
 ) -> list[Generation]:
     """Answers to ``prompts`` in their order; batched when ``generator`` is a local transformers model.
 
     Args:
         progress: a tqdm-like object whose ``update(n)`` is called as answers arrive.
         temperature: 0 for greedy decoding; above 0 samples (reproducibly for ``seed``).
+        schemas: one schema per prompt, to constrain table and column names (:mod:`nl2sql.constrain`).
     """
     model = getattr(generator, "model", None)
     tokenizer = getattr(generator, "tokenizer", None)
     if model is None or tokenizer is None or batch_size <= 1:
         results = []
-        for messages in prompts:
+        for index, messages in enumerate(prompts):
+            constraint = {"schema": schemas[index]} if schemas else {}
             results.append(
                 generator.generate(
-                    messages, max_new_tokens=max_new_tokens, temperature=temperature, seed=seed
+                    messages, max_new_tokens=max_new_tokens, temperature=temperature, seed=seed, **constraint
                 )
             )
             if progress is not None:
@@ -56,7 +59,17 @@ def generate_many(
         import torch
 
         torch.manual_seed(seed)
-    return _batched(generator, model, tokenizer, prompts, max_new_tokens, batch_size, progress, sampling)
+    return _batched(
+        generator, model, tokenizer, prompts, max_new_tokens, batch_size, progress, sampling, schemas
+    )
+
+
+def _constraint(schemas: Sequence[Any] | None, batch: list[int], tokenizer: Any, width: int) -> Any:
+    if not schemas:
+        return None
+    from nl2sql.constrain import SchemaLogitsProcessor
+
+    return [SchemaLogitsProcessor([schemas[i] for i in batch], tokenizer, width)]
 
 
 class ClosedCodeBlock:
@@ -83,6 +96,7 @@ def _batched(
     batch_size: int,
     progress: Any,
     sampling: dict[str, Any],
+    schemas: Sequence[Any] | None,
 ) -> list[Generation]:
     import torch
 
@@ -107,6 +121,7 @@ def _batched(
                 generation_config=config,
                 max_new_tokens=max_new_tokens,
                 stopping_criteria=[ClosedCodeBlock(tokenizer, width)],
+                logits_processor=_constraint(schemas, batch, tokenizer, width),
                 **sampling,
             )
         for row, index in enumerate(batch):

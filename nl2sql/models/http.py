@@ -44,7 +44,13 @@ class OpenAIHTTPGenerator:
         self.timeout = timeout
 
     def generate(
-        self, messages: list[Message], *, max_new_tokens: int = 256, temperature: float = 0.0, seed: int = 0
+        self,
+        messages: list[Message],
+        *,
+        max_new_tokens: int = 256,
+        temperature: float = 0.0,
+        seed: int = 0,
+        schema: object = None,
     ) -> Generation:
         """Answer the chat ``messages``; token counts come from the server's ``usage`` when it sends one.
 

@@ -79,7 +79,13 @@ class LlamaCppGenerator:
         self.load_seconds = time.perf_counter() - started
 
     def generate(
-        self, messages: list[Message], *, max_new_tokens: int = 256, temperature: float = 0.0, seed: int = 0
+        self,
+        messages: list[Message],
+        *,
+        max_new_tokens: int = 256,
+        temperature: float = 0.0,
+        seed: int = 0,
+        schema: Any = None,
     ) -> Generation:
         """Answer the chat ``messages`` (greedy unless ``temperature`` > 0); stop once a code block closes."""
         pieces: list[str] = []
@@ -92,6 +98,7 @@ class LlamaCppGenerator:
                 seed=seed,
                 max_tokens=max_new_tokens,
                 stream=True,
+                logits_processor=self._processors(schema),
             )
             for chunk in stream:
                 pieces.append(chunk["choices"][0]["delta"].get("content") or "")
@@ -106,6 +113,15 @@ class LlamaCppGenerator:
         return Generation(
             text=text.strip(), prompt_tokens=max(total - output_tokens, 0), output_tokens=output_tokens
         )
+
+    def _processors(self, schema: Any) -> Any:
+        if schema is None:
+            return None
+        from llama_cpp import LogitsProcessorList
+
+        from nl2sql.constrain import LlamaCppSchemaProcessor
+
+        return LogitsProcessorList([LlamaCppSchemaProcessor(schema, self.llama)])
 
     def __repr__(self) -> str:
         adapter = f", adapter={self.adapter_hash[:12]}" if self.adapter_hash else ""

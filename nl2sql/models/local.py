@@ -175,7 +175,13 @@ class TransformersGenerator:
         self.load_seconds = time.perf_counter() - started
 
     def generate(
-        self, messages: list[Message], *, max_new_tokens: int = 256, temperature: float = 0.0, seed: int = 0
+        self,
+        messages: list[Message],
+        *,
+        max_new_tokens: int = 256,
+        temperature: float = 0.0,
+        seed: int = 0,
+        schema: Any = None,
     ) -> Generation:
         """Answer the chat ``messages`` (greedy unless ``temperature`` > 0), through the chat template."""
         import torch
@@ -189,8 +195,15 @@ class TransformersGenerator:
         if temperature > 0:
             config.do_sample, config.temperature, config.top_p = True, temperature, 0.95
             torch.manual_seed(seed)
+        processors = []
+        if schema is not None:
+            from nl2sql.constrain import SchemaLogitsProcessor
+
+            processors.append(SchemaLogitsProcessor([schema], self.tokenizer, prompt_tokens))
         with self._lock, torch.inference_mode():
-            output = self.model.generate(**inputs, generation_config=config)
+            output = self.model.generate(
+                **inputs, generation_config=config, logits_processor=processors or None
+            )
         new_tokens = output[0, prompt_tokens:]
         text = self.tokenizer.decode(new_tokens, skip_special_tokens=True)
         return Generation(text=text.strip(), prompt_tokens=prompt_tokens, output_tokens=len(new_tokens))
