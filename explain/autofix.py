@@ -23,6 +23,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from explain.check import check
+from explain.sqlite_dates import rewrite_sqlite_dates
 
 if TYPE_CHECKING:
     from nl2sql.schema import Schema, Table
@@ -34,6 +35,24 @@ MAX_ROUNDS = 6
 class FixResult:
     sql: str
     changes: list[str] = field(default_factory=list)
+
+
+def mend(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:
+    """Every deterministic mend: dialect rewrites (MySQL date functions in SQLite), then names.
+
+    Example:
+        >>> from nl2sql.schema import Column, Schema, Table
+        >>> orders = Table("orders", (Column("order_date", "TEXT"),))
+        >>> mend("SELECT YEAR(orderdate) FROM orders", Schema("sqlite", (orders,))).sql
+        "SELECT CAST(STRFTIME('%Y', order_date) AS INTEGER) FROM orders"
+    """
+    dialect = dialect or schema.dialect
+    changes: list[str] = []
+    if dialect == "sqlite":
+        rewritten = rewrite_sqlite_dates(sql)
+        sql, changes = rewritten.sql, rewritten.changes
+    fixed = fix_identifiers(sql, schema, dialect)
+    return FixResult(fixed.sql, changes + fixed.changes)
 
 
 def fix_identifiers(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from explain import Diagnostic, check
-from explain.autofix import fix_identifiers
+from explain.autofix import mend
 from feedback import FeedbackLog
 from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError, EmptyQuestionError, InvalidSQLError
@@ -212,9 +212,9 @@ class Assistant:
         answer.raw_output, answer.sql = generation.text, extract_sql(generation.text)
         answer.prompt_tokens, answer.output_tokens = generation.prompt_tokens, generation.output_tokens
         with _timed(timings, "validate"):
-            answer.diagnostics = self._check(answer.sql)
-            if _first_error(answer.diagnostics) and answer.sql:
+            if answer.sql:
                 self._autofix(answer)
+            answer.diagnostics = self._check(answer.sql)
         if _first_error(answer.diagnostics) and self.repair:
             with _timed(timings, "repair"):
                 self._repair(answer, messages)
@@ -256,11 +256,10 @@ class Assistant:
         return check(sql, self.schema)
 
     def _autofix(self, answer: Answer) -> None:
-        """Mend names with one unambiguous match in the schema (no model involved)."""
-        fixed = fix_identifiers(answer.sql, self.schema)
+        """Mend dialect slips and names with one unambiguous match in the schema (no model involved)."""
+        fixed = mend(answer.sql, self.schema)
         if fixed.changes:
             answer.sql, answer.fixes = fixed.sql, fixed.changes
-            answer.diagnostics = self._check(answer.sql)
 
     def _options(self) -> dict[str, Any]:
         return {"schema": self.schema} if self.constrained else {}
@@ -278,7 +277,7 @@ class Assistant:
             )
             answer.output_tokens += generation.output_tokens
             sql = extract_sql(generation.text)
-            candidates.append(fix_identifiers(sql, self.schema).sql if sql else sql)
+            candidates.append(mend(sql, self.schema).sql if sql else sql)
         answer.candidates = candidates
         selection = select_by_execution(candidates, self.database, self.schema, timeout_s=self.timeout_s)
         if selection.sql:

@@ -23,7 +23,7 @@ from typing import Any
 from tqdm import tqdm
 
 from explain import check
-from explain.autofix import fix_identifiers
+from explain.autofix import mend
 from feedback.datasets import TextToSQLExample
 from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError
@@ -201,8 +201,8 @@ def evaluate(
     ]
     if settings.autofix:
         for prediction, example in zip(predictions, usable, strict=True):
-            if prediction.sql and _errors(prediction.sql, databases.schema(example)):
-                prediction.sql = fix_identifiers(prediction.sql, databases.schema(example)).sql
+            if prediction.sql:
+                prediction.sql = mend(prediction.sql, databases.schema(example)).sql
     if settings.repair:
         _repair(predictions, prompts, usable, databases, generator, settings, progress)
     if settings.candidates > 1:
@@ -288,9 +288,7 @@ def _choose_among_candidates(
         bar.close()
         for pool, generation, example in zip(pools, samples, examples, strict=True):
             sql = extract_sql(generation.text)
-            pool.append(
-                fix_identifiers(sql, databases.schema(example)).sql if sql and settings.autofix else sql
-            )
+            pool.append(mend(sql, databases.schema(example)).sql if sql and settings.autofix else sql)
     for prediction, pool, example in zip(predictions, pools, examples, strict=True):
         chosen = select_by_execution(pool, databases.database(example), databases.schema(example))
         if chosen.sql:
