@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -175,10 +174,12 @@ class Assistant:
         return self._generator
 
     def messages(self, question: str) -> list[Message]:
-        """The prompt ``ask`` would send for ``question``."""
-        return build_messages(
-            self.schema, question, today=date.today(), schema_text=self._schema_text(question)
-        )
+        """The prompt ``ask`` would send for ``question``.
+
+        It has no "today" line: the adapter learned relative dates as SQL (``DATE('now', …)``), and
+        evaluation prompts carry none either, so the product asks exactly what was measured.
+        """
+        return build_messages(self.schema, question, schema_text=self._schema_text(question))
 
     def _schema_text(self, question: str) -> str | None:
         """The pruned schema when the whole one is over the linking budget; None for the whole one."""

@@ -28,8 +28,9 @@ from nl2sql.prompt import render_schema
 from nl2sql.schema import Schema, Table
 
 DEFAULT_BUDGET_TOKENS = 1500
-CHARS_PER_TOKEN = 3.2
-"""A conservative estimate for code-like text with Qwen's tokenizer; keeps the estimate under budget."""
+CHARS_PER_TOKEN = 4.0
+"""Rendered schemas run at about 4.15 characters per token with Qwen's tokenizer (measured on the demo
+schema: 4 912 characters, 1 183 tokens); 4.0 errs a little on the safe side."""
 
 _WORD = re.compile(r"[A-Za-z]+|\d+|[\u4e00-\u9fff]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
