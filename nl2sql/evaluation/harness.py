@@ -31,7 +31,7 @@ from nl2sql.evaluation.match import orders_rows, results_match
 from nl2sql.execute import run_query
 from nl2sql.extract import extract_sql
 from nl2sql.linking import DEFAULT_BUDGET_TOKENS, link_schema
-from nl2sql.models.base import Generator, Message
+from nl2sql.models.base import Generation, Generator, Message
 from nl2sql.models.batch import generate_many
 from nl2sql.prompt import build_messages, build_repair_messages, render_schema
 from nl2sql.schema import Schema, load_schema
@@ -162,30 +162,23 @@ def evaluate(
     )
     databases = _Databases()
     prompts = [_messages(databases.schema(e), e, settings) for e in usable]
-    constraints = [databases.schema(e) for e in usable] if settings.constrained else None
-    bar = tqdm(total=len(usable), desc="generating", unit="q", disable=not progress)
+    schemas = [databases.schema(e) for e in usable]
     if settings.batch_size > 1:
         generated_at = time.perf_counter()
-        generations = generate_many(
-            generator,
-            prompts,
-            max_new_tokens=settings.max_new_tokens,
-            batch_size=settings.batch_size,
-            progress=bar,
-            schemas=constraints,
-        )
+        generations = _generate(generator, prompts, schemas, settings, "generating", progress)
         seconds = [(time.perf_counter() - generated_at) / max(len(usable), 1)] * len(usable)
     else:
         generations, seconds = [], []
-        for index, messages in enumerate(prompts):
+        bar = tqdm(total=len(usable), desc="generating", unit="q", disable=not progress)
+        for messages, schema in zip(prompts, schemas, strict=True):
             asked_at = time.perf_counter()
-            constraint = {"schema": constraints[index]} if constraints else {}
+            constraint = {"schema": schema} if settings.constrained else {}
             generations.append(
                 generator.generate(messages, max_new_tokens=settings.max_new_tokens, **constraint)
             )
             seconds.append(time.perf_counter() - asked_at)
             bar.update(1)
-    bar.close()
+        bar.close()
     predictions = [
         Prediction(
             db_id=e.db_id,
@@ -244,15 +237,8 @@ def _repair(
             failing.append((index, build_repair_messages(prompts[index], prediction.sql or "(none)", errors)))
     if not failing:
         return
-    bar = tqdm(total=len(failing), desc="repairing", unit="q", disable=not progress)
-    answers = generate_many(
-        generator,
-        [m for _, m in failing],
-        max_new_tokens=settings.max_new_tokens,
-        batch_size=settings.batch_size,
-        progress=bar,
-    )
-    bar.close()
+    schemas = [databases.schema(examples[index]) for index, _ in failing]
+    answers = _generate(generator, [m for _, m in failing], schemas, settings, "repairing", progress)
     for (index, _), generation in zip(failing, answers, strict=True):
         sql = extract_sql(generation.text)
         prediction = predictions[index]
@@ -275,17 +261,17 @@ def _choose_among_candidates(
 ) -> None:
     pools = [[p.sql] for p in predictions]
     for seed in range(1, settings.candidates):
-        bar = tqdm(total=len(prompts), desc=f"sampling {seed}", unit="q", disable=not progress)
-        samples = generate_many(
+        schemas = [databases.schema(example) for example in examples]
+        samples = _generate(
             generator,
             prompts,
-            max_new_tokens=settings.max_new_tokens,
-            batch_size=settings.batch_size,
-            progress=bar,
+            schemas,
+            settings,
+            f"sampling {seed}",
+            progress,
             temperature=settings.candidate_temperature,
             seed=seed,
         )
-        bar.close()
         for pool, generation, example in zip(pools, samples, examples, strict=True):
             sql = extract_sql(generation.text)
             pool.append(mend(sql, databases.schema(example)).sql if sql and settings.autofix else sql)
@@ -294,6 +280,30 @@ def _choose_among_candidates(
         if chosen.sql:
             prediction.sql = chosen.sql
         prediction.candidates = len(set(pool))
+
+
+def _generate(
+    generator: Generator,
+    prompts: list[list[Message]],
+    schemas: list[Schema],
+    settings: EvalSettings,
+    description: str,
+    progress: bool,
+    **sampling: Any,
+) -> list[Generation]:
+    """Batched generation with a progress bar; names constrained to each prompt's schema if asked."""
+    bar = tqdm(total=len(prompts), desc=description, unit="q", disable=not progress)
+    answers = generate_many(
+        generator,
+        prompts,
+        max_new_tokens=settings.max_new_tokens,
+        batch_size=settings.batch_size,
+        progress=bar,
+        schemas=schemas if settings.constrained else None,
+        **sampling,
+    )
+    bar.close()
+    return answers
 
 
 def _errors(sql: str, schema: Schema) -> str | None:
