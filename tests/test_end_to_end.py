@@ -39,3 +39,14 @@ def test_the_shipped_adapter_is_the_default(assistant: Assistant) -> None:
 
     weights = default_adapter() / "adapter_model.safetensors"
     assert assistant.generator.adapter_hash == hashlib.sha256(weights.read_bytes()).hexdigest()
+
+
+@pytest.mark.slow
+def test_constrained_decoding_with_the_real_model() -> None:
+    question = next(q for q in load_demo_questions() if q.id == "demo-009")
+    assistant = Assistant("demo", log=None, constrained=True)
+    answer = assistant.ask(question.question)
+    assert answer.error is None, answer.error
+    gold = run_query(assistant.database, question.sql)
+    predicted = [tuple(row) for row in answer.data.itertuples(index=False, name=None)]
+    assert results_match(gold.rows, predicted, ordered=orders_rows(question.sql)), answer.sql
