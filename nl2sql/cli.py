@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from nl2sql.errors import ChatBIError, ConnectionSpecError
+from nl2sql.cli_measure import MEASURE_COMMANDS, add_measure_commands
+from nl2sql.cli_options import add_database_option, add_model_options
+from nl2sql.errors import ChatBIError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
-from nl2sql.models.resolve import BACKENDS
 
 SHOWN_ROWS = 20
 
@@ -30,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a question with SQL and its result")
     ask.add_argument("question", help="the question, in English or Chinese")
-    _add_database(ask)
-    _add_model(ask)
+    add_database_option(ask)
+    add_model_options(ask)
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     ask.add_argument("--no-run", action="store_true", help="only generate and check the SQL")
     ask.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="row limit (default %(default)s)")
@@ -39,20 +38,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     sql = commands.add_parser("sql", help="check and run one read-only SQL query")
     sql.add_argument("sql", help="the query")
-    _add_database(sql)
+    add_database_option(sql)
     sql.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     sql.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="row limit (default %(default)s)")
     sql.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="statement time limit, seconds")
 
     schema = commands.add_parser("schema", help="print what a database holds")
-    _add_database(schema)
+    add_database_option(schema)
     schema.add_argument("--json", action="store_true", help="print JSON instead of DDL")
 
     demo_db = commands.add_parser("demo-db", help="create the embedded demo database")
     demo_db.add_argument("--rebuild", action="store_true", help="build it anew even if it exists")
 
     demo = commands.add_parser("demo", help="ask the demo database a few questions")
-    _add_model(demo)
+    add_model_options(demo)
 
     model = commands.add_parser("model", help="manage the local models")
     model_commands = model.add_subparsers(dest="model_command", required=True, metavar="ACTION")
@@ -60,104 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.add_argument("--model", default=None, help="bundled model name (default: the default model)")
     model_commands.add_parser("list", help="list the bundled models")
 
-    evaluate = commands.add_parser("eval", help="measure execution accuracy on a data set")
-    source = evaluate.add_mutually_exclusive_group(required=True)
-    source.add_argument("--spider", metavar="DIR", help="a Spider folder (dev.json, tables.json, database/)")
-    source.add_argument("--bird", metavar="DIR", help="a BIRD folder (dev.json, dev_databases/)")
-    source.add_argument("--data", metavar="FILE", help="a JSONL file of {db, question, sql}, or 'demo'")
-    evaluate.add_argument("--split", default="dev", help="data split (default %(default)s)")
-    evaluate.add_argument("--limit", type=int, default=None, help="only the first N questions")
-    _add_model(evaluate)
-    evaluate.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    evaluate.add_argument(
-        "--batch-size", type=int, default=None, help="questions per batch (GPU: 32, CPU: 1)"
-    )
-    evaluate.add_argument("--no-samples", action="store_true", help="leave sample values out of the prompt")
-    evaluate.add_argument(
-        "--linking-budget",
-        type=int,
-        default=None,
-        help="prune schemas over this many tokens (default 1500; 0 turns linking off)",
-    )
-    evaluate.add_argument("--constrained", action="store_true", help="only schema names may be generated")
-    evaluate.add_argument("--candidates", type=int, default=1, help="queries per question, voted by result")
-    evaluate.add_argument("--no-autofix", action="store_true", help="do not mend names against the schema")
-    evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
-    evaluate.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
-    evaluate.add_argument(
-        "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
-    )
-
-    bench = commands.add_parser("bench", help="measure speed on this machine")
-    bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="WHAT")
-    latency = bench_commands.add_parser("latency", help="question → answer latency, cold and warm, per stage")
-    _add_database(latency)
-    _add_model(latency)
-    latency.add_argument("--questions", type=int, default=12, help="demo questions to ask (default 12)")
-    latency.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
-    latency.add_argument(
-        "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
-    )
-
-    linking = bench_commands.add_parser("linking", help="recall of gold tables under a prompt token budget")
-    linking.add_argument("--spider", metavar="DIR", required=True, help="a Spider folder")
-    linking.add_argument("--split", default="dev", help="data split (default %(default)s)")
-    linking.add_argument("--budget", type=int, default=300, help="schema token budget (default %(default)s)")
-    linking.add_argument("--no-embeddings", action="store_true", help="lexical and value matching only")
-    linking.add_argument("--limit", type=int, default=None, help="only the first N questions")
-    linking.add_argument(
-        "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
-    )
-
-    train = commands.add_parser("train", help="fine-tune a LoRA adapter on question/SQL pairs")
-    train.add_argument(
-        "--data", required=True, help="spider:DIR, bird:DIR:train, or a .jsonl of {db, question, sql}"
-    )
-    train.add_argument("--out", required=True, help="the adapter folder to write")
-    _add_train_settings(train)
+    add_measure_commands(commands)
     return parser
-
-
-def _add_train_settings(parser: argparse.ArgumentParser) -> None:
-    from feedback.train import TrainConfig
-
-    defaults = TrainConfig(data="", out="")
-    parser.add_argument("--base", default=defaults.base, help="base model (default %(default)s)")
-    for name in (
-        "epochs",
-        "learning_rate",
-        "warmup_ratio",
-        "rank",
-        "alpha",
-        "dropout",
-        "batch_size",
-        "max_tokens",
-        "limit",
-        "seed",
-    ):
-        value = getattr(defaults, name)
-        kind = float if isinstance(value, float) else int
-        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=value, help=f"default {value}")
-    parser.add_argument("--device", default=defaults.device, help="auto, cuda or cpu")
-    parser.add_argument("--no-samples", action="store_true", help="prompt without sample values")
-
-
-def _add_database(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", required=True, help="'demo', a SQLAlchemy URL, or a SQLite/DuckDB file")
-
-
-def _add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", default=None, help="bundled name, Hugging Face id/folder, or .gguf file")
-    parser.add_argument("--adapter", default=None, help="a peft LoRA adapter folder, or 'none'")
-    parser.add_argument(
-        "--base-url", default=None, help="an OpenAI-compatible server, e.g. http://host:8000/v1"
-    )
-    parser.add_argument(
-        "--backend",
-        default="auto",
-        choices=BACKENDS,
-        help="local inference: auto (llama.cpp on a CPU when installed), transformers or llama.cpp",
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -292,118 +195,8 @@ def _model(args: argparse.Namespace) -> int:
 DEMO_QUESTIONS = ("demo-001", "demo-003", "demo-009", "demo-011", "demo-013")
 
 
-def _eval(args: argparse.Namespace) -> int:
-    from feedback.datasets import load_examples
-    from nl2sql.evaluation.harness import EvalSettings, evaluate
-    from nl2sql.evaluation.report import append_benchmark, benchmark_row, write_json
-    from nl2sql.models.resolve import load_generator
-
-    if args.spider:
-        spec, name = f"spider:{args.spider}:{args.split}", f"spider {args.split}"
-    elif args.bird:
-        spec, name = f"bird:{args.bird}:{args.split}", f"bird {args.split}"
-    else:
-        spec, name = args.data, Path(args.data).name
-    examples = load_examples(spec)[: args.limit] if args.limit else load_examples(spec)
-    generator = load_generator(
-        args.model, args.adapter, base_url=args.base_url, device=args.device, backend=args.backend
-    )
-    on_gpu = getattr(generator, "device", "cpu") != "cpu"
-    budget = EvalSettings().linking_budget if args.linking_budget is None else (args.linking_budget or None)
-    settings = EvalSettings(
-        linking_budget=budget,
-        samples=not args.no_samples,
-        autofix=not args.no_autofix,
-        candidates=args.candidates,
-        constrained=args.constrained,
-        repair=not args.no_repair,
-        batch_size=args.batch_size or (32 if on_gpu else 1),
-    )
-    report = evaluate(examples, generator, settings)
-    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    summary = report.summary()
-    if args.json:
-        summary = write_json(report, Path(args.json), command=command, data=name)
-    print(json.dumps({k: v for k, v in summary.items() if k != "predictions"}, indent=1))
-    if args.benchmarks:
-        append_benchmark(Path(args.benchmarks), benchmark_row(summary, command, name))
-    return 0
-
-
-def _train(args: argparse.Namespace) -> int:
-    from feedback.train import TrainConfig, train
-
-    config = TrainConfig(
-        data=args.data,
-        out=args.out,
-        base=args.base,
-        epochs=args.epochs,
-        learning_rate=args.learning_rate,
-        warmup_ratio=args.warmup_ratio,
-        rank=args.rank,
-        alpha=args.alpha,
-        dropout=args.dropout,
-        batch_size=args.batch_size,
-        max_tokens=args.max_tokens,
-        limit=args.limit or None,
-        samples=not args.no_samples,
-        seed=args.seed,
-        device=args.device,
-    )
-    result = train(config)
-    print(
-        f"adapter: {result.adapter} ({result.examples} examples, {result.dropped} too long, "
-        f"{result.steps} steps, {result.skipped_steps} skipped, final loss {result.final_loss}, "
-        f"{result.seconds:.0f} s)"
-    )
-    return 0
-
-
-def _bench(args: argparse.Namespace) -> int:
-    return _bench_linking(args) if args.bench_command == "linking" else _bench_latency(args)
-
-
-def _bench_linking(args: argparse.Namespace) -> int:
-    from feedback.datasets import load_examples
-    from nl2sql.evaluation.linking_recall import LINKING_HEADER, LINKING_HEADING, linking_row, measure_linking
-    from nl2sql.evaluation.report import append_benchmark
-
-    examples = load_examples(f"spider:{args.spider}:{args.split}")
-    examples = examples[: args.limit] if args.limit else examples
-    summary = measure_linking(examples, budget_tokens=args.budget, embeddings=not args.no_embeddings)
-    print(json.dumps(summary, indent=1))
-    if args.benchmarks:
-        command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        row = linking_row(summary, f"spider {args.split}", command)
-        append_benchmark(Path(args.benchmarks), row, LINKING_HEADING, LINKING_HEADER)
-    return 0
-
-
-def _bench_latency(args: argparse.Namespace) -> int:
-    from nl2sql.demo import load_demo_questions
-    from nl2sql.evaluation.latency import LATENCY_HEADER, LATENCY_HEADING, latency_row, measure_latency
-    from nl2sql.evaluation.report import append_benchmark
-
-    if args.db != "demo":
-        raise ConnectionSpecError("bench latency asks the demo questions: use --db demo")
-    questions = load_demo_questions()[: args.questions]
-    report = measure_latency(args.db, questions, backend=args.backend, model=args.model, adapter=args.adapter)
-    summary = report.summary()
-    print(json.dumps(summary, indent=1))
-    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    if args.json:
-        Path(args.json).write_text(json.dumps({"command": command, **summary}, indent=1), encoding="utf-8")
-    if args.benchmarks:
-        append_benchmark(
-            Path(args.benchmarks), latency_row(summary, command), LATENCY_HEADING, LATENCY_HEADER
-        )
-    return 0
-
-
 COMMANDS = {
-    "bench": _bench,
-    "eval": _eval,
-    "train": _train,
+    **MEASURE_COMMANDS,
     "ask": _ask,
     "sql": _sql,
     "schema": _schema,
