@@ -206,16 +206,13 @@ def encode_examples(
     template with the generation prompt; the answer is :func:`nl2sql.prompt.render_answer` of the
     gold SQL (normalized), closed by the template's end-of-turn token.
     """
-    from nl2sql.connect import open_database
     from nl2sql.prompt import build_messages, render_answer
-    from nl2sql.schema import load_schema
+    from nl2sql.schema import DatabaseCache
 
-    schemas: dict[Path, Any] = {}
+    schemas = DatabaseCache()
     encoded, dropped = [], 0
     for example in tqdm(examples, desc="encoding", unit="ex", disable=not progress):
-        if example.db_path not in schemas:
-            schemas[example.db_path] = load_schema(open_database(example.db_path))
-        schema = schemas[example.db_path]
+        schema = schemas.schema(example.db_path)
         question = (
             example.question if not example.evidence else f"{example.question}\nHint: {example.evidence}"
         )

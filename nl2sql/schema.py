@@ -251,3 +251,34 @@ def _read_descriptions(path: Path | None) -> dict[str, dict[str, Any]]:
     document = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     tables = document.get("tables") or {}
     return {str(name): value or {} for name, value in tables.items()}
+
+
+class DatabaseCache:
+    """Database files opened, and their schemas read, once each: for runs over many questions.
+
+    Example:
+        >>> import sqlite3, tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "c.sqlite")
+        >>> sqlite3.connect(path).execute("CREATE TABLE t (x INTEGER)").connection.close()
+        >>> cache = DatabaseCache()
+        >>> cache.schema(path) is cache.schema(path), cache.database(path).name
+        (True, 'c')
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[str, Database] = {}
+        self._schemas: dict[str, Schema] = {}
+
+    def database(self, path: str | Path) -> Database:
+        key = str(path)
+        if key not in self._open:
+            from nl2sql.connect import open_database
+
+            self._open[key] = open_database(path)
+        return self._open[key]
+
+    def schema(self, path: str | Path) -> Schema:
+        key = str(path)
+        if key not in self._schemas:
+            self._schemas[key] = load_schema(self.database(path))
+        return self._schemas[key]

@@ -17,7 +17,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -25,7 +24,7 @@ from tqdm import tqdm
 from explain import check
 from explain.autofix import mend
 from feedback.datasets import TextToSQLExample
-from nl2sql.connect import Database, open_database
+from nl2sql.connect import Database
 from nl2sql.errors import ChatBIError
 from nl2sql.evaluation.match import orders_rows, results_match
 from nl2sql.execute import run_query
@@ -34,7 +33,7 @@ from nl2sql.linking import DEFAULT_BUDGET_TOKENS, link_schema
 from nl2sql.models.base import Generation, Generator, Message
 from nl2sql.models.batch import generate_many
 from nl2sql.prompt import build_messages, build_repair_messages, render_schema
-from nl2sql.schema import Schema, load_schema
+from nl2sql.schema import DatabaseCache, Schema
 from nl2sql.selection import select_by_execution
 
 EVAL_TIMEOUT_S = 30.0
@@ -331,21 +330,16 @@ def _score(prediction: Prediction, example: TextToSQLExample, database: Database
 
 
 class _Databases:
-    """Each database opened and its schema read once per evaluation."""
+    """The shared cache, addressed by example."""
 
     def __init__(self) -> None:
-        self._open: dict[Path, Database] = {}
-        self._schemas: dict[Path, Schema] = {}
+        self._cache = DatabaseCache()
 
     def database(self, example: TextToSQLExample) -> Database:
-        if example.db_path not in self._open:
-            self._open[example.db_path] = open_database(example.db_path)
-        return self._open[example.db_path]
+        return self._cache.database(example.db_path)
 
     def schema(self, example: TextToSQLExample) -> Schema:
-        if example.db_path not in self._schemas:
-            self._schemas[example.db_path] = load_schema(self.database(example))
-        return self._schemas[example.db_path]
+        return self._cache.schema(example.db_path)
 
 
 def summarize_latencies(seconds: Sequence[float]) -> dict[str, float | None]:

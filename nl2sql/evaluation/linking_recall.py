@@ -31,18 +31,15 @@ def measure_linking(
     examples: Sequence[Any], *, budget_tokens: int, embeddings: bool = True, progress: bool = True
 ) -> dict[str, Any]:
     """Recall of gold tables, tables kept and prompt size, over ``examples`` (TextToSQLExample)."""
-    from nl2sql.connect import open_database
     from nl2sql.linking import estimate_tokens, link_schema
     from nl2sql.prompt import render_schema
-    from nl2sql.schema import load_schema
+    from nl2sql.schema import DatabaseCache
 
-    schemas: dict[Any, Any] = {}
+    schemas = DatabaseCache()
     recalls, complete, kept, tokens, whole_tokens, pruned = [], 0, [], [], [], 0
     usable = [e for e in examples if e.available]
     for example in tqdm(usable, desc="linking", unit="q", disable=not progress):
-        if example.db_path not in schemas:
-            schemas[example.db_path] = load_schema(open_database(example.db_path))
-        schema = schemas[example.db_path]
+        schema = schemas.schema(example.db_path)
         linking = link_schema(schema, example.question, budget_tokens=budget_tokens, embeddings=embeddings)
         needed = {name for name in gold_tables(example.sql) if schema.has_table(name)}
         got = {name.lower() for name in linking.tables}
