@@ -144,3 +144,12 @@ def shop_pairs(tmp_path: Path, sqlite_shop: str) -> Path:
     path = tmp_path / "pairs.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_schema():
+    """The demo database's schema (built once per machine, with descriptions and sample values)."""
+    from nl2sql.connect import open_database
+    from nl2sql.schema import load_schema
+
+    return load_schema(open_database("demo"))

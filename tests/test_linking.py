@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nl2sql.connect import open_database
 from nl2sql.linking import link_schema
-from nl2sql.schema import load_schema
-
-
-@pytest.fixture(scope="module")
-def demo_schema():
-    return load_schema(open_database("demo"))
-
 
 CASES = [
     ("How many customers are in each segment?", {"customers"}, False),
