@@ -18,13 +18,13 @@ import difflib
 import re
 from typing import TYPE_CHECKING
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import OptimizeError, ParseError, SqlglotError
+from sqlglot.errors import OptimizeError, SqlglotError
 from sqlglot.optimizer.qualify import qualify
 
 from explain.diagnostic import Diagnostic
-from explain.quirks import DIALECTS_WITH_DOUBLE_QUOTED_STRINGS, resolve_double_quoted_strings
+from explain.errors import UnparsableSQLError
+from explain.parse import parse_statement
 from explain.statement import write_reason
 
 if TYPE_CHECKING:
@@ -43,17 +43,9 @@ def check(sql: str, schema: Schema, dialect: str | None = None) -> list[Diagnost
     """
     dialect = dialect or schema.dialect
     try:
-        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
-    except SqlglotError as error:
-        return [_parse_diagnostic(sql, error)]
-    if len(statements) != 1:
-        message = (
-            "there is no SQL statement" if not statements else f"{len(statements)} statements; expected one"
-        )
-        return [Diagnostic("statement-count", "error", message)]
-    statement = statements[0]
-    if dialect in DIALECTS_WITH_DOUBLE_QUOTED_STRINGS:
-        statement = resolve_double_quoted_strings(statement.copy(), schema.mapping())
+        statement = parse_statement(sql, dialect, schema.mapping())
+    except UnparsableSQLError as error:
+        return [error.diagnostic]
     reason = write_reason(statement)
     if reason:
         return [Diagnostic("not-a-read", "error", f"{reason}; only read queries are run")]
@@ -61,25 +53,6 @@ def check(sql: str, schema: Schema, dialect: str | None = None) -> list[Diagnost
     if unknown_tables:
         return unknown_tables
     return _unresolved_columns(statement, schema, dialect)
-
-
-def _parse_diagnostic(sql: str, error: SqlglotError) -> Diagnostic:
-    start = None
-    if isinstance(error, ParseError) and error.errors:
-        first = error.errors[0]
-        start = _offset(sql, first.get("line"), first.get("col"))
-        description = first.get("description") or str(error)
-        description = re.sub(r"<Token token_type: TokenType\.\w+, text: ([^,]*),.*?>", r"'\1'", description)
-    else:
-        description = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return Diagnostic("parse-error", "error", f"the SQL does not parse: {description}", start, None)
-
-
-def _offset(sql: str, line: int | None, col: int | None) -> int | None:
-    if not line or not col:
-        return None
-    lines = sql.splitlines(keepends=True)
-    return sum(len(text) for text in lines[: line - 1]) + col - 1
 
 
 def _unknown_tables(statement: exp.Expression, schema: Schema) -> list[Diagnostic]:

@@ -116,7 +116,9 @@ def relative_date_sql(shift: RelativeDate, dialect: str) -> exp.Expression:
     if not shift.amount:
         return start
     kind = exp.DateSub if shift.amount < 0 else exp.DateAdd
-    return kind(this=start, expression=exp.Literal.number(abs(shift.amount)), unit=exp.var(shift.unit.upper()))
+    return kind(
+        this=start, expression=exp.Literal.number(abs(shift.amount)), unit=exp.var(shift.unit.upper())
+    )
 
 
 def _is_today(node: exp.Expression) -> bool:
