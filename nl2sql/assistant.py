@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,10 @@ from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError, EmptyQuestionError, InvalidSQLError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, run_query
 from nl2sql.extract import extract_sql
+from nl2sql.glossary import Glossary, Term, database_glossary
 from nl2sql.linking import DEFAULT_BUDGET_TOKENS, link_schema
 from nl2sql.models.base import Generator, Message
-from nl2sql.prompt import build_messages, build_repair_messages, render_schema
+from nl2sql.prompt import MAX_HISTORY, Example, build_messages, build_repair_messages, render_schema
 from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
 from nl2sql.selection import select_by_execution
@@ -72,6 +74,10 @@ class Answer:
     """True when the result had more rows than the row limit."""
     prompt_tokens: int = 0
     output_tokens: int = 0
+    history: list[Example] = field(default_factory=list)
+    """The earlier questions and SQL sent with a follow-up question (the context, shown to the user)."""
+    terms: list[Term] = field(default_factory=list)
+    """Glossary entries the question mentioned, sent with it."""
 
     @property
     def ok(self) -> bool:
@@ -101,6 +107,8 @@ class Answer:
             "votes": self.votes,
             "prompt_tokens": self.prompt_tokens,
             "output_tokens": self.output_tokens,
+            "history": [{"question": turn.question, "sql": turn.sql} for turn in self.history],
+            "terms": [term.to_dict() for term in self.terms],
         }
 
 
@@ -126,6 +134,8 @@ class Assistant:
         linking_budget: a schema larger than this many tokens is cut down to the tables the question
             needs (:mod:`nl2sql.linking`); None shows the whole schema whatever its size.
         log: where events are appended; the default log in the data folder unless None.
+        glossary: business terms for the prompt: a :class:`Glossary`, a YAML file, or None for the
+            database's own (:func:`nl2sql.glossary.glossary_path`).
     """
 
     def __init__(
@@ -146,10 +156,14 @@ class Assistant:
         candidate_temperature: float = 0.7,
         constrained: bool = False,
         log: FeedbackLog | object | None = _DEFAULT_LOG,
+        glossary: Glossary | str | Path | None = None,
     ) -> None:
         started = time.perf_counter()
         self.database = db if isinstance(db, Database) else open_database(db)
         self.schema: Schema = load_schema(self.database)
+        self.glossary = (
+            glossary if isinstance(glossary, Glossary) else database_glossary(self.database, glossary)
+        )
         self.schema_seconds = time.perf_counter() - started
         self._model, self._adapter, self._base_url, self._backend = model, adapter, base_url, backend
         self._generator = generator
@@ -173,13 +187,19 @@ class Assistant:
             )
         return self._generator
 
-    def messages(self, question: str) -> list[Message]:
-        """The prompt ``ask`` would send for ``question``.
+    def messages(self, question: str, history: Sequence[Example] = ()) -> list[Message]:
+        """The prompt ``ask`` would send for ``question`` (a follow-up to ``history`` when given).
 
         It has no "today" line: the adapter learned relative dates as SQL (``DATE('now', …)``), and
         evaluation prompts carry none either, so the product asks exactly what was measured.
         """
-        return build_messages(self.schema, question, schema_text=self._schema_text(question))
+        return build_messages(
+            self.schema,
+            question,
+            schema_text=self._schema_text(question),
+            terms=self.glossary.relevant(question),
+            history=history,
+        )
 
     def _schema_text(self, question: str) -> str | None:
         """The pruned schema when the whole one is over the linking budget; None for the whole one."""
@@ -188,8 +208,12 @@ class Assistant:
         linking = link_schema(self.schema, question, budget_tokens=self.linking_budget)
         return render_schema(linking.schema(self.schema)) if linking.pruned else None
 
-    def ask(self, question: str, *, run: bool = True) -> Answer:
+    def ask(self, question: str, *, run: bool = True, history: Sequence[Example] = ()) -> Answer:
         """Generate SQL for ``question``, validate it against the schema, and run it read-only.
+
+        ``history``: earlier questions of the conversation with their final SQL (oldest first), when
+        ``question`` is a follow-up such as "now only for 2025"; :class:`nl2sql.conversation.Conversation`
+        keeps it.
 
         Problems with the SQL (invalid, refused, timed out, rejected by the database) come back in
         ``Answer.error``; problems with the setup (no model, empty question) raise a ChatBIError.
@@ -204,10 +228,12 @@ class Assistant:
             sql="",
             model_id=generator.model_id,
             adapter_hash=generator.adapter_hash,
+            history=list(history)[-MAX_HISTORY:],
+            terms=self.glossary.relevant(question),
         )
 
         with _timed(timings, "prompt"):
-            messages = self.messages(question)
+            messages = self.messages(question, history)
         with _timed(timings, "generate"):
             generation = generator.generate(messages, max_new_tokens=self.max_new_tokens, **self._options())
         answer.raw_output, answer.sql = generation.text, extract_sql(generation.text)

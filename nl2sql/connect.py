@@ -54,6 +54,8 @@ class Database:
     """A short name for display and logs (file stem or database name)."""
     descriptions_path: Path | None = None
     """A sidecar YAML with table and column descriptions (for databases without comments)."""
+    file: Path | None = None
+    """The database file, for SQLite and DuckDB."""
 
     @property
     def backend(self) -> str:
@@ -103,6 +105,7 @@ def _open_file(path: Path, descriptions: str | Path | None) -> Database:
         dialect=SQLGLOT_DIALECTS[engine.dialect.name],
         name=path.stem,
         descriptions_path=sidecar,
+        file=path,
     )
     _check_reachable(database)
     return database

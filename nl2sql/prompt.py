@@ -25,11 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from nl2sql.glossary import Term
 from nl2sql.models.base import Message
 from nl2sql.schema import Column, Schema, Table
 
 DIALECT_NAMES = {"sqlite": "SQLite", "duckdb": "DuckDB", "postgres": "PostgreSQL", "mysql": "MySQL"}
 MAX_PROMPT_SAMPLES = 6
+MAX_HISTORY = 3
+"""Earlier turns of a conversation kept in a follow-up prompt."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +109,14 @@ def build_messages(
     today: date | None = None,
     samples: bool = True,
     schema_text: str | None = None,
+    terms: Sequence[Term] = (),
+    history: Sequence[Example] = (),
 ) -> list[Message]:
     """The chat messages that ask the model for ``question``'s SQL.
+
+    With ``history`` (earlier questions of the same conversation and their final SQL, oldest first,
+    at most :data:`MAX_HISTORY` kept), the earlier turns come first as user/assistant pairs and
+    ``question`` follows as a follow-up: "now only for 2025" is read against the previous query.
 
     Args:
         schema: the database structure (rendered with :func:`render_schema` unless ``schema_text``).
@@ -116,7 +125,11 @@ def build_messages(
         today: the date relative time expressions refer to; omitted from the prompt when None.
         samples: include sample values of text columns.
         schema_text: an already rendered (e.g. pruned) schema to use instead of the whole one.
+        terms: glossary entries the question mentions, with their definitions and SQL.
+        history: the conversation so far, for follow-up questions.
     """
+    history = list(history)[-MAX_HISTORY:]
+    first_question = history[0].question if history else question
     parts = [
         "Database schema:",
         schema_text if schema_text is not None else render_schema(schema, samples=samples),
@@ -124,13 +137,44 @@ def build_messages(
     for example in examples:
         parts += ["", f"Example question: {example.question}", render_answer(example.sql)]
     parts.append("")
+    if terms:
+        parts += ["Business terms:", *(render_term(term) for term in terms), ""]
     if today is not None:
         parts.append(f"Today is {today.isoformat()}.")
-    parts.append(f"Question: {question.strip()}")
-    return [
+    parts.append(f"Question: {first_question.strip()}")
+    messages: list[Message] = [
         {"role": "system", "content": system_message(schema.dialect)},
         {"role": "user", "content": "\n".join(parts)},
     ]
+    for number, turn in enumerate(history):
+        messages.append({"role": "assistant", "content": render_answer(turn.sql)})
+        if number + 1 < len(history):
+            later = history[number + 1].question.strip()
+            messages.append({"role": "user", "content": f"Follow-up question: {later}"})
+    if history:
+        messages.append({"role": "user", "content": follow_up_message(question)})
+    return messages
+
+
+def follow_up_message(question: str) -> str:
+    """The user turn of a follow-up question: the whole new query is asked for, not a fragment.
+
+    Example:
+        >>> print(follow_up_message("now only for 2025"))
+        Follow-up question: now only for 2025
+        Write the complete new query.
+    """
+    return f"Follow-up question: {question.strip()}\nWrite the complete new query."
+
+
+def render_term(term: Term) -> str:
+    """One glossary entry as the prompt shows it.
+
+    Example:
+        >>> render_term(Term("GMV", "Sum of order amounts.", "SUM(orders.amount)"))
+        '- GMV: Sum of order amounts. SQL: SUM(orders.amount)'
+    """
+    return f"- {term.name}: {term.definition}" + (f" SQL: {term.sql}" if term.sql else "")
 
 
 def build_repair_messages(messages: list[Message], sql: str, error: str) -> list[Message]:

@@ -24,7 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import yaml
@@ -33,6 +33,9 @@ from sqlalchemy import sql
 from nl2sql.catalog import Catalog, open_catalog
 from nl2sql.connect import Database
 from nl2sql.errors import DatabaseUnreachableError
+
+if TYPE_CHECKING:
+    from nl2sql.glossary import Glossary
 
 MAX_SAMPLE_VALUES = 12
 """A text column with at most this many distinct values gets them listed as samples."""
@@ -268,6 +271,7 @@ class DatabaseCache:
     def __init__(self) -> None:
         self._open: dict[str, Database] = {}
         self._schemas: dict[str, Schema] = {}
+        self._glossaries: dict[str, Glossary] = {}
 
     def database(self, path: str | Path) -> Database:
         key = str(path)
@@ -282,3 +286,12 @@ class DatabaseCache:
         if key not in self._schemas:
             self._schemas[key] = load_schema(self.database(path))
         return self._schemas[key]
+
+    def glossary(self, path: str | Path) -> Glossary:
+        """The business terms of the database at ``path`` (empty when it has no glossary)."""
+        key = str(path)
+        if key not in self._glossaries:
+            from nl2sql.glossary import database_glossary
+
+            self._glossaries[key] = database_glossary(self.database(path))
+        return self._glossaries[key]

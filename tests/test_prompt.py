@@ -38,3 +38,21 @@ def test_examples_come_before_the_question(sqlite_shop: str) -> None:
     content = messages[1]["content"]
     assert content.index("Example question: How many orders?") < content.index("Question: q?")
     assert "```sql\nSELECT COUNT(*) FROM orders\n```" in content
+
+
+def test_a_follow_up_is_asked_after_the_earlier_turns(sqlite_shop: str) -> None:
+    schema = load_schema(open_database(sqlite_shop))
+    history = [
+        Example("How many orders per customer?", "SELECT customer_id, COUNT(*) FROM orders GROUP BY 1"),
+        Example(
+            "only 2025", "SELECT customer_id, COUNT(*) FROM orders WHERE order_date >= '2025' GROUP BY 1"
+        ),
+    ]
+    messages = build_messages(schema, "and the total amount too?", history=history)
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user", "assistant", "user"]
+    assert messages[1] == build_messages(schema, history[0].question)[1]  # same prefix as a first question
+    assert messages[2]["content"] == "```sql\nSELECT customer_id, COUNT(*) FROM orders GROUP BY 1\n```"
+    assert messages[3]["content"] == "Follow-up question: only 2025"
+    assert messages[5]["content"].startswith("Follow-up question: and the total amount too?")
+    many = [Example(f"q{n}", f"SELECT {n}") for n in range(6)]
+    assert len(build_messages(schema, "next", history=many)) == 2 + 2 * 3  # only the last 3 turns

@@ -29,6 +29,7 @@ from nl2sql.errors import ChatBIError
 from nl2sql.evaluation.match import orders_rows, results_match
 from nl2sql.execute import run_query
 from nl2sql.extract import extract_sql
+from nl2sql.glossary import Glossary
 from nl2sql.linking import DEFAULT_BUDGET_TOKENS, link_schema
 from nl2sql.models.base import Generation, Generator, Message
 from nl2sql.models.batch import generate_many
@@ -60,6 +61,8 @@ class EvalSettings:
     candidates: int = 1
     """Queries per question: the greedy one plus samples; with more than one, the result most share wins."""
     candidate_temperature: float = 0.7
+    glossary: bool = True
+    """Business terms the question mentions, from the database's glossary, in the prompt."""
 
 
 @dataclass
@@ -92,6 +95,8 @@ class EvalReport:
     skipped: int
     predictions: list[Prediction] = field(default_factory=list)
     seconds: float = 0.0
+    with_glossary_terms: int = 0
+    """Questions whose prompt carried business terms from the database's glossary."""
 
     @property
     def evaluated(self) -> int:
@@ -134,6 +139,7 @@ class EvalReport:
             "by_hardness": self.by_hardness(),
             "failures": dict(failures),
             "repaired": sum(p.repaired for p in self.predictions),
+            "with_glossary_terms": self.with_glossary_terms,
             "latency": summarize_latencies([p.seconds for p in self.predictions]),
             "prompt_tokens_mean": _mean([p.prompt_tokens for p in self.predictions]),
             "output_tokens_mean": _mean([p.output_tokens for p in self.predictions]),
@@ -160,8 +166,10 @@ def evaluate(
         skipped=len(examples) - len(usable),
     )
     databases = _Databases()
-    prompts = [_messages(databases.schema(e), e, settings) for e in usable]
+    prompts = [_messages(databases, e, settings) for e in usable]
     schemas = [databases.schema(e) for e in usable]
+    if settings.glossary:
+        report.with_glossary_terms = sum(bool(databases.glossary(e).relevant(e.question)) for e in usable)
     if settings.batch_size > 1:
         generated_at = time.perf_counter()
         generations = _generate(generator, prompts, schemas, settings, "generating", progress)
@@ -208,7 +216,9 @@ def evaluate(
     return report
 
 
-def _messages(schema: Schema, example: TextToSQLExample, settings: EvalSettings) -> list[Message]:
+def _messages(databases: _Databases, example: TextToSQLExample, settings: EvalSettings) -> list[Message]:
+    schema = databases.schema(example)
+    terms = databases.glossary(example).relevant(example.question) if settings.glossary else []
     question = example.question if not example.evidence else f"{example.question}\nHint: {example.evidence}"
     schema_text = None
     if settings.linking_budget is not None:
@@ -217,7 +227,7 @@ def _messages(schema: Schema, example: TextToSQLExample, settings: EvalSettings)
         )
         if linking.pruned:
             schema_text = render_schema(linking.schema(schema), samples=settings.samples)
-    return build_messages(schema, question, samples=settings.samples, schema_text=schema_text)
+    return build_messages(schema, question, samples=settings.samples, schema_text=schema_text, terms=terms)
 
 
 def _repair(
@@ -340,6 +350,9 @@ class _Databases:
 
     def schema(self, example: TextToSQLExample) -> Schema:
         return self._cache.schema(example.db_path)
+
+    def glossary(self, example: TextToSQLExample) -> Glossary:
+        return self._cache.glossary(example.db_path)
 
 
 def summarize_latencies(seconds: Sequence[float]) -> dict[str, float | None]:

@@ -1,0 +1,159 @@
+"""The IPython magics: ``%chatbi`` manages connections and the model, ``%%ask`` / ``%ask`` answer.
+
+A thin shell over :class:`nl2sql.notebook.session.NotebookSession`: arguments are parsed with
+IPython's ``magic_arguments`` (so ``%ask?`` shows the help), user mistakes become ``UsageError``
+(one line, no traceback), and the answer is shown by :class:`nl2sql.notebook.answer_view.AnswerView`.
+
+Settings, with ``%config ChatBIMagics.<name> = value``: ``max_rows``, ``timeout``, ``shown_rows``,
+``result_variable``.
+
+Example:
+    >>> from IPython.testing.globalipapp import start_ipython
+    >>> shell = start_ipython()
+    >>> shell.run_line_magic("load_ext", "nl2sql")
+    >>> try:
+    ...     shell.run_line_magic("chatbi", "frobnicate")
+    ... except Exception as error:
+    ...     print(type(error).__name__, error)
+    UsageError unknown action frobnicate: use connect, model, status or glossary
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.display import display
+from traitlets import Float, Int, Unicode
+
+from nl2sql.errors import ChatBIError
+from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+from nl2sql.notebook.session import NotebookSession
+
+CHART_CHOICES = ("auto", "indicator", "line", "bar", "pie", "scatter", "table")
+ACTIONS = ("connect", "model", "status", "glossary")
+
+
+@magics_class
+class ChatBIMagics(Magics):
+    """``%chatbi``, ``%%ask`` and ``%ask``."""
+
+    max_rows = Int(DEFAULT_MAX_ROWS, help="At most this many rows are fetched per query.").tag(config=True)
+    timeout = Float(DEFAULT_TIMEOUT_S, help="A query running longer (seconds) is stopped.").tag(config=True)
+    shown_rows = Int(10, help="Rows of the result shown at first ('Show more rows' adds more).").tag(
+        config=True
+    )
+    result_variable = Unicode("_ask", help="Where the result DataFrame goes when --out is not given.").tag(
+        config=True
+    )
+
+    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+        super().__init__(shell=shell, **kwargs)
+        self.session = NotebookSession(max_rows=self.max_rows, timeout_s=self.timeout)
+
+    @line_magic
+    def chatbi(self, line: str) -> Any:
+        """Manage ChatBI in this notebook.
+
+        %chatbi connect demo | URL | FILE [--name NAME] [--glossary YAML]
+        %chatbi model [NAME] [--adapter DIR|none] [--backend auto|transformers|llama.cpp] [--base-url URL]
+        %chatbi status
+        %chatbi glossary [--db NAME]
+        """
+        words = shlex.split(line)
+        if not words or words[0] not in ACTIONS:
+            action = words[0] if words else "(none)"
+            raise UsageError(f"unknown action {action}: use {', '.join(ACTIONS[:-1])} or {ACTIONS[-1]}")
+        action, rest = words[0], " ".join(shlex.quote(w) for w in words[1:])
+        try:
+            return getattr(self, f"_{action}")(rest)
+        except ChatBIError as error:
+            raise UsageError(str(error)) from None
+
+    @magic_arguments()
+    @argument("spec", help="demo, a SQLAlchemy URL, or a SQLite/DuckDB file")
+    @argument("--name", default=None, help="what to call the connection (default: the database's name)")
+    @argument("--glossary", default=None, help="a YAML glossary of business terms for this database")
+    def _connect(self, rest: str) -> None:
+        args = parse_argstring(self._connect, rest)
+        self.session.max_rows, self.session.timeout_s = self.max_rows, self.timeout
+        assistant = self.session.connect(args.spec, name=args.name, glossary=args.glossary)
+        schema = assistant.schema
+        print(
+            f"connected {self.session.current}: {assistant.database.dialect}, {len(schema.tables)} tables"
+            f" ({', '.join(t.name for t in schema.tables[:8])}{', …' if len(schema.tables) > 8 else ''})"
+        )
+
+    @magic_arguments()
+    @argument("name", nargs="?", default=None, help="bundled model name, Hugging Face id/folder or .gguf")
+    @argument("--adapter", default=None, help="a peft LoRA adapter folder, or 'none'")
+    @argument("--backend", default=None, help="auto, transformers or llama.cpp")
+    @argument("--base-url", default=None, help="an OpenAI-compatible server, e.g. http://host:8000/v1")
+    def _model(self, rest: str) -> None:
+        args = parse_argstring(self._model, rest)
+        if args.name or args.adapter or args.backend or args.base_url:
+            self.session.set_model(
+                model=args.name, adapter=args.adapter, backend=args.backend, base_url=args.base_url
+            )
+        print(self.session.model.describe())
+
+    def _status(self, rest: str) -> None:
+        print(self.session.status())
+
+    @magic_arguments()
+    @argument("--db", default=None, help="which connection (default: the current one)")
+    def _glossary(self, rest: str) -> None:
+        args = parse_argstring(self._glossary, rest)
+        glossary = self.session.assistant(args.db).glossary
+        print(f"{glossary.path or '(no file)'}\n{glossary.to_text()}")
+
+    @line_cell_magic
+    @magic_arguments()
+    @argument("question", nargs="*", help="the question (for %%ask: the cell body)")
+    @argument("--db", default=None, help="which connection (default: the current one)")
+    @argument("--out", default=None, help="the variable that receives the result DataFrame")
+    @argument("--no-run", action="store_true", help="write and check the SQL, do not run it")
+    @argument("--chart", default="auto", choices=CHART_CHOICES, help="the chart to draw (default: chosen)")
+    @argument(
+        "--lang", default=None, choices=("en", "zh"), help="explanation language (default: the question's)"
+    )
+    @argument("--new", action="store_true", help="start a new conversation: not a follow-up")
+    def ask(self, line: str, cell: str | None = None) -> None:
+        """Ask the current database a question in plain language (English or Chinese).
+
+        %ask How many customers are there?
+        %%ask --chart bar --out by_segment
+        How many customers are in each segment?
+        """
+        args = parse_argstring(self.ask, line)
+        question = (cell if cell is not None else " ".join(args.question)).strip()
+        if not question:
+            raise UsageError("ask what? write the question after %ask, or in the %%ask cell")
+        try:
+            assistant = self.session.assistant(args.db)
+            assistant.max_rows, assistant.timeout_s = self.max_rows, self.timeout
+            answer = self.session.ask(question, db=args.db, run=not args.no_run, new=args.new)
+        except ChatBIError as error:
+            raise UsageError(str(error)) from None
+        if answer.data is not None:
+            self.shell.user_ns[args.out or self.result_variable] = answer.data
+        from nl2sql.notebook.answer_view import AnswerView
+
+        display(
+            AnswerView(
+                answer,
+                self.session,
+                db=args.db or self.session.current,
+                chart=None if args.chart == "auto" else args.chart,
+                lang=args.lang,
+                shown_rows=self.shown_rows,
+            )
+        )
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext nl2sql`` lands here: register the magics."""
+    ipython.register_magics(ChatBIMagics)
