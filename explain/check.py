@@ -1,4 +1,5 @@
-"""Check a query against the real schema: does it parse, is it a read, do its tables and columns exist.
+"""Check a query against the real schema: does it parse, is it a read, do its tables and columns exist;
+and when it does, what looks wrong about it (the warnings of :mod:`explain.rules`).
 
 Everything here works on the sqlglot AST and the schema; no model is involved.
 
@@ -25,6 +26,8 @@ from sqlglot.optimizer.qualify import qualify
 from explain.diagnostic import Diagnostic
 from explain.errors import UnparsableSQLError
 from explain.parse import parse_statement
+from explain.resolve import Bindings
+from explain.rules import LintContext, lint
 from explain.statement import write_reason
 
 if TYPE_CHECKING:
@@ -34,7 +37,8 @@ _UNRESOLVED = re.compile(r"Column '([^']+)' could not be resolved|Unknown column
 
 
 def check(sql: str, schema: Schema, dialect: str | None = None) -> list[Diagnostic]:
-    """Diagnostics for ``sql`` against ``schema`` (errors first); empty when nothing was found.
+    """Diagnostics for ``sql`` against ``schema``: its errors, or when it has none the warnings of
+    :mod:`explain.rules` in SQL-position order; empty when nothing was found.
 
     Args:
         sql: one SQL statement.
@@ -52,7 +56,10 @@ def check(sql: str, schema: Schema, dialect: str | None = None) -> list[Diagnost
     unknown_tables = _unknown_tables(statement, schema)
     if unknown_tables:
         return unknown_tables
-    return _unresolved_columns(statement, schema, dialect)
+    errors = _unresolved_columns(statement, schema, dialect)
+    if errors:
+        return errors
+    return lint(LintContext(sql, statement, schema, dialect, Bindings(statement, schema)))
 
 
 def _unknown_tables(statement: exp.Expression, schema: Schema) -> list[Diagnostic]:

@@ -5,8 +5,11 @@ Three kinds, each made on the AST of a correct query when the query allows it:
 - ``hallucinated-column``: a column renamed to a plausible name the table does not have
   (``name`` → ``name_text``, ``customer_id`` → ``customer_number``), as models invent them;
 - ``dropped-join-condition``: the ON/USING of a join removed (a cartesian product);
-- ``wrong-table``: a table replaced by another table of the same schema that lacks one of the
-  columns the query reads from it.
+- ``wrong-table``: a table replaced by another table of the same schema, preferring one that shares
+  a column name with it (``orders`` for ``order_items``), the confusion models make; when the other
+  table has every column the query reads, no schema check can tell;
+- ``wrong-join-key``: one side of a join condition moved to another column of the same table
+  (``o.customer_id = c.customer_id`` → ``o.channel_id = c.customer_id``).
 
 Example:
     >>> from nl2sql.schema import Column, Schema, Table
@@ -36,8 +39,13 @@ from explain.resolve import Bindings
 if TYPE_CHECKING:
     from nl2sql.schema import Schema
 
-MistakeKind = Literal["hallucinated-column", "dropped-join-condition", "wrong-table"]
-MISTAKE_KINDS: tuple[MistakeKind, ...] = ("hallucinated-column", "dropped-join-condition", "wrong-table")
+MistakeKind = Literal["hallucinated-column", "dropped-join-condition", "wrong-table", "wrong-join-key"]
+MISTAKE_KINDS: tuple[MistakeKind, ...] = (
+    "hallucinated-column",
+    "dropped-join-condition",
+    "wrong-table",
+    "wrong-join-key",
+)
 
 _INVENTED_SUFFIXES = {"_id": "_number", "name": "_text", "date": "_time"}
 
@@ -56,7 +64,7 @@ def seed_mistakes(sql: str, schema: Schema, dialect: str | None = None) -> list[
         tree = parse_statement(sql, dialect, schema.mapping())
     except ExplainError:
         return []
-    makers = (_hallucinate_column, _drop_join_condition, _swap_table)
+    makers = (_hallucinate_column, _drop_join_condition, _swap_table, _move_join_key)
     mistakes = []
     for kind, make in zip(MISTAKE_KINDS, makers, strict=True):
         mutated = make(tree.copy(), schema)
@@ -96,19 +104,32 @@ def _drop_join_condition(tree: exp.Expression, schema: Schema) -> exp.Expression
 
 
 def _swap_table(tree: exp.Expression, schema: Schema) -> exp.Expression | None:
-    bindings = Bindings(tree, schema)
-    read: dict[str, set[str]] = {}
-    for column in tree.find_all(exp.Column):
-        binding = bindings.of(column)
-        if binding is not None:
-            read.setdefault(binding.table.name.lower(), set()).add(binding.column.name.lower())
     for table in tree.find_all(exp.Table):
-        needed = read.get(table.name.lower())
-        if not needed:
+        if not schema.has_table(table.name):
             continue
-        for other in schema.tables:
-            names = {c.name.lower() for c in other.columns}
-            if other.name.lower() != table.name.lower() and not needed <= names:
-                table.set("this", exp.to_identifier(other.name))
-                return tree
+        own = {c.name.lower() for c in schema.table(table.name).columns}
+        others = [t for t in schema.tables if t.name.lower() != table.name.lower()]
+        others.sort(key=lambda t: -len(own & {c.name.lower() for c in t.columns}))
+        if others:
+            table.set("this", exp.to_identifier(others[0].name))
+            return tree
+    return None
+
+
+def _move_join_key(tree: exp.Expression, schema: Schema) -> exp.Expression | None:
+    bindings = Bindings(tree, schema)
+    for join in tree.find_all(exp.Join):
+        condition = join.args.get("on")
+        equality = condition.find(exp.EQ) if condition is not None else None
+        if equality is None or not isinstance(equality.this, exp.Column):
+            continue
+        binding = bindings.of(equality.this)
+        if binding is None:
+            continue
+        other = next(
+            (c for c in binding.table.columns if c.name.lower() != binding.column.name.lower()), None
+        )
+        if other is not None:
+            equality.this.set("this", exp.to_identifier(other.name))
+            return tree
     return None

@@ -21,20 +21,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from explain import Diagnostic, check
 from explain.autofix import mend
 from feedback import FeedbackLog
+from feedback.outcome import record_outcome
+from nl2sql.answer import Answer
 from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError, EmptyQuestionError, InvalidSQLError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, run_query
 from nl2sql.extract import extract_sql
-from nl2sql.glossary import Glossary, Term, database_glossary
+from nl2sql.glossary import Glossary, database_glossary
 from nl2sql.linking import DEFAULT_BUDGET_TOKENS, link_schema
 from nl2sql.models.base import Generator, Message
 from nl2sql.prompt import MAX_HISTORY, Example, build_messages, build_repair_messages, render_schema
@@ -42,74 +41,10 @@ from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
 from nl2sql.selection import select_by_execution
 
-_DEFAULT_LOG = object()
+DEFAULT_LOG: Any = object()
+"""The default for ``log``: the feedback log in the data folder."""
 
-
-@dataclass
-class Answer:
-    """What the assistant made of one question."""
-
-    question: str
-    sql: str
-    """The final SQL (after the repair round, if there was one); empty if none could be made."""
-    data: pd.DataFrame | None = None
-    """The result, or None when the query did not run."""
-    error: str | None = None
-    """One line saying what went wrong, or None."""
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per stage: prompt, generate, validate, repair, execute, total."""
-    model_id: str = ""
-    adapter_hash: str | None = None
-    raw_output: str = ""
-    fixes: list[str] = field(default_factory=list)
-    """Names mended against the schema without the model, e.g. ``pet_type → PetType``."""
-    repaired: bool = False
-    """True when the first SQL failed validation and the model was asked once more."""
-    candidates: list[str] = field(default_factory=list)
-    """All candidate queries, when several were generated."""
-    votes: int = 0
-    """How many candidates agreed with the chosen result."""
-    truncated: bool = False
-    """True when the result had more rows than the row limit."""
-    prompt_tokens: int = 0
-    output_tokens: int = 0
-    history: list[Example] = field(default_factory=list)
-    """The earlier questions and SQL sent with a follow-up question (the context, shown to the user)."""
-    terms: list[Term] = field(default_factory=list)
-    """Glossary entries the question mentioned, sent with it."""
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``sql``, ``columns``, ``rows``, ``error``, ``timings`` and the rest."""
-        frame = self.data
-        rows: list[list[Any]] = []
-        if frame is not None:
-            rows = [[_plain(value) for value in row] for row in frame.itertuples(index=False, name=None)]
-        return {
-            "question": self.question,
-            "sql": self.sql,
-            "columns": [str(c) for c in frame.columns] if frame is not None else [],
-            "rows": rows,
-            "row_count": len(rows),
-            "truncated": self.truncated,
-            "error": self.error,
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
-            "timings": {stage: round(seconds, 4) for stage, seconds in self.timings.items()},
-            "model_id": self.model_id,
-            "adapter_hash": self.adapter_hash,
-            "fixes": self.fixes,
-            "repaired": self.repaired,
-            "candidates": self.candidates,
-            "votes": self.votes,
-            "prompt_tokens": self.prompt_tokens,
-            "output_tokens": self.output_tokens,
-            "history": [{"question": turn.question, "sql": turn.sql} for turn in self.history],
-            "terms": [term.to_dict() for term in self.terms],
-        }
+__all__ = ["Answer", "Assistant"]
 
 
 class Assistant:
@@ -155,7 +90,7 @@ class Assistant:
         candidates: int = 1,
         candidate_temperature: float = 0.7,
         constrained: bool = False,
-        log: FeedbackLog | object | None = _DEFAULT_LOG,
+        log: FeedbackLog | object | None = DEFAULT_LOG,
         glossary: Glossary | str | Path | None = None,
     ) -> None:
         started = time.perf_counter()
@@ -171,7 +106,7 @@ class Assistant:
         self.max_new_tokens, self.repair, self.linking_budget = max_new_tokens, repair, linking_budget
         self.candidates, self.candidate_temperature = max(1, candidates), candidate_temperature
         self.constrained = constrained
-        self.log: FeedbackLog | None = FeedbackLog() if log is _DEFAULT_LOG else log  # type: ignore[assignment]
+        self.log: FeedbackLog | None = FeedbackLog() if log is DEFAULT_LOG else log  # type: ignore[assignment]
 
     @property
     def generator(self) -> Generator:
@@ -208,12 +143,15 @@ class Assistant:
         linking = link_schema(self.schema, question, budget_tokens=self.linking_budget)
         return render_schema(linking.schema(self.schema)) if linking.pruned else None
 
-    def ask(self, question: str, *, run: bool = True, history: Sequence[Example] = ()) -> Answer:
+    def ask(
+        self, question: str, *, run: bool = True, history: Sequence[Example] = (), seed: int | None = None
+    ) -> Answer:
         """Generate SQL for ``question``, validate it against the schema, and run it read-only.
 
         ``history``: earlier questions of the conversation with their final SQL (oldest first), when
         ``question`` is a follow-up such as "now only for 2025"; :class:`nl2sql.conversation.Conversation`
-        keeps it.
+        keeps it. ``seed``: sample another query (at ``candidate_temperature``) instead of the most likely
+        one, for "Regenerate"; the same seed gives the same query.
 
         Problems with the SQL (invalid, refused, timed out, rejected by the database) come back in
         ``Answer.error``; problems with the setup (no model, empty question) raise a ChatBIError.
@@ -235,7 +173,10 @@ class Assistant:
         with _timed(timings, "prompt"):
             messages = self.messages(question, history)
         with _timed(timings, "generate"):
-            generation = generator.generate(messages, max_new_tokens=self.max_new_tokens, **self._options())
+            sampling = {"temperature": self.candidate_temperature, "seed": seed} if seed is not None else {}
+            generation = generator.generate(
+                messages, max_new_tokens=self.max_new_tokens, **sampling, **self._options()
+            )
         answer.raw_output, answer.sql = generation.text, extract_sql(generation.text)
         answer.prompt_tokens, answer.output_tokens = generation.prompt_tokens, generation.output_tokens
         with _timed(timings, "validate"):
@@ -334,6 +275,27 @@ class Assistant:
             return
         answer.data, answer.truncated = result.to_frame(), result.truncated
 
+    def record(
+        self, kind: str, answer: Answer, *, final_sql: str | None = None, reason: str | None = None
+    ) -> None:
+        """Log what the user did with ``answer``: ``accepted``, ``edited``, ``rejected`` or ``executed``
+        (:func:`feedback.outcome.record_outcome`); nothing when logging is off."""
+        if self.log is None:
+            return
+        record_outcome(
+            self.log,
+            kind,
+            question=answer.question,
+            generated_sql=answer.sql,
+            final_sql=final_sql,
+            reason=reason,
+            dialect=self.database.dialect,
+            database=self.database.name,
+            schema_fingerprint=self.schema.fingerprint,
+            model_id=answer.model_id,
+            adapter_hash=answer.adapter_hash,
+        )
+
     def _log(self, answer: Answer) -> None:
         if self.log is None:
             return
@@ -364,14 +326,3 @@ class _timed:
 
 def _first_error(diagnostics: list[Diagnostic]) -> Diagnostic | None:
     return next((d for d in diagnostics if d.is_error), None)
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-friendly version of one cell."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return None if value != value else value
-    if hasattr(value, "item"):
-        return _plain(value.item())
-    return str(value)

@@ -2,7 +2,8 @@
 
 A thin shell over :class:`nl2sql.notebook.session.NotebookSession`: arguments are parsed with
 IPython's ``magic_arguments`` (so ``%ask?`` shows the help), user mistakes become ``UsageError``
-(one line, no traceback), and the answer is shown by :class:`nl2sql.notebook.answer_view.AnswerView`.
+(one line, no traceback), and the answer is shown by :class:`nl2sql.notebook.answer_view.AnswerView`
+(kept in ``_ask_view``; the result DataFrame goes to ``--out VAR`` or ``_ask``).
 
 Settings, with ``%config ChatBIMagics.<name> = value``: ``max_rows``, ``timeout``, ``shown_rows``,
 ``result_variable``.
@@ -35,6 +36,8 @@ from nl2sql.notebook.session import NotebookSession
 
 CHART_CHOICES = ("auto", "indicator", "line", "bar", "pie", "scatter", "table")
 ACTIONS = ("connect", "model", "status", "glossary")
+VIEW_VARIABLE = "_ask_view"
+"""The notebook variable holding the last answer's view (to edit it, switch its chart, accept it…)."""
 
 
 @magics_class
@@ -142,16 +145,16 @@ class ChatBIMagics(Magics):
             self.shell.user_ns[args.out or self.result_variable] = answer.data
         from nl2sql.notebook.answer_view import AnswerView
 
-        display(
-            AnswerView(
-                answer,
-                self.session,
-                db=args.db or self.session.current,
-                chart=None if args.chart == "auto" else args.chart,
-                lang=args.lang,
-                shown_rows=self.shown_rows,
-            )
+        view = AnswerView(
+            answer,
+            self.session,
+            db=args.db or self.session.current,
+            chart=None if args.chart == "auto" else args.chart,
+            lang=args.lang,
+            shown_rows=self.shown_rows,
         )
+        self.shell.user_ns[VIEW_VARIABLE] = view
+        display(view)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nl2sql.assistant import _DEFAULT_LOG, Answer, Assistant
+from nl2sql.assistant import DEFAULT_LOG, Answer, Assistant
 from nl2sql.conversation import Conversation
 from nl2sql.errors import ConnectionSpecError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
@@ -60,7 +60,7 @@ class NotebookSession:
     max_rows: int = DEFAULT_MAX_ROWS
     timeout_s: float = DEFAULT_TIMEOUT_S
     model: ModelSettings = field(default_factory=ModelSettings)
-    log: Any = _DEFAULT_LOG
+    log: Any = DEFAULT_LOG
     connections: dict[str, Assistant] = field(default_factory=dict)
     conversations: dict[str, Conversation] = field(default_factory=dict)
     current: str | None = None
