@@ -15,6 +15,11 @@ Example:
     >>> bindings = Bindings(tree, schema)
     >>> [(b.table.name, b.column.name) for b in map(bindings.of, tree.find_all(sqlglot.exp.Column))]
     [('customers', 'name'), ('orders', 'order_id')]
+    >>> sql = "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders)"
+    >>> tree = sqlglot.parse_one(sql)
+    >>> bindings = Bindings(tree, schema)
+    >>> [bindings.table_of(column).name for column in tree.find_all(sqlglot.exp.Column)]
+    ['customers', 'customers', 'orders']
 """
 
 from __future__ import annotations
@@ -52,9 +57,10 @@ class Bindings:
             self._scopes = traverse_scope(tree)
         except SqlglotError:
             return
-        for scope in self._scopes:
+        for scope in self._scopes:  # innermost first: a subquery's column keeps the subquery's binding
             for column in scope.columns:
-                self._by_node[id(column)] = self._resolve(scope, column.name, column.table)
+                if self._by_node.get(id(column)) is None:
+                    self._by_node[id(column)] = self._resolve(scope, column.name, column.table)
 
     def of(self, column: exp.Column) -> Binding | None:
         """The binding of ``column`` (a node of ``tree``), or None when it is computed or unknown."""

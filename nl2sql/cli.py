@@ -43,6 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="row limit (default %(default)s)")
     sql.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="statement time limit, seconds")
 
+    explain = commands.add_parser(
+        "explain", help="check a query, explain it in plain language, and show what can be edited"
+    )
+    explain.add_argument("sql", help="the query")
+    add_database_option(explain)
+    explain.add_argument("--lang", choices=("en", "zh"), default=None, help="explanation language")
+    explain.add_argument(
+        "--question", default=None, help="the question the query answers (sets the language)"
+    )
+    explain.add_argument("--json", action="store_true", help="print one JSON object")
+
     schema = commands.add_parser("schema", help="print what a database holds")
     add_database_option(schema)
     schema.add_argument("--json", action="store_true", help="print JSON instead of DDL")
@@ -130,6 +141,24 @@ def _table(frame: Any, truncated: bool) -> str:
     return f"{text}\n({count})"
 
 
+def _explain(args: argparse.Namespace) -> int:
+    from explain.review import review
+    from nl2sql.connect import open_database
+    from nl2sql.glossary import database_glossary
+    from nl2sql.schema import load_schema
+
+    database = open_database(args.db)
+    result = review(
+        args.sql,
+        load_schema(database),
+        lang=args.lang,
+        question=args.question,
+        terms=database_glossary(database).terms,
+    )
+    print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else result.to_text())
+    return 1 if result.errors else 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from nl2sql.connect import open_database
     from nl2sql.prompt import render_schema
@@ -199,6 +228,7 @@ COMMANDS = {
     **MEASURE_COMMANDS,
     "ask": _ask,
     "sql": _sql,
+    "explain": _explain,
     "schema": _schema,
     "demo-db": _demo_db,
     "demo": _demo,

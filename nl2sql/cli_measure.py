@@ -78,6 +78,21 @@ def add_measure_commands(commands: Any) -> None:
         "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
     )
 
+    verification = bench_commands.add_parser(
+        "explain", help="check, explain and plan every gold query: exceptions, speed, seeded mistakes flagged"
+    )
+    verification.add_argument("--spider", metavar="DIR", required=True, help="a Spider folder")
+    verification.add_argument(
+        "--splits", default="dev,train", help="comma-separated splits (default %(default)s)"
+    )
+    verification.add_argument("--limit", type=int, default=None, help="only the first N queries per split")
+    verification.add_argument(
+        "--json", metavar="OUT", default=None, help="write the results to this JSON file"
+    )
+    verification.add_argument(
+        "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
+    )
+
     train = commands.add_parser("train", help="fine-tune a LoRA adapter on question/SQL pairs")
     train.add_argument(
         "--data", required=True, help="spider:DIR, bird:DIR:train, or a .jsonl of {db, question, sql}"
@@ -179,7 +194,33 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    return _bench_linking(args) if args.bench_command == "linking" else _bench_latency(args)
+    benches = {"linking": _bench_linking, "latency": _bench_latency, "explain": _bench_explain}
+    return benches[args.bench_command](args)
+
+
+def _bench_explain(args: argparse.Namespace) -> int:
+    from feedback.datasets import load_examples
+    from nl2sql.evaluation.report import append_benchmark
+    from nl2sql.evaluation.verification import (
+        VERIFICATION_HEADER,
+        VERIFICATION_HEADING,
+        measure_verification,
+        verification_row,
+    )
+
+    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    results = {}
+    for split in [s.strip() for s in args.splits.split(",") if s.strip()]:
+        examples = load_examples(f"spider:{args.spider}:{split}")
+        summary = measure_verification(examples[: args.limit] if args.limit else examples)
+        results[split] = summary
+        print(json.dumps({split: {k: v for k, v in summary.items() if k != "failure_examples"}}, indent=1))
+        if args.benchmarks:
+            row = verification_row(summary, f"spider {split} gold", command)
+            append_benchmark(Path(args.benchmarks), row, VERIFICATION_HEADING, VERIFICATION_HEADER)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"command": command, **results}, indent=1), encoding="utf-8")
+    return 0
 
 
 def _bench_linking(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from explain.rules.tree import base_table, join_conditions, source_of
+from explain.rules.types import column_kind
 
 if TYPE_CHECKING:
     from explain.rules import LintContext
@@ -129,13 +130,28 @@ def _keyed(table: Table, other: Table, columns: list[tuple[str, str]], pinned: s
 
 
 def _may_reference(owner: Table, column: str, table: Table) -> bool:
-    """Whether ``owner.column`` may be an undeclared reference to ``table``: it has no foreign key of its
-    own, and ``owner`` declares none at all or the column is named after ``table`` (start_station_id →
-    station)."""
+    """Whether ``owner.column`` may be an undeclared reference to ``table``'s single-column key: it has
+    no foreign key of its own, holds the same kind of value (no text column pointing at an integer key),
+    and either is named after ``table`` (start_station_id → station) or ``owner`` declares no foreign
+    keys at all and the column is not ``owner``'s own primary key (two tables' ids never match)."""
     if any(column in {c.lower() for c in key.columns} for key in owner.foreign_keys):
         return False
+    if not _same_kind(owner, column, table, table.primary_key[0]):
+        return False
     name = table.name.lower()
-    return not owner.foreign_keys or any(stem in column for stem in {name, name.removesuffix("s")} if stem)
+    if any(stem in column for stem in {name, name.removesuffix("s")} if stem):
+        return True
+    own_key = [k.lower() for k in owner.primary_key]
+    return not owner.foreign_keys and own_key != [column]
+
+
+def _same_kind(owner: Table, column: str, table: Table, key: str) -> bool:
+    try:
+        kinds = {column_kind(owner.column(column)), column_kind(table.column(key))}
+    except KeyError:
+        return True
+    numeric = {"integer", "real"}
+    return not (kinds & numeric and "text" in kinds)
 
 
 def _foreign_key(table: Table, column: str, target: Table, target_column: str) -> bool:
