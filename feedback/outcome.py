@@ -11,6 +11,10 @@ Example:
     >>> event = log.events()[-1]
     >>> event["kind"], [change["kind"] for change in event["details"]["diff"]]
     ('edited', ['limit'])
+    >>> _ = record_outcome(log, "edited", question="Orders", generated_sql="SELECT 'oops",
+    ...     final_sql="SELECT COUNT(*) FROM orders")
+    >>> log.events()[-1]["details"]["diff"][0]["description"]
+    'the query was rewritten'
 """
 
 from __future__ import annotations
@@ -45,14 +49,21 @@ def record_outcome(
         dialect: the SQL dialect, to compare the two queries.
         fields: more columns or details (database, schema_fingerprint, model_id, adapter_hash, …).
     """
-    from explain.diff import diff
-
     if kind not in OUTCOMES:
         raise ValueError(f"unknown outcome {kind!r}; expected one of {', '.join(OUTCOMES)}")
     final = final_sql if final_sql is not None else generated_sql
-    changes = (
-        [change.to_dict() for change in diff(generated_sql, final, dialect)] if final != generated_sql else []
-    )
+    changes = _changes(generated_sql, final, dialect) if final != generated_sql else []
     if reason:
         fields["reason"] = reason
     return log.record(kind, question=question, sql=generated_sql, final_sql=final, diff=changes, **fields)
+
+
+def _changes(before: str, after: str, dialect: str) -> list[dict[str, Any]]:
+    """The diff of a correction; a whole rewrite when either side does not parse (a broken answer fixed)."""
+    from explain.diff import diff
+    from explain.errors import ExplainError
+
+    try:
+        return [change.to_dict() for change in diff(before, after, dialect)]
+    except ExplainError:
+        return [{"kind": "other", "description": "the query was rewritten", "before": before, "after": after}]

@@ -15,6 +15,8 @@ Example:
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import os
 import threading
 import time
@@ -29,6 +31,33 @@ from nl2sql.models.weights import DEFAULT_MODEL, MODELS, gguf_path
 
 DEFAULT_CONTEXT = 8192
 INSTALL_HINT = "pip install 'chatbi[server]' (llama-cpp-python builds from source in a few minutes)"
+HARMLESS_LOG_LINES = ("cannot use buft", "control-looking token")
+"""llama.cpp reports these at error level though nothing is wrong (a LoRA tensor kept in plain CPU
+memory; a tokenizer quirk of the Qwen GGUF); they go to the debug log, not into the user's notebook."""
+
+logger = logging.getLogger("nl2sql.llamacpp")
+_LEVELS = {3: logging.WARNING, 4: logging.ERROR}
+"""ggml log levels (NONE 0, DEBUG 1, INFO 2, WARN 3, ERROR 4, CONT 5) as logging levels; the rest: debug."""
+_log_callback: Any = None
+
+
+def route_llama_logs() -> None:
+    """Send llama.cpp's own log lines to the ``nl2sql.llamacpp`` logger instead of the process's stderr:
+    information at debug level, known-harmless errors too, real warnings and errors as such."""
+    global _log_callback
+    if _log_callback is not None:
+        return
+    import llama_cpp
+
+    @llama_cpp.llama_log_callback
+    def callback(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+        line = text.decode("utf-8", "replace").rstrip()
+        harmless = any(marker in line for marker in HARMLESS_LOG_LINES)
+        if line:
+            logger.log(logging.DEBUG if harmless else _LEVELS.get(level, logging.DEBUG), line)
+
+    _log_callback = callback  # keep a reference: llama.cpp calls it for the life of the process
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
 
 
 class LlamaCppGenerator:
@@ -62,6 +91,7 @@ class LlamaCppGenerator:
             from llama_cpp import Llama
         except ImportError:
             raise ModelUnavailableError(f"llama.cpp is not installed: {INSTALL_HINT}") from None
+        route_llama_logs()
         self.model_id = str(model)
         self.adapter_hash = adapter_hash(adapter) if adapter is not None else None
         lora = str(lora_gguf_path(adapter, self.adapter_hash)) if adapter is not None else None

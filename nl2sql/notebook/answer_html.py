@@ -1,0 +1,253 @@
+"""The static HTML of an answer: the pieces the answer widget shows, and the whole page that notebooks
+saved without widget state (nbconvert, GitHub) show instead of the live widget.
+
+Every piece is a function of plain data (an answer, a review, a frame) returning an HTML fragment with
+inline styles only, so the same text works in a widget, in a saved notebook and in an e-mail. User text
+(questions, SQL, values) is always escaped.
+
+Example:
+    >>> print(diagnostics_html([], error="no such column: nme"))
+    <div style="color: #c62828">✖ no such column: nme</div>
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import MySqlLexer, PostgresLexer, SqlLexer
+
+from explain import Diagnostic
+from explain.explanation import BULLET_KINDS, Explanation, Step
+from explain.phrases import phrase
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from explain.review import GlossaryTerm, Review
+    from nl2sql.answer import Answer
+
+ERROR_COLOR = "#c62828"
+"""Errors are red."""
+WARNING_COLOR = "#b26a00"
+"""Warnings are amber (dark enough to read on white)."""
+MUTED_COLOR = "#666666"
+"""Secondary text: the follow-up context, timings, read-only notes."""
+OK_COLOR = "#2e7d32"
+"""Messages about something that worked."""
+
+_LEXERS = {"mysql": MySqlLexer, "postgres": PostgresLexer}
+
+
+def highlight_sql(sql: str, dialect: str = "sqlite") -> str:
+    """``sql`` syntax-highlighted by pygments, as HTML with inline styles (no stylesheet needed).
+
+    Example:
+        >>> html_ = highlight_sql("SELECT 1")
+        >>> html_.startswith("<div"), "SELECT" in html_, "class=" in html_.replace('class="highlight"', "")
+        (True, True, False)
+    """
+    lexer = _LEXERS.get(dialect, SqlLexer)()
+    formatter = HtmlFormatter(noclasses=True, style="friendly", prestyles="margin: 0; white-space: pre-wrap")
+    return highlight(sql or "(no SQL)", lexer, formatter).strip()
+
+
+def header_html(answer: Answer, terms_used: Sequence[GlossaryTerm] = ()) -> str:
+    """The question; the earlier questions a follow-up was sent with; the glossary terms sent and used.
+
+    Example:
+        >>> from nl2sql.answer import Answer
+        >>> from nl2sql.prompt import Example
+        >>> answer = Answer("now only SMB", "SELECT 1", history=[Example("How many customers?", "SELECT 2")])
+        >>> "Follow-up to" in header_html(answer), "How many customers?" in header_html(answer)
+        (True, True)
+    """
+    parts = [f'<div style="font-size: 1.15em; font-weight: 600">{_e(answer.question or "(SQL)")}</div>']
+    if answer.history:
+        items = "".join(f'<li title="{_e(turn.sql)}">{_e(turn.question)}</li>' for turn in answer.history)
+        parts.append(
+            f'<div style="color: {MUTED_COLOR}">Follow-up to:<ol style="margin: 0.2em 0">{items}</ol></div>'
+        )
+    for label, terms in (("Glossary terms sent", answer.terms), ("Glossary terms used", terms_used)):
+        if terms:
+            named = "; ".join(f"<b>{_e(t.name)}</b>: {_e(t.definition)}" for t in terms)
+            parts.append(f'<div style="color: {MUTED_COLOR}">{label}: {named}</div>')
+    return "\n".join(parts)
+
+
+def explanation_html(explanation: Explanation | None) -> str:
+    """The one-sentence summary and the steps as nested lists (numbered, conditions as bullets).
+
+    Example:
+        >>> steps = (Step("filter", "Keep the rows", (Step("condition", "x is 1"),)),)
+        >>> print(explanation_html(Explanation("Counts the rows.", steps, "en")))
+        <p class="chatbi-summary" style="margin: 0.3em 0"><b>Counts the rows.</b></p>
+        <ol class="chatbi-steps" style="margin: 0.2em 0"><li>Keep the rows:<ul style="margin: 0.2em 0"><li>x is 1</li></ul></li></ol>
+    """  # noqa: E501
+    if explanation is None:
+        return f'<p style="color: {MUTED_COLOR}">No explanation: the SQL could not be read.</p>'
+    summary = f'<p class="chatbi-summary" style="margin: 0.3em 0"><b>{_e(explanation.summary)}</b></p>'
+    steps = _steps_html(explanation.steps, explanation.lang).replace("<ol ", '<ol class="chatbi-steps" ', 1)
+    return f"{summary}\n{steps}"
+
+
+def _steps_html(steps: Sequence[Step], lang: str) -> str:
+    if not steps:
+        return ""
+    bullets = all(step.kind in BULLET_KINDS for step in steps)
+    items = []
+    for step in steps:
+        text = step.text
+        if step.kind not in BULLET_KINDS:
+            text += phrase(lang, "colon" if step.children else "stop")
+        title = f' title="{_e(step.sql)}"' if step.sql else ""
+        items.append(f"<li{title}>{_e(text)}{_steps_html(step.children, lang)}</li>")
+    tag = "ul" if bullets else "ol"
+    return f'<{tag} style="margin: 0.2em 0">{"".join(items)}</{tag}>'
+
+
+def diagnostics_html(diagnostics: Sequence[Diagnostic], error: str | None = None) -> str:
+    """Errors in red, warnings in amber, one line each; ``error`` (the answer's) first when the
+    diagnostics do not already say it. Empty when there is nothing to say.
+
+    Example:
+        >>> print(diagnostics_html([Diagnostic("null-comparison", "warning", "= NULL is never true")]))
+        <div style="color: #b26a00">⚠ = NULL is never true <small>[null-comparison]</small></div>
+    """
+    lines = []
+    if error and not any(d.message in error for d in diagnostics):
+        lines.append(f'<div style="color: {ERROR_COLOR}">✖ {_e(error)}</div>')
+    for item in sorted(diagnostics, key=lambda d: not d.is_error):
+        color, mark = (ERROR_COLOR, "✖") if item.is_error else (WARNING_COLOR, "⚠")
+        lines.append(
+            f'<div style="color: {color}">{mark} {_e(item.message)} <small>[{_e(item.code)}]</small></div>'
+        )
+    return "\n".join(lines)
+
+
+def table_html(frame: pd.DataFrame | None, shown: int, *, truncated: bool = False) -> str:
+    """The first ``shown`` rows of ``frame`` as an HTML table, and how many rows there are.
+
+    Example:
+        >>> frame = pd.DataFrame({"segment": ["Consumer", "SMB", "Enterprise"], "n": [40, 26, 9]})
+        >>> table_html(frame, 2).splitlines()[-1]
+        '<div style="color: #666666">3 rows, the first 2 shown</div>'
+        >>> table_html(frame, 10, truncated=True).splitlines()[-1]
+        '<div style="color: #666666">more than 3 rows: limited to the first 3</div>'
+    """
+    if frame is None:
+        return ""
+    count = len(frame)
+    table = frame.head(shown).to_html(index=False, border=0, na_rep="NULL", escape=True, max_cols=50)
+    table = table.replace("<table", f'<table style="{_TABLE_STYLE}"', 1)
+    if truncated:
+        note = f"more than {count} rows: limited to the first {count}"
+    else:
+        note = f"{count} row{'s' if count != 1 else ''}"
+        if shown < count:
+            note += f", the first {shown} shown"
+    return f'{table}\n<div style="color: {MUTED_COLOR}">{note}</div>'
+
+
+_TABLE_STYLE = "border-collapse: collapse; font-size: 0.9em; margin: 0.3em 0"
+
+
+def footer_html(answer: Answer, rerun: Answer | None = None) -> str:
+    """Seconds per stage, the model and its adapter; ``rerun``: the answer of the SQL as last run.
+
+    Example:
+        >>> from nl2sql.answer import Answer
+        >>> answer = Answer("q", "SELECT 1", timings={"generate": 1.25, "total": 1.5}, model_id="qwen",
+        ...                 adapter_hash="0123456789abcdef")
+        >>> print(footer_html(answer))
+        <div style="color: #666666; font-size: 0.85em">generate 1.25 s · total 1.50 s · model qwen · adapter 0123456789ab</div>
+    """  # noqa: E501
+    parts = [f"{stage} {seconds:.2f} s" for stage, seconds in answer.timings.items()]
+    if rerun is not None and rerun is not answer:
+        parts.append(f"last run {rerun.timings.get('total', 0.0):.2f} s")
+    if answer.model_id:
+        parts.append(f"model {answer.model_id}")
+    if answer.adapter_hash:
+        parts.append(f"adapter {answer.adapter_hash[:12]}")
+    return f'<div style="color: {MUTED_COLOR}; font-size: 0.85em">{_e(" · ".join(parts))}</div>'
+
+
+def read_only_html(notes: Sequence[str]) -> str:
+    """The parts of the query the plan controls cannot change.
+
+    Example:
+        >>> read_only_html(["the joins (customers AS c) are kept as is"])
+        '<div style="color: #666666">read-only: the joins (customers AS c) are kept as is</div>'
+    """
+    return "\n".join(f'<div style="color: {MUTED_COLOR}">read-only: {_e(note)}</div>' for note in notes)
+
+
+def status_html(message: str, severity: str = "info") -> str:
+    """One status line: ``error`` red, ``warning`` amber, ``ok`` green, else muted.
+
+    Example:
+        >>> status_html("a limit must be at least 1", "error")
+        '<div style="color: #c62828">a limit must be at least 1</div>'
+    """
+    if not message:
+        return ""
+    color = {"error": ERROR_COLOR, "warning": WARNING_COLOR, "ok": OK_COLOR}.get(severity, MUTED_COLOR)
+    return f'<div style="color: {color}">{_e(message)}</div>'
+
+
+def figure_html(figure: go.Figure | None) -> str:
+    """The figure as an HTML fragment that loads plotly.js from its CDN; empty for no figure.
+
+    Example:
+        >>> import plotly.graph_objects as go
+        >>> "plotly" in figure_html(go.Figure(go.Bar(x=["a"], y=[1]))), figure_html(None)
+        (True, '')
+    """
+    if figure is None:
+        return ""
+    return f'<div class="chatbi-chart">{figure.to_html(full_html=False, include_plotlyjs="cdn")}</div>'
+
+
+def answer_html(
+    answer: Answer,
+    review: Review,
+    *,
+    sql: str,
+    dialect: str,
+    frame: pd.DataFrame | None,
+    shown_rows: int,
+    truncated: bool = False,
+    error: str | None = None,
+    figure: go.Figure | None = None,
+    rerun: Answer | None = None,
+) -> str:
+    """The whole answer as one self-contained HTML fragment: what a notebook without the widget shows.
+
+    Example:
+        >>> from explain.review import Review
+        >>> from nl2sql.answer import Answer
+        >>> answer = Answer("How many?", "SELECT 1 AS n")
+        >>> page = answer_html(answer, Review("SELECT 1 AS n", [], None, None), sql=answer.sql,
+        ...                    dialect="sqlite", frame=pd.DataFrame({"n": [1]}), shown_rows=10)
+        >>> page.startswith('<div class="chatbi-answer"'), "1 row" in page
+        (True, True)
+    """
+    parts: list[Any] = [
+        header_html(answer, review.terms_used),
+        highlight_sql(sql, dialect),
+        explanation_html(review.explanation),
+        diagnostics_html(review.diagnostics, error),
+        table_html(frame, shown_rows, truncated=truncated),
+        figure_html(figure),
+        footer_html(answer, rerun),
+    ]
+    body = "\n".join(part for part in parts if part)
+    return f'<div class="chatbi-answer" style="font-family: sans-serif; line-height: 1.4">\n{body}\n</div>'
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,425 @@
+"""One answer in the notebook as a live ipywidgets view: the question, the SQL (highlighted, editable),
+what it does in plain language, its diagnostics, the plan as controls, the result table, a chart, and
+buttons to run, accept, reject or regenerate it.
+
+A thin shell: the SQL is checked and explained by :func:`explain.review.review`, changed by
+:meth:`explain.plan.Plan.apply`, run by :meth:`nl2sql.assistant.Assistant.run`, drawn by
+:mod:`nl2sql.notebook.chart`, and what the user did is logged by :meth:`Assistant.record`. A change that
+fails (an edit that does not fit, SQL the database rejects) is shown in the status line and loses
+nothing: the SQL and the result shown stay those of the last run that worked. Where widgets cannot run
+(nbconvert, GitHub), the same content is shown as static HTML (:meth:`AnswerView.to_html`).
+
+Example:
+    >>> import os, sqlite3, tempfile
+    >>> from nl2sql.notebook.session import NotebookSession
+    >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
+    >>> con = sqlite3.connect(path)
+    >>> _ = con.executescript("CREATE TABLE customers (name TEXT, segment TEXT);"
+    ...     "INSERT INTO customers VALUES ('Ann', 'SMB'), ('Bo', 'SMB'), ('Cy', 'Consumer');")
+    >>> con.commit(); con.close()
+    >>> session = NotebookSession(log=None)
+    >>> assistant = session.connect(path, name="shop")
+    >>> answer = assistant.run("SELECT segment, COUNT(*) AS n FROM customers GROUP BY segment",
+    ...                        question="How many customers per segment?")
+    >>> view = AnswerView(answer, session, db="shop")
+    >>> view.chart_kind, view.frame["n"].tolist()
+    ('bar', [1, 2])
+    >>> view.measure_controls["m1"].value = "max"
+    >>> view.apply_edit_controls()
+    False
+    >>> view.status.value
+    '<div style="color: #c62828">cannot apply: MAX needs a column</div>'
+    >>> view.limit_control.value = 1
+    >>> view.measure_controls["m1"].value = "count"
+    >>> view.apply_button.click()
+    >>> view.sql
+    'SELECT segment, COUNT(*) AS n FROM customers GROUP BY segment LIMIT 1'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from explain.check import check
+from explain.errors import ExplainError
+from explain.plan import plan as make_plan
+from explain.review import Review, review
+from nl2sql.errors import ChatBIError
+from nl2sql.notebook.answer_chart import ChartPanel
+from nl2sql.notebook.answer_controls import FilterControl, PlanControls, TimeControl
+from nl2sql.notebook.answer_html import (
+    answer_html,
+    diagnostics_html,
+    explanation_html,
+    footer_html,
+    header_html,
+    highlight_sql,
+    status_html,
+    table_html,
+)
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from explain.edits import Edit
+    from nl2sql.answer import Answer
+    from nl2sql.notebook.session import NotebookSession
+
+MORE_ROWS_FACTOR = 5
+""""Show more rows" shows this many times as many rows as before."""
+
+_HIDDEN, _SHOWN = "none", ""
+
+
+class AnswerView:
+    """The live view of one answer; display it (``display(view)``) or use its methods from code.
+
+    Args:
+        answer: what the assistant answered (or :meth:`Assistant.run` returned for user SQL).
+        session: the notebook session: its connection ``db`` runs the SQL and logs feedback, and its
+            conversation on ``db`` learns the SQL the user ended with.
+        db: the connection's name in ``session``.
+        chart: the chart kind to draw (see :data:`nl2sql.notebook.chart.CHART_KINDS`); chosen by rules
+            when None.
+        lang: the explanation's language, "en" or "zh"; the question's when None.
+        shown_rows: table rows shown at first; "Show more rows" multiplies them by
+            :data:`MORE_ROWS_FACTOR`.
+
+    Attributes:
+        answer: the answer as generated; the "generated" side of every feedback event.
+        current: the answer of the SQL shown (the last run that worked).
+        widget: the top VBox.
+        review: the diagnostics, explanation and plan of the SQL shown.
+        chart: the chart and its switcher (:class:`~nl2sql.notebook.answer_chart.ChartPanel`).
+        status: the status line (an HTML widget).
+    """
+
+    def __init__(
+        self,
+        answer: Answer,
+        session: NotebookSession,
+        *,
+        db: str | None,
+        chart: str | None = None,
+        lang: str | None = None,
+        shown_rows: int = 10,
+    ) -> None:
+        self.answer, self.current, self.session, self.db, self.lang = answer, answer, session, db, lang
+        self.assistant = session.assistant(db)
+        self.shown_rows = self._first_rows = max(1, shown_rows)
+        self.chart = ChartPanel(answer.question, chart)
+        self._seed = 0
+        self.review = self._review(answer.sql)
+        self.controls: PlanControls | None = None
+        self._build()
+        self._refresh()
+
+    # What the user sees ------------------------------------------------------------------------------
+
+    @property
+    def sql(self) -> str:
+        """The SQL shown: the generated one until an edit, a run or a regenerate worked."""
+        return self.current.sql
+
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        """The result shown (None when the SQL did not run)."""
+        return self.current.data
+
+    @property
+    def chart_kind(self) -> str | None:
+        """The chart shown: ``bar``, ``line``, …, ``table``; None when there is no result."""
+        return self.chart.kind
+
+    @property
+    def figure(self) -> go.Figure | None:
+        """The plotly figure shown; None for a table or no result."""
+        return self.chart.figure
+
+    @property
+    def chart_switch(self) -> widgets.ToggleButtons:
+        return self.chart.switch
+
+    @property
+    def chart_output(self) -> widgets.Output:
+        return self.chart.output
+
+    @property
+    def chart_note(self) -> widgets.HTML:
+        return self.chart.note
+
+    @property
+    def filter_controls(self) -> dict[str, FilterControl]:
+        """The value filters' controls by filter id (``f1``), from :class:`PlanControls`."""
+        return self.controls.filter_controls if self.controls else {}
+
+    @property
+    def time_controls(self) -> dict[str, TimeControl]:
+        """The time ranges' controls by date column (``o.order_date``)."""
+        return self.controls.time_controls if self.controls else {}
+
+    @property
+    def group_control(self) -> widgets.TagsInput | None:
+        return self.controls.group_control if self.controls else None
+
+    @property
+    def measure_controls(self) -> dict[str, widgets.Dropdown]:
+        return self.controls.measure_controls if self.controls else {}
+
+    @property
+    def order_controls(self) -> dict[str, widgets.Dropdown]:
+        return self.controls.order_controls if self.controls else {}
+
+    @property
+    def limit_control(self) -> widgets.IntText | None:
+        return self.controls.limit_control if self.controls else None
+
+    @property
+    def apply_button(self) -> widgets.Button | None:
+        return self.controls.apply_button if self.controls else None
+
+    # What the user does ------------------------------------------------------------------------------
+
+    def apply_edit_controls(self) -> bool:
+        """Apply what the user changed in the plan controls (the Apply button); True when it ran."""
+        if self.controls is None:
+            return self._fail("this query has no plan to change; edit the SQL instead")
+        try:
+            edits = self.controls.edits()
+        except ExplainError as error:
+            return self._fail(f"cannot apply: {error}")
+        if not edits:
+            return self._fail("nothing to apply: change a control first", "warning")
+        return self.apply_edits(edits)
+
+    def apply_edit(self, edit: Edit) -> bool:
+        """Change the SQL by one :mod:`explain.edits` edit and run it; True when it ran."""
+        return self.apply_edits([edit])
+
+    def apply_edits(self, edits: Sequence[Edit]) -> bool:
+        """Apply ``edits`` one after the other (each to the plan of the SQL before it), then run the
+        result once. On an error the status line says why and the SQL and result shown stay."""
+        if self.review.plan is None:
+            return self._fail("this query has no plan to change; edit the SQL instead")
+        sql, current = self.sql, self.review.plan
+        try:
+            for number, edit in enumerate(edits):
+                if number:
+                    current = make_plan(sql, self.assistant.schema)
+                sql = current.apply(edit)
+        except ExplainError as error:
+            return self._fail(f"cannot apply: {error}")
+        return self.run_sql(sql)
+
+    def run_sql(self, sql: str) -> bool:
+        """Run ``sql`` (read-only, validated) in place of the SQL shown; True when it ran. Logs an
+        "edited" event when it differs from the generated SQL, else "executed"."""
+        sql = sql.strip()
+        if not sql:
+            return self._fail("there is no SQL to run")
+        self._say("running…")
+        result = self.assistant.run(sql, question=self.answer.question)
+        if result.error:
+            problems = [d.message for d in result.diagnostics if d.is_error and d.message != result.error]
+            return self._fail("; ".join([f"not run: {result.error}", *problems]))
+        self._show(result)
+        edited = result.sql != self.answer.sql.strip()
+        note = self._record("edited" if edited else "executed")
+        self._say(f"ran {'the edited' if edited else 'the generated'} query: {self._rows_text()}{note}", "ok")
+        return True
+
+    def accept(self) -> None:
+        """Log that the SQL shown answers the question (👍)."""
+        note = self._record("accepted") or ", logged with the SQL shown"
+        self._say(f"accepted: thank you{note}", "ok")
+
+    def reject(self, reason: str = "") -> None:
+        """Log that the answer is wrong (👎); ``reason`` (or the reason box) says why, in the user's words."""
+        reason = reason.strip() or self.reason_text.value.strip()
+        note = self._record("rejected", reason=reason or None) or ", logged"
+        self._say(f"rejected{f' ({reason})' if reason else ''}: thank you{note}", "ok")
+
+    def regenerate(self) -> bool:
+        """Ask the model again (sampling with seed 1, 2, 3, … on each call, with the same context); True
+        when the new query ran, else the status line says why and the view stays as it was."""
+        self._seed += 1
+        self._say(f"asking the model again (sample {self._seed})…")
+        try:
+            result = self.assistant.ask(self.answer.question, history=self.answer.history, seed=self._seed)
+        except ChatBIError as error:
+            return self._fail(f"cannot regenerate: {error}")
+        if result.error:
+            return self._fail(f"sample {self._seed} failed, the previous query is kept: {result.error}")
+        self._show(result)
+        self._say(f"regenerated (sample {self._seed}): {self._rows_text()}", "ok")
+        return True
+
+    def show_more(self) -> None:
+        """Show :data:`MORE_ROWS_FACTOR` times as many rows, up to the rows fetched."""
+        total = len(self.frame) if self.frame is not None else 0
+        self.shown_rows = min(max(total, self._first_rows), self.shown_rows * MORE_ROWS_FACTOR)
+        self._draw_table()
+
+    def switch_chart(self, kind: str) -> bool:
+        """Draw the result as a ``kind`` chart; False (and the chart note says why) when it does not fit."""
+        if self.frame is None:
+            return self._fail("there is no result to draw")
+        return self.chart.draw(kind)
+
+    # Static output -----------------------------------------------------------------------------------
+
+    def to_html(self) -> str:
+        """The answer as self-contained static HTML (what nbconvert and GitHub show)."""
+        return answer_html(
+            self.answer,
+            self.review,
+            sql=self.sql,
+            dialect=self.assistant.database.dialect,
+            frame=self.frame,
+            shown_rows=self.shown_rows,
+            truncated=self.current.truncated,
+            error=self.current.error,
+            figure=self.figure,
+            rerun=self.current,
+        )
+
+    def to_text(self) -> str:
+        """The summary and the SQL (and the error, when there is one) as plain text."""
+        summary = self.review.explanation.summary if self.review.explanation else ""
+        lines = [self.answer.question, summary, self.sql]
+        if self.current.error:
+            lines.append(f"error: {self.current.error}")
+        elif self.frame is not None:
+            lines.append(self._rows_text())
+        return "\n".join(line for line in lines if line)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """The live widget for Jupyter, with static HTML and text for where widgets do not run."""
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle["text/html"] = self.to_html()
+        bundle["text/plain"] = self.to_text()
+        return bundle
+
+    # Inside ------------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.header = widgets.HTML()
+        self.sql_html = widgets.HTML()
+        self.edit_toggle = widgets.ToggleButton(description="Edit SQL", icon="pencil")
+        self.sql_editor = widgets.Textarea(layout=widgets.Layout(width="100%", height="8em"))
+        self.sql_editor.layout.display = _HIDDEN
+        self.edit_toggle.observe(self._toggle_editor, names="value")
+        self.explanation = widgets.HTML()
+        self.diagnostics = widgets.HTML()
+        self.controls_box = widgets.VBox()
+        self.status = widgets.HTML()
+        self.run_button = widgets.Button(description="Run", icon="play", tooltip="run the SQL (as edited)")
+        self.accept_button = widgets.Button(description="👍 Accept", button_style="success")
+        self.reject_button = widgets.Button(description="👎 Reject", button_style="warning")
+        self.reason_text = widgets.Text(placeholder="what is wrong? (optional)")
+        self.regenerate_button = widgets.Button(description="Regenerate", icon="refresh")
+        self.run_button.on_click(lambda _: self.run_sql(self.sql_editor.value))
+        self.accept_button.on_click(lambda _: self.accept())
+        self.reject_button.on_click(lambda _: self.reject())
+        self.regenerate_button.on_click(lambda _: self.regenerate())
+        buttons = [self.run_button, self.accept_button, self.reject_button, self.reason_text]
+        self.table = widgets.HTML()
+        self.show_more_button = widgets.Button(description="Show more rows", icon="angle-double-down")
+        self.show_more_button.on_click(lambda _: self.show_more())
+        self.footer = widgets.HTML()
+        self.widget = widgets.VBox(
+            [
+                self.header,
+                self.sql_html,
+                widgets.HBox([self.edit_toggle]),
+                self.sql_editor,
+                self.explanation,
+                self.diagnostics,
+                self.controls_box,
+                widgets.HBox([*buttons, self.regenerate_button]),
+                self.status,
+                self.table,
+                self.show_more_button,
+                self.chart.widget,
+                self.footer,
+            ]
+        )
+
+    def _review(self, sql: str) -> Review:
+        schema = self.assistant.schema
+        if not sql:
+            return Review(sql, [], None, None)
+        try:
+            return review(
+                sql,
+                schema,
+                lang=self.lang,
+                question=self.answer.question,
+                terms=self.assistant.glossary.terms,
+            )
+        except ExplainError:  # a statement that is not a query: checked, not explained
+            return Review(sql, check(sql, schema), None, None)
+
+    def _show(self, result: Answer) -> None:
+        """Make ``result`` the answer shown, and tell the conversation the SQL the user ended with."""
+        self.current, self.review, self.shown_rows = result, self._review(result.sql), self._first_rows
+        self._remember()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        dialect = self.assistant.database.dialect
+        self.header.value = header_html(self.answer, self.review.terms_used)
+        self.sql_html.value = highlight_sql(self.sql, dialect)
+        self.sql_editor.value = self.sql
+        self.explanation.value = explanation_html(self.review.explanation)
+        self.diagnostics.value = diagnostics_html(self.review.diagnostics, self.current.error)
+        plan = self.review.plan
+        self.controls = PlanControls(plan, self.assistant.schema) if plan is not None else None
+        if self.controls is not None:
+            self.controls.apply_button.on_click(lambda _: self.apply_edit_controls())
+        self.controls_box.children = [self.controls.widget] if self.controls else []
+        self.footer.value = footer_html(self.answer, self.current)
+        self._draw_table()
+        self.chart.show(self.frame)
+
+    def _draw_table(self) -> None:
+        frame = self.frame
+        self.table.value = table_html(frame, self.shown_rows, truncated=self.current.truncated)
+        more = frame is not None and self.shown_rows < len(frame)
+        self.show_more_button.layout.display = _SHOWN if more else _HIDDEN
+
+    def _toggle_editor(self, change: dict[str, Any]) -> None:
+        self.sql_editor.layout.display = _SHOWN if change["new"] else _HIDDEN
+
+    def _record(self, kind: str, *, reason: str | None = None) -> str:
+        """Log what the user did; empty, or a note saying why nothing was logged."""
+        if self.assistant.log is None:
+            return " (feedback logging is off)"
+        self.assistant.record(kind, self.answer, final_sql=self.sql, reason=reason)
+        return ""
+
+    def _remember(self) -> None:
+        """Follow-ups build on the SQL shown: it replaces this question's turn when that is the last one,
+        or becomes a turn when the question has none (its first SQL failed)."""
+        conversation = self.session.conversation(self.db)
+        question = self.answer.question.strip()
+        if conversation.turns and conversation.turns[-1].question == question:
+            conversation.replace_last_sql(self.sql)
+        elif all(turn.question != question for turn in conversation.turns):
+            conversation.add(question, self.sql)
+
+    def _rows_text(self) -> str:
+        count = len(self.frame) if self.frame is not None else 0
+        more = "more than " if self.current.truncated else ""
+        return f"{more}{count} row{'s' if count != 1 else ''}"
+
+    def _say(self, message: str, severity: str = "info") -> None:
+        self.status.value = status_html(message, severity)
+
+    def _fail(self, message: str, severity: str = "error") -> bool:
+        self._say(message, severity)
+        return False

@@ -1,0 +1,349 @@
+"""The notebook answer view on the real demo database: what it shows, its controls clicked as a user
+would, the feedback it logs, its static HTML, and a failing answer. Answers come from
+``Assistant.run`` (no model), except the one Regenerate test (slow: it loads the bundled model)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from explain.edits import AddGroupBy, SetFilterValue
+from feedback import FeedbackLog
+from nl2sql.notebook.answer_html import ERROR_COLOR, WARNING_COLOR
+from nl2sql.notebook.answer_view import AnswerView
+from nl2sql.notebook.session import NotebookSession
+from nl2sql.prompt import Example
+
+GOLD = {
+    row["id"]: row
+    for row in map(
+        json.loads, (Path(__file__).parents[1] / "nl2sql/demo/questions.jsonl").open(encoding="utf-8")
+    )
+}
+PLOTLY = "application/vnd.plotly.v1+json"
+
+
+@pytest.fixture()
+def log(tmp_path: Path) -> FeedbackLog:
+    return FeedbackLog(tmp_path / "f.sqlite")
+
+
+@pytest.fixture()
+def session(log: FeedbackLog) -> NotebookSession:
+    session = NotebookSession(log=log)
+    session.connect("demo")
+    return session
+
+
+def view_of(session: NotebookSession, sql_or_id: str, question: str = "", **options) -> AnswerView:
+    """The view of a gold query (by id) or of any SQL, answered by ``Assistant.run`` (no model)."""
+    gold = GOLD.get(sql_or_id)
+    sql, question = (gold["sql"], gold["question"]) if gold else (sql_or_id, question or "a question")
+    answer = session.assistant("demo").run(sql, question=question)
+    return AnswerView(answer, session, db="demo", **options)
+
+
+def rows_of(session: NotebookSession, sql: str) -> pd.DataFrame:
+    answer = session.assistant("demo").run(sql)
+    assert answer.error is None, answer.error
+    return answer.data
+
+
+def text(markup: str) -> str:
+    """What a reader sees of some HTML: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def plotly_outputs(view: AnswerView) -> list[dict]:
+    return [output["data"][PLOTLY] for output in view.chart_output.outputs if PLOTLY in output["data"]]
+
+
+def test_the_view_shows_sql_explanation_table_and_chart(session: NotebookSession) -> None:
+    view = view_of(session, "demo-003")
+    assert view.sql == GOLD["demo-003"]["sql"]
+    assert GOLD["demo-003"]["question"] in text(view.header.value)
+    assert view.sql in text(view.sql_html.value)
+    assert "style=" in view.sql_html.value and 'class="k"' not in view.sql_html.value  # inline styles
+    assert view.sql_editor.value == view.sql and view.sql_editor.layout.display == "none"
+    view.edit_toggle.value = True
+    assert view.sql_editor.layout.display == ""
+    explanation = text(view.explanation.value)
+    assert view.review.explanation.summary in explanation
+    for step in view.review.explanation.steps:
+        assert step.text in explanation
+    assert view.diagnostics.value == ""
+    table = text(view.table.value)
+    assert all(segment in table for segment in view.frame["segment"]) and "3 rows" in table
+    assert view.show_more_button.layout.display == "none"
+    assert view.chart_kind == "bar" and list(view.chart_switch.options) == ["bar", "pie", "table"]
+    [figure] = plotly_outputs(view)
+    assert figure["data"][0]["type"] == "bar" and view.figure.data[0].type == "bar"
+    footer = text(view.footer.value)
+    assert "total" in footer and " s" in footer
+
+
+def test_the_explanation_follows_lang_or_the_question(session: NotebookSession) -> None:
+    chinese = view_of(session, "demo-012")
+    assert chinese.review.explanation.lang == "zh" and "分组" in text(chinese.explanation.value)
+    english = view_of(session, "demo-012", lang="en")
+    assert english.review.explanation.lang == "en"
+    assert english.review.explanation.summary in text(english.explanation.value)
+
+
+def test_diagnostics_are_coloured(session: NotebookSession) -> None:
+    view = view_of(session, "SELECT COUNT(*) FROM orders WHERE status = NULL")
+    assert WARNING_COLOR in view.diagnostics.value and ERROR_COLOR not in view.diagnostics.value
+    assert "status IS NULL" in text(view.diagnostics.value)
+
+
+def test_a_filter_value_edit_reruns_the_query(session: NotebookSession, log: FeedbackLog) -> None:
+    view = view_of(session, "demo-032")
+    control = view.filter_controls["f1"]
+    assert (control.operator.value, control.values.value) == ("=", "Enterprise")
+    control.values.value = "SMB"
+    view.apply_button.click()
+    expected = GOLD["demo-032"]["sql"].replace("'Enterprise'", "'SMB'")
+    assert "c.segment = 'SMB'" in view.sql
+    pd.testing.assert_frame_equal(view.frame, rows_of(session, expected))
+    assert "c.segment = 'SMB'" in text(view.sql_html.value)
+    assert "SMB" in text(view.explanation.value)
+    assert view.filter_controls["f1"].values.value == "SMB"  # the controls are rebuilt from the new plan
+    [event] = log.events()
+    assert event["kind"] == "edited" and event["sql"] == GOLD["demo-032"]["sql"]
+    assert event["final_sql"] == view.sql
+    assert [change["kind"] for change in event["details"]["diff"]] == ["filter-value"]
+    assert session.conversation("demo").history()[-1].sql == view.sql
+
+
+def test_an_operator_edit_with_several_values(session: NotebookSession) -> None:
+    view = view_of(
+        session, "SELECT segment, COUNT(*) AS n FROM customers WHERE segment = 'SMB' GROUP BY segment"
+    )
+    view.filter_controls["f1"].operator.value = "in"
+    view.filter_controls["f1"].values.value = "SMB, Consumer"
+    view.apply_button.click()
+    expected = (
+        "SELECT segment, COUNT(*) AS n FROM customers WHERE segment IN ('SMB', 'Consumer') GROUP BY segment"
+    )
+    assert view.sql == expected
+    pd.testing.assert_frame_equal(view.frame, rows_of(session, expected))
+
+
+def test_a_time_window_edit(session: NotebookSession) -> None:
+    view = view_of(session, "demo-032")
+    control = view.time_controls["o.order_date"]
+    assert (control.amount.value, control.unit.value) == (30, "day")
+    control.amount.value = 90
+    view.apply_button.click()
+    expected = GOLD["demo-032"]["sql"].replace("-30 days", "-90 days")
+    assert "DATE('now', '-90 day')" in view.sql
+    pd.testing.assert_frame_equal(view.frame, rows_of(session, expected))
+    assert view.time_controls["o.order_date"].amount.value == 90
+
+
+def test_a_date_range_edit(session: NotebookSession) -> None:
+    view = view_of(session, "demo-010")
+    control = view.time_controls["signup_date"]
+    assert (control.start.value, control.end.value) == ("2025-01-01", "2025-12-31")
+    control.end.value = "2025-06-30"
+    view.apply_button.click()
+    expected = "SELECT COUNT(*) FROM customers WHERE signup_date BETWEEN '2025-01-01' AND '2025-06-30'"
+    assert view.sql == expected
+    pd.testing.assert_frame_equal(view.frame, rows_of(session, expected))
+
+
+def test_a_bad_edit_keeps_the_previous_sql_and_result(session: NotebookSession, log: FeedbackLog) -> None:
+    view = view_of(session, "demo-032")
+    sql, frame = view.sql, view.frame
+    view.limit_control.value = -1
+    view.apply_button.click()
+    assert ERROR_COLOR in view.status.value and "at least 1" in text(view.status.value)
+    assert view.sql == sql and view.frame is frame
+    assert not view.apply_edit(AddGroupBy("c.shoe_size"))
+    assert "shoe_size" in text(view.status.value) and view.sql == sql and view.frame is frame
+    assert not view.apply_edit(SetFilterValue("f9", ["x"]))
+    assert "no filter f9" in text(view.status.value)
+    assert not view.run_sql("SELECT nme FROM customers")
+    assert "no column nme" in text(view.status.value) and view.sql == sql and view.frame is frame
+    view.limit_control.value = 10
+    view.apply_button.click()
+    assert "nothing to apply" in text(view.status.value)
+    assert log.events() == []
+
+
+def test_grouping_change(session: NotebookSession) -> None:
+    view = view_of(session, "demo-003")
+    assert "city" in view.group_control.allowed_tags and "order_id" not in view.group_control.allowed_tags
+    view.group_control.value = ["segment", "city"]
+    view.apply_button.click()
+    expected = "SELECT segment, city, COUNT(*) AS customers FROM customers GROUP BY segment, city"
+    assert view.sql == expected
+    pd.testing.assert_frame_equal(view.frame, rows_of(session, expected))
+    view.group_control.value = ["city"]
+    view.apply_button.click()
+    expected = "SELECT city, COUNT(*) AS customers FROM customers GROUP BY city"
+    assert view.sql == expected
+    pd.testing.assert_frame_equal(view.frame, rows_of(session, expected))
+
+
+def test_aggregate_and_order_change(session: NotebookSession) -> None:
+    view = view_of(session, "demo-030")
+    assert view.measure_controls["m1"].value == "sum"
+    view.measure_controls["m1"].value = "avg"
+    view.order_controls["refunded"].value = False
+    view.apply_button.click()
+    expected = (
+        "SELECT reason, ROUND(AVG(refund_amount), 2) AS refunded FROM returns"
+        " WHERE return_date >= date('now', '-12 months') GROUP BY reason ORDER BY refunded"
+    )
+    assert "AVG(refund_amount)" in view.sql and view.sql.endswith("ORDER BY refunded")
+    pd.testing.assert_frame_equal(view.frame, rows_of(session, expected))
+
+
+def test_limit_change(session: NotebookSession) -> None:
+    view = view_of(session, "demo-009")
+    assert view.limit_control.value == 5
+    view.limit_control.value = 3
+    view.apply_button.click()
+    expected = "SELECT name, unit_price FROM products ORDER BY unit_price DESC LIMIT 3"
+    assert view.sql == expected
+    pd.testing.assert_frame_equal(view.frame, rows_of(session, expected))
+    view.limit_control.value = 0
+    assert view.apply_edit_controls()
+    assert "LIMIT" not in view.sql and len(view.frame) == 324
+
+
+def test_chart_switch(session: NotebookSession) -> None:
+    view = view_of(session, "demo-003")
+    view.chart_switch.value = "pie"
+    assert view.chart_kind == "pie" and plotly_outputs(view)[0]["data"][0]["type"] == "pie"
+    assert view.switch_chart("table")
+    assert view.chart_kind == "table" and view.figure is None and view.chart_output.outputs == ()
+    assert not view.switch_chart("scatter")
+    assert view.chart_kind == "table" and view.chart_switch.value == "table"
+    assert "scatter" in text(view.chart_note.value)
+    view.switch_chart("bar")
+    assert view.limit_control.value == 0
+    view.limit_control.value = 2
+    view.apply_button.click()
+    assert view.chart_kind == "bar"  # the kind the user chose is kept for the new result
+
+
+def test_the_chart_asked_for(session: NotebookSession) -> None:
+    assert view_of(session, "demo-003", chart="pie").chart_kind == "pie"
+    unfit = view_of(session, "demo-003", chart="line")
+    assert unfit.chart_kind == "bar" and "line" in text(unfit.chart_note.value)
+
+
+def test_show_more_rows(session: NotebookSession) -> None:
+    session.assistant("demo").max_rows = 120
+    view = view_of(session, "SELECT customer_id, name FROM customers ORDER BY customer_id")
+    assert view.current.truncated and len(view.frame) == 120
+    assert view.table.value.count("<tr") == 1 + 10
+    assert "more than 120 rows" in text(view.table.value)
+    view.show_more_button.click()
+    assert view.shown_rows == 50 and view.table.value.count("<tr") == 1 + 50
+    view.show_more()
+    assert view.shown_rows == 120 and view.show_more_button.layout.display == "none"
+
+
+def test_accept_reject_and_edit_are_logged(session: NotebookSession, log: FeedbackLog) -> None:
+    view = view_of(session, "demo-009")
+    view.accept_button.click()
+    view.reason_text.value = "I wanted the cheapest"
+    view.reject_button.click()
+    view.reject("wrong order")
+    view.limit_control.value = 3
+    view.apply_button.click()
+    view.accept()
+    events = log.events()
+    assert [e["kind"] for e in events] == ["accepted", "rejected", "rejected", "edited", "accepted"]
+    assert [e["details"].get("reason") for e in events[1:3]] == ["I wanted the cheapest", "wrong order"]
+    assert all(e["sql"] == GOLD["demo-009"]["sql"] for e in events)
+    assert events[0]["final_sql"] == GOLD["demo-009"]["sql"] and events[0]["details"]["diff"] == []
+    assert events[-1]["final_sql"] == view.sql and view.sql.endswith("LIMIT 3")
+    assert [change["kind"] for change in events[-1]["details"]["diff"]] == ["limit"]
+    assert "accepted" in text(view.status.value)
+
+
+def test_run_from_the_sql_editor(session: NotebookSession, log: FeedbackLog) -> None:
+    view = view_of(session, "demo-001")
+    view.run_button.click()
+    view.edit_toggle.value = True
+    view.sql_editor.value = "SELECT COUNT(*) AS n FROM customers WHERE segment = 'SMB'"
+    view.run_button.click()
+    assert view.sql == "SELECT COUNT(*) AS n FROM customers WHERE segment = 'SMB'"
+    pd.testing.assert_frame_equal(view.frame, rows_of(session, view.sql))
+    assert view.chart_kind == "indicator"
+    assert [e["kind"] for e in log.events()] == ["executed", "edited"]
+    assert session.conversation("demo").history()[-1].sql == view.sql
+
+
+def test_a_follow_up_shows_its_context(session: NotebookSession) -> None:
+    assistant = session.assistant("demo")
+    gold = GOLD["demo-032"]
+    answer = assistant.run(gold["sql"], question="only valid orders of Enterprise customers")
+    answer.history = [Example(GOLD["demo-019"]["question"], GOLD["demo-019"]["sql"])]
+    answer.terms = assistant.glossary.relevant(answer.question)
+    view = AnswerView(answer, session, db="demo")
+    header = text(view.header.value)
+    assert "Follow-up to" in header and GOLD["demo-019"]["question"] in header
+    assert "Glossary terms sent: valid order" in header and "Glossary terms used: valid order" in header
+    assert "Follow-up to" in text(view.to_html())
+
+
+def test_the_mimebundle_has_the_widget_and_static_html(session: NotebookSession) -> None:
+    view = view_of(session, "demo-003")
+    bundle = view._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
+    page = bundle["text/html"]
+    assert view.sql in text(page) and view.review.explanation.summary in text(page)
+    assert "plotly-graph-div" in page and "cdn.plot.ly" in page
+    assert "Consumer" in text(page) and "3 rows" in text(page)
+    assert bundle["text/plain"].splitlines()[1:3] == [view.review.explanation.summary, view.sql]
+
+
+def test_a_failing_answer_shows_the_error_and_no_chart(session: NotebookSession) -> None:
+    view = view_of(session, "SELECT nme FROM customers", "Names of the customers")
+    assert view.current.error and view.frame is None
+    assert ERROR_COLOR in view.diagnostics.value and "no column nme" in text(view.diagnostics.value)
+    assert view.figure is None and view.chart_kind is None and view.chart.widget.layout.display == "none"
+    assert view.table.value == ""
+    bundle = view._repr_mimebundle_()
+    assert "no column nme" in text(bundle["text/html"]) and "error: no column nme" in bundle["text/plain"]
+    view.sql_editor.value = "SELECT name FROM customers"
+    view.run_button.click()
+    assert view.frame is not None and view.current.error is None and view.diagnostics.value == ""
+    assert session.conversation("demo").history()[-1].sql == "SELECT name FROM customers"
+
+
+def test_sql_that_does_not_parse(session: NotebookSession) -> None:
+    view = view_of(session, "SELECT FROM WHERE (", "broken")
+    assert view.review.plan is None and view.controls is None and view.figure is None
+    assert ERROR_COLOR in view.diagnostics.value and "No explanation" in view.explanation.value
+    assert not view.apply_edit_controls() and "edit the SQL" in text(view.status.value)
+    assert view.to_html()
+    assert view.run_sql("SELECT name FROM customers") and len(view.frame) == 7500
+    assert view.controls is not None and view.chart_kind == "table"
+
+
+@pytest.mark.slow
+def test_regenerate_samples_another_query(session: NotebookSession, log: FeedbackLog) -> None:
+    answer = session.ask("How many customers are in each segment?", db="demo")
+    view = AnswerView(answer, session, db="demo")
+    ran = view.regenerate()
+    generated = [e for e in log.events() if e["kind"] == "generated"]
+    assert len(generated) == 2 and "sample 1" in text(view.status.value)
+    if ran:
+        assert session.conversation("demo").history()[-1].sql == view.sql
+    else:
+        assert view.current is answer
+    view.regenerate()
+    assert "sample 2" in text(view.status.value)
+    view.accept()
+    assert log.events()[-1]["sql"] == answer.sql  # the first generated SQL stays the generated side

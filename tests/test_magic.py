@@ -1,0 +1,99 @@
+"""The %chatbi / %%ask magics in a real IPython shell, and the notebook session behind them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.testing.globalipapp import start_ipython
+
+from feedback import FeedbackLog
+from nl2sql.notebook.session import NotebookSession
+
+
+@pytest.fixture(scope="module")
+def shell():
+    ipython = start_ipython()
+    ipython.run_line_magic("load_ext", "nl2sql")
+    return ipython
+
+
+def _magics(shell):
+    return shell.magics_manager.registry["ChatBIMagics"]
+
+
+def test_connect_status_glossary_and_model(shell, capsys: pytest.CaptureFixture[str]) -> None:
+    shell.run_line_magic("chatbi", "connect demo --name sales")
+    assert "connected sales: sqlite, 8 tables" in capsys.readouterr().out
+    shell.run_line_magic("chatbi", "status")
+    status = capsys.readouterr().out
+    assert "model qwen2.5-coder-0.5b (bundled default), adapter qwen2.5-coder-0.5b-spider" in status
+    assert "* sales: sqlite, 8 tables, 15 glossary terms, 0 questions in the conversation" in status
+    shell.run_line_magic("chatbi", "glossary")
+    assert "revenue (sales, turnover, GMV" in capsys.readouterr().out
+    shell.run_line_magic("chatbi", "model --backend transformers")
+    assert "local, backend transformers" in capsys.readouterr().out
+    shell.run_line_magic("chatbi", "model --backend auto")
+    capsys.readouterr()
+
+
+def test_connecting_a_file_uses_its_own_name_and_glossary(shell, sqlite_shop: str, capsys) -> None:
+    Path(sqlite_shop).with_name("shop.glossary.yaml").write_text(
+        "terms:\n  - name: big order\n    definition: An order over 100.\n    sql: orders.amount > 100\n",
+        encoding="utf-8",
+    )
+    shell.run_line_magic("chatbi", f"connect {sqlite_shop}")
+    assert "connected shop: sqlite, 2 tables (customers, orders)" in capsys.readouterr().out
+    assert _magics(shell).session.current == "shop"
+    assert [t.name for t in _magics(shell).session.assistant().glossary.terms] == ["big order"]
+
+
+@pytest.mark.parametrize(
+    ("magic", "line", "message"),
+    [
+        ("chatbi", "frobnicate", "unknown action frobnicate"),
+        ("chatbi", "", "unknown action (none)"),
+        ("chatbi", "connect /no/such/file.sqlite", "no such database file: /no/such/file.sqlite"),
+        ("chatbi", "connect postgresql+psycopg://nobody@127.0.0.1:1/none", "cannot open database"),
+        ("chatbi", "glossary --db nowhere", "no connection named nowhere"),
+        ("ask", "--db nowhere How many?", "no connection named nowhere"),
+        ("ask", "", "ask what?"),
+    ],
+)
+def test_mistakes_are_one_line_usage_errors(shell, magic: str, line: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        shell.run_line_magic(magic, line)
+
+
+def test_a_session_keeps_one_conversation_per_connection(tmp_path: Path, sqlite_shop: str) -> None:
+    session = NotebookSession(log=FeedbackLog(tmp_path / "f.sqlite"))
+    session.connect(sqlite_shop, name="a")
+    session.connect("demo", name="b")
+    session.conversation("a").add("How many orders?", "SELECT COUNT(*) FROM orders")
+    assert len(session.conversation("a").history()) == 1
+    assert session.conversation("b").history() == ()
+    assert session.current == "b"
+    session.set_model(backend="transformers")
+    assert session.assistant("a").schema.table("orders") is not None
+    assert session.model.backend == "transformers"
+    assert len(session.conversation("a").history()) == 1  # changing the model keeps the conversation
+
+
+@pytest.mark.slow
+def test_ask_answers_with_the_real_model_and_follows_up(shell) -> None:
+    shell.run_line_magic("chatbi", "connect demo --name demo")
+    shell.run_cell_magic("ask", "--out per_segment", "How many customers are in each segment?")
+    frame = shell.user_ns["per_segment"]
+    assert sorted(frame.iloc[:, 0].tolist() + frame.iloc[:, 1].tolist(), key=str)[-3:] == [
+        "Consumer",
+        "Enterprise",
+        "SMB",
+    ]
+    view = shell.user_ns["_ask_view"]
+    assert view.review.explanation.summary
+    shell.run_cell_magic("ask", "", "only for the Enterprise segment")
+    follow_up = shell.user_ns["_ask_view"]
+    assert [turn.question for turn in follow_up.answer.history] == ["How many customers are in each segment?"]
+    shell.run_line_magic("ask", "--new How many orders are there?")
+    assert shell.user_ns["_ask_view"].answer.history == []
