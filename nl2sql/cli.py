@@ -100,7 +100,7 @@ def _ask(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
     )
     answer = assistant.ask(args.question, run=not args.no_run)
-    _print_answer(answer, as_json=args.json)
+    _print_answer(answer, as_json=args.json, schema=assistant.schema)
     return 0 if answer.ok else 1
 
 
@@ -109,16 +109,29 @@ def _sql(args: argparse.Namespace) -> int:
 
     assistant = Assistant(args.db, max_rows=args.max_rows, timeout_s=args.timeout, log=None)
     answer = assistant.run(args.sql)
-    _print_answer(answer, as_json=args.json)
+    _print_answer(answer, as_json=args.json, schema=assistant.schema)
     return 0 if answer.ok else 1
 
 
-def _print_answer(answer: Any, *, as_json: bool) -> None:
+def _print_answer(answer: Any, *, as_json: bool, schema: Any) -> None:
+    """The SQL, what it does in plain language, its diagnostics, the result and the timings."""
+    from explain import explain
+    from explain.errors import ExplainError
+
+    try:
+        explanation = explain(answer.sql, schema, question=answer.question) if answer.sql else None
+    except ExplainError:
+        explanation = None
     if as_json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        data = answer.to_dict()
+        data["explanation"] = explanation.to_dict() if explanation else None
+        print(json.dumps(data, ensure_ascii=False))
         return
     print(answer.sql or "(no SQL)")
     print()
+    if explanation is not None:
+        print(explanation.to_text())
+        print()
     for diagnostic in answer.diagnostics:
         print(f"  {diagnostic}")
     if answer.error:

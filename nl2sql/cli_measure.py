@@ -50,6 +50,9 @@ def add_measure_commands(commands: Any) -> None:
     evaluate.add_argument("--no-autofix", action="store_true", help="do not mend names against the schema")
     evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
     evaluate.add_argument(
+        "--no-value-matching", action="store_true", help="leave text literals as the model wrote them"
+    )
+    evaluate.add_argument(
         "--no-glossary", action="store_true", help="leave the database's business terms out of the prompt"
     )
     evaluate.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
@@ -151,6 +154,7 @@ def _eval(args: argparse.Namespace) -> int:
         constrained=args.constrained,
         repair=not args.no_repair,
         glossary=not args.no_glossary,
+        value_matching=not args.no_value_matching,
         batch_size=args.batch_size or (32 if on_gpu else 1),
     )
     report = evaluate(examples, generator, settings)

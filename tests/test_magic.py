@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import IPython
 import pytest
 from IPython.core.error import UsageError
 from IPython.testing.globalipapp import start_ipython
@@ -14,7 +15,7 @@ from nl2sql.notebook.session import NotebookSession
 
 @pytest.fixture(scope="module")
 def shell():
-    ipython = start_ipython()
+    ipython = start_ipython() or IPython.get_ipython()
     ipython.run_line_magic("load_ext", "nl2sql")
     return ipython
 

@@ -36,6 +36,7 @@ from nl2sql.models.batch import generate_many
 from nl2sql.prompt import build_messages, build_repair_messages, render_schema
 from nl2sql.schema import DatabaseCache, Schema
 from nl2sql.selection import select_by_execution
+from nl2sql.values import match_values
 
 EVAL_TIMEOUT_S = 30.0
 EVAL_MAX_ROWS = 100_000
@@ -63,6 +64,8 @@ class EvalSettings:
     candidate_temperature: float = 0.7
     glossary: bool = True
     """Business terms the question mentions, from the database's glossary, in the prompt."""
+    value_matching: bool = True
+    """Text literals a column never holds matched to the value it does hold (case, spacing, spelling)."""
 
 
 @dataclass
@@ -84,6 +87,8 @@ class Prediction:
     seconds: float = 0.0
     candidates: int = 1
     """Distinct candidate queries considered."""
+    value_fixes: int = 0
+    """Text literals replaced by value matching."""
 
 
 @dataclass
@@ -140,6 +145,7 @@ class EvalReport:
             "failures": dict(failures),
             "repaired": sum(p.repaired for p in self.predictions),
             "with_glossary_terms": self.with_glossary_terms,
+            "value_fixes": sum(p.value_fixes for p in self.predictions),
             "latency": summarize_latencies([p.seconds for p in self.predictions]),
             "prompt_tokens_mean": _mean([p.prompt_tokens for p in self.predictions]),
             "output_tokens_mean": _mean([p.output_tokens for p in self.predictions]),
@@ -210,6 +216,9 @@ def evaluate(
     for prediction, example in tqdm(
         list(zip(predictions, usable, strict=True)), desc="executing", unit="q", disable=not progress
     ):
+        if settings.value_matching and prediction.sql:
+            matched = match_values(prediction.sql, databases.database(example), databases.schema(example))
+            prediction.sql, prediction.value_fixes = matched.sql, len(matched.changes)
         _score(prediction, example, databases.database(example))
     report.predictions = predictions
     report.seconds = time.perf_counter() - started

@@ -9,9 +9,10 @@ Settings, with ``%config ChatBIMagics.<name> = value``: ``max_rows``, ``timeout`
 ``result_variable``.
 
 Example:
+    >>> import IPython
     >>> from IPython.testing.globalipapp import start_ipython
-    >>> shell = start_ipython()
-    >>> shell.run_line_magic("load_ext", "nl2sql")
+    >>> shell = start_ipython() or IPython.get_ipython()  # a test shell; in a notebook: %load_ext nl2sql
+    >>> _ = shell.extension_manager.load_extension("nl2sql")  # what %load_ext nl2sql does
     >>> try:
     ...     shell.run_line_magic("chatbi", "frobnicate")
     ... except Exception as error:
@@ -138,6 +139,8 @@ class ChatBIMagics(Magics):
         try:
             assistant = self.session.assistant(args.db)
             assistant.max_rows, assistant.timeout_s = self.max_rows, self.timeout
+            if not assistant.model_loaded:
+                print(f"loading the model ({self.session.model.describe()}); only the first question waits")
             answer = self.session.ask(question, db=args.db, run=not args.no_run, new=args.new)
         except ChatBIError as error:
             raise UsageError(str(error)) from None

@@ -67,17 +67,7 @@ class NotebookSession:
 
     def connect(self, spec: str, *, name: str | None = None, glossary: str | Path | None = None) -> Assistant:
         """Open ``spec`` (``demo``, a URL or a file) read-only under ``name`` and make it current."""
-        assistant = Assistant(
-            spec,
-            model=self.model.model,
-            adapter=self.model.adapter,
-            base_url=self.model.base_url,
-            backend=self.model.backend,
-            max_rows=self.max_rows,
-            timeout_s=self.timeout_s,
-            glossary=glossary,
-            log=self.log,
-        )
+        assistant = self._assistant(spec, glossary)
         name = name or assistant.database.name
         self.connections[name] = assistant
         self.conversations[name] = Conversation()
@@ -116,17 +106,20 @@ class NotebookSession:
             if value is not None:
                 setattr(self.model, key, value)
         for name, assistant in list(self.connections.items()):
-            self.connections[name] = Assistant(
-                assistant.database,
-                model=self.model.model,
-                adapter=self.model.adapter,
-                base_url=self.model.base_url,
-                backend=self.model.backend,
-                max_rows=self.max_rows,
-                timeout_s=self.timeout_s,
-                glossary=assistant.glossary,
-                log=self.log,
-            )
+            self.connections[name] = self._assistant(assistant.database, assistant.glossary)
+
+    def _assistant(self, db: Any, glossary: Any) -> Assistant:
+        return Assistant(
+            db,
+            model=self.model.model,
+            adapter=self.model.adapter,
+            base_url=self.model.base_url,
+            backend=self.model.backend,
+            max_rows=self.max_rows,
+            timeout_s=self.timeout_s,
+            glossary=glossary,
+            log=self.log,
+        )
 
     def status(self) -> str:
         """What is connected, which model answers, and how long each conversation is."""
