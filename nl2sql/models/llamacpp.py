@@ -27,6 +27,7 @@ from nl2sql.errors import ModelUnavailableError
 from nl2sql.models.base import Generation, Message
 from nl2sql.models.local import adapter_hash
 from nl2sql.models.lora_gguf import lora_gguf_path
+from nl2sql.models.prefix_states import PrefixStates
 from nl2sql.models.weights import DEFAULT_MODEL, MODELS, gguf_path
 
 DEFAULT_CONTEXT = 8192
@@ -60,6 +61,15 @@ def route_llama_logs() -> None:
     llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
 
 
+def prefix_state_dir(weights: Path, adapter: str | None, n_ctx: int) -> Path:
+    """Where the saved prefix states of one model file + adapter + context size live."""
+    from nl2sql.paths import cache_dir
+
+    stat = weights.stat()
+    name = f"{weights.stem}-{stat.st_size}-{(adapter or 'none')[:12]}-{n_ctx}"
+    return cache_dir() / "llama-states" / name
+
+
 class LlamaCppGenerator:
     """Greedy chat generation with llama.cpp, optionally with a LoRA adapter.
 
@@ -68,6 +78,8 @@ class LlamaCppGenerator:
         adapter: A peft LoRA adapter folder, or None.
         n_ctx: Context length in tokens (prompt + answer).
         n_threads: CPU threads; all usable cores by default.
+        keep_prefixes: save the evaluated schema prefix of each database on disk and load it after a
+            restart (:mod:`nl2sql.models.prefix_states`), so the first question skips it.
     """
 
     def __init__(
@@ -77,6 +89,7 @@ class LlamaCppGenerator:
         *,
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int | None = None,
+        keep_prefixes: bool = True,
     ) -> None:
         started = time.perf_counter()
         if model in MODELS:
@@ -105,6 +118,11 @@ class LlamaCppGenerator:
             verbose=False,
         )
         self._lock = threading.Lock()
+        self.prefixes = (
+            PrefixStates(self.llama, prefix_state_dir(weights, self.adapter_hash, n_ctx))
+            if keep_prefixes
+            else None
+        )
         self.device = "cpu"
         self.load_seconds = time.perf_counter() - started
 
@@ -120,6 +138,8 @@ class LlamaCppGenerator:
         """Answer the chat ``messages`` (greedy unless ``temperature`` > 0); stop once a code block closes."""
         pieces: list[str] = []
         with self._lock:
+            if self.prefixes is not None:
+                self.prefixes.before(messages)
             stream: Any = self.llama.create_chat_completion(
                 messages=messages,
                 temperature=temperature,
@@ -138,6 +158,8 @@ class LlamaCppGenerator:
             if close:
                 close()
             total = int(self.llama.n_tokens)
+            if self.prefixes is not None:
+                self.prefixes.after(messages)
         text = "".join(pieces)
         output_tokens = len([p for p in pieces if p])
         return Generation(
