@@ -5,13 +5,11 @@ first)", "the revenue of the previous row".
 :class:`AggregateWords` is part of :class:`explain.describe_expression.Describer`.
 
 Example:
-    >>> import datetime, sqlglot
-    >>> from explain.describe_expression import Describer
+    >>> from explain.describe_expression import example_describer
     >>> from nl2sql.schema import Column, Schema, Table
     >>> schema = Schema("sqlite", (Table("t", (Column("region", "TEXT"), Column("x", "REAL"))),))
     >>> sql = "SELECT SUM(x > 10), RANK() OVER (PARTITION BY region ORDER BY x DESC) FROM t"
-    >>> tree = sqlglot.parse_one(sql)
-    >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+    >>> describer, tree = example_describer(sql, schema)
     >>> for projection in tree.selects:
     ...     print(describer.value(projection))
     the number of rows where x is greater than 10
@@ -165,13 +163,8 @@ class AggregateWords:
         """ "the number of orders" (or of rows) for the rows of the query being described.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from explain.describe_expression import Describer
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> t = Table("t", (Column("a", "INT"), Column("b", "TEXT")))
-            >>> schema = Schema("sqlite", (t, Table("u", (Column("a", "INT"),))))
-            >>> tree = sqlglot.parse_one("SELECT COUNT(*) FROM t")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+            >>> from explain.describe_expression import example_describer
+            >>> describer, tree = example_describer("SELECT COUNT(*) FROM t")
             >>> describer.count_rows()
             'the number of rows'
             >>> describer.rows = "orders"

@@ -5,13 +5,11 @@ IS NULL and EXISTS, with dates named as days ("in the last 3 months (since 2026-
 :class:`ConditionWords` is part of :class:`explain.describe_expression.Describer`.
 
 Example:
-    >>> import datetime, sqlglot
-    >>> from explain.describe_expression import Describer
+    >>> from explain.describe_expression import example_describer
     >>> from nl2sql.schema import Column, Schema, Table
     >>> schema = Schema("sqlite", (Table("t", (Column("name", "TEXT"), Column("d", "DATE"))),))
     >>> sql = "SELECT 1 FROM t WHERE name LIKE 'A%' AND d BETWEEN '2025-01-01' AND '2025-12-31'"
-    >>> tree = sqlglot.parse_one(sql)
-    >>> describer = Describer(tree, schema, "zh", datetime.date(2026, 1, 1))
+    >>> describer, tree = example_describer(sql, schema, lang="zh")
     >>> describer.condition(tree.find(exp.Where).this)
     "name 以 'A' 开头且 d 在 2025 年内（2025-01-01 至 2025-12-31）"
 """
@@ -80,14 +78,9 @@ class ConditionWords:
         """A condition as a clause: "status is not 'cancelled'", "order_date 在最近 3 个月内（…起）".
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from explain.describe_expression import Describer
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> t = Table("t", (Column("a", "INT"), Column("b", "TEXT")))
-            >>> schema = Schema("sqlite", (t, Table("u", (Column("a", "INT"),))))
-            >>> tree = sqlglot.parse_one("SELECT 1 FROM t WHERE NOT a IN (1, 2) OR b IS NULL")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
-            >>> describer.condition(tree.find(sqlglot.exp.Where).this)
+            >>> from explain.describe_expression import example_describer
+            >>> describer, tree = example_describer("SELECT 1 FROM t WHERE NOT a IN (1, 2) OR b IS NULL")
+            >>> describer.condition(tree.find(exp.Where).this)
             'a is none of 1 or 2 or b is empty (NULL)'
         """
         lang = self.lang

@@ -9,12 +9,11 @@ Anything it has no words for is shown as the SQL fragment itself.
 
 Example:
     >>> import datetime
-    >>> from explain.parse import parse_statement
     >>> from nl2sql.schema import Column, Schema, Table
     >>> orders = Table("orders", (Column("status", "TEXT"), Column("order_date", "DATE")))
     >>> schema = Schema("sqlite", (orders,))
-    >>> tree = parse_statement("SELECT * FROM orders WHERE order_date >= date('now', '-3 months')", "sqlite")
-    >>> describer = Describer(tree, schema, "en", datetime.date(2026, 11, 23))
+    >>> sql = "SELECT * FROM orders WHERE order_date >= date('now', '-3 months')"
+    >>> describer, tree = example_describer(sql, schema, today=datetime.date(2026, 11, 23))
     >>> describer.condition(tree.find(exp.Where).this)
     'order_date is in the last 3 months (since 2026-08-23)'
 """
@@ -26,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import sqlglot
 from sqlglot import exp
 
 from explain.describe_aggregate import PREDICATES, AggregateWords
@@ -134,14 +134,9 @@ class Describer(QueryWords, AggregateWords, ConditionWords, FunctionWords):
         """The subqueries numbered since the last call, with their numbers.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> columns = (Column("status", "TEXT", comment="Order status."), Column("total", "REAL"))
-            >>> table = Table("orders", columns)
-            >>> schema = Schema("sqlite", (table,))
-            >>> tree = sqlglot.parse_one("SELECT 1 FROM orders WHERE total > (SELECT AVG(total) FROM orders)")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
-            >>> describer.condition(tree.find(sqlglot.exp.Where).this)
+            >>> sql = "SELECT 1 FROM orders WHERE total > (SELECT AVG(total) FROM orders)"
+            >>> describer, tree = example_describer(sql)
+            >>> describer.condition(tree.find(exp.Where).this)
             'total is greater than subquery 1'
             >>> [(number, query.sql()) for number, query in describer.take_subqueries()]
             [(1, 'SELECT AVG(total) FROM orders')]
@@ -153,14 +148,8 @@ class Describer(QueryWords, AggregateWords, ConditionWords, FunctionWords):
         """The described tables and columns mentioned since the last call.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> columns = (Column("status", "TEXT", comment="Order status."), Column("total", "REAL"))
-            >>> table = Table("orders", columns)
-            >>> schema = Schema("sqlite", (table,))
-            >>> tree = sqlglot.parse_one("SELECT status FROM orders WHERE status = 'paid'")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
-            >>> describer.condition(tree.find(sqlglot.exp.Where).this)
+            >>> describer, tree = example_describer("SELECT status FROM orders WHERE status = 'paid'")
+            >>> describer.condition(tree.find(exp.Where).this)
             "status (order status) is 'paid'"
             >>> describer.take_terms()
             (Term(name='status', description='Order status.'),)
@@ -172,13 +161,7 @@ class Describer(QueryWords, AggregateWords, ConditionWords, FunctionWords):
         """Record a table mention for the current step's terms.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> columns = (Column("status", "TEXT", comment="Order status."), Column("total", "REAL"))
-            >>> table = Table("orders", columns)
-            >>> schema = Schema("sqlite", (table,))
-            >>> tree = sqlglot.parse_one("SELECT 1 FROM orders")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+            >>> describer, tree = example_describer("SELECT 1 FROM orders")
             >>> describer.note_table("orders", "One row per order.")
             >>> describer.take_terms()
             (Term(name='orders', description='One row per order.'),)
@@ -190,14 +173,8 @@ class Describer(QueryWords, AggregateWords, ConditionWords, FunctionWords):
         """``node`` written back as SQL in the statement's dialect.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> columns = (Column("status", "TEXT", comment="Order status."), Column("total", "REAL"))
-            >>> table = Table("orders", columns)
-            >>> schema = Schema("sqlite", (table,))
-            >>> tree = sqlglot.parse_one("SELECT total FROM orders WHERE total > 10")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
-            >>> describer.sql(tree.find(sqlglot.exp.Where).this)
+            >>> describer, tree = example_describer("SELECT total FROM orders WHERE total > 10")
+            >>> describer.sql(tree.find(exp.Where).this)
             'total > 10'
         """
         return node.sql(self.dialect)
@@ -208,13 +185,7 @@ class Describer(QueryWords, AggregateWords, ConditionWords, FunctionWords):
         """``node`` as a noun phrase ("the total of total_amount"); ``describe`` adds column descriptions.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> columns = (Column("status", "TEXT", comment="Order status."), Column("total", "REAL"))
-            >>> table = Table("orders", columns)
-            >>> schema = Schema("sqlite", (table,))
-            >>> tree = sqlglot.parse_one("SELECT COALESCE(SUM(total), 0) FROM orders")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+            >>> describer, tree = example_describer("SELECT COALESCE(SUM(total), 0) FROM orders")
             >>> describer.value(tree.selects[0], describe=True)
             'the total of total, or 0 when it is empty'
         """
@@ -278,13 +249,7 @@ class Describer(QueryWords, AggregateWords, ConditionWords, FunctionWords):
         language; None otherwise.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> columns = (Column("status", "TEXT", comment="Order status."), Column("total", "REAL"))
-            >>> table = Table("orders", columns)
-            >>> schema = Schema("sqlite", (table,))
-            >>> tree = sqlglot.parse_one("SELECT 1")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+            >>> describer, tree = example_describer("SELECT 1")
             >>> describer.short_description("Date the order was placed (YYYY-MM-DD); never NULL.")
             'date the order was placed'
         """
@@ -344,13 +309,7 @@ class Describer(QueryWords, AggregateWords, ConditionWords, FunctionWords):
         """Whether ``node`` holds numbers, text or dates (for words like "latest first").
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> columns = (Column("status", "TEXT", comment="Order status."), Column("total", "REAL"))
-            >>> table = Table("orders", columns)
-            >>> schema = Schema("sqlite", (table,))
-            >>> tree = sqlglot.parse_one("SELECT status, total, MAX('2025-01-01') FROM orders")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+            >>> describer, tree = example_describer("SELECT status, total, MAX('2025-01-01') FROM orders")
             >>> [describer.kind(projection) for projection in tree.selects]
             ['text', 'number', 'date']
         """
@@ -391,13 +350,7 @@ class Describer(QueryWords, AggregateWords, ConditionWords, FunctionWords):
         """ "highest first", "A to Z", "latest first" …, for sorting by ``key``.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> columns = (Column("status", "TEXT", comment="Order status."), Column("total", "REAL"))
-            >>> table = Table("orders", columns)
-            >>> schema = Schema("sqlite", (table,))
-            >>> tree = sqlglot.parse_one("SELECT status FROM orders")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+            >>> describer, tree = example_describer("SELECT status FROM orders")
             >>> describer.direction(tree.selects[0], desc=True)
             'Z to A'
         """
@@ -490,6 +443,38 @@ class Describer(QueryWords, AggregateWords, ConditionWords, FunctionWords):
     def _tidy(self, text: str) -> str:
         """Drop the dangling separator a window phrase leaves when it has no ORDER BY."""
         return re.sub(r",\s*$", "", text.strip()).replace(" ,", ",")
+
+
+_EXAMPLE_TODAY = datetime.date(2026, 1, 1)
+
+
+def example_describer(
+    sql: str, schema: Schema | None = None, lang: str = "en", today: datetime.date = _EXAMPLE_TODAY
+) -> tuple[Describer, exp.Expression]:
+    """A :class:`Describer` for ``sql`` (read as SQLite) and its parsed tree, for examples and tests.
+
+    Args:
+        sql: one statement.
+        schema: the database; by default a small one with ``orders`` (``status`` TEXT, described as
+            "Order status.", and ``total`` REAL), ``t`` (``a`` INT, ``b`` TEXT) and ``u`` (``a`` INT).
+        lang: "en" or "zh".
+        today: the day relative dates are counted from.
+
+    Example:
+        >>> describer, tree = example_describer("SELECT total FROM orders WHERE status = 'paid'", lang="zh")
+        >>> describer.lang, describer.today, [table.name for table in describer.schema.tables]
+        ('zh', datetime.date(2026, 1, 1), ['orders', 't', 'u'])
+        >>> describer.sql(tree.find(exp.Where).this)
+        "status = 'paid'"
+    """
+    from nl2sql.schema import Column, Schema, Table
+
+    if schema is None:
+        orders = Table("orders", (Column("status", "TEXT", comment="Order status."), Column("total", "REAL")))
+        t = Table("t", (Column("a", "INT"), Column("b", "TEXT")))
+        schema = Schema("sqlite", (orders, t, Table("u", (Column("a", "INT"),))))
+    tree = sqlglot.parse_one(sql, read="sqlite")
+    return Describer(tree, schema, lang, today), tree
 
 
 def _is_arithmetic(node: exp.Expression) -> bool:

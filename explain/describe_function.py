@@ -4,13 +4,11 @@
 :class:`FunctionWords` is part of :class:`explain.describe_expression.Describer`.
 
 Example:
-    >>> import datetime, sqlglot
-    >>> from explain.describe_expression import Describer
+    >>> from explain.describe_expression import example_describer
     >>> from nl2sql.schema import Column, Schema, Table
     >>> schema = Schema("sqlite", (Table("t", (Column("d", "DATE"), Column("x", "REAL"))),))
     >>> sql = "SELECT strftime('%Y', d), date(d, '+90 days'), COALESCE(ROUND(x, 1), 0) FROM t"
-    >>> tree = sqlglot.parse_one(sql, read="sqlite")
-    >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+    >>> describer, tree = example_describer(sql, schema)
     >>> [describer.value(p) for p in tree.selects]
     ['the year of d', '90 days after d', 'x, rounded to 1 decimal, or 0 when it is empty']
 """

@@ -5,8 +5,7 @@ SELECT reads, and whether a join matches each row to one row of another table.
 :class:`QueryWords` is part of :class:`explain.describe_expression.Describer`.
 
 Example:
-    >>> import datetime, sqlglot
-    >>> from explain.describe_expression import Describer
+    >>> from explain.describe_expression import example_describer
     >>> from nl2sql.schema import Column, ForeignKey, Schema, Table
     >>> columns = (Column("customer_id", "INT"), Column("name", "TEXT"))
     >>> customers = Table("customers", columns, ("customer_id",))
@@ -14,8 +13,7 @@ Example:
     >>> columns = (Column("order_id", "INT"), Column("customer_id", "INT"))
     >>> orders = Table("orders", columns, ("order_id",), (key,))
     >>> sql = "SELECT c.name FROM orders o JOIN customers c ON c.customer_id = o.customer_id"
-    >>> tree = sqlglot.parse_one(sql)
-    >>> describer = Describer(tree, Schema("sqlite", (customers, orders)), "en", datetime.date(2026, 1, 1))
+    >>> describer, tree = example_describer(sql, Schema("sqlite", (customers, orders)))
     >>> describer.join_relation(tree.find(exp.Join), set()), describer.rows_table(tree, set())
     (('many_to_one', 'orders', 'customers'), 'orders')
 """
@@ -66,14 +64,9 @@ class QueryWords:
         """A column reference named with its table ("orders.customer_id"), as join keys are shown.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from explain.describe_expression import Describer
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> t = Table("t", (Column("a", "INT"), Column("b", "TEXT")))
-            >>> schema = Schema("sqlite", (t, Table("u", (Column("a", "INT"),))))
-            >>> tree = sqlglot.parse_one("SELECT t.a FROM t JOIN u ON u.a = t.a")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
-            >>> keys = tree.find(sqlglot.exp.Join).find_all(sqlglot.exp.Column)
+            >>> from explain.describe_expression import example_describer
+            >>> describer, tree = example_describer("SELECT t.a FROM t JOIN u ON u.a = t.a")
+            >>> keys = tree.find(exp.Join).find_all(exp.Column)
             >>> [describer.qualified(column) for column in keys]
             ['u.a', 't.a']
         """
@@ -83,13 +76,8 @@ class QueryWords:
         """The column header a result column shows under: its alias, its name, or its SQL.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from explain.describe_expression import Describer
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> t = Table("t", (Column("a", "INT"), Column("b", "TEXT")))
-            >>> schema = Schema("sqlite", (t, Table("u", (Column("a", "INT"),))))
-            >>> tree = sqlglot.parse_one("SELECT t.a, COUNT(*), b AS label FROM t")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+            >>> from explain.describe_expression import example_describer
+            >>> describer, tree = example_describer("SELECT t.a, COUNT(*), b AS label FROM t")
             >>> [describer.projection_label(projection) for projection in tree.selects]
             ['a', 'COUNT(*)', 'label']
         """
@@ -108,14 +96,10 @@ class QueryWords:
         a column position (``ORDER BY 2``), or the key itself.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from explain.describe_expression import Describer
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> t = Table("t", (Column("a", "INT"), Column("b", "TEXT")))
-            >>> schema = Schema("sqlite", (t, Table("u", (Column("a", "INT"),))))
-            >>> tree = sqlglot.parse_one("SELECT b, COUNT(*) AS n FROM t GROUP BY b ORDER BY n DESC, 1")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
-            >>> keys = tree.find(sqlglot.exp.Order).expressions
+            >>> from explain.describe_expression import example_describer
+            >>> sql = "SELECT b, COUNT(*) AS n FROM t GROUP BY b ORDER BY n DESC, 1"
+            >>> describer, tree = example_describer(sql)
+            >>> keys = tree.find(exp.Order).expressions
             >>> [describer.key_label(ordered.this, tree)[0] for ordered in keys]
             ['n', 'b']
         """
@@ -146,13 +130,8 @@ class QueryWords:
             local: lower-cased names of the CTEs in scope (they shadow tables).
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from explain.describe_expression import Describer
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> t = Table("t", (Column("a", "INT"), Column("b", "TEXT")))
-            >>> schema = Schema("sqlite", (t, Table("u", (Column("a", "INT"),))))
-            >>> tree = sqlglot.parse_one("SELECT COUNT(*) FROM t")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+            >>> from explain.describe_expression import example_describer
+            >>> describer, tree = example_describer("SELECT COUNT(*) FROM t")
             >>> with describer.entering(tree, set()):
             ...     describer.value(tree.selects[0])
             'the number of t rows'
@@ -184,13 +163,8 @@ class QueryWords:
             local: lower-cased names of the CTEs in scope (they shadow tables).
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from explain.describe_expression import Describer
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> t = Table("t", (Column("a", "INT"), Column("b", "TEXT")))
-            >>> schema = Schema("sqlite", (t, Table("u", (Column("a", "INT"),))))
-            >>> tree = sqlglot.parse_one("SELECT 1 FROM t")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
+            >>> from explain.describe_expression import example_describer
+            >>> describer, tree = example_describer("SELECT 1 FROM t")
             >>> describer.rows_table(tree, set()), describer.rows_table(tree, {"t"})
             ('t', None)
         """
@@ -213,14 +187,9 @@ class QueryWords:
         foreign key or a primary key between two schema tables; None otherwise.
 
         Example:
-            >>> import datetime, sqlglot
-            >>> from explain.describe_expression import Describer
-            >>> from nl2sql.schema import Column, Schema, Table
-            >>> t = Table("t", (Column("a", "INT"), Column("b", "TEXT")))
-            >>> schema = Schema("sqlite", (t, Table("u", (Column("a", "INT"),))))
-            >>> tree = sqlglot.parse_one("SELECT 1 FROM t JOIN u ON u.a = t.a")
-            >>> describer = Describer(tree, schema, "en", datetime.date(2026, 1, 1))
-            >>> describer.join_relation(tree.find(sqlglot.exp.Join), set()) is None  # no keys between t and u
+            >>> from explain.describe_expression import example_describer
+            >>> describer, tree = example_describer("SELECT 1 FROM t JOIN u ON u.a = t.a")
+            >>> describer.join_relation(tree.find(exp.Join), set()) is None  # no keys between t and u
             True
         """
         target = join.this
