@@ -1,6 +1,7 @@
 """Value matching: a text literal the column never holds is replaced by the one value it does hold
-that differs only in case, spacing or a small misspelling (``'asia'`` → ``'Asia'``,
-``'united states'`` → ``'United States'``).
+that differs only in case, the literal's own spacing or a small misspelling (``'asia'`` → ``'Asia'``,
+``'united  states'`` → ``'United States'``). Values stored with stray spaces are not matched: a query for
+``'APG'`` does not mean ``' APG'``, and silently matching it would change what the query asks.
 
 Small models copy values from the question as the user typed them; SQLite compares text exactly, so
 ``WHERE continent = 'asia'`` quietly returns nothing. Known values come from the schema's samples
@@ -106,28 +107,31 @@ def _closest(value: str, known: tuple[str, ...]) -> str | None:
     """The one known value equal to ``value`` ignoring case and spacing, else the one close spelling."""
     if value in known:
         return value
-    folded = [k for k in known if _fold(k) == _fold(value)]
+    wanted = _fold(value)
+    folded = [k for k in known if k.casefold() == wanted]
     if len(folded) == 1:
         return folded[0]
-    close = difflib.get_close_matches(_fold(value), [_fold(k) for k in known], n=2, cutoff=0.8)
+    close = difflib.get_close_matches(wanted, [k.casefold() for k in known], n=2, cutoff=0.8)
     if len(close) == 1:
-        return next(k for k in known if _fold(k) == close[0])
+        return next(k for k in known if k.casefold() == close[0])
     return None
 
 
 def _fold(text: str) -> str:
+    """The literal as the user meant it: spacing tidied, case ignored. Stored values are only
+    case-folded: a value stored with stray spaces (``' APG'``) is not what a query for ``'APG'`` means."""
     return " ".join(text.split()).casefold()
 
 
 def _look_up(database: Database, table: Table, column: Column, value: str) -> str | None:
     """Ask the database: is ``value`` there as written; if not, is exactly one value equal to it when
-    case and surrounding spaces are ignored?"""
+    case is ignored?"""
     source = exp.to_table(table.name, quoted=True)
     target = exp.column(column.name, quoted=True)
     exact = (
         exp.select(exp.Literal.number(1)).from_(source).where(target.eq(exp.Literal.string(value))).limit(1)
     )
-    folded = exp.func("LOWER", exp.func("TRIM", target.copy()))
+    folded = exp.func("LOWER", target.copy())
     loose = (
         exp.select(target.copy())
         .distinct()

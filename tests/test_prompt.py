@@ -53,6 +53,8 @@ def test_a_follow_up_is_asked_after_the_earlier_turns(sqlite_shop: str) -> None:
     assert messages[1] == build_messages(schema, history[0].question)[1]  # same prefix as a first question
     assert messages[2]["content"] == "```sql\nSELECT customer_id, COUNT(*) FROM orders GROUP BY 1\n```"
     assert messages[3]["content"] == "Follow-up question: only 2025"
-    assert messages[5]["content"].startswith("Follow-up question: and the total amount too?")
+    assert messages[5]["content"].startswith(
+        "Follow-up question: only 2025 Follow-up: and the total amount too?"
+    )
     many = [Example(f"q{n}", f"SELECT {n}") for n in range(6)]
     assert len(build_messages(schema, "next", history=many)) == 2 + 2 * 3  # only the last 3 turns

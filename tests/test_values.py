@@ -11,7 +11,7 @@ from nl2sql.connect import open_database
 from nl2sql.schema import load_schema
 from nl2sql.values import match_values
 
-CITIES = [f"City {n}" for n in range(30)] + ["Paris", "PARIS", "New York"]
+CITIES = [f"City {n}" for n in range(30)] + ["Paris", "PARIS", "New York", " Lima "]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,8 @@ def geo(tmp_path_factory: pytest.TempPathFactory):
         ("SELECT city FROM place WHERE 'asia' = continent", "'Asia' = continent", 1),
         # many distinct values: the database is asked
         ("SELECT pop FROM place WHERE city = 'new york'", "city = 'New York'", 1),
-        ("SELECT pop FROM place WHERE city = ' city 7 '", "city = 'City 7'", 1),
+        ("SELECT pop FROM place WHERE city = ' city  7 '", "city = 'City 7'", 1),
+        ("SELECT pop FROM place WHERE city = 'Lima'", "city = 'Lima'", 0),  # stored as ' Lima ': not meant
         # left alone: exact, ambiguous, unknown, not text, not a comparison of a column
         ("SELECT pop FROM place WHERE city = 'New York'", "city = 'New York'", 0),
         ("SELECT pop FROM place WHERE city = 'paris'", "city = 'paris'", 0),
