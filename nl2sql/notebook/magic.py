@@ -125,6 +125,9 @@ class ChatBIMagics(Magics):
         "--lang", default=None, choices=("en", "zh"), help="explanation language (default: the question's)"
     )
     @argument("--new", action="store_true", help="start a new conversation: not a follow-up")
+    @argument(
+        "--follow-up", action="store_true", help="build on the previous question (default: when it reads so)"
+    )
     def ask(self, line: str, cell: str | None = None) -> None:
         """Ask the current database a question in plain language (English or Chinese).
 
@@ -141,7 +144,9 @@ class ChatBIMagics(Magics):
             assistant.max_rows, assistant.timeout_s = self.max_rows, self.timeout
             if not assistant.model_loaded:
                 print(f"loading the model ({self.session.model.describe()}); only the first question waits")
-            answer = self.session.ask(question, db=args.db, run=not args.no_run, new=args.new)
+            answer = self.session.ask(
+                question, db=args.db, run=not args.no_run, new=args.new, follow_up=args.follow_up or None
+            )
         except ChatBIError as error:
             raise UsageError(str(error)) from None
         if answer.data is not None:

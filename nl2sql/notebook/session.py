@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from nl2sql.assistant import DEFAULT_LOG, Answer, Assistant
-from nl2sql.conversation import Conversation
+from nl2sql.conversation import Conversation, looks_like_follow_up
 from nl2sql.errors import ConnectionSpecError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
@@ -89,11 +89,22 @@ class NotebookSession:
         self.assistant(name)
         return self.conversations[name or self.current or ""]
 
-    def ask(self, question: str, *, db: str | None = None, run: bool = True, new: bool = False) -> Answer:
-        """Answer ``question`` on connection ``db``: a follow-up of the conversation unless ``new``."""
+    def ask(
+        self,
+        question: str,
+        *,
+        db: str | None = None,
+        run: bool = True,
+        new: bool = False,
+        follow_up: bool | None = None,
+    ) -> Answer:
+        """Answer ``question`` on connection ``db``. It follows up on the conversation when ``follow_up``
+        says so, or (None) when it reads like a follow-up; ``new`` starts the conversation over."""
         assistant = self.assistant(db)
         conversation = self.conversation(db)
-        if new:
+        if follow_up is None:
+            follow_up = looks_like_follow_up(question)
+        if new or not follow_up:
             conversation.reset()
         answer = assistant.ask(question, run=run, history=conversation.history())
         if not answer.error:
