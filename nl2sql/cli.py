@@ -217,7 +217,7 @@ def _demo(args: argparse.Namespace) -> int:
     for question in questions:
         print(f"\n>>> {question.question}")
         answer = assistant.ask(question.question)
-        _print_answer(answer, as_json=False)
+        _print_answer(answer, as_json=False, schema=assistant.schema)
         status = status or (0 if answer.ok else 1)
     return status
 

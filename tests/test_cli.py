@@ -66,3 +66,14 @@ def test_ask_counts_customers_with_the_real_model() -> None:
     assert answer["error"] is None
     assert answer["rows"] == [[expected]]
     assert answer["model_id"] == "qwen2.5-coder-0.5b"
+    assert answer["explanation"]["summary"] == "Counts the customers."
+
+
+@pytest.mark.slow
+def test_chatbi_demo_answers_and_explains_its_questions() -> None:
+    result = chatbi("demo")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(">>> ") == 5
+    assert "Start from customers (one row per customer)." in result.stdout
+    assert "从 products" in result.stdout  # the Chinese question is explained in Chinese
+    assert "error:" not in result.stdout
