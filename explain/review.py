@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -132,12 +133,9 @@ def terms_used(sql: str, terms: Sequence[GlossaryTerm], dialect: str) -> list[Gl
         return []
     wanted: dict[str, list[GlossaryTerm]] = {}
     for term in terms:
-        if not term.sql:
-            continue
-        try:
-            wanted.setdefault(_shape(sqlglot.parse_one(term.sql, read=dialect)), []).append(term)
-        except SqlglotError:
-            continue
+        shape = _term_shape(term.sql, dialect) if term.sql else None
+        if shape is not None:
+            wanted.setdefault(shape, []).append(term)
     if not wanted:
         return []
     found: dict[str, GlossaryTerm] = {}
@@ -147,6 +145,15 @@ def terms_used(sql: str, terms: Sequence[GlossaryTerm], dialect: str) -> list[Gl
         for term in wanted.get(_shape(node), []):
             found.setdefault(term.name, term)
     return list(found.values())
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_shape(sql: str, dialect: str) -> str | None:
+    """A glossary term's SQL in comparable form, parsed once per process (terms repeat every answer)."""
+    try:
+        return _shape(sqlglot.parse_one(sql, read=dialect))
+    except SqlglotError:
+        return None
 
 
 def _shape(node: exp.Expression) -> str:

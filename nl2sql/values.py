@@ -35,6 +35,7 @@ from sqlglot import exp
 from explain.errors import ExplainError
 from explain.parse import parse_statement
 from explain.resolve import Bindings
+from explain.rules.types import column_kind
 from nl2sql.errors import ChatBIError
 from nl2sql.execute import run_query
 
@@ -97,10 +98,8 @@ def _compared_literals(tree: exp.Expression) -> list[tuple[exp.Column, exp.Liter
 
 
 def _is_text(column: Column) -> bool:
-    kind = column.type.upper()
-    return (
-        bool(column.samples) or any(word in kind for word in ("CHAR", "TEXT", "CLOB", "STRING")) or not kind
-    )
+    """Text columns (and untyped ones, as SQLite allows); dates kept as text are not matched."""
+    return bool(column.samples) or column_kind(column) in ("text", None)
 
 
 def _closest(value: str, known: tuple[str, ...]) -> str | None:

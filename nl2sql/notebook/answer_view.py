@@ -44,7 +44,6 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import pandas as pd
 
-from explain.check import check
 from explain.errors import ExplainError
 from explain.plan import plan as make_plan
 from explain.review import Review, review
@@ -353,16 +352,9 @@ class AnswerView:
         schema = self.assistant.schema
         if not sql:
             return Review(sql, [], None, None)
-        try:
-            return review(
-                sql,
-                schema,
-                lang=self.lang,
-                question=self.answer.question,
-                terms=self.assistant.glossary.terms,
-            )
-        except ExplainError:  # a statement that is not a query: checked, not explained
-            return Review(sql, check(sql, schema), None, None)
+        return review(
+            sql, schema, lang=self.lang, question=self.answer.question, terms=self.assistant.glossary.terms
+        )
 
     def _show(self, result: Answer) -> None:
         """Make ``result`` the answer shown, and tell the conversation the SQL the user ended with."""
