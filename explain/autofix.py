@@ -3,7 +3,8 @@
 Small models write ``pet_type`` for ``PetType``, ``song_name`` on the wrong alias, ``singers`` for
 ``singer``. When the schema offers exactly one name that matches once case, underscores and a plural
 ``s`` are ignored, the reference is rewritten on the AST; anything less certain is left for the model's
-repair round. Every change is reported, so the user sees what was mended.
+repair round. A column that lives in a table one foreign key away gets that join
+(:mod:`explain.join_completion`). Every change is reported, so the user sees what was mended.
 
 Example:
     >>> from nl2sql.schema import Column, Schema, Table
@@ -23,6 +24,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from explain.check import check
+from explain.join_completion import complete_joins
 from explain.sqlite_dates import rewrite_sqlite_dates
 
 if TYPE_CHECKING:
@@ -38,7 +40,8 @@ class FixResult:
 
 
 def mend(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:
-    """Every deterministic mend: dialect rewrites (MySQL date functions in SQLite), then names.
+    """Every deterministic mend: dialect rewrites (MySQL date functions in SQLite), then names, then
+    joins a bare column needs (:mod:`explain.join_completion`).
 
     Example:
         >>> from nl2sql.schema import Column, Schema, Table
@@ -52,7 +55,8 @@ def mend(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:
         rewritten = rewrite_sqlite_dates(sql)
         sql, changes = rewritten.sql, rewritten.changes
     fixed = fix_identifiers(sql, schema, dialect)
-    return FixResult(fixed.sql, changes + fixed.changes)
+    joined = complete_joins(fixed.sql, schema, dialect)
+    return FixResult(joined.sql, changes + fixed.changes + joined.changes)
 
 
 def fix_identifiers(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:

@@ -39,7 +39,7 @@ from nl2sql.models.base import Generator, Message
 from nl2sql.prompt import MAX_HISTORY, Example, build_messages, build_repair_messages, render_schema
 from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
-from nl2sql.selection import select_by_execution
+from nl2sql.selection import FALLBACK_SAMPLES, select_by_execution
 from nl2sql.values import match_values
 
 DEFAULT_LOG: Any = object()
@@ -65,6 +65,8 @@ class Assistant:
         candidates: how many queries to generate (the greedy one, then samples at
             ``candidate_temperature``); with more than one, the result most of them agree on wins
             (:mod:`nl2sql.selection`).
+        fallback_samples: when the SQL is still invalid after the repair round, sample this many more
+            queries and keep the valid one most of them agree on.
         value_matching: replace a text literal its column never holds by the one value it holds that
             differs only in case, spacing or a small misspelling (:mod:`nl2sql.values`).
         constrained: while generating, only let table and column names of the schema through
@@ -92,6 +94,7 @@ class Assistant:
         linking_budget: int | None = DEFAULT_BUDGET_TOKENS,
         candidates: int = 1,
         candidate_temperature: float = 0.7,
+        fallback_samples: int = FALLBACK_SAMPLES,
         constrained: bool = False,
         value_matching: bool = True,
         log: FeedbackLog | object | None = DEFAULT_LOG,
@@ -109,6 +112,7 @@ class Assistant:
         self.max_rows, self.timeout_s = max_rows, timeout_s
         self.max_new_tokens, self.repair, self.linking_budget = max_new_tokens, repair, linking_budget
         self.candidates, self.candidate_temperature = max(1, candidates), candidate_temperature
+        self.fallback_samples = max(0, fallback_samples)
         self.constrained = constrained
         self.value_matching = value_matching
         self.log: FeedbackLog | None = FeedbackLog() if log is DEFAULT_LOG else log  # type: ignore[assignment]
@@ -198,7 +202,11 @@ class Assistant:
                 self._repair(answer, messages)
         if self.candidates > 1:
             with _timed(timings, "candidates"):
-                self._choose_among_candidates(answer, messages)
+                self._choose_among_candidates(answer, messages, range(1, self.candidates))
+        if _first_error(answer.diagnostics) and self.fallback_samples:
+            with _timed(timings, "fallback"):
+                first = self.candidates
+                self._choose_among_candidates(answer, messages, range(first, first + self.fallback_samples))
         error = _first_error(answer.diagnostics)
         if error:
             answer.error = str(InvalidSQLError(f"the model could not write valid SQL: {error.message}"))
@@ -245,10 +253,10 @@ class Assistant:
     def _options(self) -> dict[str, Any]:
         return {"schema": self.schema} if self.constrained else {}
 
-    def _choose_among_candidates(self, answer: Answer, messages: list[Message]) -> None:
-        """Sample more queries and keep the one whose result most candidates share."""
+    def _choose_among_candidates(self, answer: Answer, messages: list[Message], seeds: range) -> None:
+        """Sample a query per seed and keep the one whose result most candidates share."""
         candidates = [answer.sql]
-        for seed in range(1, self.candidates):
+        for seed in seeds:
             generation = self.generator.generate(
                 messages,
                 max_new_tokens=self.max_new_tokens,

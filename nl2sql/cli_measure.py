@@ -47,6 +47,12 @@ def add_measure_commands(commands: Any) -> None:
     )
     evaluate.add_argument("--constrained", action="store_true", help="only schema names may be generated")
     evaluate.add_argument("--candidates", type=int, default=1, help="queries per question, voted by result")
+    evaluate.add_argument(
+        "--fallback-samples",
+        type=int,
+        default=None,
+        help="queries sampled when the SQL is still invalid after repair; the valid ones vote",
+    )
     evaluate.add_argument("--no-autofix", action="store_true", help="do not mend names against the schema")
     evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
     evaluate.add_argument(
@@ -151,6 +157,9 @@ def _eval(args: argparse.Namespace) -> int:
         samples=not args.no_samples,
         autofix=not args.no_autofix,
         candidates=args.candidates,
+        fallback_samples=(
+            EvalSettings().fallback_samples if args.fallback_samples is None else args.fallback_samples
+        ),
         constrained=args.constrained,
         repair=not args.no_repair,
         glossary=not args.no_glossary,

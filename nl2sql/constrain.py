@@ -1,5 +1,9 @@
-"""Constrained decoding: while the model writes a table name (after FROM or JOIN) or a column name
-(after ``alias.``), only names that exist in the schema may come out.
+"""Constrained decoding: while the model writes a table name (after FROM or JOIN), a column name
+after ``alias.``, or a bare name where a column may stand (after SELECT, WHERE, BY, a comma, an
+operator, …), only names that can exist may come out. A bare name may be any column of the schema, a
+table, an alias or CTE the query defines, a short alias to come (``T1``), or a keyword or function of
+the dialect; names that end in ``(`` or ``.`` (functions, qualifiers) and text inside quotes are left
+alone.
 
 At each step the most likely next tokens are tried in order; those that would make the name being
 written stop being the start of a real name (or end it on something that is not a name) are masked.
@@ -14,11 +18,14 @@ Example:
     >>> where = "SELECT T1.name FROM singer AS T1 WHERE T1."
     >>> rule.allows(where + "ag"), rule.allows(where + "agx")
     (True, False)
+    >>> rule.allows("SELECT nam"), rule.allows("SELECT name_text "), rule.allows("SELECT COUNT(")
+    (True, False, True)
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from nl2sql.schema import Schema
@@ -29,6 +36,76 @@ _COLUMN_CONTEXT = re.compile(r"\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)(\W?)$")
 _ALIAS = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)(?:\s+(?:AS\s+)?([A-Za-z_]\w*))?", re.IGNORECASE)
 _CTE = re.compile(r"\b([A-Za-z_]\w*)\s+AS\s*\(", re.IGNORECASE)
 _NAME_NEXT = re.compile(r"(?:\b(?:FROM|JOIN)\s*|\b[A-Za-z_]\w*\.)$", re.IGNORECASE)
+_BARE_TRIGGER = (
+    r"(?:\b(?:SELECT|WHERE|AND|OR|ON|BY|HAVING|DISTINCT|NOT|WHEN|THEN|ELSE|CASE|BETWEEN)\b|[,(=<>+\-*/%|])"
+)
+_BARE_CONTEXT = re.compile(_BARE_TRIGGER + r"\s*([A-Za-z_]\w*)(\W?)$", re.IGNORECASE)
+_BARE_NEXT = re.compile(_BARE_TRIGGER + r"\s*$", re.IGNORECASE)
+_DEFINED_ALIAS = re.compile(r"\bAS\s+([A-Za-z_]\w*)", re.IGNORECASE)
+_NEW_ALIAS = re.compile(r"\bAS\s+[A-Za-z_]\w*\W?$", re.IGNORECASE)
+_SHORT_ALIAS = re.compile(r"[a-z]{1,3}\d{0,2}")
+"""Aliases such as ``T1`` or ``oi`` are used in the SELECT list before the FROM clause that defines them."""
+_MORE_FUNCTIONS = frozenset(
+    [
+        "julianday",
+        "total",
+        "printf",
+        "unixepoch",
+        "now",
+        "date_part",
+        "string_agg",
+        "date_format",
+        "curdate",
+        "within",
+        "listagg",
+        "list_agg",
+        "epoch",
+        "age",
+        "to_date",
+        "to_timestamp",
+        "to_char",
+        "strftime",
+        "interval",
+        "dayname",
+        "monthname",
+        "weekday",
+        "week",
+        "quarter",
+        "hour",
+        "minute",
+        "second",
+        "ceiling",
+        "floor",
+        "power",
+        "sqrt",
+        "mod",
+        "ln",
+        "log",
+        "exp",
+        "sign",
+        "greatest",
+        "least",
+        "median",
+        "mode",
+        "percentile_cont",
+        "percentile_disc",
+        "stddev",
+        "variance",
+        "regexp",
+        "rlike",
+        "format",
+        "lpad",
+        "rpad",
+        "left",
+        "right",
+        "reverse",
+        "position",
+        "split_part",
+        "array_agg",
+        "count_if",
+    ]
+)
+"""Functions of our dialects sqlglot's tables leave out; being lenient here only lets more through."""
 _SQL_START = re.compile(r"```sql\s*\n", re.IGNORECASE)
 _KEYWORDS = frozenset(
     {
@@ -61,6 +138,7 @@ class NameRule:
     def __init__(self, schema: Schema) -> None:
         self.tables = {t.name.lower(): t for t in schema.tables}
         self.all_columns = {c.name.lower() for t in schema.tables for c in t.columns}
+        self.bare_names = self.all_columns | set(self.tables) | dialect_words(schema.dialect)
 
     def allows(self, sql: str) -> bool:
         """False when ``sql`` ends inside (or right after) a table or column name that cannot exist."""
@@ -76,16 +154,52 @@ class NameRule:
             if table is None:
                 return True  # a CTE, a subquery alias or a function: not ours to judge
             return _fits(name, ended, {c.name.lower() for c in table.columns})
+        match = _BARE_CONTEXT.search(sql)
+        if match and not _inside_quotes(sql[: match.start(1)]) and not _NEW_ALIAS.search(sql):
+            return self._bare_name_fits(match.group(1).lower(), match.group(2), sql)
         return True
 
+    def _bare_name_fits(self, name: str, end: str, sql: str) -> bool:
+        if end in {"(", "."} or (not end and _SHORT_ALIAS.fullmatch(name)):
+            return True  # a function call, a qualifier, or (while written) an alias defined later
+        defined = {m.group(1).lower() for m in _DEFINED_ALIAS.finditer(sql)}
+        defined |= {m.group(2).lower() for m in _ALIAS.finditer(sql) if m.group(2)}
+        return _fits(name, bool(end), self.bare_names | defined)
+
     def _table_of(self, qualifier: str, sql: str) -> Any:
-        for match in _ALIAS.finditer(sql):
+        """The table ``qualifier`` stands for: its latest definition (set operations reuse T1, T2)."""
+        for match in reversed(list(_ALIAS.finditer(sql))):
             table, alias = match.group(1).lower(), (match.group(2) or "").lower()
             if alias in _KEYWORDS:
                 alias = ""
             if qualifier in {table, alias} and table in self.tables:
                 return self.tables[table]
         return self.tables.get(qualifier)
+
+
+@cache
+def dialect_words(dialect: str) -> frozenset[str]:
+    """Keywords and function names of ``dialect`` (lower case), as sqlglot knows them.
+
+    Example:
+        >>> {"count", "strftime", "select", "null"} <= dialect_words("sqlite")
+        True
+    """
+    from sqlglot.dialects.dialect import Dialect
+
+    try:
+        known = Dialect.get_or_raise(dialect)
+    except ValueError:
+        known = Dialect.get_or_raise("")
+    words = set(_MORE_FUNCTIONS) | {w.lower() for w in known.parser_class.FUNCTIONS}
+    for keyword in known.tokenizer_class.KEYWORDS:
+        words.update(part.lower() for part in keyword.split() if part.replace("_", "").isalnum())
+    return frozenset(words)
+
+
+def _inside_quotes(sql: str) -> bool:
+    """Whether ``sql`` ends inside a quoted string or identifier."""
+    return any(sql.count(quote) % 2 for quote in ("'", '"', "`")) or sql.count("[") > sql.count("]")
 
 
 def _fits(name: str, ended: bool, names: set[str]) -> bool:
@@ -113,7 +227,7 @@ def constrain_scores(scores: Any, text: str, decode: Any, rule: NameRule, top_k:
     if sql is None or not _in_name(sql):
         return scores
     order = _top_indices(scores, top_k)
-    allowed = [i for i in order if rule.allows(sql + decode(i))]
+    allowed = [i for i in order if _keeps_names(rule, sql, decode(i))]
     if not allowed or allowed[0] == order[0]:
         return scores
     for index in order:
@@ -122,22 +236,34 @@ def constrain_scores(scores: Any, text: str, decode: Any, rule: NameRule, top_k:
     return scores
 
 
+def _keeps_names(rule: NameRule, sql: str, piece: str) -> bool:
+    """Whether adding ``piece`` keeps every name possible, including the one it ends (``" WHERE"``
+    after ``FROM singers`` ends a table name that does not exist)."""
+    ends_a_name = piece[:1] and not (piece[0].isalnum() or piece[0] == "_")
+    if ends_a_name and not rule.allows(sql + piece[0]):
+        return False
+    return rule.allows(sql + piece)
+
+
 def _in_name(sql: str) -> bool:
     """Whether the next token may start or continue a table or column name."""
-    return bool(_TABLE_CONTEXT.search(sql) or _COLUMN_CONTEXT.search(sql) or _NAME_NEXT.search(sql))
+    return bool(
+        _TABLE_CONTEXT.search(sql)
+        or _COLUMN_CONTEXT.search(sql)
+        or _NAME_NEXT.search(sql)
+        or _BARE_CONTEXT.search(sql)
+        or _BARE_NEXT.search(sql)
+    )
 
 
 def _top_indices(scores: Any, k: int) -> list[int]:
-    try:
-        import torch
-
-        if isinstance(scores, torch.Tensor):
-            return torch.topk(scores, k).indices.tolist()
-    except ImportError:
-        pass
+    if hasattr(scores, "topk"):  # a torch tensor (transformers); llama.cpp hands over numpy arrays
+        return scores.topk(k).indices.tolist()
     import numpy as np
 
-    return [int(i) for i in np.argsort(-scores)[:k]]
+    scores = np.asarray(scores)
+    top = np.argpartition(-scores, k)[:k]
+    return [int(i) for i in top[np.argsort(-scores[top])]]
 
 
 class SchemaLogitsProcessor:

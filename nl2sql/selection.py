@@ -22,6 +22,8 @@ from nl2sql.errors import ChatBIError
 from nl2sql.execute import QueryResult, run_query
 from nl2sql.schema import Schema
 
+FALLBACK_SAMPLES = 3
+"""Queries sampled when the SQL is still invalid after the repair round (the valid ones vote)."""
 CANDIDATE_TIMEOUT_S = 10.0
 CANDIDATE_MAX_ROWS = 10_000
 

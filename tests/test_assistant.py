@@ -58,13 +58,51 @@ def test_repair_round_shows_the_error_and_uses_the_fix(sqlite_shop: str) -> None
 
 def test_invalid_after_repair_is_an_error_not_an_exception(sqlite_shop: str) -> None:
     generator = Scripted("SELECT nme FROM customers", "SELECT nmee FROM customers")
-    answer = Assistant(sqlite_shop, generator=generator, log=None).ask("Customer names?")
+    answer = Assistant(sqlite_shop, generator=generator, log=None, fallback_samples=0).ask("Customer names?")
     assert answer.error.startswith("the model could not write valid SQL: no column nme")
     assert answer.data is None
 
 
+def test_samples_fall_back_when_repair_fails(sqlite_shop: str) -> None:
+    generator = Scripted(
+        "SELECT nme FROM customers",
+        "SELECT nmee FROM customers",  # the repair round fails too
+        "SELECT name FROM customers WHERE segment = 'SMB'",
+        "SELECT full_name FROM customers",  # invalid sample: dropped
+        "SELECT name FROM customers WHERE segment IN ('SMB')",  # agrees with the first valid sample
+    )
+    answer = Assistant(sqlite_shop, generator=generator, log=None, fallback_samples=3).ask("SMB names?")
+    assert answer.ok and answer.repaired and answer.votes == 2
+    assert answer.sql == "SELECT name FROM customers WHERE segment = 'SMB'"
+    assert "fallback" in answer.timings and len(generator.prompts) == 5
+    assert generator.prompts[2] == generator.prompts[0]  # samples answer the question, not the repair
+
+
+def test_no_fallback_when_the_answer_is_valid(sqlite_shop: str) -> None:
+    generator = Scripted("SELECT name FROM customers")
+    answer = Assistant(sqlite_shop, generator=generator, log=None, fallback_samples=3).ask("Names?")
+    assert answer.ok and "fallback" not in answer.timings and len(generator.prompts) == 1
+
+
+def test_a_forgotten_join_is_completed_without_the_model(sqlite_shop: str) -> None:
+    generator = Scripted("SELECT segment, SUM(amount) FROM orders GROUP BY segment")
+    answer = Assistant(sqlite_shop, generator=generator, log=None).ask("Order amounts per segment?")
+    assert answer.ok and not answer.repaired and len(generator.prompts) == 1
+    assert answer.fixes == ["joined customers for segment"]
+    reference = Assistant(sqlite_shop, log=None).run(
+        "SELECT c.segment, SUM(o.amount) FROM orders o JOIN customers c USING (customer_id) GROUP BY 1"
+    )
+    assert sorted(answer.data.itertuples(index=False)) == sorted(reference.data.itertuples(index=False))
+
+
 def test_refused_statement_is_reported(sqlite_shop: str) -> None:
-    generator = Scripted("DELETE FROM customers", "DROP TABLE customers")
+    generator = Scripted(
+        "DELETE FROM customers",
+        "DROP TABLE customers",  # the repair round
+        "UPDATE customers SET name = 'x'",  # the fallback samples: refused like the rest
+        "INSERT INTO customers (customer_id, name) VALUES (9, 'x')",
+        "ATTACH DATABASE 'other.db' AS other",
+    )
     answer = Assistant(sqlite_shop, generator=generator, log=None).ask("Remove everyone")
     assert "only read queries are run" in answer.error
     assert Assistant(sqlite_shop, log=None).run("SELECT COUNT(*) FROM customers").data.iloc[0, 0] == 4

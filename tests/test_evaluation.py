@@ -100,3 +100,20 @@ def test_candidates_in_evaluation(shop_pairs: Path) -> None:
     (prediction,) = report.predictions
     assert prediction.correct and prediction.candidates == 3
     assert report.summary()["settings"]["candidates"] == 3
+
+
+def test_fallback_samples_in_evaluation(shop_pairs: Path) -> None:
+    examples = load_examples(shop_pairs)[1:3]
+    generator = Scripted(
+        "SELECT nme FROM customers",  # first question: invalid ...
+        "SELECT SUM(amount) FROM orders",  # second question: valid
+        "SELECT nmee FROM customers",  # ... its repair is invalid too ...
+        "SELECT name FROM customers WHERE segment = 'SMB' ORDER BY name",  # ... a sample is valid
+        "SELECT nope FROM customers",
+    )
+    settings = EvalSettings(batch_size=1, fallback_samples=2)
+    report = evaluate(examples, generator, settings, progress=False)
+    first, second = report.predictions
+    assert first.fallback and first.repaired and first.correct and first.candidates == 3
+    assert second.correct and not second.fallback and not second.repaired
+    assert report.summary()["fallback"] == 1 and not generator.answers

@@ -35,7 +35,7 @@ from nl2sql.models.base import Generation, Generator, Message
 from nl2sql.models.batch import generate_many
 from nl2sql.prompt import build_messages, build_repair_messages, render_schema
 from nl2sql.schema import DatabaseCache, Schema
-from nl2sql.selection import select_by_execution
+from nl2sql.selection import FALLBACK_SAMPLES, select_by_execution
 from nl2sql.values import match_values
 
 EVAL_TIMEOUT_S = 30.0
@@ -62,6 +62,8 @@ class EvalSettings:
     candidates: int = 1
     """Queries per question: the greedy one plus samples; with more than one, the result most share wins."""
     candidate_temperature: float = 0.7
+    fallback_samples: int = FALLBACK_SAMPLES
+    """Queries sampled when the SQL is still invalid after the repair round; the valid ones vote."""
     glossary: bool = True
     """Business terms the question mentions, from the database's glossary, in the prompt."""
     value_matching: bool = True
@@ -89,6 +91,8 @@ class Prediction:
     """Distinct candidate queries considered."""
     value_fixes: int = 0
     """Text literals replaced by value matching."""
+    fallback: bool = False
+    """The SQL was still invalid after the repair round, so more queries were sampled."""
 
 
 @dataclass
@@ -144,6 +148,7 @@ class EvalReport:
             "by_hardness": self.by_hardness(),
             "failures": dict(failures),
             "repaired": sum(p.repaired for p in self.predictions),
+            "fallback": sum(p.fallback for p in self.predictions),
             "with_glossary_terms": self.with_glossary_terms,
             "value_fixes": sum(p.value_fixes for p in self.predictions),
             "latency": summarize_latencies([p.seconds for p in self.predictions]),
@@ -213,6 +218,8 @@ def evaluate(
         _repair(predictions, prompts, usable, databases, generator, settings, progress)
     if settings.candidates > 1:
         _choose_among_candidates(predictions, prompts, usable, databases, generator, settings, progress)
+    if settings.fallback_samples:
+        _fall_back_to_samples(predictions, prompts, usable, databases, generator, settings, progress)
     for prediction, example in tqdm(
         list(zip(predictions, usable, strict=True)), desc="executing", unit="q", disable=not progress
     ):
@@ -276,9 +283,10 @@ def _choose_among_candidates(
     generator: Generator,
     settings: EvalSettings,
     progress: bool,
+    seeds: range | None = None,
 ) -> None:
     pools = [[p.sql] for p in predictions]
-    for seed in range(1, settings.candidates):
+    for seed in seeds or range(1, settings.candidates):
         schemas = [databases.schema(example) for example in examples]
         samples = _generate(
             generator,
@@ -298,6 +306,39 @@ def _choose_among_candidates(
         if chosen.sql:
             prediction.sql = chosen.sql
         prediction.candidates = len(set(pool))
+
+
+def _fall_back_to_samples(
+    predictions: list[Prediction],
+    prompts: list[list[Message]],
+    examples: list[TextToSQLExample],
+    databases: _Databases,
+    generator: Generator,
+    settings: EvalSettings,
+    progress: bool,
+) -> None:
+    """Sample ``settings.fallback_samples`` more queries for each question whose SQL is still invalid
+    (seeds after those of the candidates), and let the valid ones vote."""
+    invalid = [
+        index
+        for index, (prediction, example) in enumerate(zip(predictions, examples, strict=True))
+        if _errors(prediction.sql, databases.schema(example))
+    ]
+    if not invalid:
+        return
+    first_seed = max(settings.candidates, 1)
+    _choose_among_candidates(
+        [predictions[i] for i in invalid],
+        [prompts[i] for i in invalid],
+        [examples[i] for i in invalid],
+        databases,
+        generator,
+        settings,
+        progress,
+        seeds=range(first_seed, first_seed + settings.fallback_samples),
+    )
+    for index in invalid:
+        predictions[index].fallback = True
 
 
 def _generate(

@@ -55,6 +55,8 @@ def benchmark_row(summary: dict[str, Any], command: str, data: str) -> str:
         names.append("constrained")
     if settings.get("candidates", 1) > 1:
         names.append(f"{settings['candidates']} candidates")
+    if settings.get("fallback_samples"):
+        names.append(f"fallback ×{settings['fallback_samples']}")
     if settings.get("linking_budget"):
         names.insert(0, f"linking≤{settings['linking_budget']}")
     techniques = ", ".join(names) or "plain"
