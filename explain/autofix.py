@@ -39,9 +39,9 @@ class FixResult:
     changes: list[str] = field(default_factory=list)
 
 
-def mend(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:
+def mend(sql: str, schema: Schema, dialect: str | None = None, *, joins: bool = True) -> FixResult:
     """Every deterministic mend: dialect rewrites (MySQL date functions in SQLite), then names, then
-    joins a bare column needs (:mod:`explain.join_completion`).
+    joins a bare column needs (:mod:`explain.join_completion`; ``joins=False`` leaves them out).
 
     Example:
         >>> from nl2sql.schema import Column, Schema, Table
@@ -55,6 +55,8 @@ def mend(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:
         rewritten = rewrite_sqlite_dates(sql)
         sql, changes = rewritten.sql, rewritten.changes
     fixed = fix_identifiers(sql, schema, dialect)
+    if not joins:
+        return FixResult(fixed.sql, changes + fixed.changes)
     joined = complete_joins(fixed.sql, schema, dialect)
     return FixResult(joined.sql, changes + fixed.changes + joined.changes)
 

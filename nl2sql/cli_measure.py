@@ -54,6 +54,9 @@ def add_measure_commands(commands: Any) -> None:
         help="queries sampled when the SQL is still invalid after repair; the valid ones vote",
     )
     evaluate.add_argument("--no-autofix", action="store_true", help="do not mend names against the schema")
+    evaluate.add_argument(
+        "--no-join-completion", action="store_true", help="do not join the tables bare columns need"
+    )
     evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
     evaluate.add_argument(
         "--no-value-matching", action="store_true", help="leave text literals as the model wrote them"
@@ -156,6 +159,7 @@ def _eval(args: argparse.Namespace) -> int:
         linking_budget=budget,
         samples=not args.no_samples,
         autofix=not args.no_autofix,
+        join_completion=not args.no_join_completion,
         candidates=args.candidates,
         fallback_samples=(
             EvalSettings().fallback_samples if args.fallback_samples is None else args.fallback_samples

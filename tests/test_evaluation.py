@@ -117,3 +117,17 @@ def test_fallback_samples_in_evaluation(shop_pairs: Path) -> None:
     assert first.fallback and first.repaired and first.correct and first.candidates == 3
     assert second.correct and not second.fallback and not second.repaired
     assert report.summary()["fallback"] == 1 and not generator.answers
+
+
+def test_join_completion_switch(tmp_path: Path, sqlite_shop: str) -> None:
+    pairs = tmp_path / "joins.jsonl"
+    gold = "SELECT c.segment, SUM(o.amount) FROM orders o JOIN customers c USING (customer_id) GROUP BY 1"
+    pairs.write_text(json.dumps({"db": sqlite_shop, "question": "Amount per segment", "sql": gold}) + "\n")
+    forgot_the_join = "SELECT segment, SUM(amount) FROM orders GROUP BY segment"
+    on = evaluate(load_examples(pairs), Scripted(forgot_the_join), EvalSettings(batch_size=1), progress=False)
+    assert on.predictions[0].correct and not on.predictions[0].repaired
+    off = EvalSettings(batch_size=1, join_completion=False, fallback_samples=0)
+    report = evaluate(load_examples(pairs), Scripted(forgot_the_join, "SELECT 1"), off, progress=False)
+    assert report.predictions[0].repaired and not report.predictions[0].correct
+    assert "joins" in benchmark_row(on.summary(), "chatbi eval", "pairs")
+    assert "joins" not in benchmark_row(report.summary(), "chatbi eval", "pairs")

@@ -52,6 +52,8 @@ class EvalSettings:
     """Schemas over this many tokens are cut to the tables the question needs; None: never."""
     autofix: bool = True
     """Mend names with one unambiguous match in the schema before anything else."""
+    join_completion: bool = True
+    """Part of the mending: join the table one or two foreign keys away that holds a bare column."""
     repair: bool = True
     """One repair round when the SQL does not validate."""
     batch_size: int = 32
@@ -213,7 +215,8 @@ def evaluate(
     if settings.autofix:
         for prediction, example in zip(predictions, usable, strict=True):
             if prediction.sql:
-                prediction.sql = mend(prediction.sql, databases.schema(example)).sql
+                schema = databases.schema(example)
+                prediction.sql = mend(prediction.sql, schema, joins=settings.join_completion).sql
     if settings.repair:
         _repair(predictions, prompts, usable, databases, generator, settings, progress)
     if settings.candidates > 1:
@@ -300,7 +303,9 @@ def _choose_among_candidates(
         )
         for pool, generation, example in zip(pools, samples, examples, strict=True):
             sql = extract_sql(generation.text)
-            pool.append(mend(sql, databases.schema(example)).sql if sql and settings.autofix else sql)
+            if sql and settings.autofix:
+                sql = mend(sql, databases.schema(example), joins=settings.join_completion).sql
+            pool.append(sql)
     for prediction, pool, example in zip(predictions, pools, examples, strict=True):
         chosen = select_by_execution(pool, databases.database(example), databases.schema(example))
         if chosen.sql:

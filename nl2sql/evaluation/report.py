@@ -47,6 +47,8 @@ def benchmark_row(summary: dict[str, Any], command: str, data: str) -> str:
     """One Markdown table row for the summary of an evaluation."""
     settings = summary["settings"]
     names = [n for n in ("samples", "autofix", "repair") if settings.get(n)]
+    if settings.get("autofix") and settings.get("join_completion"):
+        names.insert(names.index("autofix") + 1, "joins")
     if settings.get("value_matching"):
         names.append("values")
     if settings.get("glossary") and summary.get("with_glossary_terms"):
