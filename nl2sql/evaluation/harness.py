@@ -179,13 +179,14 @@ def evaluate(
         skipped=len(examples) - len(usable),
     )
     databases = _Databases()
+    run = _Run(databases, generator, settings, progress)
     prompts = [_messages(databases, e, settings) for e in usable]
     schemas = [databases.schema(e) for e in usable]
     if settings.glossary:
         report.with_glossary_terms = sum(bool(databases.glossary(e).relevant(e.question)) for e in usable)
     if settings.batch_size > 1:
         generated_at = time.perf_counter()
-        generations = _generate(generator, prompts, schemas, settings, "generating", progress)
+        generations = _generate(run, prompts, schemas, "generating")
         seconds = [(time.perf_counter() - generated_at) / max(len(usable), 1)] * len(usable)
     else:
         generations, seconds = [], []
@@ -218,11 +219,11 @@ def evaluate(
                 schema = databases.schema(example)
                 prediction.sql = mend(prediction.sql, schema, joins=settings.join_completion).sql
     if settings.repair:
-        _repair(predictions, prompts, usable, databases, generator, settings, progress)
+        _repair(run, predictions, prompts, usable)
     if settings.candidates > 1:
-        _choose_among_candidates(predictions, prompts, usable, databases, generator, settings, progress)
+        _choose_among_candidates(run, predictions, prompts, usable)
     if settings.fallback_samples:
-        _fall_back_to_samples(predictions, prompts, usable, databases, generator, settings, progress)
+        _fall_back_to_samples(run, predictions, prompts, usable)
     for prediction, example in tqdm(
         list(zip(predictions, usable, strict=True)), desc="executing", unit="q", disable=not progress
     ):
@@ -250,120 +251,100 @@ def _messages(databases: _Databases, example: TextToSQLExample, settings: EvalSe
 
 
 def _repair(
+    run: _Run,
     predictions: list[Prediction],
     prompts: list[list[Message]],
     examples: list[TextToSQLExample],
-    databases: _Databases,
-    generator: Generator,
-    settings: EvalSettings,
-    progress: bool,
 ) -> None:
     failing = []
     for index, (prediction, example) in enumerate(zip(predictions, examples, strict=True)):
-        errors = _errors(prediction.sql, databases.schema(example))
+        errors = _errors(prediction.sql, run.databases.schema(example))
         if errors:
             failing.append((index, build_repair_messages(prompts[index], prediction.sql or "(none)", errors)))
     if not failing:
         return
-    schemas = [databases.schema(examples[index]) for index, _ in failing]
-    answers = _generate(generator, [m for _, m in failing], schemas, settings, "repairing", progress)
+    schemas = [run.databases.schema(examples[index]) for index, _ in failing]
+    answers = _generate(run, [m for _, m in failing], schemas, "repairing")
     for (index, _), generation in zip(failing, answers, strict=True):
         sql = extract_sql(generation.text)
         prediction = predictions[index]
         prediction.repaired = True
         prediction.first_sql = prediction.sql
-        prediction.first_error = _errors(prediction.sql, databases.schema(examples[index]))
+        prediction.first_error = _errors(prediction.sql, run.databases.schema(examples[index]))
         prediction.output_tokens += generation.output_tokens
-        if not _errors(sql, databases.schema(examples[index])):
+        if not _errors(sql, run.databases.schema(examples[index])):
             prediction.sql = sql
 
 
 def _choose_among_candidates(
+    run: _Run,
     predictions: list[Prediction],
     prompts: list[list[Message]],
     examples: list[TextToSQLExample],
-    databases: _Databases,
-    generator: Generator,
-    settings: EvalSettings,
-    progress: bool,
     seeds: range | None = None,
 ) -> None:
     pools = [[p.sql] for p in predictions]
-    for seed in seeds or range(1, settings.candidates):
-        schemas = [databases.schema(example) for example in examples]
+    for seed in seeds or range(1, run.settings.candidates):
+        schemas = [run.databases.schema(example) for example in examples]
         samples = _generate(
-            generator,
+            run,
             prompts,
             schemas,
-            settings,
             f"sampling {seed}",
-            progress,
-            temperature=settings.candidate_temperature,
+            temperature=run.settings.candidate_temperature,
             seed=seed,
         )
         for pool, generation, example in zip(pools, samples, examples, strict=True):
             sql = extract_sql(generation.text)
-            if sql and settings.autofix:
-                sql = mend(sql, databases.schema(example), joins=settings.join_completion).sql
+            if sql and run.settings.autofix:
+                sql = mend(sql, run.databases.schema(example), joins=run.settings.join_completion).sql
             pool.append(sql)
     for prediction, pool, example in zip(predictions, pools, examples, strict=True):
-        chosen = select_by_execution(pool, databases.database(example), databases.schema(example))
+        chosen = select_by_execution(pool, run.databases.database(example), run.databases.schema(example))
         if chosen.sql:
             prediction.sql = chosen.sql
         prediction.candidates = len(set(pool))
 
 
 def _fall_back_to_samples(
+    run: _Run,
     predictions: list[Prediction],
     prompts: list[list[Message]],
     examples: list[TextToSQLExample],
-    databases: _Databases,
-    generator: Generator,
-    settings: EvalSettings,
-    progress: bool,
 ) -> None:
-    """Sample ``settings.fallback_samples`` more queries for each question whose SQL is still invalid
+    """Sample ``run.settings.fallback_samples`` more queries for each question whose SQL is still invalid
     (seeds after those of the candidates), and let the valid ones vote."""
     invalid = [
         index
         for index, (prediction, example) in enumerate(zip(predictions, examples, strict=True))
-        if _errors(prediction.sql, databases.schema(example))
+        if _errors(prediction.sql, run.databases.schema(example))
     ]
     if not invalid:
         return
-    first_seed = max(settings.candidates, 1)
+    first_seed = max(run.settings.candidates, 1)
     _choose_among_candidates(
+        run,
         [predictions[i] for i in invalid],
         [prompts[i] for i in invalid],
         [examples[i] for i in invalid],
-        databases,
-        generator,
-        settings,
-        progress,
-        seeds=range(first_seed, first_seed + settings.fallback_samples),
+        seeds=range(first_seed, first_seed + run.settings.fallback_samples),
     )
     for index in invalid:
         predictions[index].fallback = True
 
 
 def _generate(
-    generator: Generator,
-    prompts: list[list[Message]],
-    schemas: list[Schema],
-    settings: EvalSettings,
-    description: str,
-    progress: bool,
-    **sampling: Any,
+    run: _Run, prompts: list[list[Message]], schemas: list[Schema], description: str, **sampling: Any
 ) -> list[Generation]:
     """Batched generation with a progress bar; names constrained to each prompt's schema if asked."""
-    bar = tqdm(total=len(prompts), desc=description, unit="q", disable=not progress)
+    bar = tqdm(total=len(prompts), desc=description, unit="q", disable=not run.progress)
     answers = generate_many(
-        generator,
+        run.generator,
         prompts,
-        max_new_tokens=settings.max_new_tokens,
-        batch_size=settings.batch_size,
+        max_new_tokens=run.settings.max_new_tokens,
+        batch_size=run.settings.batch_size,
         progress=bar,
-        schemas=schemas if settings.constrained else None,
+        schemas=schemas if run.settings.constrained else None,
         **sampling,
     )
     bar.close()
@@ -408,6 +389,16 @@ class _Databases:
 
     def glossary(self, example: TextToSQLExample) -> Glossary:
         return self._cache.glossary(example.db_path)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every stage after the first generation works with."""
+
+    databases: _Databases
+    generator: Generator
+    settings: EvalSettings
+    progress: bool
 
 
 def summarize_latencies(seconds: Sequence[float]) -> dict[str, float | None]:
