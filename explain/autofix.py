@@ -16,15 +16,12 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
 
-from explain.check import check
-from explain.join_completion import complete_joins
+from explain.join_completion import complete_join
+from explain.mending import FixResult, has_column, mend_in_rounds, own_columns
 from explain.sqlite_dates import rewrite_sqlite_dates
 
 if TYPE_CHECKING:
@@ -33,15 +30,10 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 6
 
 
-@dataclass
-class FixResult:
-    sql: str
-    changes: list[str] = field(default_factory=list)
-
-
 def mend(sql: str, schema: Schema, dialect: str | None = None, *, joins: bool = True) -> FixResult:
-    """Every deterministic mend: dialect rewrites (MySQL date functions in SQLite), then names, then
-    joins a bare column needs (:mod:`explain.join_completion`; ``joins=False`` leaves them out).
+    """Every deterministic mend: dialect rewrites (MySQL date functions in SQLite), then names and the
+    joins a bare column needs (:mod:`explain.join_completion`; ``joins=False`` leaves them out), in
+    the same rounds. The result carries the diagnostics of the mended SQL.
 
     Example:
         >>> from nl2sql.schema import Column, Schema, Table
@@ -54,31 +46,27 @@ def mend(sql: str, schema: Schema, dialect: str | None = None, *, joins: bool = 
     if dialect == "sqlite":
         rewritten = rewrite_sqlite_dates(sql)
         sql, changes = rewritten.sql, rewritten.changes
-    fixed = fix_identifiers(sql, schema, dialect)
-    if not joins:
-        return FixResult(fixed.sql, changes + fixed.changes)
-    joined = complete_joins(fixed.sql, schema, dialect)
-    return FixResult(joined.sql, changes + fixed.changes + joined.changes)
+    fix = _fix_name_or_join if joins else _fix_name
+    fixed = mend_in_rounds(sql, schema, dialect, fix, MAX_ROUNDS)
+    fixed.changes = changes + fixed.changes
+    return fixed
 
 
 def fix_identifiers(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:
     """Rewrite unknown table and column names that have one unambiguous match in ``schema``."""
-    dialect = dialect or schema.dialect
-    result = FixResult(sql)
-    for _ in range(MAX_ROUNDS):
-        errors = [d for d in check(result.sql, schema, dialect) if d.is_error]
-        if not errors or errors[0].code not in {"unknown-table", "unknown-column"}:
-            return result
-        try:
-            tree = sqlglot.parse_one(result.sql, read=dialect)
-        except SqlglotError:
-            return result
-        change = _fix_table(tree, schema) if errors[0].code == "unknown-table" else _fix_column(tree, schema)
-        if change is None:
-            return result
-        result.sql = tree.sql(dialect=dialect)
-        result.changes.append(change)
-    return result
+    return mend_in_rounds(sql, schema, dialect or schema.dialect, _fix_name, MAX_ROUNDS)
+
+
+def _fix_name(tree: exp.Expression, schema: Schema, code: str) -> str | None:
+    if code == "unknown-table":
+        return _fix_table(tree, schema)
+    if code == "unknown-column":
+        return _fix_column(tree, schema)
+    return None
+
+
+def _fix_name_or_join(tree: exp.Expression, schema: Schema, code: str) -> str | None:
+    return _fix_name(tree, schema, code) or complete_join(tree, schema, code)
 
 
 def _key(name: str) -> str:
@@ -106,16 +94,14 @@ def _fix_column(tree: exp.Expression, schema: Schema) -> str | None:
         if not sources:
             continue
         aliases = {a.alias.lower() for a in select.find_all(exp.Alias) if a.alias}
-        for column in select.find_all(exp.Column):
-            if column.find_ancestor(exp.Select) is not select or isinstance(column.this, exp.Star):
-                continue
+        for column in own_columns(select):
             name, qualifier = column.name, column.table.lower()
             if qualifier and qualifier in sources:
                 table = sources[qualifier]
-                if _has(table, name):
+                if has_column(table, name):
                     continue
                 change = _rename(column, table, name) or _move(column, sources, qualifier, name)
-            elif qualifier or name.lower() in aliases or any(_has(t, name) for t in sources.values()):
+            elif qualifier or name.lower() in aliases or any(has_column(t, name) for t in sources.values()):
                 continue
             else:
                 candidates = {
@@ -140,10 +126,6 @@ def _sources(select: exp.Select, schema: Schema) -> dict[str, Table]:
             continue
         found[(table.alias or table.name).lower()] = schema.table(table.name)
     return found
-
-
-def _has(table: Table, name: str) -> bool:
-    return any(c.name.lower() == name.lower() for c in table.columns)
 
 
 def _rename(column: exp.Column, table: Table, name: str) -> str | None:

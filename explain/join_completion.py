@@ -27,14 +27,11 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
 
-from explain.check import check
+from explain.mending import FixResult, has_column, mend_in_rounds, own_columns
 
 if TYPE_CHECKING:
-    from explain.autofix import FixResult
     from nl2sql.schema import Schema, Table
 
 MAX_JOINS = 3
@@ -55,24 +52,13 @@ class _Step:
 
 def complete_joins(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:
     """Join the tables that the query's unknown bare columns need, where the foreign keys say how."""
-    from explain.autofix import FixResult
+    return mend_in_rounds(sql, schema, dialect or schema.dialect, complete_join, MAX_JOINS)
 
-    dialect = dialect or schema.dialect
-    result = FixResult(sql)
-    for _ in range(MAX_JOINS):
-        errors = [d for d in check(result.sql, schema, dialect) if d.is_error]
-        if not errors or errors[0].code != "unknown-column":
-            return result
-        try:
-            tree = sqlglot.parse_one(result.sql, read=dialect)
-        except SqlglotError:
-            return result
-        change = _complete_first(tree, schema)
-        if change is None:
-            return result
-        result.sql = tree.sql(dialect=dialect)
-        result.changes.append(change)
-    return result
+
+def complete_join(tree: exp.Expression, schema: Schema, code: str) -> str | None:
+    """Add one missing join to ``tree`` for an ``unknown-column`` error (a fix for
+    :func:`explain.mending.mend_in_rounds`); None, with the tree untouched, when unsure."""
+    return _complete_first(tree, schema) if code == "unknown-column" else None
 
 
 def _complete_first(tree: exp.Expression, schema: Schema) -> str | None:
@@ -81,7 +67,7 @@ def _complete_first(tree: exp.Expression, schema: Schema) -> str | None:
         sources = _plain_sources(select, schema)
         if not sources:
             continue
-        for column in _own_columns(select):
+        for column in own_columns(select):
             name = column.name
             if column.table or name.lower() in aliases or _known(name, sources):
                 continue
@@ -107,16 +93,8 @@ def _plain_sources(select: exp.Select, schema: Schema) -> dict[str, Table] | Non
     return found
 
 
-def _own_columns(select: exp.Select) -> list[exp.Column]:
-    return [
-        column
-        for column in select.find_all(exp.Column)
-        if column.find_ancestor(exp.Select) is select and not isinstance(column.this, exp.Star)
-    ]
-
-
 def _known(name: str, sources: dict[str, Table]) -> bool:
-    return any(c.name.lower() == name.lower() for t in sources.values() for c in t.columns)
+    return any(has_column(table, name) for table in sources.values())
 
 
 def _known_outside(select: exp.Select, name: str, schema: Schema) -> bool:
@@ -132,11 +110,7 @@ def _known_outside(select: exp.Select, name: str, schema: Schema) -> bool:
 def _only_path(sources: dict[str, Table], name: str, schema: Schema) -> list[_Step] | None:
     """The one shortest foreign-key path from the query's tables to the one table holding ``name``."""
     present = {t.name.lower() for t in sources.values()}
-    holders = {
-        t.name.lower()
-        for t in schema.tables
-        if t.name.lower() not in present and any(c.name.lower() == name.lower() for c in t.columns)
-    }
+    holders = {t.name.lower() for t in schema.tables if t.name.lower() not in present and has_column(t, name)}
     if not holders:
         return None
     paths: dict[str, list[list[_Step]]] = {}
@@ -182,8 +156,8 @@ def _join(
 ) -> str:
     references = {t.name.lower(): alias for alias, t in reversed(list(sources.items()))}
     for alias, table in sources.items():
-        for own in _own_columns(select):
-            if not own.table and any(c.name.lower() == own.name.lower() for c in table.columns):
+        for own in own_columns(select):
+            if not own.table and has_column(table, own.name):
                 own.set("table", exp.to_identifier(_display(alias, table, select)))
     numbered = [int(m.group(1)) for a in sources if (m := _NUMBERED_ALIAS.fullmatch(a))]
     use_numbers = bool(numbered) and len(numbered) == len(sources)

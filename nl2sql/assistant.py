@@ -196,7 +196,8 @@ class Assistant:
         with _timed(timings, "validate"):
             if answer.sql:
                 self._autofix(answer)
-            answer.diagnostics = self._check(answer.sql)
+            else:
+                answer.diagnostics = self._check(answer.sql)
         if _first_error(answer.diagnostics) and self.repair:
             with _timed(timings, "repair"):
                 self._repair(answer, messages)
@@ -245,10 +246,12 @@ class Assistant:
         return check(sql, self.schema)
 
     def _autofix(self, answer: Answer) -> None:
-        """Mend dialect slips and names with one unambiguous match in the schema (no model involved)."""
+        """Mend dialect slips, names with one unambiguous match in the schema and forgotten joins (no
+        model involved); the diagnostics are those of the mended SQL."""
         fixed = mend(answer.sql, self.schema)
+        answer.sql, answer.diagnostics = fixed.sql, fixed.diagnostics
         if fixed.changes:
-            answer.sql, answer.fixes = fixed.sql, fixed.changes
+            answer.fixes = fixed.changes
 
     def _options(self) -> dict[str, Any]:
         return {"schema": self.schema} if self.constrained else {}
