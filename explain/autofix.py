@@ -4,7 +4,8 @@ Small models write ``pet_type`` for ``PetType``, ``song_name`` on the wrong alia
 ``singer``. When the schema offers exactly one name that matches once case, underscores and a plural
 ``s`` are ignored, the reference is rewritten on the AST; anything less certain is left for the model's
 repair round. A column that lives in a table one foreign key away gets that join
-(:mod:`explain.join_completion`). Every change is reported, so the user sees what was mended.
+(:mod:`explain.join_completion`), and a join condition that compares a table with itself gets the
+foreign key it lacks (:mod:`explain.join_links`). Every change is reported, so the user sees what was mended.
 
 Example:
     >>> from nl2sql.schema import Column, Schema, Table
@@ -21,6 +22,8 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from explain.join_completion import complete_join
+from explain.join_links import CODE as LINK_CODE
+from explain.join_links import link_join
 from explain.mending import FixResult, has_column, mend_in_rounds, own_columns
 from explain.sqlite_dates import rewrite_sqlite_dates
 
@@ -46,8 +49,10 @@ def mend(sql: str, schema: Schema, dialect: str | None = None, *, joins: bool = 
     if dialect == "sqlite":
         rewritten = rewrite_sqlite_dates(sql)
         sql, changes = rewritten.sql, rewritten.changes
-    fix = _fix_name_or_join if joins else _fix_name
-    fixed = mend_in_rounds(sql, schema, dialect, fix, MAX_ROUNDS)
+    if joins:
+        fixed = mend_in_rounds(sql, schema, dialect, _fix_name_or_join, MAX_ROUNDS, warnings={LINK_CODE})
+    else:
+        fixed = mend_in_rounds(sql, schema, dialect, _fix_name, MAX_ROUNDS)
     fixed.changes = changes + fixed.changes
     return fixed
 
@@ -66,7 +71,7 @@ def _fix_name(tree: exp.Expression, schema: Schema, code: str) -> str | None:
 
 
 def _fix_name_or_join(tree: exp.Expression, schema: Schema, code: str) -> str | None:
-    return _fix_name(tree, schema, code) or complete_join(tree, schema, code)
+    return _fix_name(tree, schema, code) or complete_join(tree, schema, code) or link_join(tree, schema, code)
 
 
 def _key(name: str) -> str:
