@@ -153,3 +153,22 @@ def demo_schema():
     from nl2sql.schema import load_schema
 
     return load_schema(open_database("demo"))
+
+
+@pytest.fixture(scope="session")
+def assert_mended_like(demo_schema):
+    """Assert that a mend of a demo query made exactly ``change``, left no error, and returns the same
+    (non-empty) rows as the hand-written ``reference`` query."""
+    from explain import check
+    from nl2sql.connect import open_database
+    from nl2sql.execute import run_query
+
+    database = open_database("demo")
+
+    def assert_like(fixed, change: str, reference: str) -> None:
+        assert fixed.changes == [change]
+        assert not [d for d in check(fixed.sql, demo_schema) if d.is_error], fixed.sql
+        rows = sorted(run_query(database, fixed.sql).rows)
+        assert rows and rows == sorted(run_query(database, reference).rows)
+
+    return assert_like

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from explain import check
 from explain.autofix import mend
 from explain.join_completion import complete_joins
-from nl2sql.connect import open_database
-from nl2sql.execute import run_query
 
 COMPLETED = [
     (
@@ -40,13 +37,10 @@ COMPLETED = [
 
 
 @pytest.mark.parametrize(("sql", "reference", "change"), COMPLETED, ids=[c[2] for c in COMPLETED])
-def test_missing_join_is_completed(sql: str, reference: str, change: str, demo_schema) -> None:
-    database = open_database("demo")
-    fixed = complete_joins(sql, demo_schema)
-    assert fixed.changes == [change]
-    assert not [d for d in check(fixed.sql, demo_schema) if d.is_error], fixed.sql
-    completed = sorted(run_query(database, fixed.sql).rows)
-    assert completed and completed == sorted(run_query(database, reference).rows)
+def test_missing_join_is_completed(
+    sql: str, reference: str, change: str, demo_schema, assert_mended_like
+) -> None:
+    assert_mended_like(complete_joins(sql, demo_schema), change, reference)
 
 
 def test_numbered_aliases_continue(demo_schema) -> None:
