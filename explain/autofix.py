@@ -4,8 +4,9 @@ Small models write ``pet_type`` for ``PetType``, ``song_name`` on the wrong alia
 ``singer``. When the schema offers exactly one name that matches once case, underscores and a plural
 ``s`` are ignored, the reference is rewritten on the AST; anything less certain is left for the model's
 repair round. A column that lives in a table one foreign key away gets that join
-(:mod:`explain.join_completion`), and a join condition that compares a table with itself gets the
-foreign key it lacks (:mod:`explain.join_links`). Every change is reported, so the user sees what was mended.
+(:mod:`explain.join_completion`), a join condition that compares a table with itself gets the
+foreign key it lacks (:mod:`explain.join_links`), and a listing that a join repeats gets DISTINCT
+(:mod:`explain.distinct_rows`). Every change is reported, so the user sees what was mended.
 
 Example:
     >>> from nl2sql.schema import Column, Schema, Table
@@ -21,10 +22,12 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from explain.distinct_rows import CODE as DISTINCT_CODE
+from explain.distinct_rows import add_distinct
 from explain.join_completion import complete_join
 from explain.join_links import CODE as LINK_CODE
 from explain.join_links import link_join
-from explain.mending import FixResult, has_column, mend_in_rounds, own_columns
+from explain.mending import Fix, FixResult, has_column, mend_in_rounds, own_columns
 from explain.sqlite_dates import rewrite_sqlite_dates
 
 if TYPE_CHECKING:
@@ -33,10 +36,14 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 6
 
 
-def mend(sql: str, schema: Schema, dialect: str | None = None, *, joins: bool = True) -> FixResult:
-    """Every deterministic mend: dialect rewrites (MySQL date functions in SQLite), then names and the
-    joins a bare column needs (:mod:`explain.join_completion`; ``joins=False`` leaves them out), in
-    the same rounds. The result carries the diagnostics of the mended SQL.
+def mend(
+    sql: str, schema: Schema, dialect: str | None = None, *, joins: bool = True, distinct: bool = True
+) -> FixResult:
+    """Every deterministic mend: dialect rewrites (MySQL date functions in SQLite), then, in the same
+    rounds, names, the joins a bare column needs and join conditions that link nothing
+    (:mod:`explain.join_completion`, :mod:`explain.join_links`; ``joins=False`` leaves both out), and
+    the DISTINCT a listing needs when a join repeats its rows (:mod:`explain.distinct_rows`;
+    ``distinct=False`` leaves it out). The result carries the diagnostics of the mended SQL.
 
     Example:
         >>> from nl2sql.schema import Column, Schema, Table
@@ -49,10 +56,19 @@ def mend(sql: str, schema: Schema, dialect: str | None = None, *, joins: bool = 
     if dialect == "sqlite":
         rewritten = rewrite_sqlite_dates(sql)
         sql, changes = rewritten.sql, rewritten.changes
+    fixes: list[Fix] = [_fix_name]
+    warnings: set[str] = set()
     if joins:
-        fixed = mend_in_rounds(sql, schema, dialect, _fix_name_or_join, MAX_ROUNDS, warnings={LINK_CODE})
-    else:
-        fixed = mend_in_rounds(sql, schema, dialect, _fix_name, MAX_ROUNDS)
+        fixes += [complete_join, link_join]
+        warnings.add(LINK_CODE)
+    if distinct:
+        fixes.append(add_distinct)
+        warnings.add(DISTINCT_CODE)
+
+    def fix(tree: exp.Expression, schema: Schema, code: str) -> str | None:
+        return next((change for f in fixes if (change := f(tree, schema, code))), None)
+
+    fixed = mend_in_rounds(sql, schema, dialect, fix, MAX_ROUNDS, warnings=warnings)
     fixed.changes = changes + fixed.changes
     return fixed
 
@@ -68,10 +84,6 @@ def _fix_name(tree: exp.Expression, schema: Schema, code: str) -> str | None:
     if code == "unknown-column":
         return _fix_column(tree, schema)
     return None
-
-
-def _fix_name_or_join(tree: exp.Expression, schema: Schema, code: str) -> str | None:
-    return _fix_name(tree, schema, code) or complete_join(tree, schema, code) or link_join(tree, schema, code)
 
 
 def _key(name: str) -> str:

@@ -57,6 +57,9 @@ def add_measure_commands(commands: Any) -> None:
     evaluate.add_argument(
         "--no-join-completion", action="store_true", help="do not join the tables bare columns need"
     )
+    evaluate.add_argument(
+        "--no-distinct", action="store_true", help="do not add DISTINCT where a join repeats the listed rows"
+    )
     evaluate.add_argument("--no-repair", action="store_true", help="skip the repair round")
     evaluate.add_argument(
         "--no-value-matching", action="store_true", help="leave text literals as the model wrote them"
@@ -160,6 +163,7 @@ def _eval(args: argparse.Namespace) -> int:
         samples=not args.no_samples,
         autofix=not args.no_autofix,
         join_completion=not args.no_join_completion,
+        distinct_rows=not args.no_distinct,
         candidates=args.candidates,
         fallback_samples=(
             EvalSettings().fallback_samples if args.fallback_samples is None else args.fallback_samples

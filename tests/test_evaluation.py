@@ -131,3 +131,17 @@ def test_join_completion_switch(tmp_path: Path, sqlite_shop: str) -> None:
     assert report.predictions[0].repaired and not report.predictions[0].correct
     assert "joins" in benchmark_row(on.summary(), "chatbi eval", "pairs")
     assert "joins" not in benchmark_row(report.summary(), "chatbi eval", "pairs")
+
+
+def test_distinct_switch(tmp_path: Path, sqlite_shop: str) -> None:
+    pairs = tmp_path / "customers.jsonl"
+    gold = "SELECT DISTINCT c.name FROM customers c JOIN orders o ON o.customer_id = c.customer_id"
+    pairs.write_text(json.dumps({"db": sqlite_shop, "question": "Customers with orders", "sql": gold}) + "\n")
+    repeated = "SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.customer_id"
+    on = evaluate(load_examples(pairs), Scripted(repeated), EvalSettings(batch_size=1), progress=False)
+    assert on.predictions[0].correct and on.predictions[0].sql.startswith("SELECT DISTINCT")
+    off = EvalSettings(batch_size=1, distinct_rows=False)
+    report = evaluate(load_examples(pairs), Scripted(repeated), off, progress=False)
+    assert not report.predictions[0].correct  # Acme has two orders: listed twice
+    assert "distinct" in benchmark_row(on.summary(), "chatbi eval", "pairs")
+    assert "distinct" not in benchmark_row(report.summary(), "chatbi eval", "pairs")

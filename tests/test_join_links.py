@@ -81,6 +81,10 @@ def test_uncertain_joins_are_left_alone(sql: str, demo_schema) -> None:
 def test_mend_relinks_after_fixing_names(demo_schema) -> None:
     sql = "SELECT c.name FROM customer AS c JOIN orders AS o ON c.customer_id = c.customer_id"
     fixed = mend(sql, demo_schema)
-    assert fixed.changes == ["customer → customers", "joined orders to customers on their foreign key"]
+    assert fixed.changes == [
+        "customer → customers",
+        "joined orders to customers on their foreign key",
+        "added DISTINCT: the join repeats rows",
+    ]
     assert fixed.diagnostics == check(fixed.sql, demo_schema)
-    assert mend(sql, demo_schema, joins=False).changes == ["customer → customers"]
+    assert mend(sql, demo_schema, joins=False, distinct=False).changes == ["customer → customers"]

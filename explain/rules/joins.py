@@ -21,7 +21,14 @@ from sqlglot import exp
 from explain.diagnostic import Diagnostic
 from explain.rules.keys import Components, Equalities
 from explain.rules.position import warning, written
-from explain.rules.tree import aggregates, join_conditions, local_nodes, source_columns, source_of
+from explain.rules.tree import (
+    aggregates,
+    base_table,
+    join_conditions,
+    local_nodes,
+    source_columns,
+    source_of,
+)
 
 if TYPE_CHECKING:
     from explain.rules import LintContext
@@ -141,3 +148,71 @@ def _deduplicated(select: exp.Select) -> bool:
     if isinstance(parent, exp.SetOperation):
         return bool(parent.args.get("distinct"))
     return isinstance(parent, exp.In | exp.Exists)
+
+
+def repeated_rows(context: LintContext) -> Iterator[Diagnostic]:
+    """The outermost query lists columns of some tables only, and joins a table that refers to one of
+    them through a foreign key that is not its whole primary key: each listed row comes back once per
+    matching row of that table ("students who have a pet" lists a student once per pet).
+
+    Left alone: DISTINCT, GROUP BY, aggregates, LIMIT, ``*``, and sources that are no schema table.
+
+    Example:
+        >>> from explain.rules import LintContext
+        >>> from nl2sql.schema import Column, ForeignKey, Schema, Table
+        >>> student = Table("student", (Column("id", "INT"), Column("name", "TEXT")), ("id",))
+        >>> pet = Table("has_pet", (Column("student_id", "INT"), Column("pet_id", "INT")), ("pet_id",),
+        ...     foreign_keys=(ForeignKey(("student_id",), "student", ("id",)),))
+        >>> sql = "SELECT s.name FROM student s JOIN has_pet p ON p.student_id = s.id"
+        >>> print(*(d.message for d in repeated_rows(LintContext.of(sql, Schema("sqlite", (student, pet))))))
+        ... # doctest: +NORMALIZE_WHITESPACE
+        each row comes back once per matching has_pet row (has_pet.student_id refers to student); add
+        DISTINCT if each should appear once
+    """
+    select = context.tree
+    if not isinstance(select, exp.Select) or not select.args.get("joins") or _summarised(select):
+        return
+    start = select.args.get("from_")
+    items = [start.this, *(join.this for join in select.args["joins"])] if start else []
+    tables = {item.alias_or_name.lower(): base_table(context, select, item.alias_or_name) for item in items}
+    projected = _projected_sources(context, select)
+    if not projected or any(table is None for table in tables.values()):
+        return
+    listed = {tables[alias].name.lower() for alias in projected if tables.get(alias)}
+    for item in items:
+        alias = item.alias_or_name.lower()
+        table = tables[alias]
+        if alias in projected or table is None:
+            continue
+        for key in table.foreign_keys:
+            whole_key = {c.lower() for c in key.columns} == {c.lower() for c in table.primary_key}
+            if key.ref_table.lower() in listed and not whole_key:
+                reference = ", ".join(f"{table.name}.{c}" for c in key.columns)
+                message = (
+                    f"each row comes back once per matching {table.name} row ({reference} refers to "
+                    f"{key.ref_table}); add DISTINCT if each should appear once"
+                )
+                yield warning(context, "repeated-rows", message, item)
+                return
+
+
+def _summarised(select: exp.Select) -> bool:
+    keys = ("distinct", "group", "limit")
+    return any(select.args.get(key) for key in keys) or bool(aggregates(select))
+
+
+def _projected_sources(context: LintContext, select: exp.Select) -> set[str] | None:
+    """The sources (aliases) the select list reads; None when one cannot be told or it has ``*``."""
+    found: set[str] = set()
+    for expression in select.expressions:
+        for node in local_nodes(expression):
+            if isinstance(node, exp.Star) or (
+                isinstance(node, exp.Column) and isinstance(node.this, exp.Star)
+            ):
+                return None
+            if isinstance(node, exp.Column):
+                source = source_of(context, node)
+                if source is None:
+                    return None
+                found.add(source)
+    return found

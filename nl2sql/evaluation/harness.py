@@ -53,7 +53,10 @@ class EvalSettings:
     autofix: bool = True
     """Mend names with one unambiguous match in the schema before anything else."""
     join_completion: bool = True
-    """Part of the mending: join the table one or two foreign keys away that holds a bare column."""
+    """Part of the mending: join the table one or two foreign keys away that holds a bare column, and
+    give a join condition that compares a table with itself the foreign key it lacks."""
+    distinct_rows: bool = True
+    """Part of the mending: DISTINCT for a listing whose join repeats its rows."""
     repair: bool = True
     """One repair round when the SQL does not validate."""
     batch_size: int = 32
@@ -217,7 +220,7 @@ def evaluate(
         for prediction, example in zip(predictions, usable, strict=True):
             if prediction.sql:
                 schema = databases.schema(example)
-                prediction.sql = mend(prediction.sql, schema, joins=settings.join_completion).sql
+                prediction.sql = _mend(prediction.sql, schema, settings)
     if settings.repair:
         _repair(run, predictions, prompts, usable)
     if settings.candidates > 1:
@@ -234,6 +237,10 @@ def evaluate(
     report.predictions = predictions
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _mend(sql: str, schema: Schema, settings: EvalSettings) -> str:
+    return mend(sql, schema, joins=settings.join_completion, distinct=settings.distinct_rows).sql
 
 
 def _messages(databases: _Databases, example: TextToSQLExample, settings: EvalSettings) -> list[Message]:
@@ -297,7 +304,7 @@ def _choose_among_candidates(
         for pool, generation, example in zip(pools, samples, examples, strict=True):
             sql = extract_sql(generation.text)
             if sql and run.settings.autofix:
-                sql = mend(sql, run.databases.schema(example), joins=run.settings.join_completion).sql
+                sql = _mend(sql, run.databases.schema(example), run.settings)
             pool.append(sql)
     for prediction, pool, example in zip(predictions, pools, examples, strict=True):
         chosen = select_by_execution(pool, run.databases.database(example), run.databases.schema(example))

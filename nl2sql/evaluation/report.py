@@ -49,6 +49,8 @@ def benchmark_row(summary: dict[str, Any], command: str, data: str) -> str:
     names = [n for n in ("samples", "autofix", "repair") if settings.get(n)]
     if settings.get("autofix") and settings.get("join_completion"):
         names.insert(names.index("autofix") + 1, "joins")
+    if settings.get("autofix") and settings.get("distinct_rows"):
+        names.insert(names.index("repair") if "repair" in names else len(names), "distinct")
     if settings.get("value_matching"):
         names.append("values")
     if settings.get("glossary") and summary.get("with_glossary_terms"):
