@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from explain.distinct_rows import CODE as DISTINCT_CODE
-from explain.distinct_rows import add_distinct
+from explain.check import check
+from explain.distinct_rows import deduplicate
 from explain.join_completion import complete_join
 from explain.join_links import CODE as LINK_CODE
 from explain.join_links import link_join
-from explain.mending import Fix, FixResult, has_column, mend_in_rounds, own_columns
+from explain.mending import FixResult, has_column, mend_in_rounds, own_columns
 from explain.sqlite_dates import rewrite_sqlite_dates
 
 if TYPE_CHECKING:
@@ -56,21 +56,21 @@ def mend(
     if dialect == "sqlite":
         rewritten = rewrite_sqlite_dates(sql)
         sql, changes = rewritten.sql, rewritten.changes
-    fixes: list[Fix] = [_fix_name]
-    warnings: set[str] = set()
     if joins:
-        fixes += [complete_join, link_join]
-        warnings.add(LINK_CODE)
-    if distinct:
-        fixes.append(add_distinct)
-        warnings.add(DISTINCT_CODE)
-
-    def fix(tree: exp.Expression, schema: Schema, code: str) -> str | None:
-        return next((change for f in fixes if (change := f(tree, schema, code))), None)
-
-    fixed = mend_in_rounds(sql, schema, dialect, fix, MAX_ROUNDS, warnings=warnings)
+        fixed = mend_in_rounds(sql, schema, dialect, _fix_name_or_join, MAX_ROUNDS, warnings={LINK_CODE})
+    else:
+        fixed = mend_in_rounds(sql, schema, dialect, _fix_name, MAX_ROUNDS)
     fixed.changes = changes + fixed.changes
+    if distinct and not any(d.is_error for d in fixed.diagnostics):
+        deduplicated = deduplicate(fixed.sql, schema, dialect)
+        if deduplicated.changes:
+            fixed.sql, fixed.changes = deduplicated.sql, fixed.changes + deduplicated.changes
+            fixed.diagnostics = check(fixed.sql, schema, dialect)
     return fixed
+
+
+def _fix_name_or_join(tree: exp.Expression, schema: Schema, code: str) -> str | None:
+    return _fix_name(tree, schema, code) or complete_join(tree, schema, code) or link_join(tree, schema, code)
 
 
 def fix_identifiers(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:

@@ -1,9 +1,10 @@
-"""Add the DISTINCT a listing needs when a join repeats its rows (the ``repeated-rows`` warning).
+"""Add the DISTINCT a listing needs when a join repeats its rows.
 
 "Which students have a pet?" written as ``SELECT s.name FROM student s JOIN has_pet p ON …`` lists a
-student once per pet. When the lint rule :func:`explain.rules.joins.repeated_rows` finds such a join
-(the listed columns come from tables that another joined table refers to by a foreign key that is not
-its whole primary key; no GROUP BY, aggregate or LIMIT), the outermost SELECT gets DISTINCT.
+student once per pet. When :func:`explain.rules.joins.repeated_rows` finds such a join (the listed
+columns come from tables that another joined table refers to by a foreign key that is not its whole
+primary key; no GROUP BY, aggregate or LIMIT), the outermost SELECT gets DISTINCT. This is a choice,
+not a certainty, so it is a fix the answer lists rather than a warning on every such query.
 
 Example:
     >>> from nl2sql.schema import Column, ForeignKey, Schema, Table
@@ -24,24 +25,24 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from explain.mending import FixResult, mend_in_rounds
+from explain.errors import UnparsableSQLError
+from explain.mending import FixResult
+from explain.rules import LintContext
+from explain.rules.joins import repeated_rows
 
 if TYPE_CHECKING:
     from nl2sql.schema import Schema
 
-CODE = "repeated-rows"
-"""The warning this mend answers."""
-
 
 def deduplicate(sql: str, schema: Schema, dialect: str | None = None) -> FixResult:
-    """Add DISTINCT to a listing whose joins repeat its rows."""
-    return mend_in_rounds(sql, schema, dialect or schema.dialect, add_distinct, 1, warnings={CODE})
-
-
-def add_distinct(tree: exp.Expression, schema: Schema, code: str) -> str | None:
-    """Make the outermost SELECT distinct, for a ``repeated-rows`` warning (a fix for
-    :func:`explain.mending.mend_in_rounds`); None otherwise."""
-    if code != CODE or not isinstance(tree, exp.Select) or tree.args.get("distinct"):
-        return None
+    """Add DISTINCT to a listing whose joins repeat its rows; ``sql`` unchanged otherwise (also when it
+    does not parse). The result's diagnostics are left empty: the caller checks the SQL it keeps."""
+    try:
+        context = LintContext.of(sql, schema, dialect)
+    except UnparsableSQLError:
+        return FixResult(sql)
+    tree = context.tree
+    if not isinstance(tree, exp.Select) or next(repeated_rows(context), None) is None:
+        return FixResult(sql)
     tree.set("distinct", exp.Distinct())
-    return "added DISTINCT: the join repeats rows"
+    return FixResult(tree.sql(dialect=context.dialect), ["added DISTINCT: the join repeats rows"])

@@ -27,7 +27,7 @@ from explain.resolve import Bindings
 from explain.rules.aggregation import ungrouped_column
 from explain.rules.arithmetic import integer_division
 from explain.rules.comparisons import like_without_wildcard, null_comparison, unknown_value
-from explain.rules.joins import cartesian_join, join_not_on_key, repeated_rows
+from explain.rules.joins import cartesian_join, join_not_on_key
 from explain.rules.result_size import top_n_without_limit, unbounded_rows
 from explain.rules.types import type_mismatch
 
@@ -98,7 +98,6 @@ Rule = Callable[[LintContext], Iterable["Diagnostic"]]
 RULES: tuple[Rule, ...] = (
     cartesian_join,
     join_not_on_key,
-    repeated_rows,
     null_comparison,
     type_mismatch,
     like_without_wildcard,
