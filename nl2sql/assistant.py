@@ -284,10 +284,12 @@ class Assistant:
         sql = extract_sql(generation.text)
         answer.prompt_tokens += generation.prompt_tokens
         answer.output_tokens += generation.output_tokens
-        diagnostics = self._check(sql)
+        fixed = mend(sql, self.schema) if sql else None
+        diagnostics = fixed.diagnostics if fixed else self._check(sql)
         answer.repaired = True
-        if not _first_error(diagnostics):
-            answer.raw_output, answer.sql, answer.diagnostics = generation.text, sql, diagnostics
+        if fixed and not _first_error(diagnostics):
+            answer.raw_output, answer.sql, answer.diagnostics = generation.text, fixed.sql, diagnostics
+            answer.fixes = fixed.changes
 
     def _execute(self, answer: Answer, sql: str) -> None:
         try:

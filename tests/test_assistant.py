@@ -56,6 +56,13 @@ def test_repair_round_shows_the_error_and_uses_the_fix(sqlite_shop: str) -> None
     assert len(answer.data) == 4
 
 
+def test_the_repaired_query_is_mended_too(sqlite_shop: str) -> None:
+    generator = Scripted("SELECT nme FROM customers", "SELECT name FROM customer")
+    answer = Assistant(sqlite_shop, generator=generator, log=None, fallback_samples=0).ask("Customer names?")
+    assert answer.ok and answer.repaired
+    assert answer.sql == "SELECT name FROM customers" and answer.fixes == ["customer → customers"]
+
+
 def test_invalid_after_repair_is_an_error_not_an_exception(sqlite_shop: str) -> None:
     generator = Scripted("SELECT nme FROM customers", "SELECT nmee FROM customers")
     answer = Assistant(sqlite_shop, generator=generator, log=None, fallback_samples=0).ask("Customer names?")

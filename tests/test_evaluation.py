@@ -145,3 +145,15 @@ def test_distinct_switch(tmp_path: Path, sqlite_shop: str) -> None:
     assert not report.predictions[0].correct  # Acme has two orders: listed twice
     assert "distinct" in benchmark_row(on.summary(), "chatbi eval", "pairs")
     assert "distinct" not in benchmark_row(report.summary(), "chatbi eval", "pairs")
+
+
+def test_the_repaired_query_is_mended(tmp_path: Path, sqlite_shop: str) -> None:
+    pairs = tmp_path / "names.jsonl"
+    gold = "SELECT name FROM customers"
+    pairs.write_text(json.dumps({"db": sqlite_shop, "question": "Names", "sql": gold}))
+    generator = Scripted("SELECT nme FROM customers", "SELECT name FROM customer")
+    report = evaluate(load_examples(pairs), generator, EvalSettings(batch_size=1), progress=False)
+    assert report.predictions[0].repaired and report.predictions[0].correct
+    off = EvalSettings(batch_size=1, autofix=False, fallback_samples=0)
+    generator = Scripted("SELECT nme FROM customers", "SELECT name FROM customer")
+    assert not evaluate(load_examples(pairs), generator, off, progress=False).predictions[0].correct

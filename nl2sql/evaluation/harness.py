@@ -274,6 +274,8 @@ def _repair(
     answers = _generate(run, [m for _, m in failing], schemas, "repairing")
     for (index, _), generation in zip(failing, answers, strict=True):
         sql = extract_sql(generation.text)
+        if sql and run.settings.autofix:
+            sql = _mend(sql, run.databases.schema(examples[index]), run.settings)
         prediction = predictions[index]
         prediction.repaired = True
         prediction.first_sql = prediction.sql
