@@ -76,4 +76,4 @@ def test_mend_reports_the_join(demo_schema) -> None:
     fixed = mend("SELECT seg_ment, COUNT(*) FROM customers GROUP BY seg_ment", demo_schema)
     assert set(fixed.changes) == {"seg_ment → segment"}
     fixed = mend("SELECT industry FROM orders WHERE status = 'cancelled'", demo_schema)
-    assert fixed.changes == ["joined customers for industry"]
+    assert fixed.changes == ["joined customers for industry", "added DISTINCT: the join repeats rows"]
