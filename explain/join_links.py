@@ -119,18 +119,17 @@ def _only_link(
 def _relink(
     select: exp.Select, join: exp.Join, sources: dict[str, Table], path: list[KeyStep], schema: Schema
 ) -> str:
-    aliases = list(sources)
     by_table = {table.name.lower(): alias for alias, table in sources.items()}
-    start = spelling(by_table[path[0].start], sources[by_table[path[0].start]], select)
-    end = spelling(by_table[path[-1].end], sources[by_table[path[-1].end]], select)
-    first, joined = sources[by_table[path[0].start]].name, sources[by_table[path[-1].end]].name
+    first_alias, joined_alias = by_table[path[0].start], by_table[path[-1].end]
+    first, joined = sources[first_alias], sources[joined_alias]
+    start, end = spelling(first_alias, first, select), spelling(joined_alias, joined, select)
     if len(path) == 1:
         join.set("on", key_condition(path[0], start, end))
-        return f"joined {joined} to {first} on their foreign key"
-    bridge_alias = next_numbered_alias(aliases)
+        return f"joined {joined.name} to {first.name} on their foreign key"
+    bridge_alias = next_numbered_alias(list(sources))
     bridge_name = schema.table(path[0].end).name
     joins = list(select.args["joins"])
     joins.insert(joins.index(join), key_join(path[0], start, bridge_name, bridge_alias))
     join.set("on", key_condition(path[1], bridge_alias or bridge_name, end))
     select.set("joins", joins)
-    return f"joined {joined} to {first} through {bridge_name}"
+    return f"joined {joined.name} to {first.name} through {bridge_name}"

@@ -57,15 +57,15 @@ def mend_in_rounds(
     result = FixResult(sql)
     for _ in range(rounds):
         result.diagnostics = check(result.sql, schema, dialect)
-        error = next((d for d in result.diagnostics if d.is_error), None)
-        error = error or next((d for d in result.diagnostics if d.code in warnings), None)
-        if error is None:
+        target = next((d for d in result.diagnostics if d.is_error), None)
+        target = target or next((d for d in result.diagnostics if d.code in warnings), None)
+        if target is None:
             return result
         try:
             tree = sqlglot.parse_one(result.sql, read=dialect)
         except SqlglotError:
             return result
-        change = fix(tree, schema, error.code)
+        change = fix(tree, schema, target.code)
         if change is None:
             return result
         result.sql = tree.sql(dialect=dialect)
