@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from feedback.errors import DatasetError
+
+T = TypeVar("T")
 
 SPIDER_TRAIN_FILES = ("train_spider_from_spidersyn.json", "train_spider.json")
 
@@ -145,6 +149,18 @@ def load_jsonl(path: Path) -> list[TextToSQLExample]:
                 f"{path}:{number}: expected a JSON object with db, question and sql"
             ) from error
     return examples
+
+
+def seeded_shuffle(items: Sequence[T], seed: int) -> list[T]:
+    """A copy of ``items`` in an order fixed by ``seed`` (the same on every machine).
+
+    Example:
+        >>> seeded_shuffle([1, 2, 3, 4], seed=0)
+        [3, 1, 2, 4]
+    """
+    shuffled = list(items)
+    random.Random(seed).shuffle(shuffled)
+    return shuffled
 
 
 def examples_hash(examples: list[TextToSQLExample]) -> str:

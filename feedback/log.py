@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-EVENT_KINDS = ("generated", "executed", "accepted", "edited", "rejected")
+EVENT_KINDS = ("generated", "executed", "accepted", "edited", "rejected", "withdrawn")
+"""``withdrawn`` takes an earlier correction back (its id in ``details["event"]``); nothing is deleted."""
 
 
 def m001_initial(connection: sqlite3.Connection) -> None:
@@ -94,15 +95,40 @@ class FeedbackLog:
             cursor = connection.execute(f"INSERT INTO events ({names}) VALUES ({marks})", list(row.values()))
             return int(cursor.lastrowid or 0)
 
-    def events(self, *, limit: int = 100) -> list[dict[str, Any]]:
-        """The newest ``limit`` events, oldest first."""
+    def events(
+        self, *, limit: int | None = 100, database: str | None = None, kinds: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """The newest ``limit`` events (all when None), oldest first; only those about ``database`` and
+        of ``kinds`` when given."""
+        where, parameters = [], []
+        if database is not None:
+            where.append("database = ?")
+            parameters.append(database)
+        if kinds:
+            where.append(f"kind IN ({', '.join('?' for _ in kinds)})")
+            parameters.extend(kinds)
+        query = "SELECT * FROM events" + (f" WHERE {' AND '.join(where)}" if where else "")
+        query += " ORDER BY id DESC" + (" LIMIT ?" if limit is not None else "")
+        if limit is not None:
+            parameters.append(limit)
         with self._connect() as connection:
             connection.row_factory = sqlite3.Row
-            rows = connection.execute("SELECT * FROM events ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+            rows = connection.execute(query, parameters).fetchall()
         events = [dict(row) for row in reversed(rows)]
         for event in events:
             event["details"] = json.loads(event["details"])
         return events
+
+    def event(self, event_id: int) -> dict[str, Any] | None:
+        """One event by its id, or None."""
+        with self._connect() as connection:
+            connection.row_factory = sqlite3.Row
+            row = connection.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            return None
+        event = dict(row)
+        event["details"] = json.loads(event["details"])
+        return event
 
 
 def _migrate(connection: sqlite3.Connection) -> None:

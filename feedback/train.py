@@ -68,6 +68,8 @@ class TrainConfig:
     """Shuffling and initialisation seed."""
     device: str = "auto"
     """``auto`` (cuda when available), ``cuda`` or ``cpu``."""
+    start_from: str | None = None
+    """An adapter folder to go on training (its rank and alpha then apply), instead of a new LoRA."""
 
     def validate(self) -> None:
         """Raise TrainingError for a setting that cannot work."""
@@ -126,14 +128,17 @@ def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
     if not encoded:
         raise TrainingError(f"every example is longer than max_tokens={config.max_tokens}")
 
-    lora = peft.LoraConfig(
-        r=config.rank,
-        lora_alpha=config.alpha,
-        lora_dropout=config.dropout,
-        target_modules="all-linear",
-        task_type="CAUSAL_LM",
-    )
-    model = peft.get_peft_model(base.model, lora)
+    if config.start_from:
+        model = peft.PeftModel.from_pretrained(base.model, config.start_from, is_trainable=True)
+    else:
+        lora = peft.LoraConfig(
+            r=config.rank,
+            lora_alpha=config.alpha,
+            lora_dropout=config.dropout,
+            target_modules="all-linear",
+            task_type="CAUSAL_LM",
+        )
+        model = peft.get_peft_model(base.model, lora)
     trainable = [p for p in model.parameters() if p.requires_grad]
     for parameter in trainable:
         parameter.data = parameter.data.float()  # LoRA weights and their optimizer state in fp32

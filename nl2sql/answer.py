@@ -51,6 +51,8 @@ class Answer:
     """The earlier questions and SQL sent with a follow-up question (the context, shown to the user)."""
     terms: list[Term] = field(default_factory=list)
     """Glossary entries the question mentioned, sent with it."""
+    examples: list[Example] = field(default_factory=list)
+    """Earlier corrections on this database like the question, shown to the model before it."""
 
     @property
     def ok(self) -> bool:
@@ -82,6 +84,7 @@ class Answer:
             "output_tokens": self.output_tokens,
             "history": [{"question": turn.question, "sql": turn.sql} for turn in self.history],
             "terms": [term.to_dict() for term in self.terms],
+            "examples": [{"question": e.question, "sql": e.sql} for e in self.examples],
         }
 
 

@@ -27,7 +27,9 @@ from typing import Any
 from explain import Diagnostic, check
 from explain.autofix import mend
 from feedback import FeedbackLog
+from feedback.corrections import CORRECTION_KINDS, Correction, correction_problem, curate
 from feedback.outcome import record_outcome
+from feedback.similar import DEFAULT_EXAMPLES, CorrectionIndex, as_examples
 from nl2sql.answer import Answer
 from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError, EmptyQuestionError, InvalidSQLError
@@ -76,6 +78,10 @@ class Assistant:
         log: where events are appended; the default log in the data folder unless None.
         glossary: business terms for the prompt: a :class:`Glossary`, a YAML file, or None for the
             database's own (:func:`nl2sql.glossary.glossary_path`).
+        examples: how many earlier corrections like the question go into the prompt (0: none).
+        corrections: the corrections to draw them from; by default those curated from ``log`` for this
+            database (:func:`feedback.corrections.curate`). An accepted or edited answer joins them
+            at once.
     """
 
     def __init__(
@@ -99,6 +105,8 @@ class Assistant:
         value_matching: bool = True,
         log: FeedbackLog | object | None = DEFAULT_LOG,
         glossary: Glossary | str | Path | None = None,
+        examples: int = DEFAULT_EXAMPLES,
+        corrections: CorrectionIndex | None = None,
     ) -> None:
         started = time.perf_counter()
         self.database = db if isinstance(db, Database) else open_database(db)
@@ -116,6 +124,8 @@ class Assistant:
         self.constrained = constrained
         self.value_matching = value_matching
         self.log: FeedbackLog | None = FeedbackLog() if log is DEFAULT_LOG else log  # type: ignore[assignment]
+        self.examples = max(0, examples)
+        self._corrections = corrections
 
     @property
     def model_loaded(self) -> bool:
@@ -136,15 +146,33 @@ class Assistant:
             )
         return self._generator
 
-    def messages(self, question: str, history: Sequence[Example] = ()) -> list[Message]:
+    @property
+    def corrections(self) -> CorrectionIndex:
+        """The curated corrections on this database that prompts draw examples from (read on first use)."""
+        if self._corrections is None:
+            curated = curate(self.log, self.database.name, self.schema).kept if self.log else []
+            self._corrections = CorrectionIndex(curated)
+        return self._corrections
+
+    def similar_examples(self, question: str) -> list[Example]:
+        """The earlier corrections most like ``question`` that its prompt shows (none when off)."""
+        if not self.examples:
+            return []
+        return as_examples(self.corrections.similar(question, self.examples))
+
+    def messages(
+        self, question: str, history: Sequence[Example] = (), *, examples: Sequence[Example] | None = None
+    ) -> list[Message]:
         """The prompt ``ask`` would send for ``question`` (a follow-up to ``history`` when given).
 
+        ``examples``: the solved questions to show first; by default :meth:`similar_examples`.
         It has no "today" line: the adapter learned relative dates as SQL (``DATE('now', …)``), and
         evaluation prompts carry none either, so the product asks exactly what was measured.
         """
         return build_messages(
             self.schema,
             question,
+            examples=self.similar_examples(question) if examples is None else examples,
             schema_text=self._schema_text(question),
             terms=self.glossary.relevant(question),
             history=history,
@@ -185,7 +213,8 @@ class Assistant:
         )
 
         with _timed(timings, "prompt"):
-            messages = self.messages(question, history)
+            answer.examples = self.similar_examples(question)
+            messages = self.messages(question, history, examples=answer.examples)
         with _timed(timings, "generate"):
             sampling = {"temperature": self.candidate_temperature, "seed": seed} if seed is not None else {}
             generation = generator.generate(
@@ -305,10 +334,11 @@ class Assistant:
         self, kind: str, answer: Answer, *, final_sql: str | None = None, reason: str | None = None
     ) -> None:
         """Log what the user did with ``answer``: ``accepted``, ``edited``, ``rejected`` or ``executed``
-        (:func:`feedback.outcome.record_outcome`); nothing when logging is off."""
+        (:func:`feedback.outcome.record_outcome`); nothing when logging is off. An accepted or edited
+        answer whose final SQL validates becomes a correction the next prompts can show at once."""
         if self.log is None:
             return
-        record_outcome(
+        event_id = record_outcome(
             self.log,
             kind,
             question=answer.question,
@@ -321,6 +351,10 @@ class Assistant:
             model_id=answer.model_id,
             adapter_hash=answer.adapter_hash,
         )
+        final = (final_sql if final_sql is not None else answer.sql).strip()
+        if kind in CORRECTION_KINDS and not correction_problem(answer.question, final, self.schema):
+            correction = Correction(event_id, self.database.name, answer.question, final, kind)
+            self.corrections.add(correction)
 
     def _log(self, answer: Answer) -> None:
         if self.log is None:
@@ -336,6 +370,7 @@ class Assistant:
             adapter_hash=answer.adapter_hash,
             timings=answer.timings,
             repaired=answer.repaired,
+            examples=[example.question for example in answer.examples],
         )
 
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from nl2sql.cli_feedback import FEEDBACK_COMMANDS, add_feedback_commands, add_retrain_command
 from nl2sql.cli_measure import MEASURE_COMMANDS, add_measure_commands
 from nl2sql.cli_options import add_database_option, add_model_options
 from nl2sql.errors import ChatBIError
@@ -71,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     model_commands.add_parser("list", help="list the bundled models")
 
     add_measure_commands(commands)
+    add_feedback_commands(commands)
+    add_retrain_command(commands)
     return parser
 
 
@@ -127,6 +130,9 @@ def _print_answer(answer: Any, *, as_json: bool, schema: Any) -> None:
         data["explanation"] = explanation.to_dict() if explanation else None
         print(json.dumps(data, ensure_ascii=False))
         return
+    if answer.examples:
+        print(f"(learned from {len(answer.examples)} earlier correction(s): ", end="")
+        print("; ".join(repr(example.question) for example in answer.examples) + ")")
     print(answer.sql or "(no SQL)")
     print()
     if explanation is not None:
@@ -239,6 +245,7 @@ DEMO_QUESTIONS = ("demo-001", "demo-003", "demo-009", "demo-011", "demo-013")
 
 COMMANDS = {
     **MEASURE_COMMANDS,
+    **FEEDBACK_COMMANDS,
     "ask": _ask,
     "sql": _sql,
     "explain": _explain,

@@ -108,6 +108,23 @@ def add_measure_commands(commands: Any) -> None:
         "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
     )
 
+    lift = bench_commands.add_parser(
+        "corrections", help="EX on new databases without and with users' corrections as prompt examples"
+    )
+    lift.add_argument("--spider", metavar="DIR", required=True, help="a Spider folder")
+    lift.add_argument("--split", default="dev", help="data split (default %(default)s)")
+    lift.add_argument(
+        "--databases",
+        default="world_1,car_1,cre_Doc_Template_Mgt,dog_kennels,flight_2,student_transcripts_tracking",
+        help="comma-separated database ids (default: the six dev databases with most questions)",
+    )
+    lift.add_argument("--taught", type=int, default=50, help="corrections per database (default %(default)s)")
+    lift.add_argument("--examples", type=int, default=None, help="corrections shown per question (default 3)")
+    lift.add_argument("--seed", type=int, default=0, help="which questions become corrections")
+    add_model_options(lift)
+    lift.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
+    lift.add_argument("--benchmarks", metavar="MD", default=None, help="append rows to this BENCHMARKS.md")
+
     train = commands.add_parser("train", help="fine-tune a LoRA adapter on question/SQL pairs")
     train.add_argument(
         "--data", required=True, help="spider:DIR, bird:DIR:train, or a .jsonl of {db, question, sql}"
@@ -215,7 +232,12 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    benches = {"linking": _bench_linking, "latency": _bench_latency, "explain": _bench_explain}
+    benches = {
+        "linking": _bench_linking,
+        "latency": _bench_latency,
+        "explain": _bench_explain,
+        "corrections": _bench_corrections,
+    }
     return benches[args.bench_command](args)
 
 
@@ -241,6 +263,34 @@ def _bench_explain(args: argparse.Namespace) -> int:
             append_benchmark(Path(args.benchmarks), row, VERIFICATION_HEADING, VERIFICATION_HEADER)
     if args.json:
         Path(args.json).write_text(json.dumps({"command": command, **results}, indent=1), encoding="utf-8")
+    return 0
+
+
+def _bench_corrections(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from feedback.datasets import load_examples
+    from nl2sql.evaluation.corrections_lift import LIFT_HEADER, LIFT_HEADING, lift_rows, measure_lift
+    from nl2sql.evaluation.harness import EvalSettings
+    from nl2sql.evaluation.report import append_benchmark
+    from nl2sql.models.resolve import load_generator
+
+    examples = load_examples(f"spider:{args.spider}:{args.split}")
+    generator = load_generator(args.model, args.adapter, base_url=args.base_url, backend=args.backend)
+    settings = EvalSettings(batch_size=1)
+    if args.examples is not None:
+        settings = EvalSettings(batch_size=1, examples=args.examples)
+    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    summary = measure_lift(
+        examples, generator, databases, taught=args.taught, seed=args.seed, settings=settings
+    )
+    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    print(json.dumps({k: v for k, v in summary.items() if k != "predictions"}, indent=1))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"command": command, **summary}, indent=1), encoding="utf-8")
+    if args.benchmarks:
+        for row in lift_rows(summary, command, date.today().isoformat()):
+            append_benchmark(Path(args.benchmarks), row, LIFT_HEADING, LIFT_HEADER)
     return 0
 
 

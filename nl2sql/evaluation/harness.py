@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from tqdm import tqdm
 from explain import check
 from explain.autofix import mend
 from feedback.datasets import TextToSQLExample
+from feedback.similar import DEFAULT_EXAMPLES, CorrectionIndex, as_examples
 from nl2sql.connect import Database
 from nl2sql.errors import ChatBIError
 from nl2sql.evaluation.match import orders_rows, results_match
@@ -73,6 +74,8 @@ class EvalSettings:
     """Business terms the question mentions, from the database's glossary, in the prompt."""
     value_matching: bool = True
     """Text literals a column never holds matched to the value it does hold (case, spacing, spelling)."""
+    examples: int = DEFAULT_EXAMPLES
+    """Corrections like the question shown before it, where ``evaluate`` is given corrections."""
 
 
 @dataclass
@@ -170,8 +173,13 @@ def evaluate(
     settings: EvalSettings = EvalSettings(),
     *,
     progress: bool = True,
+    corrections: Mapping[str, CorrectionIndex] | None = None,
 ) -> EvalReport:
-    """Run the pipeline on ``examples`` and measure execution accuracy."""
+    """Run the pipeline on ``examples`` and measure execution accuracy.
+
+    ``corrections``: per database id, the corrections users made there; the ``settings.examples`` most
+    like each question go into its prompt, as in the product.
+    """
     started = time.perf_counter()
     usable = [e for e in examples if e.available]
     report = EvalReport(
@@ -183,7 +191,7 @@ def evaluate(
     )
     databases = _Databases()
     run = _Run(databases, generator, settings, progress)
-    prompts = [_messages(databases, e, settings) for e in usable]
+    prompts = [_messages(databases, e, settings, corrections or {}) for e in usable]
     schemas = [databases.schema(e) for e in usable]
     if settings.glossary:
         report.with_glossary_terms = sum(bool(databases.glossary(e).relevant(e.question)) for e in usable)
@@ -243,8 +251,15 @@ def _mend(sql: str, schema: Schema, settings: EvalSettings) -> str:
     return mend(sql, schema, joins=settings.join_completion, distinct=settings.distinct_rows).sql
 
 
-def _messages(databases: _Databases, example: TextToSQLExample, settings: EvalSettings) -> list[Message]:
+def _messages(
+    databases: _Databases,
+    example: TextToSQLExample,
+    settings: EvalSettings,
+    corrections: Mapping[str, CorrectionIndex],
+) -> list[Message]:
     schema = databases.schema(example)
+    index = corrections.get(example.db_id)
+    shown = index.similar(example.question, settings.examples) if index is not None else []
     terms = databases.glossary(example).relevant(example.question) if settings.glossary else []
     question = example.question if not example.evidence else f"{example.question}\nHint: {example.evidence}"
     schema_text = None
@@ -254,7 +269,14 @@ def _messages(databases: _Databases, example: TextToSQLExample, settings: EvalSe
         )
         if linking.pruned:
             schema_text = render_schema(linking.schema(schema), samples=settings.samples)
-    return build_messages(schema, question, samples=settings.samples, schema_text=schema_text, terms=terms)
+    return build_messages(
+        schema,
+        question,
+        examples=as_examples(shown),
+        samples=settings.samples,
+        schema_text=schema_text,
+        terms=terms,
+    )
 
 
 def _repair(

@@ -47,7 +47,7 @@ def load_generator(
         model: A bundled short name, a folder, a ``.gguf`` file or a Hugging Face id; with ``base_url``,
             the name the server knows (None: the first model the server lists).
         adapter: A peft LoRA adapter folder applied to a local model, or ``none`` for the bare model.
-            By default the default model gets its bundled adapter (:func:`default_adapter`); other
+            By default the default model gets its active adapter (:func:`active_adapter`); other
             models get none. A server applies its own.
         base_url: An OpenAI-compatible API root such as ``http://127.0.0.1:8000/v1``.
         device: Where a local model runs: ``cpu``, ``cuda``, or ``auto`` (cuda when there is one).
@@ -82,8 +82,8 @@ def load_generator(
         device = "cuda" if torch.cuda.is_available() else "cpu"
     name = _normalized(model or DEFAULT_MODEL)
     if adapter is None:
-        bundled = default_adapter(name)
-        adapter = str(bundled) if bundled else None
+        active = active_adapter(name)
+        adapter = str(active) if active else None
     elif adapter == NO_ADAPTER:
         adapter = None
     backend = _choose_backend(backend, name, device)
@@ -120,6 +120,19 @@ def default_adapter(model: str = DEFAULT_MODEL) -> Path | None:
     """
     folder = BUNDLED_ADAPTERS.get(model)
     return folder if folder is not None and (folder / "adapter_model.safetensors").is_file() else None
+
+
+def active_adapter(model: str = DEFAULT_MODEL) -> Path | None:
+    """The adapter a model answers with when none is named: one retrained on user corrections and
+    promoted because it measured better (:mod:`feedback.promotion`), else the shipped one.
+
+    Example:
+        >>> active_adapter("smollm2-135m") is None
+        True
+    """
+    from feedback.promotion import promoted_adapter
+
+    return promoted_adapter(model) or default_adapter(model)
 
 
 def clear_loaded() -> None:

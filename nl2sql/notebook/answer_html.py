@@ -57,7 +57,8 @@ def highlight_sql(sql: str, dialect: str = "sqlite") -> str:
 
 
 def header_html(answer: Answer, terms_used: Sequence[GlossaryTerm] = ()) -> str:
-    """The question; the earlier questions a follow-up was sent with; the glossary terms sent and used.
+    """The question; the earlier questions a follow-up was sent with; the corrections shown as examples;
+    the glossary terms sent and used.
 
     Example:
         >>> from nl2sql.answer import Answer
@@ -71,6 +72,12 @@ def header_html(answer: Answer, terms_used: Sequence[GlossaryTerm] = ()) -> str:
         items = "".join(f'<li title="{_e(turn.sql)}">{_e(turn.question)}</li>' for turn in answer.history)
         parts.append(
             f'<div style="color: {MUTED_COLOR}">Follow-up to:<ol style="margin: 0.2em 0">{items}</ol></div>'
+        )
+    if answer.examples:
+        items = "".join(f'<li title="{_e(turn.sql)}">{_e(turn.question)}</li>' for turn in answer.examples)
+        parts.append(
+            f'<div style="color: {MUTED_COLOR}">Learned from earlier corrections:'
+            f'<ul style="margin: 0.2em 0">{items}</ul></div>'
         )
     for label, terms in (("Glossary terms sent", answer.terms), ("Glossary terms used", terms_used)):
         if terms:

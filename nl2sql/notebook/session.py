@@ -38,7 +38,7 @@ class ModelSettings:
     base_url: str | None = None
 
     def describe(self) -> str:
-        from nl2sql.models.resolve import default_adapter
+        from nl2sql.models.resolve import active_adapter, default_adapter
         from nl2sql.models.weights import DEFAULT_MODEL
 
         model = self.model or f"{DEFAULT_MODEL} (bundled default)"
@@ -47,8 +47,11 @@ class ModelSettings:
         elif self.base_url or self.model:
             adapter = "none"
         else:
-            shipped = default_adapter()
-            adapter = f"{shipped.name} (shipped default)" if shipped else "none"
+            active, shipped = active_adapter(), default_adapter()
+            if active is not None and active != shipped:
+                adapter = f"{active} (retrained on corrections)"
+            else:
+                adapter = f"{shipped.name} (shipped default)" if shipped else "none"
         where = f"served at {self.base_url}" if self.base_url else f"local, backend {self.backend}"
         return f"model {model}, adapter {adapter}, {where}"
 

@@ -1,0 +1,135 @@
+"""Curation: which logged answers become corrections the model learns from.
+
+An accepted answer or an edited one says "this SQL answers this question". Before it is shown to the
+model as an example or trained on, it must still be worth learning from:
+
+- it has a question and a final SQL;
+- the SQL is one read-only query that validates against the database's current schema (a correction
+  written before a column was renamed is dropped, not taught);
+- it is the latest word on its question (asking again and correcting again replaces the older one);
+- it was not withdrawn (``chatbi feedback withdraw ID`` appends a ``withdrawn`` event).
+
+Nothing is deleted from the log; curation is a reading of it, and every dropped event says why.
+
+Example:
+    >>> import os, tempfile
+    >>> from feedback.log import FeedbackLog
+    >>> from nl2sql.schema import Column, Schema, Table
+    >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "feedback.sqlite"))
+    >>> schema = Schema("sqlite", (Table("orders", (Column("id", "INTEGER"), Column("status", "TEXT"))),))
+    >>> _ = log.record("edited", database="shop", question="Open orders?",
+    ...     sql="SELECT * FROM orders", final_sql="SELECT id FROM orders WHERE status = 'open'")
+    >>> _ = log.record("accepted", database="shop", question="Total?",
+    ...     final_sql="SELECT SUM(total) FROM orders")
+    >>> curation = curate(log, "shop", schema)
+    >>> [c.question for c in curation.kept], [d.reason for d in curation.dropped]
+    (['Open orders?'], ['does not validate: no column total in orders'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from feedback.log import FeedbackLog
+
+if TYPE_CHECKING:  # nl2sql imports this package at load time
+    from nl2sql.schema import Schema
+
+CORRECTION_KINDS = ("accepted", "edited")
+"""Events whose final SQL the user vouched for."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A question with the SQL a user settled on, ready to be shown to the model or trained on."""
+
+    event_id: int
+    database: str
+    question: str
+    sql: str
+    kind: str
+    """``accepted`` (the model's SQL was right) or ``edited`` (the user fixed it)."""
+    created_at: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A logged answer curation left out, and why."""
+
+    event_id: int
+    question: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Curation:
+    kept: list[Correction]
+    dropped: list[Dropped]
+
+
+def curate(log: FeedbackLog, database: str, schema: Schema | None = None) -> Curation:
+    """The corrections the log holds for ``database``, checked against ``schema`` when given."""
+    events = log.events(limit=None, database=database, kinds=(*CORRECTION_KINDS, "withdrawn"))
+    withdrawn = {int(e["details"].get("event", 0)) for e in events if e["kind"] == "withdrawn"}
+    latest: dict[str, Correction] = {}
+    dropped: list[Dropped] = []
+    for event in events:
+        if event["kind"] == "withdrawn":
+            continue
+        question = (event["question"] or "").strip()
+        sql = (event["final_sql"] or event["sql"] or "").strip()
+        reason = "withdrawn" if event["id"] in withdrawn else correction_problem(question, sql, schema)
+        if reason:
+            dropped.append(Dropped(event["id"], question, reason))
+            continue
+        key = question_key(question)
+        if key in latest:
+            older = latest[key]
+            dropped.append(
+                Dropped(older.event_id, older.question, f"replaced by the later event {event['id']}")
+            )
+        latest[key] = Correction(event["id"], database, question, sql, event["kind"], event["created_at"])
+    kept = sorted(latest.values(), key=lambda correction: correction.event_id)
+    return Curation(kept=kept, dropped=sorted(dropped, key=lambda d: d.event_id))
+
+
+def correction_problem(question: str, sql: str, schema: Schema | None) -> str | None:
+    """Why ``sql`` cannot be taught as the answer to ``question``; None when it can.
+
+    Example:
+        >>> from nl2sql.schema import Column, Schema, Table
+        >>> schema = Schema("sqlite", (Table("orders", (Column("id", "INTEGER"),)),))
+        >>> correction_problem("Delete them", "DELETE FROM orders", schema)
+        'refused: DELETE writes to the database; only a single read query (SELECT) may run'
+    """
+    if not question:
+        return "no question"
+    if not sql:
+        return "no SQL"
+    if schema is None:
+        return None
+    from explain import check
+    from nl2sql.errors import ChatBIError
+    from nl2sql.safety import ensure_read_only
+
+    try:
+        ensure_read_only(sql, schema.dialect)
+    except ChatBIError as error:
+        return str(error)
+    error = next((d for d in check(sql, schema) if d.is_error), None)
+    return f"does not validate: {error.message}" if error else None
+
+
+def question_key(question: str) -> str:
+    """Questions that differ only in case, spacing or final punctuation are the same question.
+
+    Example:
+        >>> question_key("  How many  orders? ") == question_key("how many orders")
+        True
+    """
+    return re.sub(r"\s+", " ", question).strip().rstrip("?？。.!！ ").casefold()

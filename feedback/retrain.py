@@ -1,0 +1,200 @@
+"""The periodic retraining: learn from curated corrections, promote the result only if it measures better.
+
+1. Curate each database's corrections (:func:`feedback.corrections.curate`).
+2. Hold a seeded share of them out; train on the rest (plus, optionally, replayed general examples so
+   the model keeps what it knew), going on from the adapter in use.
+3. Ask the held-out questions with the adapter in use and with the new one (the same pipeline; no
+   corrections in the prompt, so only the model differs), and optionally a guard set such as Spider dev.
+4. Promote the new adapter (:mod:`feedback.promotion`) only if it answers more held-out questions
+   correctly and is not worse on the guard set; otherwise keep the one in use. The report says why.
+
+Example:
+    >>> split_holdout(list(range(8)), share=0.25, seed=0)
+    ([4, 1, 5, 2, 0, 3], [7, 6])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from feedback.corrections import Correction, curate
+from feedback.datasets import TextToSQLExample, load_examples, seeded_shuffle
+from feedback.errors import TrainingError
+from feedback.log import FeedbackLog
+from feedback.promotion import promote, promotions_dir
+from feedback.train import TrainConfig, train
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetrainPlan:
+    """What a retraining learns from, how it is measured, and when its result is promoted."""
+
+    databases: tuple[str, ...]
+    """Database files (SQLite or DuckDB) whose corrections to learn from."""
+    log: str | None = None
+    """The feedback log (default: the data folder's)."""
+    out: str | None = None
+    """Where the run's data, adapter and report go (default ``<data dir>/adapters/retrain-<time>``)."""
+    holdout: float = 0.25
+    """Share of each database's corrections kept out of training, to measure on."""
+    min_corrections: int = 20
+    """Fewer corrections than this in all: nothing to learn from yet."""
+    replay: str | None = None
+    """A data set mixed into training so the model keeps what it knew (e.g. ``spider:DIR``)."""
+    replay_limit: int = 1000
+    guard: str | None = None
+    """A data set the new adapter must not do worse on (e.g. ``spider:DIR:dev``)."""
+    guard_limit: int = 200
+    guard_tolerance: float = 0.01
+    """How much lower the guard EX may be (sampling noise) before the new adapter is refused."""
+    promote: bool = True
+    """Promote when it measures better (False: measure only)."""
+    seed: int = 0
+    training: TrainConfig = field(
+        default_factory=lambda: TrainConfig(data="", out="", epochs=2.0, learning_rate=1e-4, batch_size=4)
+    )
+    """Training settings (``data``, ``out`` and ``start_from`` are filled in by the run)."""
+
+
+@dataclass
+class RetrainResult:
+    out: Path
+    adapter: Path
+    corrections: int
+    trained_on: int
+    held_out: int
+    ex_before: float
+    ex_after: float
+    guard_before: float | None = None
+    guard_after: float | None = None
+    promoted: bool = False
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: str(value) if isinstance(value, Path) else value for key, value in asdict(self).items()}
+
+
+def split_holdout(items: Sequence[T], *, share: float, seed: int) -> tuple[list[T], list[T]]:
+    """Seeded shuffle, then (training part, held-out part); at least one held out when there are two."""
+    shuffled = seeded_shuffle(items, seed)
+    held = min(max(round(len(shuffled) * share), 1 if len(shuffled) > 1 else 0), len(shuffled))
+    return shuffled[: len(shuffled) - held], shuffled[len(shuffled) - held :]
+
+
+def retrain(plan: RetrainPlan, *, progress: bool = True) -> RetrainResult:
+    """Run one retraining as ``plan`` says; see the module docstring."""
+    from nl2sql.evaluation.harness import EvalSettings, evaluate
+    from nl2sql.models.resolve import active_adapter, load_generator
+
+    training_part, held_out = _corrections(plan)
+    out = Path(plan.out) if plan.out else promotions_dir() / f"retrain-{_stamp()}"
+    out.mkdir(parents=True, exist_ok=True)
+    replay = load_examples(plan.replay)[: plan.replay_limit] if plan.replay else []
+    data = out / "train.jsonl"
+    _write_pairs(data, training_part + [e for e in replay if e.available])
+    model = plan.training.base
+    current = active_adapter(model)
+    config = replace(
+        plan.training,
+        data=str(data),
+        out=str(out / "adapter"),
+        start_from=str(current) if current else None,
+        seed=plan.seed,
+    )
+    trained = train(config, progress=progress)
+
+    settings = EvalSettings(batch_size=1, examples=0)
+    before_model = load_generator(model, str(current) if current else "none", backend="auto")
+    after_model = load_generator(model, str(trained.adapter), backend="auto")
+    before = evaluate(held_out, before_model, settings, progress=progress).ex
+    after = evaluate(held_out, after_model, settings, progress=progress).ex
+    result = RetrainResult(
+        out=out,
+        adapter=trained.adapter,
+        corrections=len(training_part) + len(held_out),
+        trained_on=trained.examples,
+        held_out=len(held_out),
+        ex_before=round(before, 4),
+        ex_after=round(after, 4),
+    )
+    if plan.guard:
+        guard = [e for e in load_examples(plan.guard) if e.available][: plan.guard_limit]
+        result.guard_before = round(evaluate(guard, before_model, settings, progress=progress).ex, 4)
+        result.guard_after = round(evaluate(guard, after_model, settings, progress=progress).ex, 4)
+    result.reason = _verdict(result, plan.guard_tolerance)
+    if plan.promote and result.reason.startswith("better"):
+        promote(model, trained.adapter, {"replaced": str(current) if current else None, **result.to_dict()})
+        result.promoted = True
+    (out / "retrain.json").write_text(
+        json.dumps({"plan": _plan_dict(plan), **result.to_dict()}, indent=1), encoding="utf-8"
+    )
+    return result
+
+
+def _corrections(plan: RetrainPlan) -> tuple[list[TextToSQLExample], list[TextToSQLExample]]:
+    """Each database's curated corrections as (training part, held-out part)."""
+    from nl2sql.connect import open_database
+    from nl2sql.schema import load_schema
+
+    log = FeedbackLog(plan.log)
+    training_part: list[TextToSQLExample] = []
+    held_out: list[TextToSQLExample] = []
+    for spec in plan.databases:
+        path = Path(spec).expanduser().resolve()
+        if not path.is_file():
+            raise TrainingError(f"retraining reads database files (SQLite or DuckDB); no such file: {spec}")
+        database = open_database(path)
+        kept = curate(log, database.name, load_schema(database)).kept
+        learn, measure = split_holdout(kept, share=plan.holdout, seed=plan.seed)
+        training_part += [_example(c, path) for c in learn]
+        held_out += [_example(c, path) for c in measure]
+    total = len(training_part) + len(held_out)
+    if total < plan.min_corrections:
+        raise TrainingError(
+            f"{total} curated corrections, fewer than the {plan.min_corrections} a retraining needs: "
+            "accept or edit more answers first (`chatbi feedback list --db DB` shows them)"
+        )
+    return training_part, held_out
+
+
+def _example(correction: Correction, path: Path) -> TextToSQLExample:
+    return TextToSQLExample(
+        db_id=correction.database, question=correction.question, sql=correction.sql, db_path=path
+    )
+
+
+def _write_pairs(path: Path, examples: Sequence[TextToSQLExample]) -> None:
+    lines = [
+        json.dumps(
+            {"db": str(e.db_path), "db_id": e.db_id, "question": e.question, "sql": e.sql}, ensure_ascii=False
+        )
+        for e in examples
+    ]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def _verdict(result: RetrainResult, tolerance: float) -> str:
+    if result.ex_after <= result.ex_before:
+        return (
+            f"kept the adapter in use: held-out EX {result.ex_after:.3f} is not above {result.ex_before:.3f}"
+        )
+    guarded = result.guard_after is not None and result.guard_before is not None
+    if guarded and result.guard_after < result.guard_before - tolerance:  # type: ignore[operator]
+        fell = f"{result.guard_before:.3f} to {result.guard_after:.3f}"
+        return f"kept the adapter in use: guard EX fell from {fell}"
+    return f"better: held-out EX {result.ex_before:.3f} → {result.ex_after:.3f}"
+
+
+def _plan_dict(plan: RetrainPlan) -> dict[str, Any]:
+    return {**asdict(plan), "databases": list(plan.databases)}
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
