@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedback.log import FeedbackLog
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
+    from feedback.datasets import TextToSQLExample
     from nl2sql.schema import Schema
 
 CORRECTION_KINDS = ("accepted", "edited")
@@ -55,6 +57,12 @@ class Correction:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def as_example(self, db_path: Path) -> TextToSQLExample:
+        """The correction as a training example on the database file ``db_path``."""
+        from feedback.datasets import TextToSQLExample
+
+        return TextToSQLExample(db_id=self.database, question=self.question, sql=self.sql, db_path=db_path)
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,24 @@ def load_jsonl(path: Path) -> list[TextToSQLExample]:
     return examples
 
 
+def write_jsonl(path: Path, examples: Sequence[TextToSQLExample]) -> None:
+    """Write ``examples`` as :func:`load_jsonl` reads them (database paths absolute).
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "pairs.jsonl"
+        >>> write_jsonl(path, [TextToSQLExample("shop", "How many?", "SELECT 1", Path("/data/shop.sqlite"))])
+        >>> [(e.db_id, e.question) for e in load_jsonl(path)]
+        [('shop', 'How many?')]
+    """
+    records = [
+        {"db": str(e.db_path.resolve()), "db_id": e.db_id, "question": e.question, "sql": e.sql}
+        for e in examples
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+
 def seeded_shuffle(items: Sequence[T], seed: int) -> list[T]:
     """A copy of ``items`` in an order fixed by ``seed`` (the same on every machine).
 

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from feedback.corrections import Correction, curate
-from feedback.datasets import TextToSQLExample, load_examples, seeded_shuffle
+from feedback.corrections import curate
+from feedback.datasets import TextToSQLExample, load_examples, seeded_shuffle, write_jsonl
 from feedback.errors import TrainingError
 from feedback.log import FeedbackLog
 from feedback.promotion import promote, promotions_dir
@@ -98,7 +98,7 @@ def retrain(plan: RetrainPlan, *, progress: bool = True) -> RetrainResult:
     out.mkdir(parents=True, exist_ok=True)
     replay = load_examples(plan.replay)[: plan.replay_limit] if plan.replay else []
     data = out / "train.jsonl"
-    _write_pairs(data, training_part + [e for e in replay if e.available])
+    write_jsonl(data, training_part + [e for e in replay if e.available])
     model = plan.training.base
     current = active_adapter(model)
     config = replace(
@@ -153,8 +153,8 @@ def _corrections(plan: RetrainPlan) -> tuple[list[TextToSQLExample], list[TextTo
         database = open_database(path)
         kept = curate(log, database.name, load_schema(database)).kept
         learn, measure = split_holdout(kept, share=plan.holdout, seed=plan.seed)
-        training_part += [_example(c, path) for c in learn]
-        held_out += [_example(c, path) for c in measure]
+        training_part += [c.as_example(path) for c in learn]
+        held_out += [c.as_example(path) for c in measure]
     total = len(training_part) + len(held_out)
     if total < plan.min_corrections:
         raise TrainingError(
@@ -162,22 +162,6 @@ def _corrections(plan: RetrainPlan) -> tuple[list[TextToSQLExample], list[TextTo
             "accept or edit more answers first (`chatbi feedback list --db DB` shows them)"
         )
     return training_part, held_out
-
-
-def _example(correction: Correction, path: Path) -> TextToSQLExample:
-    return TextToSQLExample(
-        db_id=correction.database, question=correction.question, sql=correction.sql, db_path=path
-    )
-
-
-def _write_pairs(path: Path, examples: Sequence[TextToSQLExample]) -> None:
-    lines = [
-        json.dumps(
-            {"db": str(e.db_path), "db_id": e.db_id, "question": e.question, "sql": e.sql}, ensure_ascii=False
-        )
-        for e in examples
-    ]
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
 def _verdict(result: RetrainResult, tolerance: float) -> str:

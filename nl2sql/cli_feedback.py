@@ -161,13 +161,12 @@ def _export(corrections: list[Any], db: str, out: Path) -> int:
         raise FeedbackCommandError(
             f"export needs a database file (SQLite or DuckDB) for training to read its schema; got {db}"
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lines = [
-        json.dumps({"db": str(path.resolve()), "question": c.question, "sql": c.sql}, ensure_ascii=False)
-        for c in corrections
-    ]
-    out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    print(f"{len(lines)} corrections written to {out}; train on them with `chatbi train --data {out} …`")
+    from feedback.datasets import write_jsonl
+
+    write_jsonl(out, [c.as_example(path) for c in corrections])
+    print(
+        f"{len(corrections)} corrections written to {out}; train on them with `chatbi train --data {out} …`"
+    )
     return 0
 
 
