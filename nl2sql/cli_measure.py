@@ -119,7 +119,7 @@ def add_measure_commands(commands: Any) -> None:
         help="comma-separated database ids (default: the six dev databases with most questions)",
     )
     lift.add_argument("--taught", type=int, default=50, help="corrections per database (default %(default)s)")
-    lift.add_argument("--examples", type=int, default=None, help="corrections shown per question (default 3)")
+    lift.add_argument("--examples", type=int, default=None, help="corrections shown per question (default 1)")
     lift.add_argument("--seed", type=int, default=0, help="which questions become corrections")
     add_model_options(lift)
     lift.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
