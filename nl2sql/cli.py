@@ -61,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo_db = commands.add_parser("demo-db", help="create the embedded demo database")
     demo_db.add_argument("--rebuild", action="store_true", help="build it anew even if it exists")
+    demo_db.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        default=None,
+        help="the last day of its data, pinned: the same date gives a byte-identical database"
+        " (default: today, moving with the calendar)",
+    )
+    demo_db.add_argument(
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="write a copy to this .sqlite file (open it with --db FILE) instead of the shared demo database",
+    )
 
     demo = commands.add_parser("demo", help="ask the demo database a few questions")
     add_model_options(demo)
@@ -102,6 +115,7 @@ def _ask(args: argparse.Namespace) -> int:
         max_rows=args.max_rows,
         timeout_s=args.timeout,
     )
+    _note_skipped(assistant.schema)
     answer = assistant.ask(args.question, run=not args.no_run)
     _print_answer(answer, as_json=args.json, schema=assistant.schema)
     return 0 if answer.ok else 1
@@ -111,9 +125,16 @@ def _sql(args: argparse.Namespace) -> int:
     from nl2sql.assistant import Assistant
 
     assistant = Assistant(args.db, max_rows=args.max_rows, timeout_s=args.timeout, log=None)
+    _note_skipped(assistant.schema)
     answer = assistant.run(args.sql)
     _print_answer(answer, as_json=args.json, schema=assistant.schema)
     return 0 if answer.ok else 1
+
+
+def _note_skipped(schema: Any) -> None:
+    """Say on stderr which tables the account may not read (stdout stays the answer, JSON included)."""
+    if schema.skipped:
+        print(f"note: {schema.skipped_note()}", file=sys.stderr)
 
 
 def _print_answer(answer: Any, *, as_json: bool, schema: Any) -> None:
@@ -191,6 +212,8 @@ def _schema(args: argparse.Namespace) -> int:
         f"-- {schema.name} ({schema.dialect}), {len(schema.tables)} tables,"
         f" fingerprint {schema.fingerprint[:16]}"
     )
+    if schema.skipped:
+        print(f"-- {schema.skipped_note()}")
     for table in schema.tables:
         print(
             f"-- {table.name}: {table.row_count} rows" if table.row_count is not None else f"-- {table.name}"
@@ -200,15 +223,32 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _demo_db(args: argparse.Namespace) -> int:
-    from nl2sql.connect import open_database
-    from nl2sql.demo import ensure_demo_database
-    from nl2sql.schema import load_schema
+    from pathlib import Path
 
-    path = ensure_demo_database(rebuild=args.rebuild)
-    schema = load_schema(open_database(path), samples=True)
-    counts = ", ".join(f"{t.name} {t.row_count}" for t in schema.tables)
-    print(f"demo database: {path}\n  {counts}")
+    from nl2sql.demo.build import build_demo_database, ensure_demo_database, parse_as_of, read_sidecar
+
+    as_of = parse_as_of(args.as_of) if args.as_of else None
+    if args.output:
+        path = build_demo_database(Path(args.output).expanduser(), as_of=as_of, pinned=as_of is not None)
+    else:
+        path = ensure_demo_database(rebuild=args.rebuild, as_of=as_of)
+    header = read_sidecar(path).get("database", {})
+    pinned = " (pinned)" if header.get("pinned") else ", moves with the calendar"
+    print(f"demo database: {path}")
+    print(f"  data up to {header.get('as_of')}{pinned}, seed {header.get('seed')}")
+    print(f"  content sha256 {header.get('content_sha256', 'unknown')}")
+    print("  " + ", ".join(f"{table} {count}" for table, count in _row_counts(path).items()))
     return 0
+
+
+def _row_counts(path: Any) -> dict[str, int]:
+    import contextlib
+    import sqlite3
+
+    from nl2sql.demo.build import TABLES
+
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        return {table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -159,6 +159,7 @@ def _add_train_settings(parser: argparse.ArgumentParser) -> None:
 
 def _eval(args: argparse.Namespace) -> int:
     from feedback.datasets import load_examples
+    from nl2sql.demo.build import data_as_of
     from nl2sql.evaluation.harness import EvalSettings, evaluate
     from nl2sql.evaluation.report import append_benchmark, benchmark_row, write_json
     from nl2sql.models.resolve import load_generator
@@ -193,9 +194,12 @@ def _eval(args: argparse.Namespace) -> int:
     )
     report = evaluate(examples, generator, settings)
     command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    summary = report.summary()
+    as_of = sorted({day for path in {e.db_path for e in examples} if (day := data_as_of(path))})
+    if as_of:
+        name = f"{name} (data to {', '.join(as_of)})"
+    summary = {**report.summary(), **({"data_as_of": ", ".join(as_of)} if as_of else {})}
     if args.json:
-        summary = write_json(report, Path(args.json), command=command, data=name)
+        summary = write_json(report, Path(args.json), command=command, data=name, summary=summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "predictions"}, indent=1))
     if args.benchmarks:
         append_benchmark(Path(args.benchmarks), benchmark_row(summary, command, name))
@@ -311,7 +315,8 @@ def _bench_linking(args: argparse.Namespace) -> int:
 
 
 def _bench_latency(args: argparse.Namespace) -> int:
-    from nl2sql.demo import load_demo_questions
+    from nl2sql.demo import ensure_demo_database, load_demo_questions
+    from nl2sql.demo.build import data_as_of
     from nl2sql.evaluation.latency import LATENCY_HEADER, LATENCY_HEADING, latency_row, measure_latency
     from nl2sql.evaluation.report import append_benchmark
 
@@ -319,7 +324,9 @@ def _bench_latency(args: argparse.Namespace) -> int:
         raise ConnectionSpecError("bench latency asks the demo questions: use --db demo")
     questions = load_demo_questions()[: args.questions]
     report = measure_latency(args.db, questions, backend=args.backend, model=args.model, adapter=args.adapter)
-    summary = report.summary()
+    as_of = data_as_of(ensure_demo_database())
+    summary = {**report.summary(), "data_as_of": as_of}
+    summary["database"] = f"{summary['database']} (data to {as_of})"
     print(json.dumps(summary, indent=1))
     command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     if args.json:

@@ -27,7 +27,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from nl2sql.errors import ConnectionSpecError, DatabaseUnreachableError
+from nl2sql.errors import ConnectionSpecError, DatabaseUnreachableError, driver_message
 
 SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".db3"}
 DUCKDB_SUFFIXES = {".duckdb", ".ddb"}
@@ -203,8 +203,7 @@ def _check_reachable(database: Database) -> None:
             connection.rollback()
     except Exception as error:  # drivers raise many kinds; all mean "cannot open it"
         where = database.engine.url.render_as_string(hide_password=True)
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseUnreachableError(f"cannot open database {where}: {reason}") from error
+        raise DatabaseUnreachableError(f"cannot open database {where}: {driver_message(error)}") from error
 
 
 def _default_sidecar(path: Path) -> Path | None:

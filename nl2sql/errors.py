@@ -48,3 +48,24 @@ class QueryExecutionError(ChatBIError):
 
 class InvalidSQLError(ChatBIError):
     """The model's SQL could not be made valid against the schema."""
+
+
+def driver_message(error: BaseException) -> str:
+    """The first line of what the database driver said, without its wrappers and error codes.
+
+    Example:
+        >>> driver_message(Exception(1142, "SELECT command denied to user 'ro'@'localhost'\\nmore"))
+        "SELECT command denied to user 'ro'@'localhost'"
+        >>> driver_message(ValueError("permission denied for table secrets"))
+        'permission denied for table secrets'
+        >>> driver_message(RuntimeError())
+        'RuntimeError'
+    """
+    original = getattr(error, "orig", None) or error
+    arguments = getattr(original, "args", ())
+    if len(arguments) == 2 and isinstance(arguments[0], int) and isinstance(arguments[1], str):
+        text = arguments[1]  # PyMySQL: (code, message)
+    else:
+        text = str(original)
+    text = text.strip()
+    return text.splitlines()[0] if text else type(original).__name__

@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from nl2sql.connect import Database
-from nl2sql.errors import QueryExecutionError, QueryTimeoutError
+from nl2sql.errors import QueryExecutionError, QueryTimeoutError, driver_message
 from nl2sql.safety import ensure_read_only
 
 DEFAULT_MAX_ROWS = 10_000
@@ -69,7 +69,7 @@ def run_query(
         try:
             with _time_limit(connection, database.backend, timeout_s) as limit:
                 try:
-                    cursor = connection.exec_driver_sql(sql)
+                    cursor = _execute_verbatim(connection, sql)
                     columns = list(cursor.keys())
                     rows = [tuple(row) for row in cursor.fetchmany(max_rows + 1)]
                     cursor.close()
@@ -78,13 +78,26 @@ def run_query(
                         raise QueryTimeoutError(
                             f"the query ran longer than {timeout_s:g} s and was stopped"
                         ) from error
-                    raise QueryExecutionError(f"the database rejected the query: {_reason(error)}") from error
+                    raise QueryExecutionError(
+                        f"the database rejected the query: {driver_message(error)}"
+                    ) from error
         finally:
             connection.rollback()
     truncated = len(rows) > max_rows
     return QueryResult(
         columns=columns, rows=rows[:max_rows], truncated=truncated, seconds=time.perf_counter() - started
     )
+
+
+def _execute_verbatim(connection: Connection, sql: str) -> Any:
+    """Send ``sql`` to the driver as it is, with no parameters at all.
+
+    Drivers that take ``%s`` or ``%(name)s`` placeholders (psycopg, PyMySQL) read every ``%`` of a
+    statement as a placeholder once a parameter collection is passed, even an empty one: ``LIKE 'ap%'``
+    then fails. Without one they leave the text alone, so ``%``, ``%%``, ``?``, ``:name`` and ``$1``
+    inside string literals reach the server unchanged.
+    """
+    return connection.execution_options(no_parameters=True).exec_driver_sql(sql)
 
 
 class _Limit:
@@ -134,8 +147,3 @@ def _is_timeout(error: Exception) -> bool:
             "canceling statement",
         )
     )
-
-
-def _reason(error: Exception) -> str:
-    text = str(getattr(error, "orig", None) or error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

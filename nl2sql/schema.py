@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +30,10 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy import sql
 
-from nl2sql.catalog import Catalog, open_catalog
+from nl2sql.access import readable_columns
+from nl2sql.catalog import Catalog, RawColumn, open_catalog
 from nl2sql.connect import Database
-from nl2sql.errors import DatabaseUnreachableError
+from nl2sql.errors import DatabaseUnreachableError, driver_message
 
 if TYPE_CHECKING:
     from nl2sql.glossary import Glossary
@@ -80,12 +81,36 @@ class Table:
 
 
 @dataclass(frozen=True)
+class SkippedTable:
+    """A table the connection may not read (or read only in part), left out of the schema, and why."""
+
+    name: str
+    reason: str
+    columns: tuple[str, ...] = ()
+    """The columns left out when the table itself is kept; empty when the whole table is left out."""
+
+    def describe(self) -> str:
+        """One line for the user.
+
+        Example:
+            >>> SkippedTable("salaries", "permission denied for table salaries").describe()
+            'salaries: permission denied for table salaries'
+            >>> SkippedTable("staff", "permission denied", ("pay",)).describe()
+            'staff (columns pay): permission denied'
+        """
+        what = f"{self.name} (columns {', '.join(self.columns)})" if self.columns else self.name
+        return f"{what}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class Schema:
     """A database's structure, as the prompt, the validator and the explanation see it."""
 
     dialect: str
     tables: tuple[Table, ...]
     name: str = ""
+    skipped: tuple[SkippedTable, ...] = ()
+    """Tables and columns in the catalog that this connection may not read; they are left out."""
     _index: dict[str, Table] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -156,11 +181,31 @@ class Schema:
                 }
                 for t in self.tables
             ],
+            "skipped": [
+                {"table": s.name, "columns": list(s.columns), "reason": s.reason} for s in self.skipped
+            ],
         }
+
+    def skipped_note(self) -> str:
+        """What was left out for lack of privileges, in one line; empty when nothing was.
+
+        Example:
+            >>> skipped = (SkippedTable("salaries", "permission denied"),)
+            >>> Schema("postgres", (), skipped=skipped).skipped_note()
+            'skipped 1 table this account may not read: salaries: permission denied'
+        """
+        if not self.skipped:
+            return ""
+        count = len(self.skipped)
+        items = "; ".join(s.describe() for s in self.skipped)
+        return f"skipped {count} table{'s' if count != 1 else ''} this account may not read: {items}"
 
 
 def load_schema(database: Database, *, samples: bool = True, db_schema: str | None = None) -> Schema:
     """Read the structure of ``database`` (and its descriptions sidecar, when it has one).
+
+    Tables (and columns) the connection may not select are left out and listed in
+    :attr:`Schema.skipped`, so an account with SELECT on part of a database can still ask about that part.
 
     Args:
         database: an open database from :func:`nl2sql.connect.open_database`.
@@ -168,22 +213,39 @@ def load_schema(database: Database, *, samples: bool = True, db_schema: str | No
         db_schema: the database schema (namespace) to read; the connection's default otherwise.
     """
     descriptions = _read_descriptions(database.descriptions_path)
+    tables: list[Table] = []
+    skipped: list[SkippedTable] = []
     try:
         catalog = open_catalog(database, db_schema)
-        tables = [
-            _read_table(database, catalog, name, db_schema, descriptions.get(name, {}), samples)
-            for name in catalog.table_names()
-        ]
+        for name in catalog.table_names():
+            raw_columns = catalog.columns(name)
+            access = readable_columns(database, name, [c.name for c in raw_columns], db_schema)
+            if not access.readable:
+                skipped.append(SkippedTable(name, access.refused))
+                continue
+            if access.refused:
+                hidden = tuple(c.name for c in raw_columns if c.name not in access.columns)
+                skipped.append(SkippedTable(name, access.refused, hidden))
+            readable = [c for c in raw_columns if c.name in access.columns]
+            described = descriptions.get(name, {})
+            tables.append(_read_table(database, catalog, name, readable, db_schema, described, samples))
     except sa.exc.SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseUnreachableError(f"cannot read the schema of {database.name}: {reason}") from error
-    return Schema(dialect=database.dialect, tables=tuple(tables), name=database.name)
+        raise DatabaseUnreachableError(
+            f"cannot read the schema of {database.name}: {driver_message(error)}"
+        ) from error
+    return Schema(
+        dialect=database.dialect,
+        tables=_without_dangling_keys(tables),
+        name=database.name,
+        skipped=tuple(skipped),
+    )
 
 
 def _read_table(
     database: Database,
     catalog: Catalog,
     name: str,
+    raw_columns: list[RawColumn],
     db_schema: str | None,
     described: dict[str, Any],
     samples: bool,
@@ -192,7 +254,7 @@ def _read_table(
     column_notes = described.get("columns") or {}
     counted = _row_count(database, name, db_schema) if samples else None
     columns = []
-    for raw in catalog.columns(name):
+    for raw in raw_columns:
         values: tuple[str, ...] = ()
         if samples and raw.is_text and counted:
             values = _sample_values(database, name, raw.name, db_schema)
@@ -218,6 +280,24 @@ def _read_table(
         comment=comment,
         row_count=counted,
     )
+
+
+def _without_dangling_keys(tables: list[Table]) -> tuple[Table, ...]:
+    """Drop the keys that name a column or table left out for lack of privileges."""
+    readable = {t.name: {c.name for c in t.columns} for t in tables}
+    kept = []
+    for table in tables:
+        own = readable[table.name]
+        foreign_keys = tuple(
+            fk
+            for fk in table.foreign_keys
+            if set(fk.columns) <= own and set(fk.ref_columns) <= readable.get(fk.ref_table, set())
+        )
+        primary_key = table.primary_key if set(table.primary_key) <= own else ()
+        if foreign_keys != table.foreign_keys or primary_key != table.primary_key:
+            table = replace(table, foreign_keys=foreign_keys, primary_key=primary_key)
+        kept.append(table)
+    return tuple(kept)
 
 
 def _row_count(database: Database, name: str, db_schema: str | None) -> int:

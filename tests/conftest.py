@@ -19,6 +19,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 MARIADB_ADMIN_URL = os.environ.get("CHATBI_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/mysql")
 TEST_DATABASE = "chatbi_test"
+DEMO_AS_OF = "2026-06-30"
+"""The demo database of the test session runs up to this day, whatever the clock says, so that its row
+counts, the prompts built from it and the answers the model gives are the same on any day."""
 
 SHOP_TABLES = [
     "CREATE TABLE customers (customer_id INTEGER NOT NULL, name VARCHAR(50) NOT NULL, segment VARCHAR(20),"
@@ -43,6 +46,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("chatbi-home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CHATBI_HOME", str(home))
+        patch.setenv("CHATBI_DEMO_AS_OF", DEMO_AS_OF)
         if "CHATBI_CACHE" not in os.environ:
             from platformdirs import user_cache_dir
 
@@ -144,6 +148,17 @@ def shop_pairs(tmp_path: Path, sqlite_shop: str) -> Path:
     path = tmp_path / "pairs.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def current_demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database whose data runs up to the test clock's today, as users get it: for SQL with
+    relative dates (``date('now', '-3 months')``), which SQLite evaluates against the same clock."""
+    from datetime import date
+
+    from nl2sql.demo import build_demo_database
+
+    return build_demo_database(tmp_path_factory.mktemp("current-demo") / "demo.sqlite", as_of=date.today())
 
 
 @pytest.fixture(scope="session")

@@ -403,14 +403,18 @@ DEMO_KINDS = {
 
 
 @pytest.fixture(scope="module")
-def demo_results() -> dict[str, tuple[str, pd.DataFrame]]:
+def demo_results(current_demo_db) -> dict[str, tuple[str, pd.DataFrame]]:
+    """Each question's result: relative dates on data up to today, fixed ones on the pinned demo data."""
     from nl2sql.connect import open_database
     from nl2sql.demo import load_demo_questions
     from nl2sql.execute import run_query
 
-    database = open_database("demo")
+    pinned, current = open_database("demo"), open_database(current_demo_db)
     return {
-        question.id: (question.question, run_query(database, question.sql).to_frame())
+        question.id: (
+            question.question,
+            run_query(current if question.counts_from_today else pinned, question.sql).to_frame(),
+        )
         for question in load_demo_questions()
         if question.id in DEMO_KINDS
     }

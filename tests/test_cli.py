@@ -77,3 +77,30 @@ def test_chatbi_demo_answers_and_explains_its_questions() -> None:
     assert "Start from customers (one row per customer)." in result.stdout
     assert "从 products" in result.stdout  # the Chinese question is explained in Chinese
     assert "error:" not in result.stdout
+
+
+@pytest.mark.slow
+def test_eval_on_the_demo_questions_names_the_day_its_data_runs_to(tmp_path) -> None:
+    from conftest import DEMO_AS_OF
+
+    out, benchmarks = tmp_path / "demo.json", tmp_path / "BENCHMARKS.md"
+    result = chatbi(
+        "eval", "--data", "demo", "--limit", "2", "--json", str(out), "--benchmarks", str(benchmarks)
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    assert summary["data_as_of"] == DEMO_AS_OF and summary["evaluated"] == 2
+    assert summary["data"] == f"demo (data to {DEMO_AS_OF})"
+    assert f"| demo (data to {DEMO_AS_OF}) |" in benchmarks.read_text(encoding="utf-8")
+
+
+def test_demo_db_builds_a_pinned_copy_byte_for_byte(tmp_path) -> None:
+    first, second = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    for path in (first, second):
+        result = chatbi("demo-db", "--as-of", "2028-02-29", "--output", str(path))
+        assert result.returncode == 0, result.stderr
+        assert "data up to 2028-02-29 (pinned)" in result.stdout
+    assert first.read_bytes() == second.read_bytes()
+    assert_one_line_error(
+        chatbi("demo-db", "--as-of", "29/02/2028"), "--as-of must be a date written YYYY-MM-DD"
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import DEMO_AS_OF
 
 from nl2sql.demo import (
     DemoQuestion,
@@ -20,11 +21,14 @@ from nl2sql.demo import (
     load_demo_questions,
 )
 from nl2sql.demo import build as build_module
-from nl2sql.demo.build import GENERATOR_VERSION, TABLES, read_sidecar, sidecar_path
+from nl2sql.demo.build import GENERATOR_VERSION, TABLES, content_hash, read_sidecar, sidecar_path
 from nl2sql.demo.catalog import REGIONS
 
 SEED = 20240601
-AS_OF = date.today()  # the gold SQL's date('now', ...) windows need data up to today
+AS_OF = date.fromisoformat(DEMO_AS_OF)
+CONTENT_SHA256 = "ea428f16d3036eae74510ddc4af1952d0630297473762a6dc235e754490e3f72"
+"""The content of the demo data for SEED and AS_OF. When the generator changes on purpose, bump
+GENERATOR_VERSION (so users' copies are rebuilt) and write the new hash here."""
 QUESTIONS = load_demo_questions()
 
 
@@ -36,6 +40,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def connection(demo_db: Path) -> Iterator[sqlite3.Connection]:
     connection = sqlite3.connect(f"file:{demo_db}?mode=ro", uri=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture()
+def current_connection(current_demo_db: Path) -> Iterator[sqlite3.Connection]:
+    """The demo data up to the test clock's today, for SQL with relative dates (``date('now', …)``)."""
+    connection = sqlite3.connect(f"file:{current_demo_db}?mode=ro", uri=True)
     yield connection
     connection.close()
 
@@ -54,9 +66,39 @@ def scalar(connection: sqlite3.Connection, sql: str) -> object:
     return connection.execute(sql).fetchone()[0]
 
 
-def test_build_is_deterministic(demo_db: Path, tmp_path: Path) -> None:
+def test_build_is_reproducible_to_the_byte(demo_db: Path, tmp_path: Path) -> None:
     again = build_demo_database(tmp_path / "again.sqlite", seed=SEED, as_of=AS_OF)
     assert table_hashes(again) == table_hashes(demo_db)
+    assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(demo_db.read_bytes()).digest()
+    assert sidecar_path(again).read_bytes() == sidecar_path(demo_db).read_bytes()
+
+
+def test_content_hash_is_the_known_one(demo_db: Path) -> None:
+    assert content_hash(demo_db) == CONTENT_SHA256
+    assert read_sidecar(demo_db)["database"]["content_sha256"] == CONTENT_SHA256
+
+
+def test_another_seed_or_day_gives_other_content(demo_db: Path, tmp_path: Path) -> None:
+    other_seed = build_demo_database(tmp_path / "seed" / "demo.sqlite", seed=SEED + 1, as_of=AS_OF)
+    next_day = build_demo_database(tmp_path / "day" / "demo.sqlite", seed=SEED, as_of=AS_OF + timedelta(1))
+    assert len({content_hash(demo_db), content_hash(other_seed), content_hash(next_day)}) == 3
+
+
+@pytest.mark.parametrize("as_of", [date(2028, 2, 29), date(2027, 1, 1), date(2030, 12, 31)])
+def test_builds_on_any_day(tmp_path: Path, as_of: date) -> None:
+    path = build_demo_database(tmp_path / "demo.sqlite", as_of=as_of)
+    with sqlite3.connect(path) as connection:
+        first, last = connection.execute("SELECT MIN(order_date), MAX(order_date) FROM orders").fetchone()
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        late = connection.execute(
+            "SELECT (SELECT COUNT(*) FROM returns WHERE return_date > :d)"
+            " + (SELECT COUNT(*) FROM customers WHERE signup_date > :d)",
+            {"d": as_of.isoformat()},
+        ).fetchone()[0]
+    assert first.startswith(f"{as_of.year - 3}-01-0") and last == max(
+        last, (as_of - timedelta(3)).isoformat()
+    )
+    assert last <= as_of.isoformat() and late == 0
 
 
 def test_build_leaves_only_the_database_and_its_sidecar(demo_db: Path) -> None:
@@ -174,6 +216,7 @@ def test_sidecar_describes_every_table_and_only_real_columns(
         "as_of": AS_OF.isoformat(),
         "seed": SEED,
         "generator_version": GENERATOR_VERSION,
+        "content_sha256": CONTENT_SHA256,
     }
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert set(sidecar["tables"]) == tables
@@ -190,7 +233,9 @@ def test_sidecar_describes_every_table_and_only_real_columns(
 
 @pytest.fixture()
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh ChatBI home where the demo data moves with the calendar (no pinned ``as_of``)."""
     monkeypatch.setenv("CHATBI_HOME", str(tmp_path))
+    monkeypatch.delenv("CHATBI_DEMO_AS_OF")
     return tmp_path
 
 
@@ -199,19 +244,21 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Replace the (slow) builder with one that writes a tiny database and a fresh sidecar."""
     calls: list[Path] = []
 
-    def fake_build(path: Path, **_: object) -> Path:
+    def fake_build(path: Path, *, as_of: date | None = None, pinned: bool = False, **_: object) -> Path:
         calls.append(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"")
-        write_sidecar(path, as_of=date.today(), version=GENERATOR_VERSION)
+        write_sidecar(path, as_of=as_of or date.today(), version=GENERATOR_VERSION, pinned=pinned)
         return path
 
     monkeypatch.setattr(build_module, "build_demo_database", fake_build)
     return calls
 
 
-def write_sidecar(path: Path, *, as_of: date, version: int) -> None:
+def write_sidecar(path: Path, *, as_of: date, version: int, pinned: bool = False) -> None:
     header = {"name": "demo", "as_of": as_of.isoformat(), "seed": SEED, "generator_version": version}
+    if pinned:
+        header["pinned"] = True
     sidecar_path(path).write_text(yaml.safe_dump({"database": header, "tables": {}}), encoding="utf-8")
 
 
@@ -224,7 +271,10 @@ def test_ensure_builds_a_missing_database(home: Path, builds: list[Path]) -> Non
     assert builds == [demo_database_path()]
 
 
-def test_ensure_reuses_a_fresh_database_untouched(home: Path, builds: list[Path], demo_db: Path) -> None:
+def test_ensure_reuses_a_database_of_the_wanted_day_untouched(
+    home: Path, builds: list[Path], demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHATBI_DEMO_AS_OF", AS_OF.isoformat())
     target = demo_database_path()
     target.parent.mkdir(parents=True)
     target.write_bytes(demo_db.read_bytes())
@@ -250,6 +300,43 @@ def test_ensure_rebuilds_only_when_needed(home: Path, builds: list[Path], state:
         sidecar_path(target).write_text("database: [unclosed", encoding="utf-8")
     ensure_demo_database(rebuild=state == "rebuild asked")
     assert builds == ([] if state == "fresh" else [target])
+
+
+@pytest.mark.parametrize(
+    ("state", "rebuilt"),
+    [
+        ("pinned to another day", True),
+        ("pinned to that day", False),
+        ("an old pinned copy, nothing asked", False),
+        ("an old pinned copy, rebuild asked", True),
+    ],
+)
+def test_pinned_dates(home: Path, builds: list[Path], state: str, rebuilt: bool) -> None:
+    target = demo_database_path()
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"")
+    old = date.today() - timedelta(days=400)
+    write_sidecar(target, as_of=old, version=GENERATOR_VERSION, pinned=state.startswith("an old pinned"))
+    wanted = {"pinned to another day": old + timedelta(1), "pinned to that day": old}.get(state)
+    ensure_demo_database(as_of=wanted, rebuild=state.endswith("rebuild asked"))
+    assert builds == ([target] if rebuilt else [])
+    header = read_sidecar(target)["database"]
+    assert bool(header.get("pinned")) == (
+        state in ("pinned to another day", "an old pinned copy, nothing asked")
+    )
+
+
+def test_the_environment_pins_the_day(
+    home: Path, builds: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHATBI_DEMO_AS_OF", "2028-02-29")
+    ensure_demo_database()
+    assert read_sidecar(demo_database_path())["database"]["as_of"] == "2028-02-29"
+    monkeypatch.setenv("CHATBI_DEMO_AS_OF", "29.02.2028")
+    with pytest.raises(
+        build_module.DemoDateError, match="CHATBI_DEMO_AS_OF must be a date written YYYY-MM-DD"
+    ):
+        ensure_demo_database()
 
 
 def test_read_sidecar_tolerates_missing_files(tmp_path: Path) -> None:
@@ -280,7 +367,10 @@ def test_chinese_region_names_in_questions_exist(connection: sqlite3.Connection)
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.id for q in QUESTIONS])
-def test_gold_sql_returns_rows(connection: sqlite3.Connection, question: DemoQuestion) -> None:
-    rows = connection.execute(question.sql).fetchall()
+def test_gold_sql_returns_rows(
+    connection: sqlite3.Connection, current_connection: sqlite3.Connection, question: DemoQuestion
+) -> None:
+    """Relative dates run on data up to today; fixed ones ("in 2025") on the pinned data, which has them."""
+    rows = (current_connection if question.counts_from_today else connection).execute(question.sql).fetchall()
     assert rows, question.id
     assert any(value is not None for value in rows[0]), question.id

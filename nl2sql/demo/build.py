@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 from datetime import date
@@ -22,6 +23,7 @@ from typing import Any
 import yaml
 
 from nl2sql.demo.generate import generate_demo_rows
+from nl2sql.errors import ChatBIError
 from nl2sql.paths import data_dir
 
 GENERATOR_VERSION = 1
@@ -29,6 +31,8 @@ GENERATOR_VERSION = 1
 DEFAULT_SEED = 20240601
 MAX_AGE_DAYS = 30
 """A demo database whose ``as_of`` is older than this is rebuilt by :func:`ensure_demo_database`."""
+AS_OF_VARIABLE = "CHATBI_DEMO_AS_OF"
+"""Environment variable pinning the demo data's ``as_of`` (``YYYY-MM-DD``) for a whole process."""
 
 SCHEMA = """
 CREATE TABLE regions (
@@ -102,11 +106,15 @@ CREATE INDEX idx_returns_item ON returns (order_item_id);
 TABLES = ["regions", "channels", "categories", "products", "customers", "orders", "order_items", "returns"]
 
 
-def build_demo_database(path: Path, *, seed: int = DEFAULT_SEED, as_of: date | None = None) -> Path:
+def build_demo_database(
+    path: Path, *, seed: int = DEFAULT_SEED, as_of: date | None = None, pinned: bool = False
+) -> Path:
     """Write the demo database to ``path`` (replacing it) and its sidecar beside it.
 
-    The content depends only on ``seed`` and ``as_of`` (today when None): orders run from January 1
-    three years before ``as_of``'s year through ``as_of``.
+    The content depends only on ``seed`` and ``as_of``: orders run from January 1 three years before
+    ``as_of``'s year through ``as_of``. Without ``as_of``, the date pinned by ``CHATBI_DEMO_AS_OF`` is
+    used, else today. A ``pinned`` database is kept as it is by :func:`ensure_demo_database`, however
+    old its data.
 
     Example:
         >>> import sqlite3, tempfile
@@ -118,10 +126,11 @@ def build_demo_database(path: Path, *, seed: int = DEFAULT_SEED, as_of: date | N
         >>> with sqlite3.connect(path) as connection:
         ...     connection.execute("SELECT name_zh FROM regions WHERE name_en = 'North China'").fetchone()
         ('华北',)
-        >>> read_sidecar(path)["database"]["as_of"]
-        '2025-01-31'
+        >>> header = read_sidecar(path)["database"]
+        >>> header["as_of"], header["content_sha256"] == content_hash(path)
+        ('2025-01-31', True)
     """
-    as_of = as_of or date.today()
+    as_of = as_of or pinned_as_of() or date.today()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = generate_demo_rows(seed=seed, as_of=as_of)
@@ -141,8 +150,79 @@ def build_demo_database(path: Path, *, seed: int = DEFAULT_SEED, as_of: date | N
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _write_sidecar(path, seed=seed, as_of=as_of)
+    header = {
+        "name": "demo",
+        "as_of": as_of.isoformat(),
+        "seed": seed,
+        "generator_version": GENERATOR_VERSION,
+        "content_sha256": content_hash(path),
+    }
+    if pinned:
+        header["pinned"] = True
+    _write_sidecar(path, header)
     return path
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of the demo data's rows, table by table in key order: equal for equal data, whatever the
+    SQLite version that wrote the file.
+
+    Example:
+        >>> import tempfile
+        >>> path = build_demo_database(Path(tempfile.mkdtemp()) / "d.sqlite", as_of=date(2025, 1, 31))
+        >>> len(content_hash(path))
+        64
+    """
+    digest = hashlib.sha256()
+    with contextlib.closing(
+        sqlite3.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True)
+    ) as db:
+        for table in TABLES:
+            digest.update(table.encode())
+            for row in db.execute(f"SELECT * FROM {table} ORDER BY rowid"):
+                digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def pinned_as_of() -> date | None:
+    """The ``as_of`` date pinned by ``CHATBI_DEMO_AS_OF``; None when the variable is unset or empty.
+
+    Raises:
+        DemoDateError: the variable is set but not a ``YYYY-MM-DD`` date.
+
+    Example:
+        >>> import os
+        >>> from unittest import mock
+        >>> with mock.patch.dict(os.environ, {"CHATBI_DEMO_AS_OF": "2028-02-29"}):
+        ...     pinned_as_of()
+        datetime.date(2028, 2, 29)
+    """
+    text = os.environ.get(AS_OF_VARIABLE, "").strip()
+    return parse_as_of(text, AS_OF_VARIABLE) if text else None
+
+
+def parse_as_of(text: str, source: str = "--as-of") -> date:
+    """A demo ``as_of`` date from ``YYYY-MM-DD`` text.
+
+    Raises:
+        DemoDateError: the text is not such a date.
+
+    Example:
+        >>> parse_as_of("2026-06-30")
+        datetime.date(2026, 6, 30)
+        >>> parse_as_of("30/06/2026")
+        Traceback (most recent call last):
+        ...
+        nl2sql.demo.build.DemoDateError: --as-of must be a date written YYYY-MM-DD, not '30/06/2026'
+    """
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DemoDateError(f"{source} must be a date written YYYY-MM-DD, not {text!r}") from None
+
+
+class DemoDateError(ChatBIError):
+    """The date the demo data should run up to is not a date."""
 
 
 def sidecar_path(path: Path) -> Path:
@@ -170,6 +250,20 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
+def data_as_of(path: Path) -> str | None:
+    """The day the demo data in the database at ``path`` runs up to (``YYYY-MM-DD``), for reports that
+    must say what they ran on; None for a database that is not the demo's.
+
+    Example:
+        >>> data_as_of(Path("/nonexistent/shop.sqlite")) is None
+        True
+    """
+    header = read_sidecar(path).get("database")
+    if isinstance(header, dict) and header.get("name") == "demo" and header.get("as_of"):
+        return str(header["as_of"])
+    return None
+
+
 def demo_database_path() -> Path:
     """Where the demo database lives: ``demo.sqlite`` in the ChatBI data folder.
 
@@ -180,29 +274,32 @@ def demo_database_path() -> Path:
     return data_dir() / "demo.sqlite"
 
 
-def ensure_demo_database(*, rebuild: bool = False) -> Path:
+def ensure_demo_database(*, rebuild: bool = False, as_of: date | None = None) -> Path:
     """The path of a usable demo database, building it first when needed.
 
-    It is (re)built when ``rebuild`` is true, when the file or its sidecar is missing, when the sidecar
-    was written by another generator version, or when its data ends more than 30 days ago. Otherwise
-    the existing file is returned untouched.
+    It is (re)built when ``rebuild`` is true, when the file or its sidecar is missing, or when the
+    sidecar was written by another generator version. With an ``as_of`` (given, or pinned by
+    ``CHATBI_DEMO_AS_OF``) it is also rebuilt when its data runs up to another date, and the new
+    one is pinned; otherwise, unless it was pinned, when its data ends more than 30 days ago.
+    Else the existing file is returned untouched.
 
     Example:
         >>> import os, tempfile
         >>> from unittest import mock
-        >>> with mock.patch.dict(os.environ, {"CHATBI_HOME": tempfile.mkdtemp()}):
-        ...     path = ensure_demo_database()
+        >>> with mock.patch.dict(os.environ, {"CHATBI_HOME": tempfile.mkdtemp(), "CHATBI_DEMO_AS_OF": ""}):
+        ...     path = ensure_demo_database(as_of=date(2025, 1, 31))
         ...     stamp = path.stat().st_mtime_ns
         ...     ensure_demo_database() == path and path.stat().st_mtime_ns == stamp
         True
     """
     path = demo_database_path()
-    if rebuild or _is_stale(path, today=date.today()):
-        build_demo_database(path)
+    wanted = as_of or pinned_as_of()
+    if rebuild or _is_stale(path, wanted=wanted, today=date.today()):
+        build_demo_database(path, as_of=wanted, pinned=wanted is not None)
     return path
 
 
-def _is_stale(path: Path, *, today: date) -> bool:
+def _is_stale(path: Path, *, wanted: date | None, today: date) -> bool:
     if not path.is_file():
         return True
     header = read_sidecar(path).get("database")
@@ -216,19 +313,15 @@ def _is_stale(path: Path, *, today: date) -> bool:
             return True
     if not isinstance(as_of, date):
         return True
-    return (today - as_of).days > MAX_AGE_DAYS
+    if wanted is not None:
+        return as_of != wanted
+    return not header.get("pinned") and (today - as_of).days > MAX_AGE_DAYS
 
 
-def _write_sidecar(path: Path, *, seed: int, as_of: date) -> None:
+def _write_sidecar(path: Path, header: dict[str, Any]) -> None:
     descriptions = yaml.safe_load(
         resources.files("nl2sql.demo").joinpath("descriptions.yaml").read_text(encoding="utf-8")
     )
-    header = {
-        "name": "demo",
-        "as_of": as_of.isoformat(),
-        "seed": seed,
-        "generator_version": GENERATOR_VERSION,
-    }
     text = yaml.safe_dump(
         {"database": header, **descriptions}, sort_keys=False, allow_unicode=True, width=100
     )

@@ -26,6 +26,24 @@ class DemoQuestion:
     """Gold SQL in the SQLite dialect; relative dates are written with ``date('now', …)``."""
     difficulty: Literal["easy", "medium", "hard"]
 
+    @property
+    def counts_from_today(self) -> bool:
+        """True when the gold SQL reads the clock (``date('now', …)``): its answer depends on the day
+        it runs, and it needs data up to that day.
+
+        Example:
+            >>> DemoQuestion("demo-999", "en", "Orders lately?", "SELECT COUNT(*) FROM orders"
+            ...              " WHERE order_date >= date('now', '-30 days')", "medium").counts_from_today
+            True
+        """
+        import sqlglot
+        from sqlglot import exp
+
+        tree = sqlglot.parse_one(self.sql, read="sqlite")
+        return any(
+            literal.is_string and literal.this.lower() == "now" for literal in tree.find_all(exp.Literal)
+        )
+
 
 def load_demo_questions() -> list[DemoQuestion]:
     """All demo questions, in file order, read from the packaged ``questions.jsonl``.

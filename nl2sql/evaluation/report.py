@@ -27,15 +27,18 @@ EX_TABLE_HEADER = (
 )
 
 
-def write_json(report: EvalReport, path: Path, *, command: str, data: str) -> dict[str, Any]:
-    """Write the summary and every prediction to ``path``; returns the summary."""
+def write_json(
+    report: EvalReport, path: Path, *, command: str, data: str, summary: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Write the summary (``report``'s unless given) and every prediction to ``path``; returns it with
+    the run's data, command, date and machine added."""
     summary = {
         "data": data,
         "command": command,
         "date": date.today().isoformat(),
         "python": sys.version.split()[0],
         "machine": platform.machine(),
-        **report.summary(),
+        **(summary if summary is not None else report.summary()),
     }
     payload = {**summary, "predictions": [vars(p) for p in report.predictions]}
     path.parent.mkdir(parents=True, exist_ok=True)

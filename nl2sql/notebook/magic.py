@@ -90,6 +90,8 @@ class ChatBIMagics(Magics):
             f"connected {self.session.current}: {assistant.database.dialect}, {len(schema.tables)} tables"
             f" ({', '.join(t.name for t in schema.tables[:8])}{', …' if len(schema.tables) > 8 else ''})"
         )
+        if schema.skipped:
+            print(schema.skipped_note())
 
     @magic_arguments()
     @argument("name", nargs="?", default=None, help="bundled model name, Hugging Face id/folder or .gguf")
