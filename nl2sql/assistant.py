@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,10 @@ from nl2sql.prompt import MAX_HISTORY, Example, build_messages, build_repair_mes
 from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
 from nl2sql.selection import FALLBACK_SAMPLES, select_by_execution
+from nl2sql.semantic.locate import database_semantic_model, database_today
+from nl2sql.semantic.model import SemanticModel
+from nl2sql.semantic.route import Route, question_language, route_question
+from nl2sql.today import pin_today
 from nl2sql.values import match_values
 
 DEFAULT_LOG: Any = object()
@@ -82,6 +87,13 @@ class Assistant:
         corrections: the corrections to draw them from; by default those curated from ``log`` for this
             database (:func:`feedback.corrections.curate`). An accepted or edited answer joins them
             at once.
+        semantic: the database's semantic model (metrics, dimensions, synonyms): a model, a YAML file,
+            None for the database's own (:mod:`nl2sql.semantic.locate`), or False to answer every
+            question with generated SQL. Metric questions it reads completely are compiled from it
+            without the model (:mod:`nl2sql.semantic.route`).
+        today: the day relative windows count back from (default: the demo data's last day on the demo
+            database, else the clock's); generated SQL reading the clock is pinned to it
+            (:mod:`nl2sql.today`).
     """
 
     def __init__(
@@ -107,6 +119,8 @@ class Assistant:
         glossary: Glossary | str | Path | None = None,
         examples: int = DEFAULT_EXAMPLES,
         corrections: CorrectionIndex | None = None,
+        semantic: SemanticModel | str | Path | bool | None = None,
+        today: date | None = None,
     ) -> None:
         started = time.perf_counter()
         self.database = db if isinstance(db, Database) else open_database(db)
@@ -126,6 +140,13 @@ class Assistant:
         self.log: FeedbackLog | None = FeedbackLog() if log is DEFAULT_LOG else log  # type: ignore[assignment]
         self.examples = max(0, examples)
         self._corrections = corrections
+        if isinstance(semantic, SemanticModel) or semantic is False:
+            self.semantic: SemanticModel | None = semantic or None
+        else:
+            self.semantic = database_semantic_model(
+                self.database, None if semantic in (None, True) else semantic
+            )
+        self.today = today or database_today(self.database)
 
     @property
     def model_loaded(self) -> bool:
@@ -188,7 +209,9 @@ class Assistant:
     def ask(
         self, question: str, *, run: bool = True, history: Sequence[Example] = (), seed: int | None = None
     ) -> Answer:
-        """Generate SQL for ``question``, validate it against the schema, and run it read-only.
+        """Answer ``question``: from the semantic model when it reads the question completely (compiled
+        SQL, no model; ``Answer.path`` is ``semantic``), refused when it asks to change data, else with
+        SQL the model generates (``sql``), validated against the schema; then run read-only.
 
         ``history``: earlier questions of the conversation with their final SQL (oldest first), when
         ``question`` is a follow-up such as "now only for 2025"; :class:`nl2sql.conversation.Conversation`
@@ -202,15 +225,22 @@ class Assistant:
             raise EmptyQuestionError("the question is empty: ask something about the data")
         started = time.perf_counter()
         timings: dict[str, float] = {}
+        answer = Answer(question=question.strip(), sql="", history=list(history)[-MAX_HISTORY:])
+        if self.semantic is not None and not history and seed is None:
+            with _timed(timings, "route"):
+                route = route_question(
+                    answer.question,
+                    self.semantic,
+                    self.database.dialect,
+                    self.today,
+                    lang=question_language(question),
+                )
+            if route.path != "sql":
+                return self._answer_by_route(answer, route, run=run, started=started, timings=timings)
+            answer.readings, answer.notes = route.alternatives, [route.message] if route.message else []
         generator = self.generator
-        answer = Answer(
-            question=question.strip(),
-            sql="",
-            model_id=generator.model_id,
-            adapter_hash=generator.adapter_hash,
-            history=list(history)[-MAX_HISTORY:],
-            terms=self.glossary.relevant(question),
-        )
+        answer.model_id, answer.adapter_hash = generator.model_id, generator.adapter_hash
+        answer.terms = self.glossary.relevant(question)
 
         with _timed(timings, "prompt"):
             answer.examples = self.similar_examples(question)
@@ -246,6 +276,31 @@ class Assistant:
                     matched = match_values(answer.sql, self.database, self.schema)
                     answer.sql, answer.fixes = matched.sql, answer.fixes + matched.changes
                 self._execute(answer, answer.sql)
+        timings["total"] = time.perf_counter() - started
+        answer.timings = timings
+        self._log(answer)
+        return answer
+
+    def _answer_by_route(
+        self, answer: Answer, route: Route, *, run: bool, started: float, timings: dict[str, float]
+    ) -> Answer:
+        """Finish an answer the semantic layer gave (compiled SQL) or refused, without the model."""
+        answer.path, answer.model_id = route.path, "semantic layer"
+        if route.path == "refused":
+            answer.error = f"not answered: {route.message}"
+        else:
+            assert route.reading is not None
+            answer.sql, answer.interpretation, answer.readings = (
+                route.reading.sql,
+                route.reading,
+                route.alternatives,
+            )
+            answer.notes = [note for note in (route.message, *route.reading.notes) if note]
+            with _timed(timings, "validate"):
+                answer.diagnostics = self._check(answer.sql)
+            if run:
+                with _timed(timings, "execute"):
+                    self._execute(answer, answer.sql)
         timings["total"] = time.perf_counter() - started
         answer.timings = timings
         self._log(answer)
@@ -321,9 +376,14 @@ class Assistant:
             answer.fixes = fixed.changes
 
     def _execute(self, answer: Answer, sql: str) -> None:
+        pinned = pin_today(sql, self.database.dialect, self.today) if self.today != date.today() else sql
+        if pinned != sql:
+            answer.notes.append(
+                f"the clock in this SQL reads {self.today.isoformat()}: answers are as of that day"
+            )
         try:
             result: QueryResult = run_query(
-                self.database, sql, max_rows=self.max_rows, timeout_s=self.timeout_s
+                self.database, pinned, max_rows=self.max_rows, timeout_s=self.timeout_s
             )
         except ChatBIError as error:
             answer.error = str(error)

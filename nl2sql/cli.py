@@ -18,6 +18,7 @@ from typing import Any
 from nl2sql.cli_feedback import FEEDBACK_COMMANDS, add_feedback_commands, add_retrain_command
 from nl2sql.cli_measure import MEASURE_COMMANDS, add_measure_commands
 from nl2sql.cli_options import add_database_option, add_model_options
+from nl2sql.cli_semantic import SEMANTIC_COMMANDS, add_semantic_commands
 from nl2sql.errors import ChatBIError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_measure_commands(commands)
     add_feedback_commands(commands)
     add_retrain_command(commands)
+    add_semantic_commands(commands)
     return parser
 
 
@@ -154,6 +156,14 @@ def _print_answer(answer: Any, *, as_json: bool, schema: Any) -> None:
     if answer.examples:
         print(f"(learned from {len(answer.examples)} earlier correction(s): ", end="")
         print("; ".join(repr(example.question) for example in answer.examples) + ")")
+    from nl2sql.answer import PATH_LABELS
+
+    print(f"[{PATH_LABELS.get(answer.path, answer.path)}]")
+    if answer.interpretation is not None:
+        print(f"read as: {answer.interpretation.text}")
+    for note in answer.notes:
+        print(f"note: {note}")
+    print()
     print(answer.sql or "(no SQL)")
     print()
     if explanation is not None:
@@ -165,6 +175,10 @@ def _print_answer(answer: Any, *, as_json: bool, schema: Any) -> None:
         print(f"error: {answer.error}")
     elif answer.data is not None:
         print(_table(answer.data, answer.truncated))
+    if answer.readings:
+        print("\nother readings (ask again in these words to get one):")
+        for number, reading in enumerate(answer.readings, 1):
+            print(f"  {number}. {reading.text}")
     if answer.timings:
         stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in answer.timings.items())
         model = f"{answer.model_id}" + (
@@ -286,6 +300,7 @@ DEMO_QUESTIONS = ("demo-001", "demo-003", "demo-009", "demo-011", "demo-013")
 COMMANDS = {
     **MEASURE_COMMANDS,
     **FEEDBACK_COMMANDS,
+    **SEMANTIC_COMMANDS,
     "ask": _ask,
     "sql": _sql,
     "explain": _explain,

@@ -17,8 +17,11 @@ import argparse
 import json
 import shlex
 import sys
+import time
 from pathlib import Path
 from typing import Any
+
+from tqdm import tqdm
 
 from nl2sql.cli_options import add_database_option, add_model_options
 from nl2sql.errors import ConnectionSpecError
@@ -30,8 +33,17 @@ def add_measure_commands(commands: Any) -> None:
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("--spider", metavar="DIR", help="a Spider folder (dev.json, tables.json, database/)")
     source.add_argument("--bird", metavar="DIR", help="a BIRD folder (dev.json, dev_databases/)")
-    source.add_argument("--data", metavar="FILE", help="a JSONL file of {db, question, sql}, or 'demo'")
-    evaluate.add_argument("--split", default="dev", help="data split (default %(default)s)")
+    source.add_argument(
+        "--data",
+        metavar="FILE",
+        help="a JSONL file of {db, question, sql}, 'demo', or 'business' (through routing)",
+    )
+    evaluate.add_argument(
+        "--split", default="dev", help="data split (default %(default)s; business: dev, test or all)"
+    )
+    evaluate.add_argument(
+        "--no-semantic", action="store_true", help="business: answer every question with generated SQL"
+    )
     evaluate.add_argument("--limit", type=int, default=None, help="only the first N questions")
     add_model_options(evaluate)
     evaluate.add_argument("--device", default="auto", help="auto, cpu or cuda")
@@ -158,6 +170,8 @@ def _add_train_settings(parser: argparse.ArgumentParser) -> None:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if args.data == "business":
+        return _eval_business(args)
     from feedback.datasets import load_examples
     from nl2sql.demo.build import data_as_of
     from nl2sql.evaluation.harness import EvalSettings, evaluate
@@ -203,6 +217,52 @@ def _eval(args: argparse.Namespace) -> int:
     print(json.dumps({k: v for k, v in summary.items() if k != "predictions"}, indent=1))
     if args.benchmarks:
         append_benchmark(Path(args.benchmarks), benchmark_row(summary, command, name))
+    return 0
+
+
+def _eval_business(args: argparse.Namespace) -> int:
+    from nl2sql.assistant import Assistant
+    from nl2sql.demo.business import load_business_questions
+    from nl2sql.evaluation.business import (
+        BUSINESS_HEADER,
+        BUSINESS_HEADING,
+        business_database,
+        business_row,
+        evaluate_business,
+        gold_runner,
+    )
+    from nl2sql.evaluation.report import append_benchmark
+
+    questions = load_business_questions(None if args.split == "all" else args.split)
+    questions = questions[: args.limit] if args.limit else questions
+    started = time.perf_counter()
+    assistant = Assistant(
+        str(business_database()),
+        model=args.model,
+        adapter=args.adapter,
+        base_url=args.base_url,
+        backend=args.backend,
+        log=None,
+        semantic=False if args.no_semantic else None,
+    )
+    report = evaluate_business(
+        tqdm(questions, desc="asking", unit="q"), assistant.ask, run_gold=gold_runner(assistant.database)
+    )
+    report.as_of, report.setup_seconds = assistant.today.isoformat(), time.perf_counter() - started
+    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    summary = {"command": command, "split": args.split, "semantic": not args.no_semantic, **report.summary()}
+    summary["model_id"] = getattr(assistant._generator, "model_id", None) or "semantic layer only"
+    print(json.dumps(summary, indent=1, ensure_ascii=False))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(
+            json.dumps({**summary, "results": report.to_dict()["results"]}, indent=1, ensure_ascii=False),
+            encoding="utf-8",
+        )
+    if args.benchmarks:
+        append_benchmark(
+            Path(args.benchmarks), business_row(summary, command), BUSINESS_HEADING, BUSINESS_HEADER
+        )
     return 0
 
 

@@ -11,8 +11,9 @@ A glossary is a YAML file per database::
 The entries a question mentions (by name or alias, whole words in Latin script, substrings in
 Chinese) go into the prompt, and the explanation names the term a query uses.
 
-Where it lives, unless given explicitly: beside a database file ``X.sqlite`` as ``X.glossary.yaml``;
-for the demo database, the one shipped with ChatBI; otherwise ``<data dir>/glossaries/<name>.yaml``.
+The glossary is part of a database's semantic model (its ``x_terms``, see :mod:`nl2sql.semantic`); a
+glossary file of its own still loads: beside a database file ``X.sqlite`` as ``X.glossary.yaml``,
+otherwise ``<data dir>/glossaries/<name>.yaml``, or any file named explicitly.
 
 Example:
     >>> glossary = parse_glossary('''
@@ -36,7 +37,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,18 +155,43 @@ def load_glossary(path: str | Path) -> Glossary:
 
 
 def glossary_path(database: Database) -> Path:
-    """Where the glossary of ``database`` is looked for when none is named (see the module docstring)."""
-    from nl2sql.demo import demo_database_path
-
+    """Where a glossary file of ``database`` is looked for when none is named: ``X.glossary.yaml`` beside
+    a database file, ``<data dir>/glossaries/<name>.yaml`` for servers. The demo's terms live in its
+    semantic model."""
     file = database.file
     if file is not None:
-        beside = file.with_name(f"{file.stem}.glossary.yaml")
-        if beside.is_file() or file.resolve() != demo_database_path().resolve():
-            return beside
-        return Path(str(resources.files("nl2sql.demo").joinpath("glossary.yaml")))
+        return file.with_name(f"{file.stem}.glossary.yaml")
     return data_dir() / "glossaries" / f"{database.name}.yaml"
 
 
 def database_glossary(database: Database, path: str | Path | None = None) -> Glossary:
-    """The glossary of ``database``: the file at ``path`` when given, else the default place."""
-    return load_glossary(path if path is not None else glossary_path(database))
+    """The business terms of ``database``: those of the file at ``path`` when given (a glossary or a
+    semantic model), else those of its semantic model (``x_terms``) and of a glossary file at the default
+    place, the semantic model's first when both name a term."""
+    from nl2sql.semantic.load import SemanticModelError, parse_model
+    from nl2sql.semantic.locate import database_semantic_model
+
+    if path is not None:
+        found = Path(path).expanduser()
+        text = found.read_text(encoding="utf-8") if found.is_file() else ""
+        if _is_semantic_model(text):
+            try:
+                return Glossary(parse_model(text, source=str(found)).terms, found)
+            except SemanticModelError as error:
+                raise GlossaryError(str(error)) from error
+        return load_glossary(found)
+    try:
+        model = database_semantic_model(database)
+    except SemanticModelError as error:
+        raise GlossaryError(str(error)) from error
+    legacy = load_glossary(glossary_path(database))
+    terms = list(model.terms) if model else []
+    named = {term.name.lower() for term in terms}
+    terms += [term for term in legacy.terms if term.name.lower() not in named]
+    source = Path(model.source) if model and model.terms and model.source else legacy.path
+    return Glossary(tuple(terms), source)
+
+
+def _is_semantic_model(text: str) -> bool:
+    """Whether YAML text is a semantic model (it has tables or x_terms), not a plain glossary."""
+    return bool(re.search(r"^(?:tables|x_terms)\s*:", text, re.MULTILINE))

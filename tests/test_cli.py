@@ -56,17 +56,28 @@ def test_user_errors_are_one_line(args: list[str], text: str) -> None:
 
 
 @pytest.mark.slow
-def test_ask_counts_customers_with_the_real_model() -> None:
-    result = chatbi("ask", "--db", "demo", "How many customers are there?", "--json")
+def test_ask_with_the_real_model() -> None:
+    """A listing is no metric question: the model writes its SQL (the semantic path is tested apart)."""
+    result = chatbi("ask", "--db", "demo", "List the names of all sales channels.", "--json")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert {"sql", "columns", "rows", "error", "timings"} <= set(answer)
+    assert {"sql", "columns", "rows", "error", "timings", "path"} <= set(answer)
+    with sqlite3.connect(ensure_demo_database()) as connection:
+        expected = connection.execute("SELECT name FROM channels").fetchall()
+    assert answer["error"] is None and answer["path"] == "sql"
+    assert sorted(answer["rows"]) == sorted([list(row) for row in expected])
+    assert answer["model_id"] == "qwen2.5-coder-0.5b"
+    assert answer["explanation"]["summary"].startswith("Lists")
+
+
+def test_ask_a_metric_question_without_the_model() -> None:
+    result = chatbi("ask", "--db", "demo", "How many customers are there?")
+    assert result.returncode == 0, result.stderr
     with sqlite3.connect(ensure_demo_database()) as connection:
         expected = connection.execute("SELECT COUNT(*) FROM customers").fetchone()[0]
-    assert answer["error"] is None
-    assert answer["rows"] == [[expected]]
-    assert answer["model_id"] == "qwen2.5-coder-0.5b"
-    assert answer["explanation"]["summary"] == "Counts the customers."
+    assert result.stdout.startswith("[Answered from the semantic model")
+    assert "read as: customer count" in result.stdout and f" {expected}\n" in result.stdout
+    assert "[semantic layer]" in result.stdout
 
 
 @pytest.mark.slow

@@ -55,7 +55,7 @@ def test_quickstart() -> None:
         return next(c for key, c in cells.items() if fragment in key)
 
     assert "connected demo: sqlite, 8 tables" in _text(cell("%load_ext nl2sql"))
-    assert "* demo: sqlite, 8 tables, 15 glossary terms" in _text(cell("%chatbi status"))
+    assert "* demo: sqlite, 8 tables, 16 glossary terms" in _text(cell("%chatbi status"))
     for output in (o for c in cells.values() for o in c.outputs if o.output_type == "stream"):
         assert "llama_" not in output.text, "llama.cpp's log leaks into the notebook"
 
@@ -65,7 +65,7 @@ def test_quickstart() -> None:
 
     recent = _answer_html(cell("last 30 days"))
     _assert_explained_with_chart(recent, "indicator")
-    assert "in the last 30 days (since " in recent
+    assert "Read as: <b>order count · last 30 days (2026-06-01 to 2026-06-30)</b>" in recent
     assert "DATE('now', '-90 day')" in _text(cell("SetTimeWindow"))
 
     follow_up = _answer_html(cell("only for returns in the last 12 months"))
@@ -79,7 +79,7 @@ def test_quickstart() -> None:
     _assert_explained_with_chart(chinese, "bar")
     assert "从 products" in chinese and "分组" in chinese
 
-    assert "revenue (sales, turnover, GMV" in _text(cell("%chatbi glossary"))
+    assert "revenue (sales, turnover, 销售额" in _text(cell("%chatbi glossary"))
 
 
 def test_connect_your_database() -> None:

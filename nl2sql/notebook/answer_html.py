@@ -24,6 +24,7 @@ from pygments.lexers import MySqlLexer, PostgresLexer, SqlLexer
 from explain import Diagnostic
 from explain.explanation import BULLET_KINDS, Explanation, Step
 from explain.phrases import phrase
+from nl2sql.answer import PATH_LABELS
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -57,17 +58,29 @@ def highlight_sql(sql: str, dialect: str = "sqlite") -> str:
 
 
 def header_html(answer: Answer, terms_used: Sequence[GlossaryTerm] = ()) -> str:
-    """The question; the earlier questions a follow-up was sent with; the corrections shown as examples;
-    the glossary terms sent and used.
+    """The question; how it was answered (semantic model, generated SQL or not at all), what it was read
+    as and the other readings; the earlier questions a follow-up was sent with; the corrections shown as
+    examples; the glossary terms sent and used.
 
     Example:
-        >>> from nl2sql.answer import Answer
+        >>> from nl2sql.answer import PATH_LABELS, Answer
         >>> from nl2sql.prompt import Example
         >>> answer = Answer("now only SMB", "SELECT 1", history=[Example("How many customers?", "SELECT 2")])
         >>> "Follow-up to" in header_html(answer), "How many customers?" in header_html(answer)
         (True, True)
     """
     parts = [f'<div style="font-size: 1.15em; font-weight: 600">{_e(answer.question or "(SQL)")}</div>']
+    path = PATH_LABELS.get(answer.path, answer.path)
+    parts.append(f'<div class="chatbi-path" style="color: {MUTED_COLOR}">{_e(path)}</div>')
+    if answer.interpretation is not None:
+        parts.append(f'<div class="chatbi-reading">Read as: <b>{_e(answer.interpretation.text)}</b></div>')
+    for note in answer.notes:
+        parts.append(f'<div class="chatbi-note" style="color: {WARNING_COLOR}">{_e(note)}</div>')
+    if answer.readings:
+        items = "".join(f'<li title="{_e(r.sql)}">{_e(r.text)}</li>' for r in answer.readings)
+        parts.append(
+            f'<div class="chatbi-readings">Other readings:<ol style="margin: 0.2em 0">{items}</ol></div>'
+        )
     if answer.history:
         items = "".join(f'<li title="{_e(turn.sql)}">{_e(turn.question)}</li>' for turn in answer.history)
         parts.append(
@@ -167,7 +180,7 @@ def footer_html(answer: Answer, rerun: Answer | None = None) -> str:
     """Seconds per stage, the model and its adapter; ``rerun``: the answer of the SQL as last run.
 
     Example:
-        >>> from nl2sql.answer import Answer
+        >>> from nl2sql.answer import PATH_LABELS, Answer
         >>> answer = Answer("q", "SELECT 1", timings={"generate": 1.25, "total": 1.5}, model_id="qwen",
         ...                 adapter_hash="0123456789abcdef")
         >>> print(footer_html(answer))
@@ -236,7 +249,7 @@ def answer_html(
 
     Example:
         >>> from explain.review import Review
-        >>> from nl2sql.answer import Answer
+        >>> from nl2sql.answer import PATH_LABELS, Answer
         >>> answer = Answer("How many?", "SELECT 1 AS n")
         >>> page = answer_html(answer, Review("SELECT 1 AS n", [], None, None), sql=answer.sql,
         ...                    dialect="sqlite", frame=pd.DataFrame({"n": [1]}), shown_rows=10)

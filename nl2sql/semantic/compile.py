@@ -1,0 +1,461 @@
+"""Compile a semantic query to SQL, deterministically, with sqlglot's expression builders.
+
+What the compiler guarantees, whatever the model filled in:
+
+* joins only along declared many-to-one paths from each metric's table, so nothing is counted twice;
+  a metric whose breakdown is only reachable from a finer table switches to its ``x_finer_metric``;
+* time windows are literal half-open date ranges computed in Python; period labels come from a small
+  per-dialect table (:mod:`nl2sql.semantic.time_sql`);
+* a metric's own filter (``status <> 'cancelled'``) always applies; ratios are aggregated before dividing;
+  two-stage metrics (``x_per``) aggregate per key first;
+* comparisons join the current window with the previous one (labels shifted to line up), and add the
+  difference or the percent change; rankings within a group use ROW_NUMBER.
+
+Example:
+    >>> from datetime import date
+    >>> from nl2sql.semantic.load import parse_model
+    >>> model = parse_model('''
+    ... tables:
+    ...   - name: orders
+    ...     dimensions: [{name: status}]
+    ...     time_dimensions: [{name: order_date}]
+    ...     metrics: [{name: revenue, expr: SUM(total_amount), x_filter: "status <> 'cancelled'"}]
+    ... ''')
+    >>> query = SemanticQuery(metrics=("revenue",), time_grain="month", time_range="last_2_months")
+    >>> print(compile_query(query, model, dialect="sqlite", today=date(2026, 6, 30)).sql)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    SELECT STRFTIME('%Y-%m', orders.order_date) AS month, SUM(orders.total_amount) AS revenue
+    FROM orders AS orders WHERE orders.status <> 'cancelled' AND orders.order_date >= '2026-05-01'
+    AND orders.order_date < '2026-07-01' GROUP BY STRFTIME('%Y-%m', orders.order_date) ORDER BY month
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from nl2sql.semantic.model import Field, Metric, SemanticModel
+from nl2sql.semantic.paths import JoinStep, UnreachableTableError, join_path
+from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
+from nl2sql.semantic.time_sql import bucket, shifted
+from nl2sql.semantic.timerange import DateRange, TimeRangeError, resolve
+from nl2sql.semantic.timerange import shift as shift_day
+
+RANK_COLUMN = "rank_in_group"
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """The SQL of a semantic query, its output columns, and what it took to write it."""
+
+    sql: str
+    columns: tuple[str, ...]
+    window: DateRange | None = None
+    previous_window: DateRange | None = None
+    notes: tuple[str, ...] = ()
+    """Choices the compiler made that the reader should know (a finer metric, a default window)."""
+
+
+@dataclass
+class _Part:
+    """The metrics that share one FROM/WHERE (same table, filter, time dimension and per-key)."""
+
+    table: str
+    metrics: list[Metric]
+    time: Field | None
+    joins: list[JoinStep] = field(default_factory=list)
+
+
+def compile_query(
+    query: SemanticQuery, model: SemanticModel, *, dialect: str, today: date, lang: str = "en"
+) -> CompiledQuery:
+    """The SQL for ``query`` in ``dialect``; relative windows count back from ``today``.
+
+    Raises:
+        SemanticQueryError: the query names what the model lacks, or asks what cannot be compiled.
+    """
+    return _Compiler(query, model, dialect, today, lang).compile()
+
+
+class _Compiler:
+    def __init__(self, query: SemanticQuery, model: SemanticModel, dialect: str, today: date, lang: str):
+        query.check_shape()
+        if query.intent != "metric":
+            raise SemanticQueryError(f"only metric questions compile to SQL, not {query.intent}")
+        if not query.metrics:
+            raise SemanticQueryError("the question names no metric")
+        self.query, self.model, self.dialect, self.today, self.lang = query, model, dialect, today, lang
+        self.notes: list[str] = []
+        self.group = [self._field(name) for name in query.group_by]
+        self.filters = [(self._field(f.field), f) for f in query.filters]
+        self.named = [self._named(name) for name in query.named_filters]
+        self.window = self._window()
+
+    # -- names ---------------------------------------------------------------------------------
+    def _field(self, name: str) -> Field:
+        try:
+            return self.model.field(name)
+        except KeyError as error:
+            raise SemanticQueryError(error.args[0]) from None
+
+    def _named(self, name: str):
+        try:
+            return self.model.named_filter(name)
+        except KeyError as error:
+            raise SemanticQueryError(error.args[0]) from None
+
+    def _metric(self, name: str) -> Metric:
+        try:
+            return self.model.metric(name)
+        except KeyError as error:
+            raise SemanticQueryError(error.args[0]) from None
+
+    def _window(self) -> DateRange | None:
+        token = self.query.time_range
+        if token in ("all", "", "none"):
+            first = self._metric(self.query.metrics[0])
+            if not first.default_range:
+                return None
+            token = first.default_range
+            self.notes.append(
+                f"{first.name} counts over {token.replace('_', ' ')} unless another window is asked"
+            )
+        try:
+            return resolve(token, self.today)
+        except TimeRangeError as error:
+            raise SemanticQueryError(str(error)) from None
+
+    # -- parts -----------------------------------------------------------------------------------
+    def _time_of(self, metric: Metric) -> Field | None:
+        if self.query.time_dimension:
+            return self._field(self.query.time_dimension)
+        try:
+            return self.model.time_dimension(metric)
+        except KeyError as error:
+            raise SemanticQueryError(error.args[0]) from None
+
+    def _parts(self) -> list[_Part]:
+        parts: dict[tuple, _Part] = {}
+        for name in self.query.metrics:
+            metric = self._metric(name)
+            metric, time, joins = self._placed(metric)
+            key = (metric.table.lower(), metric.filter, metric.per, time.name if time else None)
+            part = parts.setdefault(key, _Part(metric.table, [], time, joins))
+            part.metrics.append(metric)
+        return list(parts.values())
+
+    def _placed(self, metric: Metric) -> tuple[Metric, Field | None, list[JoinStep]]:
+        """The metric (or its finer equivalent) with its time dimension and the joins its query needs."""
+        original = metric
+        while True:
+            time = self._time_of(metric)
+            if (self.window or self.query.time_grain != "none") and time is None:
+                raise SemanticQueryError(f"{metric.name} has no time dimension to window or bucket by")
+            needed = {f.table for f in self.group} | {f.table for f, _ in self.filters}
+            needed |= {n.table for n in self.named} | _tables_in(metric, self.model)
+            if time is not None:
+                needed.add(time.table)
+            needed.discard(metric.table)
+            try:
+                joins = join_path(self.model, metric.table, needed)
+            except UnreachableTableError as error:
+                if metric.finer:
+                    metric = self._metric(metric.finer)
+                    continue
+                raise SemanticQueryError(f"{original.name} cannot be broken down that way: {error}") from None
+            if metric is not original:
+                self.notes.append(
+                    f"{original.name} is computed as {metric.name} ({metric.table}) for this breakdown"
+                )
+                metric = _renamed(metric, original.name)
+            return metric, time, joins
+
+    # -- SQL ------------------------------------------------------------------------------------
+    def compile(self) -> CompiledQuery:
+        parts = self._parts()
+        labels = self._labels()
+        comparison = self.query.comparison
+        previous = None
+        if comparison.kind != "none":
+            if self.window is None:
+                raise SemanticQueryError("a comparison needs a time window (this month, last quarter, 2025…)")
+            shift = ("year", 1) if comparison.kind == "same_period_last_year" else self._period_shift()
+            previous = DateRange(
+                shift_day(self.window.start, shift[0], -shift[1]),
+                shift_day(self.window.end, shift[0], -shift[1]),
+            )
+            if comparison.against:
+                if self.query.time_grain != "none":
+                    raise SemanticQueryError(
+                        "a comparison with a chosen period cannot also be broken down by time"
+                    )
+                try:
+                    previous = resolve(comparison.against, self.today) or previous
+                except TimeRangeError as error:
+                    raise SemanticQueryError(str(error)) from None
+            current = self._combined(parts, self.window, None)
+            earlier = self._combined(parts, previous, shift)
+            tree = self._compared(current, earlier, labels)
+        else:
+            tree = self._combined(parts, self.window, None)
+        tree = self._ordered(tree, labels)
+        return CompiledQuery(
+            sql=tree.sql(dialect=self.dialect),
+            columns=tuple(s.alias_or_name for s in tree.selects),
+            window=self.window,
+            previous_window=previous,
+            notes=tuple(self.notes),
+        )
+
+    def _period_shift(self) -> tuple[str, int]:
+        """How far back "the previous period" is: one bucket when the result is by month (or week…),
+        else the window's own length (the month before a month, the 30 days before 30 days)."""
+        assert self.window is not None
+        if self.query.time_grain != "none":
+            return self.query.time_grain, 1
+        if self.window.count and self.window.unit != "day":
+            return self.window.unit, self.window.count
+        return "day", self.window.days
+
+    def _labels(self) -> list[str]:
+        names = [f.name for f in self.group]
+        if self.query.time_grain != "none":
+            names.insert(0, self.query.time_grain)
+        return names
+
+    def _metric_names(self) -> list[str]:
+        return [self._metric(name).name for name in self.query.metrics]
+
+    def _combined(
+        self, parts: list[_Part], window: DateRange | None, shift: tuple[str, int] | None
+    ) -> exp.Select:
+        """One row per label combination with every metric, for ``window``."""
+        selects = [self._aggregate(part, window, shift) for part in parts]
+        if len(selects) == 1:
+            return selects[0]
+        labels = self._labels()
+        aliases = [f"part{i}" for i in range(len(selects))]
+        if not labels:
+            query = exp.select(
+                *[exp.column(m.name, aliases[i]) for i, p in enumerate(parts) for m in p.metrics]
+            )
+            query = query.from_(selects[0].subquery(aliases[0]))
+            for i, select in enumerate(selects[1:], 1):
+                query = query.join(select.subquery(aliases[i]), join_type="cross")
+            return query
+        keys = exp.union(
+            *[
+                exp.select(*[exp.column(n) for n in labels]).from_(s.subquery(f"k{i}"))
+                for i, s in enumerate(selects)
+            ],
+            distinct=True,
+        )
+        query = exp.select(
+            *[exp.column(n, "keys").as_(n) for n in labels],
+            *[exp.column(m.name, aliases[i]).as_(m.name) for i, p in enumerate(parts) for m in p.metrics],
+        ).from_(keys.subquery("keys"))
+        for i, select in enumerate(selects):
+            condition = exp.and_(
+                *[
+                    exp.NullSafeEQ(this=exp.column(n, "keys"), expression=exp.column(n, aliases[i]))
+                    for n in labels
+                ]
+            )
+            query = query.join(select.subquery(aliases[i]), on=condition, join_type="left")
+        return query
+
+    def _aggregate(self, part: _Part, window: DateRange | None, shift: tuple[str, int] | None) -> exp.Select:
+        table = self.model.table(part.table)
+        label_exprs = self._label_exprs(part, shift)
+        conditions = self._conditions(part, window)
+        first = part.metrics[0]
+        query = exp.select(*[e.as_(n) for n, e in label_exprs]).from_(
+            exp.to_table(table.base_table, dialect=self.dialect).as_(table.name)
+        )
+        for step in part.joins:
+            right = self.model.table(step.right)
+            on = exp.and_(*[exp.column(a, step.left).eq(exp.column(b, step.right)) for a, b in step.columns])
+            query = query.join(
+                exp.to_table(right.base_table, dialect=self.dialect).as_(right.name),
+                on=on,
+                join_type="inner" if step.inner else "left",
+            )
+        if conditions:
+            query = query.where(exp.and_(*conditions))
+        if first.per:
+            key = self._qualified(first.per, part.table)
+            inner = query.select(
+                key.as_("per_key"), *[self._expr(e, part.table).as_(n) for n, e in first.per_measures]
+            )
+            group = [e for _, e in label_exprs] + [key]
+            inner = inner.group_by(*group) if group else inner
+            outer = exp.select(*[exp.column(n) for n, _ in label_exprs]).from_(inner.subquery("per_rows"))
+            outer = outer.select(
+                *[sqlglot.parse_one(m.expr, read=self.dialect).as_(m.name) for m in part.metrics]
+            )
+            return outer.group_by(*[exp.column(n) for n, _ in label_exprs]) if label_exprs else outer
+        query = query.select(*[self._expr(m.expr, part.table).as_(m.name) for m in part.metrics])
+        if label_exprs:
+            query = query.group_by(*[e.copy() for _, e in label_exprs])
+        return query
+
+    def _label_exprs(self, part: _Part, shift: tuple[str, int] | None) -> list[tuple[str, exp.Expression]]:
+        labels = []
+        if self.query.time_grain != "none":
+            assert part.time is not None
+            moment = self._qualified(part.time.expr, part.time.table)
+            if shift:
+                whole = self.query.time_grain in ("month", "quarter", "year") and shift[0] != "day"
+                moment = shifted(moment, shift[0], shift[1], self.dialect, to_month_start=whole)
+            labels.append((self.query.time_grain, bucket(moment, self.query.time_grain, self.dialect)))
+        for group in self.group:
+            shown = group.label_zh if self.lang == "zh" and group.label_zh else group.expr
+            labels.append((group.name, self._qualified(shown, group.table)))
+        return labels
+
+    def _conditions(self, part: _Part, window: DateRange | None) -> list[exp.Expression]:
+        conditions = []
+        first = part.metrics[0]
+        if first.filter:
+            conditions.append(self._expr(first.filter, part.table))
+        if window is not None and part.time is not None:
+            moment = self._qualified(part.time.expr, part.time.table)
+            conditions.append(moment.copy() >= exp.Literal.string(window.start.isoformat()))
+            conditions.append(moment.copy() < exp.Literal.string(window.end.isoformat()))
+        for group in self.group:
+            if group.skip_nulls:
+                conditions.append(self._qualified(group.expr, group.table).is_(exp.null()).not_())
+        for named in self.named:
+            conditions.append(self._expr(named.expr, named.table))
+        for column, wanted in self.filters:
+            conditions.append(
+                self._filter(self._qualified(column.expr, column.table), wanted.op, wanted.values)
+            )
+        return conditions
+
+    def _filter(self, column: exp.Expression, op: str, values: tuple) -> exp.Expression:
+        literals = [_literal(v) for v in values]
+        if not literals:
+            raise SemanticQueryError(f"the filter on {column.sql(self.dialect)} has no value")
+        if op == "in" or (op == "=" and len(literals) > 1):
+            return column.isin(*literals)
+        if op == "not in" or (op == "!=" and len(literals) > 1):
+            return exp.Not(this=column.isin(*literals))
+        if op == "between":
+            if len(literals) != 2:
+                raise SemanticQueryError("between takes two values")
+            return column.between(literals[0], literals[1])
+        if op == "contains":
+            return column.like(exp.Literal.string(f"%{values[0]}%"))
+        builder = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}[op]
+        return builder(this=column, expression=literals[0])
+
+    def _compared(self, current: exp.Select, earlier: exp.Select, labels: list[str]) -> exp.Select:
+        show = self.query.comparison.show
+        columns: list[exp.Expression] = [exp.column(n, "cur").as_(n) for n in labels]
+        for name in self._metric_names():
+            now, before = exp.column(name, "cur"), exp.column(name, "prev")
+            columns += [now.as_(name), before.copy().as_(f"{name}_previous")]
+            if show == "delta":
+                columns.append((now.copy() - before.copy()).as_(f"{name}_change"))
+            if show == "percent":
+                change = exp.paren(now.copy() - before.copy())
+                ratio = (
+                    exp.Literal.number("100.0")
+                    * change
+                    / exp.Nullif(this=before.copy(), expression=exp.Literal.number(0))
+                )
+                columns.append(ratio.as_(f"{name}_change_pct"))
+        query = exp.select(*columns).from_(current.subquery("cur"))
+        if labels:
+            on = exp.and_(
+                *[exp.NullSafeEQ(this=exp.column(n, "cur"), expression=exp.column(n, "prev")) for n in labels]
+            )
+            return query.join(earlier.subquery("prev"), on=on, join_type="left")
+        return query.join(earlier.subquery("prev"), join_type="cross")
+
+    def _ordered(self, tree: exp.Select, labels: list[str]) -> exp.Select:
+        ranking, limit = self.query.ranking, self.query.limit
+        outputs = [s.alias_or_name for s in tree.selects]
+        if ranking.direction != "none":
+            by = ranking.by or self._metric_names()[0]
+            if by not in outputs:
+                raise SemanticQueryError(f"cannot rank by {by}: the result has {', '.join(outputs)}")
+            if self.group:  # a ranking of industries has no place for "no industry"
+                known = exp.and_(*[exp.column(f.name).is_(exp.null()).not_() for f in self.group])
+                tree = (
+                    exp.select(*[exp.column(c) for c in outputs]).from_(tree.subquery("grouped")).where(known)
+                )
+            descending = ranking.direction == "top"
+            if ranking.within:
+                within = self._field(ranking.within).name
+                if within not in outputs:
+                    raise SemanticQueryError(f"to rank within each {within}, group by it too")
+                order = exp.Ordered(this=exp.column(by, "r"), desc=descending, nulls_first=not descending)
+                window = exp.Window(
+                    this=exp.RowNumber(),
+                    partition_by=[exp.column(within, "r")],
+                    order=exp.Order(expressions=[order]),
+                )
+                ranked = exp.select(*[exp.column(c, "r").as_(c) for c in outputs], window.as_(RANK_COLUMN))
+                ranked = ranked.from_(tree.subquery("r"))
+                result = exp.select(*[exp.column(c) for c in [*outputs, RANK_COLUMN]]).from_(
+                    ranked.subquery("ranked")
+                )
+                result = result.where(exp.column(RANK_COLUMN) <= exp.Literal.number(ranking.n))
+                result = result.order_by(exp.column(within), exp.column(RANK_COLUMN))
+                return result.limit(limit) if limit else result
+            order = exp.Ordered(this=exp.column(by), desc=descending, nulls_first=not descending)
+            return tree.order_by(order).limit(min(ranking.n, limit or ranking.n))
+        if self.query.time_grain != "none":
+            tree = tree.order_by(*[exp.column(n) for n in labels])
+        elif labels:
+            first = self._metric_names()[0]
+            tree = tree.order_by(exp.Ordered(this=exp.column(first), desc=True, nulls_first=False))
+        return tree.limit(limit) if limit else tree
+
+    # -- expressions -----------------------------------------------------------------------------
+    def _expr(self, text: str, table: str) -> exp.Expression:
+        try:
+            tree = sqlglot.parse_one(text, read=self.dialect)
+        except SqlglotError as error:
+            raise SemanticQueryError(f"the semantic model has SQL that does not parse: {text!r}") from error
+        for column in tree.find_all(exp.Column):
+            if not column.table:
+                column.set("table", exp.to_identifier(table))
+        return tree
+
+    def _qualified(self, text: str, table: str) -> exp.Expression:
+        return self._expr(text, table)
+
+
+def _tables_in(metric: Metric, model: SemanticModel) -> set[str]:
+    """Other logical tables a metric's SQL names (``products.unit_cost`` in a metric of order_items)."""
+    found = set()
+    for text in (metric.expr, metric.filter or "", *[e for _, e in metric.per_measures]):
+        if not text:
+            continue
+        try:
+            tree = sqlglot.parse_one(text)
+        except SqlglotError:
+            continue
+        for column in tree.find_all(exp.Column):
+            if column.table and model.has_table(column.table):
+                found.add(model.table(column.table).name)
+    return found
+
+
+def _renamed(metric: Metric, name: str) -> Metric:
+    return replace(metric, name=name)
+
+
+def _literal(value: object) -> exp.Expression:
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float):
+        return exp.Literal.number(value)
+    return exp.Literal.string(str(value))

@@ -1,0 +1,160 @@
+"""A semantic query in words, as the answer shows it ("I read this as …") in English or Chinese.
+
+Example:
+    >>> from datetime import date
+    >>> from nl2sql.demo.semantic import demo_semantic_model
+    >>> from nl2sql.semantic.query import Filter, Ranking, SemanticQuery
+    >>> query = SemanticQuery(metrics=("revenue",), group_by=("industry",), time_range="last_quarter",
+    ...                       filters=(Filter("region", "=", ("North China",)),), ranking=Ranking("top", 1))
+    >>> describe_query(query, demo_semantic_model(), date(2026, 6, 30))
+    'revenue by industry · last quarter (2026-01-01 to 2026-03-31) · region = North China · top 1 by revenue'
+    >>> describe_query(query, demo_semantic_model(), date(2026, 6, 30), lang="zh")
+    '销售额 按 行业 · 上季度（2026-01-01 至 2026-03-31） · 地区 = 华北 · 取前 1（按 销售额）'
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from nl2sql.semantic.model import SemanticModel
+from nl2sql.semantic.query import SemanticQuery
+from nl2sql.semantic.timerange import TimeRangeError, resolve
+
+RANGE_WORDS_ZH = {
+    "this_week": "本周", "this_month": "本月", "this_quarter": "本季度", "this_year": "今年",
+    "last_week": "上周", "last_month": "上月", "last_quarter": "上季度", "last_year": "去年",
+    "year_before_last": "前年", "today": "今天", "yesterday": "昨天",
+}  # fmt: skip
+UNITS_ZH = {"day": "天", "week": "周", "month": "个月", "quarter": "个季度", "year": "年"}
+GRAINS_ZH = {"day": "按天", "week": "按周", "month": "按月", "quarter": "按季度", "year": "按年"}
+COMPARISONS = {
+    "en": {
+        "previous_period": "vs the previous period",
+        "same_period_last_year": "vs the same period last year",
+    },
+    "zh": {"previous_period": "环比上一周期", "same_period_last_year": "同比去年同期"},
+}
+SHOWN = {"en": {"delta": "difference", "percent": "% change"}, "zh": {"delta": "差额", "percent": "变化率"}}
+
+
+def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, lang: str = "en") -> str:
+    """``query`` in one line of the question's language, with the dates its window resolves to."""
+    zh = lang == "zh"
+    parts = [_head(query, model, zh)]
+    window = _window(query, today, zh)
+    if window:
+        parts.append(window)
+    if query.comparison.kind != "none":
+        shown = SHOWN[lang].get(query.comparison.show)
+        comparison = COMPARISONS[lang][query.comparison.kind]
+        if query.comparison.against:
+            against = _window(replace(query, time_range=query.comparison.against), today, zh)
+            comparison = f"对比 {against}" if zh else f"vs {against}"
+        parts.append(
+            f"{comparison}（{shown}）" if zh and shown else f"{comparison} ({shown})" if shown else comparison
+        )
+    for item in query.filters:
+        field = model.field(item.field)
+        values = [_value_label(field, v, zh) for v in item.values]
+        op = {"=": "=", "in": "∈" if zh else "in", "!=": "≠", "not in": "∉" if zh else "not in"}.get(
+            item.op, item.op
+        )
+        shown_values = values[0] if len(values) == 1 else ", ".join(values)
+        parts.append(f"{_label(field.name, field.synonyms, zh)} {op} {shown_values}")
+    for name in query.named_filters:
+        named = model.named_filter(name)
+        parts.append(_label(named.name, named.synonyms, zh))
+    ranking = query.ranking
+    if ranking.direction != "none":
+        by = ranking.by or query.metrics[0]
+        by_label = _metric_label(by, model, zh)
+        within = (
+            f"{'每个' if zh else 'within each '}{_field_label(ranking.within, model, zh)}"
+            if ranking.within
+            else ""
+        )
+        if zh:
+            word = "取前" if ranking.direction == "top" else "取后"
+            parts.append(f"{within}{word} {ranking.n}（按 {by_label}）")
+        else:
+            parts.append(f"{ranking.direction} {ranking.n} by {by_label}" + (f" {within}" if within else ""))
+    return " · ".join(parts)
+
+
+def _head(query: SemanticQuery, model: SemanticModel, zh: bool) -> str:
+    metrics = ("、" if zh else ", ").join(_metric_label(name, model, zh) for name in query.metrics)
+    groups = [_field_label(name, model, zh) for name in query.group_by]
+    if query.time_grain != "none":
+        groups.insert(0, GRAINS_ZH[query.time_grain] if zh else query.time_grain)
+    if not groups:
+        return metrics
+    if zh:
+        return f"{metrics} 按 {'、'.join(g.removeprefix('按') for g in groups)}"
+    return f"{metrics} by {', '.join(groups)}"
+
+
+def _window(query: SemanticQuery, today: date, zh: bool) -> str:
+    token = query.time_range
+    try:
+        window = resolve(token, today)
+    except TimeRangeError:
+        return token
+    if window is None:
+        return ""
+    start, last = window.start.isoformat(), window.last_day.isoformat()
+    dates = f"{start} 至 {last}" if zh else f"{start} to {last}"
+    if token.startswith("last_") and token.count("_") == 2:
+        count, unit = token.split("_")[1:]
+        words = f"最近{count}{UNITS_ZH[unit.rstrip('s')]}" if zh else f"last {count} {unit}"
+    elif token in RANGE_WORDS_ZH:
+        words = RANGE_WORDS_ZH[token] if zh else token.replace("_", " ")
+    else:
+        return dates
+    return f"{words}（{dates}）" if zh else f"{words} ({dates})"
+
+
+def _metric_label(name: str, model: SemanticModel, zh: bool) -> str:
+    for suffix in ("_change_pct", "_change", "_previous"):
+        if name.endswith(suffix):
+            base = _metric_label(name.removesuffix(suffix), model, zh)
+            words = {
+                "_change_pct": (" 变化率", " % change"),
+                "_change": (" 差额", " change"),
+                "_previous": (" 上期", " before"),
+            }
+            return base + words[suffix][0 if zh else 1]
+    try:
+        metric = model.metric(name)
+    except KeyError:
+        return name
+    return _label(metric.name, metric.synonyms, zh)
+
+
+def _field_label(name: str | None, model: SemanticModel, zh: bool) -> str:
+    if not name:
+        return ""
+    try:
+        field = model.field(name)
+    except KeyError:
+        return name
+    return _label(field.name, field.synonyms, zh)
+
+
+def _label(name: str, synonyms: tuple[str, ...], zh: bool) -> str:
+    """The name people read: a Chinese synonym for Chinese, the name with spaces otherwise."""
+    if zh:
+        chinese = [s for s in synonyms if any("\u4e00" <= c <= "\u9fff" for c in s)]
+        if chinese:
+            return chinese[0]
+    return name.replace("_", " ")
+
+
+def _value_label(field, value: object, zh: bool) -> str:
+    if zh:
+        for stored, others in field.value_synonyms:
+            if stored == value:
+                chinese = [o for o in others if any("\u4e00" <= c <= "\u9fff" for c in o)]
+                if chinese:
+                    return chinese[0]
+    return str(value)

@@ -1,0 +1,472 @@
+"""The rule mapper: fill a semantic query from the question's own words, before any model runs.
+
+It reads time (:mod:`nl2sql.semantic.time_words`), then matches the semantic model's vocabulary,
+longest phrase first: metrics, named filters, dimension values (stored values and their synonyms, in
+English and Chinese) and dimension names. Cue words decide the rest: "by / per / each / 按 / 各 / 每个"
+group by the dimension they name, "top 5 / highest / 最高 / 前5名" rank, "in each / 每个…中" ranks
+within a group, "how many / 多少" counts a table's rows, "list / 列出 / 明细" asks for a listing.
+
+Whatever content words are left unexplained are reported: the router trusts a mapping only when
+nothing meaningful is left over.
+
+Example:
+    >>> from nl2sql.semantic.load import load_model
+    >>> from nl2sql.demo.semantic import demo_semantic_model
+    >>> mapping = map_question("Which region had the highest revenue last quarter?", demo_semantic_model())
+    >>> q = mapping.query
+    >>> q.metrics, q.group_by, q.time_range, (q.ranking.direction, q.ranking.n), mapping.unexplained
+    (('revenue',), ('region',), 'last_quarter', ('top', 1), ())
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
+from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery
+from nl2sql.semantic.time_words import TimeReading, chinese_number, normalize, read_time
+from nl2sql.semantic.timerange import TimeRangeError, resolve
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[a-z][a-z'\-]*|[\u3400-\u9fff]|\d+(?:\.\d+)?")
+
+GROUP_CUES_BEFORE = re.compile(
+    r"(?:\bby|\bper|\bfor each|\bfor every|\bin each|\beach|\bevery|\bacross|\bbroken down by"
+    r"|\bsplit by|\bwhich"
+    r"|\bwhat|\bbetween|按|各个|各|每一个|每个|每一|每|分|不同|哪个|哪些|哪家|哪一个|哪一|哪位|哪"
+    r"|\b(?:top|bottom|best|worst|highest|lowest|largest|biggest|smallest)(?:\s+\d+|[\s-]+[a-z]+)?"
+    r"|(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|名|家|位|款|种|大)(?:的)?|\d+\s*(?:的)?|最高的|最多的|最大的|最低的|最少的|最小的|前[一二两三四五六七八九十\d]+(?:名|个|位|家)?的?)"
+    r"\s*(?:the\s+)?$"
+)
+EACH_CUES_BEFORE = re.compile(
+    r"(?:\bin each|\bfor each|\beach|\bevery|\bper|\bwithin each|各个|各|每个|每一个|每)\s*(?:the\s+)?$"
+)
+GROUP_CUES_AFTER = re.compile(r"^(?:-wise|\s*wise|\s*breakdown|\s*分布|\s*排名|\s*排行)")
+TOP_WORDS = re.compile(
+    r"\btop\b|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b|\bbest\b|\bleading\b|\bmaximum\b|\bfastest\b"
+    r"|最高|最多|最大|最好|最快|第一|排名前|前\s*\d+|前[一二两三四五六七八九十]+|top"
+)
+BOTTOM_WORDS = re.compile(
+    r"\bbottom\b|\blowest\b|\bleast\b|\bsmallest\b|\bfewest\b|\bworst\b|\bminimum\b|\bslowest\b"
+    r"|最低|最少|最小|最差|最慢|倒数"
+)
+RANK_NUMBER = re.compile(
+    r"(?:top|bottom|first|前|倒数|排名前)\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})"
+    r"|(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个|名|家|位|款|种|大)?\s*(?:best|highest|lowest|largest|biggest|worst"
+    r"|top|most|least|smallest|fewest)?\s*(?=\w)"
+)
+RANKED_PERIODS = re.compile(
+    r"(?:最[\u4e00-\u9fff]{1,2}的|前)\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*个?(?:月|季度|周|天|年)"
+    r"|(\d{1,2}|[a-z]+) (?:best|worst|highest|lowest|busiest|biggest|top)"
+    r" (?:days|weeks|months|quarters|years)"
+)
+SINGULAR_WHICH = re.compile(r"\bwhich\b|\bwhat\b|哪个|哪一个|哪家|哪位|哪一|谁")
+COUNT_CUES = re.compile(r"how many|number of|count of|多少|几个|几家|几位|数量")
+DETAIL_CUES = re.compile(
+    r"^\s*(?:list|show me|show all|give me the list|display)\b|\blist (?:all|the|of)\b"
+    r"|列出|列举|明细|清单|名单"
+)
+WRITE_CUES = re.compile(
+    r"\b(?:delete|remove|drop|update|insert|truncate|alter|modify|change the|set the)\b"
+    r"|删除|删掉|修改|更新|插入|清空"
+)
+STOPWORDS_EN = frozenset(
+    (  # noqa: SIM905 (a word list reads best as text)
+        "a an the of in on at for to from by with and or is are was were be been being do does did "
+        "what which who whom whose how many much show me tell give list all each every per our we us "
+        "i you it its this that these those there their them my your was were has have had any some "
+        "than then as into over under between across during since until about please can could would "
+        "should will shall there's what's which's get got total overall value values amount number "
+        "numbers count figure figures compare compared comparing versus vs so far far percent "
+        "percentage rate did do does sold placed made make happen happened were data breakdown broken "
+        "down split highest lowest most least top bottom best worst largest smallest biggest fewest "
+        "ranking rank ranked grew growth grow growing fastest slowest increase increased decrease "
+        "decreased change changed changes difference much more less up down versus against both "
+        "respectively along together with vs. like look looking see trend trends over time period "
+        "periods ones one sell sold selling sells place placed bring brought generate generated "
+        "contribute contributed came come coming earn earned make made right now currently current "
+        "today whats hows we've our ours catalog anything everything money terms"
+    ).split()
+)
+STOP_PHRASES_ZH = re.compile(
+    r"目前|现在|当前|下单|以来|一共|怎么样|怎样|分别|各自|只看|是多少|有多少|都有|一下|来了|下过|卖了|卖出|卖|类的|类"
+    r"|是否|请问|帮我|给我|看看|统计|情况|数据|相比|比较|对比|百分之几|百分之多少|百分比|多少单|几单|款|笔"
+)
+STOPWORDS_ZH = set(
+    "的了是在和与及或吗呢吧啊呀多少几个哪些哪个哪家哪一谁什么怎么如何请给我们你看一下列出各每个按分不同的情况分别最高最低最多最少最大最小排名前后名里中内之间相比比较对比以及还有有没有共总计合计一共总共全部所有其中各自对应分布变化增长下降趋势"
+)
+
+
+@dataclass
+class Match:
+    start: int
+    end: int
+    kind: str
+    """metric, filter, value, dimension or table."""
+    target: Metric | NamedFilter | Field | str
+    value: str | None = None
+
+
+@dataclass
+class Mapping:
+    """What the rules read in a question: the semantic query, and what they could not explain."""
+
+    query: SemanticQuery
+    matches: list[Match] = field(default_factory=list)
+    unexplained: tuple[str, ...] = ()
+    """Content words no rule accounted for: when any is left, the reading may be incomplete."""
+    intent_reason: str = ""
+    defaulted_metric: bool = False
+    """No metric was named; the model's first metric was assumed (a reading to confirm)."""
+
+    @property
+    def confident(self) -> bool:
+        """Everything in the question is explained and it asks for a metric the model defines."""
+        return (
+            self.query.intent == "metric"
+            and bool(self.query.metrics)
+            and not self.unexplained
+            and not self.defaulted_metric
+        )
+
+
+def map_question(question: str, model: SemanticModel, today: date | None = None) -> Mapping:
+    """Fill a semantic query for ``question`` from the model's vocabulary and the rules above
+    (``today`` tells how two named periods relate: "2025 than 2024" is a comparison with the year before)."""
+    text = normalize(question)
+    time = read_time(question)
+    unrelated = _compared_periods(time, today)
+    taken = list(time.spans)
+    matches = _vocabulary_matches(text, model, taken)
+    for match in matches:
+        taken.append((match.start, match.end))
+    if WRITE_CUES.search(text):
+        query = SemanticQuery(intent="out_of_scope")
+        return Mapping(
+            query, matches, intent_reason="the question asks to change data, which ChatBI never does"
+        )
+
+    metrics = _dedupe([m.target.name for m in matches if m.kind == "metric"])
+    counted = _counted_tables(text, matches, model)
+    if not metrics and counted:
+        metrics = counted
+    filters = _filters([m for m in matches if m.kind == "value"])
+    named_filters = list({m.target.name: m.target for m in matches if m.kind == "filter"}.values())
+    named, paired_groups = _paired_filters(named_filters, model)
+    groups, within = _groups(text, matches, taken, model)
+    groups = _dedupe(groups + paired_groups)
+    # "哪个行业的客户增长最快": the customers are whose growth, not what grows; a count needs a cue then
+    subject_only = (
+        time.growth and not COUNT_CUES.search(text) and not re.search(r"\bmost\b|最多|最少|\bfewest\b", text)
+    )
+    entities = _counted_entities(text, matches, model, bool(metrics) or subject_only)
+    metrics = _dedupe([*entities, *metrics]) if entities else metrics
+    defaulted = False
+    intent = "metric"
+    if not metrics:
+        asks_for_numbers = (
+            groups or filters or time.time_range != "all" or TOP_WORDS.search(text) or time.growth
+        )
+        if DETAIL_CUES.search(text) or not asks_for_numbers:
+            intent = "detail"
+        elif model.metrics:
+            metrics = [model.metrics[0].name]
+            defaulted = True
+    elif DETAIL_CUES.search(text) and not groups and not counted:
+        intent = "detail"
+    growth = time.growth and time.comparison != "none"
+    ranking = _ranking(
+        text,
+        _masked(text, time.spans),
+        groups or [time.grain] * (time.grain != "none"),
+        within,
+        growth,
+        metrics,
+    )
+    if ranking.direction != "none" and within and within not in groups:
+        groups.insert(0, within)
+    comparison = (
+        Comparison(time.comparison, time.show, time.against) if time.comparison != "none" else Comparison()
+    )
+    query = SemanticQuery(
+        intent=intent,
+        metrics=tuple(metrics) if intent == "metric" else (),
+        group_by=tuple(groups) if intent == "metric" else (),
+        time_grain=time.grain,
+        time_range=time.time_range,
+        filters=tuple(filters),
+        named_filters=tuple(named),
+        comparison=comparison,
+        ranking=ranking if intent == "metric" else Ranking(),
+    )
+    unexplained = _unexplained(text, taken) + unrelated
+    return Mapping(query, matches, unexplained, defaulted_metric=defaulted)
+
+
+def _compared_periods(time: TimeReading, today: date | None) -> tuple[str, ...]:
+    """Turn a second named period into the comparison it is ("Q1 2026 vs Q4 2025" → the previous
+    period); returns the periods that are no such comparison (the rules cannot say what they mean)."""
+    if not time.other_ranges:
+        return ()
+    other = time.other_ranges[0]
+    try:
+        first = resolve(time.time_range, today or date.today())
+        second = resolve(other, today or date.today())
+    except TimeRangeError:
+        return (other,)
+    if first is None or second is None:
+        return (other,)
+    if (second.start, second.end) == (first.previous("period").start, first.previous("period").end):
+        time.comparison = "previous_period"
+    elif (second.start, second.end) == (first.previous("year").start, first.previous("year").end):
+        time.comparison = "same_period_last_year"
+    elif (first.start, first.end) == (second.previous("period").start, second.previous("period").end):
+        time.time_range, time.comparison = other, "previous_period"
+    elif (first.start, first.end) == (second.previous("year").start, second.previous("year").end):
+        time.time_range, time.comparison = other, "same_period_last_year"
+    elif second.end <= first.start:
+        time.comparison, time.against = "previous_period", other
+    elif first.end <= second.start:
+        time.comparison, time.against, time.time_range = "previous_period", time.time_range, other
+    else:
+        return (other,)
+    if not time.growth and time.show == "percent":
+        time.show = "value"
+    return tuple(time.other_ranges[1:])
+
+
+# -- vocabulary -------------------------------------------------------------------------------------
+
+
+def _entries(model: SemanticModel) -> list[tuple[str, str, object, str | None]]:
+    """(phrase, kind, target, value) for everything the model names, longest phrase first."""
+    entries: list[tuple[str, str, object, str | None]] = []
+    for metric in model.metrics:
+        for name in {*metric.names, metric.name.replace("_", " ")}:
+            entries.append((name.lower(), "metric", metric, None))
+    for named in model.filters:
+        for name in {*named.names, named.name.replace("_", " ")}:
+            entries.append((name.lower(), "filter", named, None))
+    for dimension in model.fields:
+        if dimension.kind != "dimension":
+            continue
+        for name in {*dimension.names, dimension.name.replace("_", " ")}:
+            entries.append((name.lower(), "dimension", dimension, None))
+        for value in dimension.sample_values:
+            entries.append((value.lower(), "value", dimension, value))
+        for value, others in dimension.value_synonyms:
+            for name in (value, *others):
+                entries.append((name.lower(), "value", dimension, value))
+    for table in model.tables:
+        for name in table.synonyms:
+            entries.append((name.lower(), "table", table.name, None))
+    return sorted(entries, key=lambda e: (-len(e[0]), e[1] != "metric"))
+
+
+def _vocabulary_matches(text: str, model: SemanticModel, taken: list[tuple[int, int]]) -> list[Match]:
+    matches: list[Match] = []
+    occupied = list(taken)
+    for phrase, kind, target, value in _entries(model):
+        if len(phrase) < 2 and not _CJK.search(phrase):
+            continue
+        pattern = re.escape(phrase).replace(r"\ ", r"[\s_-]+")
+        if not _CJK.search(phrase):
+            if phrase.endswith("y"):
+                plural = rf"(?:{pattern}|{pattern[:-1]}ies)"
+            elif phrase.endswith("s") and not phrase.endswith("ss"):
+                plural = rf"{pattern[:-1]}s?"
+            else:
+                plural = rf"{pattern}(?:s|es)?"
+            pattern = rf"(?<![a-z0-9]){plural}(?![a-z0-9])"
+        for found in re.finditer(pattern, text):
+            span = found.span()
+            if any(span[0] < end and start < span[1] for start, end in occupied):
+                continue
+            matches.append(Match(span[0], span[1], kind, target, value))
+            occupied.append(span)
+    return sorted(matches, key=lambda m: m.start)
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def _counted_tables(text: str, matches: list[Match], model: SemanticModel) -> list[str]:
+    """ "How many customers / 多少个产品": the row count metric of the table named after the cue."""
+    found = []
+    for cue in COUNT_CUES.finditer(text):
+        after = [m for m in matches if m.start >= cue.end() and m.start - cue.end() <= 6]
+        before = [m for m in matches if m.end <= cue.start() and cue.start() - m.end <= 2]
+        for match in after[:2] + before[-1:]:
+            table = match.target if match.kind == "table" else getattr(match.target, "table", None)
+            if match.kind in ("table", "dimension", "filter") and isinstance(table, str):
+                metric = _count_metric(model, table)
+                if metric:
+                    found.append(metric)
+                    if match.kind != "filter":
+                        match.kind = "counted"
+                    break
+    return _dedupe(found)
+
+
+def _counted_entities(text: str, matches: list[Match], model: SemanticModel, have_metric: bool) -> list[str]:
+    """Tables named as things to count: "orders per day", "the most customers", "orders and the
+    cancellation rate" (a table mention not used as a grouping, next to "and" when a metric is named)."""
+    found = []
+    for match in matches:
+        label = match.kind == "dimension" and _is_label(match.target, model)
+        if match.kind != "table" and not label:
+            continue
+        if label and any(m is not match and m.start <= match.start < m.end for m in matches):
+            continue
+        before, after = text[max(0, match.start - 6) : match.start], text[match.end : match.end + 6]
+        joined = re.search(r"(?:\band|和|与|及|、|,)\s*$", before) or re.match(
+            r"^(?:e?s)?\s*(?:and\b|和|与|及|、|,)", after
+        )
+        if have_metric and not joined:
+            continue
+        table = match.target.table if label else str(match.target)
+        metric = _count_metric(model, table)
+        if metric:
+            found.append(metric)
+            match.kind = "counted"
+    return found
+
+
+def _is_label(target: object, model: SemanticModel) -> bool:
+    """Whether a dimension names its table's rows (``customer`` of customers), so "customers" is them."""
+    if not isinstance(target, Field):
+        return False
+    dimensions = model.table(target.table).dimensions
+    return bool(dimensions) and dimensions[0] is target
+
+
+def _count_metric(model: SemanticModel, table: str) -> str | None:
+    for metric in model.table(table).metrics:
+        if metric.expr.replace(" ", "").upper() == "COUNT(*)" and not metric.filter:
+            return metric.name
+    return None
+
+
+def _filters(values: list[Match]) -> list[Filter]:
+    by_field: dict[str, list[str]] = {}
+    for match in values:
+        assert isinstance(match.target, Field) and match.value is not None
+        by_field.setdefault(match.target.name, [])
+        if match.value not in by_field[match.target.name]:
+            by_field[match.target.name].append(match.value)
+    return [
+        Filter(name, "=" if len(values) == 1 else "in", tuple(values)) for name, values in by_field.items()
+    ]
+
+
+def _groups(
+    text: str, matches: list[Match], taken: list[tuple[int, int]], model: SemanticModel
+) -> tuple[list[str], str | None]:
+    """The dimensions named as groupings ("by region", "各渠道", "top 5 products", "哪个行业"), and the one
+    named with "each" (a candidate for ranking within)."""
+    groups: list[str] = []
+    within = None
+    for match in matches:
+        if match.kind == "dimension":
+            name = match.target.name
+        elif match.kind == "table" and model.table(str(match.target)).dimensions:
+            name = model.table(str(match.target)).dimensions[0].name
+        else:
+            continue
+        before, after = text[max(0, match.start - 16) : match.start], text[match.end : match.end + 8]
+        cue = GROUP_CUES_BEFORE.search(before)
+        if not (cue or GROUP_CUES_AFTER.search(after)):
+            continue
+        groups.append(name)
+        if EACH_CUES_BEFORE.search(before):
+            within = within or name
+        taken.append((match.start - len(cue.group(0)) if cue else match.start, match.end))
+    values: dict[str, int] = {}
+    for match in matches:
+        if match.kind == "value" and isinstance(match.target, Field):
+            values[match.target.name] = values.get(match.target.name, 0) + (match.value is not None)
+    groups += [name for name, count in values.items() if count > 1]  # "Enterprise vs SMB": each of them
+    return _dedupe(groups), within
+
+
+def _paired_filters(named: list[NamedFilter], model: SemanticModel) -> tuple[list[str], list[str]]:
+    """ "Online vs offline": two named filters on one column become a breakdown by that column.
+
+    Returns (the filters to keep, the dimensions to group by instead).
+    """
+    columns: dict[tuple[str, str], list[NamedFilter]] = {}
+    for item in named:
+        found = re.fullmatch(r"\s*(\w+)\s*=\s*'[^']*'\s*", item.expr)
+        if found:
+            columns.setdefault((item.table, found.group(1)), []).append(item)
+    groups, paired = [], set()
+    for (table, column), items in columns.items():
+        if len(items) < 2:
+            continue
+        dimension = next((f for f in model.table(table).dimensions if f.expr == column), None)
+        if dimension:
+            groups.append(dimension.name)
+            paired |= {i.name for i in items}
+    return [i.name for i in named if i.name not in paired], groups
+
+
+def _ranking(
+    text: str, numbers: str, groups: list[str], within: str | None, growth: bool, metrics: list[str]
+) -> Ranking:
+    """Top or bottom N; ``numbers`` is the text with time phrases blanked ("三个月" is no rank size)."""
+    top, bottom = TOP_WORDS.search(text), BOTTOM_WORDS.search(text)
+    if not (top or bottom) or not groups:
+        return Ranking()
+    direction = "top" if top and (not bottom or top.start() < bottom.start()) else "bottom"
+    number = RANK_NUMBER.search(numbers)
+    n = None
+    if number:
+        n = chinese_number(number.group(1) or number.group(2) or "")
+    elif periods := RANKED_PERIODS.search(text):  # "最多的3个月", "the 3 best months"
+        n = chinese_number(periods.group(1) or periods.group(2) or "")
+    if not n:
+        n = (
+            1
+            if SINGULAR_WHICH.search(text)
+            or "最" in text
+            or re.search(r"\bthe (?:highest|lowest|most|least|largest|best)", text)
+            else 5
+        )
+    by = f"{metrics[0]}_change_pct" if growth and metrics else None
+    if within and len(groups) >= 2:
+        return Ranking(direction, n, within, by)
+    return Ranking(direction, n, None, by)
+
+
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the characters of ``spans`` blanked out (same length, so positions hold)."""
+    masked = list(text)
+    for start, end in spans:
+        for index in range(max(0, start), min(len(masked), end)):
+            masked[index] = " "
+    return "".join(masked)
+
+
+def _unexplained(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
+    rest = _masked(text, taken)
+    rest = STOP_PHRASES_ZH.sub(" ", rest)
+    rest = TOP_WORDS.sub(" ", BOTTOM_WORDS.sub(" ", COUNT_CUES.sub(" ", rest)))
+    rest = RANK_NUMBER.sub(" ", rest)
+    words = []
+    for word in _WORD.findall(rest):
+        if word.isdigit() or re.fullmatch(r"\d+(?:\.\d+)?", word):
+            continue
+        if _CJK.search(word):
+            if word not in STOPWORDS_ZH:
+                words.append(word)
+        elif word not in STOPWORDS_EN and len(word) > 2:
+            words.append(word)
+    return tuple(dict.fromkeys(words))
+
+
+def with_metric(mapping: Mapping, metric: str) -> Mapping:
+    """The same reading with another metric (for offering readings to choose from)."""
+    return replace(mapping, query=replace(mapping.query, metrics=(metric,)), defaulted_metric=False)

@@ -1,0 +1,251 @@
+"""The semantic model of a database: logical tables with dimensions, time dimensions, facts, metrics and
+named filters, the relationships joining them, verified queries, and the business terms.
+
+The shape follows Snowflake Cortex Analyst's semantic model (so a model written for it loads here), with
+ChatBI's additions under ``x_`` keys: Chinese labels and value synonyms, a metric's filter, time
+dimension, default window and finer-grained equivalent, two-stage metrics (``x_per``), and glossary terms.
+Field expressions are SQL over the logical table's own columns; a metric may also name a column of a
+related table as ``table.column``.
+
+Example:
+    >>> from nl2sql.semantic.load import parse_model
+    >>> model = parse_model('''
+    ... name: shop
+    ... tables:
+    ...   - name: orders
+    ...     base_table: {table: orders}
+    ...     time_dimensions: [{name: order_date, expr: order_date, data_type: DATE}]
+    ...     metrics:
+    ...       - {name: revenue, expr: SUM(total_amount), synonyms: [sales, 销售额], x_filter: "status <> 'x'"}
+    ... ''')
+    >>> model.metric("销售额").name, model.time_dimension(model.metric("revenue")).name
+    ('revenue', 'order_date')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from nl2sql.glossary import Term
+
+FieldKind = Literal["dimension", "time_dimension", "fact"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of a logical table, as people name it: a dimension, time dimension or fact."""
+
+    name: str
+    expr: str
+    table: str
+    kind: FieldKind = "dimension"
+    data_type: str = ""
+    description: str = ""
+    synonyms: tuple[str, ...] = ()
+    sample_values: tuple[str, ...] = ()
+    is_enum: bool = False
+    label_zh: str | None = None
+    """``x_label_zh``: the expression to show instead when the question is in Chinese (``name_zh``)."""
+    value_synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """``x_value_synonyms``: other names of stored values (``Beijing: [北京]``)."""
+    skip_nulls: bool = False
+    """``x_skip_nulls``: a breakdown by this dimension leaves out rows where it is NULL (it does not
+    apply to them: consumers have no industry)."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.synonyms)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """An aggregate people ask for by name ("revenue", "复购率")."""
+
+    name: str
+    expr: str
+    table: str
+    description: str = ""
+    synonyms: tuple[str, ...] = ()
+    filter: str | None = None
+    """``x_filter``: a condition on the rows the metric aggregates (``status <> 'cancelled'``)."""
+    time_dimension_name: str | None = None
+    """``x_time_dimension``: the time dimension windows apply to (default: the table's first)."""
+    default_range: str | None = None
+    """``x_default_range``: the window used when the question gives none (``last_90_days``)."""
+    finer: str | None = None
+    """``x_finer_metric``: the same measure on a finer-grained table, used for dimensions only reachable
+    from there (revenue by category is summed over order items, not orders)."""
+    per: str | None = None
+    """``x_per``: aggregate per this key first (``customer_id``), then ``expr`` over those rows."""
+    per_measures: tuple[tuple[str, str], ...] = ()
+    """``x_per`` measures: name → aggregate computed per key, referred to by name in ``expr``."""
+    format: str = "number"
+    """``x_format``: number, currency, percent or count (how the value is shown)."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.synonyms)
+
+
+@dataclass(frozen=True)
+class NamedFilter:
+    """A condition people name ("online", "线上", "active"), as SQL over its table."""
+
+    name: str
+    expr: str
+    table: str
+    description: str = ""
+    synonyms: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.synonyms)
+
+
+@dataclass(frozen=True)
+class LogicalTable:
+    name: str
+    base_table: str
+    """The physical table (``schema.table`` when a schema is named)."""
+    primary_key: tuple[str, ...] = ()
+    description: str = ""
+    synonyms: tuple[str, ...] = ()
+    dimensions: tuple[Field, ...] = ()
+    time_dimensions: tuple[Field, ...] = ()
+    facts: tuple[Field, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    filters: tuple[NamedFilter, ...] = ()
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return self.dimensions + self.time_dimensions + self.facts
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """``left_table`` rows each point at one ``right_table`` row (many_to_one) or at most one (one_to_one)."""
+
+    name: str
+    left_table: str
+    right_table: str
+    columns: tuple[tuple[str, str], ...]
+    """(left column, right column) pairs."""
+    join_type: str = "left_outer"
+    relationship_type: str = "many_to_one"
+
+
+@dataclass(frozen=True)
+class VerifiedQuery:
+    """A question with the SQL a person approved for it."""
+
+    name: str
+    question: str
+    sql: str
+    verified_by: str = ""
+    verified_at: int | None = None
+    use_as_onboarding_question: bool = False
+
+
+@dataclass(frozen=True)
+class SemanticModel:
+    """Everything the semantic layer knows about one database."""
+
+    name: str
+    tables: tuple[LogicalTable, ...] = ()
+    relationships: tuple[Relationship, ...] = ()
+    verified_queries: tuple[VerifiedQuery, ...] = ()
+    terms: tuple[Term, ...] = ()
+    """``x_terms``: the business glossary (terms that are none of the above, with their SQL)."""
+    description: str = ""
+    custom_instructions: str = ""
+    source: str = ""
+    """Where the model was read from (a file path, or empty)."""
+
+    def table(self, name: str) -> LogicalTable:
+        """The logical table called ``name`` (case-insensitive)."""
+        try:
+            return self._tables[name.lower()]
+        except KeyError:
+            raise KeyError(f"no table {name} in the semantic model") from None
+
+    def has_table(self, name: str) -> bool:
+        return name.lower() in self._tables
+
+    @property
+    def metrics(self) -> tuple[Metric, ...]:
+        return tuple(m for t in self.tables for m in t.metrics)
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(f for t in self.tables for f in t.fields)
+
+    @property
+    def filters(self) -> tuple[NamedFilter, ...]:
+        return tuple(f for t in self.tables for f in t.filters)
+
+    def metric(self, name: str) -> Metric:
+        """The metric called ``name`` or one of its synonyms (case-insensitive)."""
+        return _lookup(self._metrics, name, "metric")
+
+    def field(self, name: str, *, table: str | None = None) -> Field:
+        """The dimension, time dimension or fact called ``name`` (``table.name`` or a synonym); a bare
+        name found in several tables resolves to the one in ``table`` when given."""
+        key = name.lower()
+        if "." in key:
+            owner, _, bare = key.partition(".")
+            found = [f for f in self._fields.get(bare, []) if f.table.lower() == owner]
+        else:
+            found = self._fields.get(key, [])
+            if len(found) > 1 and table:
+                found = [f for f in found if f.table.lower() == table.lower()] or found
+        if not found:
+            raise KeyError(f"no dimension or fact {name} in the semantic model")
+        if len(found) > 1:
+            places = ", ".join(f"{f.table}.{f.name}" for f in found)
+            raise KeyError(f"{name} is ambiguous in the semantic model: {places}")
+        return found[0]
+
+    def time_dimension(self, metric: Metric) -> Field | None:
+        """The time dimension ``metric``'s windows and time buckets use."""
+        if metric.time_dimension_name:
+            return self.field(metric.time_dimension_name, table=metric.table)
+        table = self.table(metric.table)
+        return table.time_dimensions[0] if table.time_dimensions else None
+
+    def named_filter(self, name: str) -> NamedFilter:
+        return _lookup(self._filters, name, "filter")
+
+    @cached_property
+    def _tables(self) -> dict[str, LogicalTable]:
+        return {t.name.lower(): t for t in self.tables}
+
+    @cached_property
+    def _metrics(self) -> dict[str, list[Metric]]:
+        return _index(self.metrics)
+
+    @cached_property
+    def _fields(self) -> dict[str, list[Field]]:
+        return _index(self.fields)
+
+    @cached_property
+    def _filters(self) -> dict[str, list[NamedFilter]]:
+        return _index(self.filters)
+
+
+def _index(items: tuple) -> dict[str, list]:
+    index: dict[str, list] = {}
+    for item in items:
+        for name in dict.fromkeys(n.lower() for n in item.names):
+            index.setdefault(name, []).append(item)
+    return index
+
+
+def _lookup(index: dict[str, list], name: str, what: str):
+    found = index.get(name.lower(), [])
+    if not found:
+        raise KeyError(f"no {what} {name} in the semantic model")
+    if len({id(item) for item in found}) > 1:
+        raise KeyError(f"{name} names several {what}s in the semantic model")
+    return found[0]

@@ -1,0 +1,185 @@
+"""Decide how a question is answered: through the semantic model, refused, or left to generated SQL.
+
+* A question that asks to change data is refused, with why.
+* A metric question the rules read completely is compiled from its semantic query (no model runs).
+* A metric question that names no metric is compiled with the model's first metric, and the answer
+  says so and offers the likeliest other readings to choose from.
+* Anything else (listings, words the rules cannot place, a breakdown the model cannot join) goes to the
+  generated-SQL path, labelled as such; the semantic reading, when there is one, is offered beside it.
+
+Example:
+    >>> from datetime import date
+    >>> from nl2sql.demo.semantic import demo_semantic_model
+    >>> model, today = demo_semantic_model(), date(2026, 6, 30)
+    >>> routed = route_question("2025年第三季度各渠道的销售额", model, "sqlite", today)
+    >>> routed.path, routed.reading.text
+    ('semantic', '销售额 按 渠道 · 2025-07-01 至 2025-09-30')
+    >>> route_question("List the customers in Chengdu", model, "sqlite", today).path
+    'sql'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from nl2sql.semantic.compile import CompiledQuery, compile_query
+from nl2sql.semantic.describe import describe_query
+from nl2sql.semantic.mapper import Mapping, map_question
+from nl2sql.semantic.model import SemanticModel
+from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
+
+ALTERNATIVE_METRICS = 3
+"""How many other readings a question without a metric offers."""
+_CJK = re.compile(r"[\u3400-\u9fff]")
+COUNTING = re.compile(r"how many|how much|number of|多少|几个")
+FUTURE = re.compile(
+    r"\bnext (?:day|week|month|quarter|year)\b|\btomorrow\b|\bforecast|\bpredict|\bproject(?:ed|ion)\b"
+    r"|\bwill\b[^?]*\bbe\b|明天|明年|下周|下个?月|下个?季度|预测|预计|将会"
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to understand the question: its semantic query, in words, and its SQL."""
+
+    query: SemanticQuery
+    text: str
+    sql: str
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query.to_dict(), "text": self.text, "sql": self.sql, "notes": list(self.notes)}
+
+
+@dataclass
+class Route:
+    """How to answer: ``semantic`` (run ``reading``), ``refused`` (say ``message``) or ``sql``."""
+
+    path: str
+    reading: Reading | None = None
+    alternatives: list[Reading] = field(default_factory=list)
+    message: str = ""
+    """Why the question is refused, or what the reader should know about the reading."""
+    mapping: Mapping | None = None
+
+
+def question_language(question: str) -> str:
+    """``zh`` when the question has Chinese characters, else ``en``."""
+    return "zh" if _CJK.search(question) else "en"
+
+
+def route_question(
+    question: str, model: SemanticModel, dialect: str, today: date, *, lang: str | None = None
+) -> Route:
+    """The route for ``question`` over ``model``, windows counted back from ``today``."""
+    lang = lang or question_language(question)
+    mapping = map_question(question, model, today)
+    query = mapping.query
+    if query.intent == "out_of_scope":
+        return Route("refused", message=mapping.intent_reason, mapping=mapping)
+    if FUTURE.search(question.lower()):
+        return Route("refused", message=_future(today, lang), mapping=mapping)
+    if mapping.defaulted_metric and mapping.unexplained:
+        return Route("refused", message=_unknown(mapping.unexplained, model, lang), mapping=mapping)
+    if query.intent != "metric":
+        if COUNTING.search(question.lower()) and mapping.unexplained and not mapping.matches:
+            return Route("refused", message=_unknown(mapping.unexplained, model, lang), mapping=mapping)
+        return Route("sql", message=_unchecked(lang), mapping=mapping)
+    reading = _reading(query, model, dialect, today, lang)
+    if reading is None:
+        return Route("sql", message=_unchecked(lang), mapping=mapping)
+    if mapping.unexplained:
+        words = ", ".join(mapping.unexplained)
+        uncovered = (
+            f"语义模型未覆盖：{words}"
+            if lang == "zh"
+            else f"words the semantic model does not cover: {words}"
+        )
+        return Route(
+            "sql",
+            alternatives=[replace(reading, notes=(*reading.notes, uncovered))],
+            message=f"{uncovered}。{_unchecked(lang)}"
+            if lang == "zh"
+            else f"{uncovered}; {_unchecked(lang)}",
+            mapping=mapping,
+        )
+    if mapping.defaulted_metric:
+        others = _other_metrics(query, _likely_metrics(mapping, model), model, dialect, today, lang)
+        assumed = reading.text.split(" ")[0] if lang == "zh" else query.metrics[0].replace("_", " ")
+        message = (
+            f"问题没有指明指标，按“{assumed}”理解；也可以选择其他理解。"
+            if lang == "zh"
+            else f"The question names no metric: read as {assumed}; see the other readings"
+        )
+        return Route("semantic", reading, others, message, mapping)
+    return Route("semantic", reading, [], "", mapping)
+
+
+def _unchecked(lang: str) -> str:
+    """The warning every generated-SQL answer carries on a database with a semantic model."""
+    if lang == "zh":
+        return "这个问题不在语义模型范围内，SQL 由模型生成：请先核对再使用这些数字。"
+    return (
+        "the semantic model does not cover this question, so the model wrote the SQL:"
+        " check it before relying on the numbers"
+    )
+
+
+def _future(today: date, lang: str) -> str:
+    if lang == "zh":
+        return f"数据截至 {today.isoformat()}：只能回答已经发生的事，不做预测。"
+    return f"the data ends on {today.isoformat()}: ChatBI answers from what happened and does not forecast"
+
+
+def _unknown(words: tuple[str, ...], model: SemanticModel, lang: str) -> str:
+    """Why a question about things the data lacks is not answered, and what can be asked instead."""
+    named = [m for m in model.metrics if m.synonyms][:6]
+    if lang == "zh":
+        known = "、".join(next((s for s in m.synonyms if _CJK.search(s)), m.name) for m in named)
+        return f"数据里没有“{'、'.join(words)}”；可以问：{known}……"
+    known = ", ".join(m.name.replace("_", " ") for m in named)
+    return f"the data has nothing on {', '.join(words)}; ask about {known}, …"
+
+
+def _reading(
+    query: SemanticQuery, model: SemanticModel, dialect: str, today: date, lang: str
+) -> Reading | None:
+    try:
+        compiled: CompiledQuery = compile_query(query, model, dialect=dialect, today=today, lang=lang)
+    except SemanticQueryError:
+        return None
+    return Reading(query, describe_query(query, model, today, lang=lang), compiled.sql, compiled.notes)
+
+
+def _likely_metrics(mapping: Mapping, model: SemanticModel) -> list[str]:
+    """Metrics about what the question does name ("customers" → customer counts), then the model's first."""
+    words = [str(m.target).lower() for m in mapping.matches if m.kind == "table"]
+    words += [
+        s.lower() for m in mapping.matches if m.kind == "table" for s in model.table(str(m.target)).synonyms
+    ]
+    related = [
+        metric.name
+        for metric in model.metrics
+        if metric.synonyms
+        and (metric.table.lower() in words or any(w in s.lower() for w in words for s in metric.synonyms))
+    ]
+    return list(dict.fromkeys([*related, *(m.name for m in model.metrics if m.synonyms)]))
+
+
+def _other_metrics(
+    query: SemanticQuery, names: list[str], model: SemanticModel, dialect: str, today: date, lang: str
+) -> list[Reading]:
+    readings = []
+    for name in names:
+        if name in query.metrics or len(readings) >= ALTERNATIVE_METRICS:
+            continue
+        other = replace(query, metrics=(name,))
+        if other.ranking.by:
+            other = replace(other, ranking=replace(other.ranking, by=f"{name}_change_pct"))
+        reading = _reading(other, model, dialect, today, lang)
+        if reading:
+            readings.append(reading)
+    return readings

@@ -1,0 +1,312 @@
+"""Time in a question's own words, English or Chinese: the window, the period grain and the comparison.
+
+The rule mapper reads these before anything else: "revenue by month over the last 12 months",
+"2025年第三季度各渠道的销售额", "同比增长", "compared with the month before". Each phrase found becomes a
+slot of the semantic query (a :mod:`nl2sql.semantic.timerange` token, a grain, a comparison) and its span
+is reported, so the mapper knows which words are explained.
+
+Example:
+    >>> found = read_time("最近三个月每月的销售额同比增长多少")
+    >>> found.time_range, found.grain, found.comparison, found.show
+    ('last_3_months', 'month', 'same_period_last_year', 'percent')
+    >>> read_time("Revenue by quarter in 2025").time_range, read_time("Revenue by quarter in 2025").grain
+    ('2025', 'quarter')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+UNIT_WORDS = {
+    "day": "day", "days": "day", "天": "day", "日": "day",
+    "week": "week", "weeks": "week", "周": "week", "星期": "week", "个星期": "week", "个礼拜": "week",
+    "month": "month", "months": "month", "个月": "month", "月": "month",
+    "quarter": "quarter", "quarters": "quarter", "季度": "quarter", "个季度": "quarter", "季": "quarter",
+    "year": "year", "years": "year", "年": "year", "yr": "year", "yrs": "year",
+}  # fmt: skip
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20, "thirty": 30,
+    "ninety": 90,
+}  # fmt: skip
+CHINESE_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+
+_N = r"(\d{1,3}|[一二两三四五六七八九十]{1,3}|" + "|".join(NUMBER_WORDS) + r")"
+_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE = r"(\d{4})-(\d{1,2})-(\d{1,2})"
+
+
+@dataclass
+class TimeReading:
+    """What a question says about time, and where it says it."""
+
+    time_range: str = "all"
+    grain: str = "none"
+    comparison: str = "none"
+    show: str = "percent"
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    """Character spans of the question explained by these slots."""
+    growth: bool = False
+    """The question asks how something grew or changed ("增长最快", "growth"), with or without a period."""
+    against: str | None = None
+    """The window to compare with when it is not the one the comparison kind implies."""
+    other_ranges: list[str] = field(default_factory=list)
+    """Windows named after the first ("2025 than 2024"): the period to compare with, when it is one."""
+
+
+def normalize(question: str) -> str:
+    """Full-width letters and digits as ASCII, lower case: what the patterns read (same length)."""
+    text = unicodedata.normalize("NFKC", question).lower()
+    return text if len(text) == len(question) else question.lower()
+
+
+def chinese_number(text: str) -> int | None:
+    """``三`` → 3, ``十二`` → 12, ``二十`` → 20, ``12`` → 12, ``twelve`` → 12.
+
+    Example:
+        >>> [chinese_number(t) for t in ("三", "十二", "二十", "十", "12", "twelve", "百")]
+        [3, 12, 20, 10, 12, 12, None]
+    """
+    if text.isdigit():
+        return int(text)
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS[text]
+    if not text or any(c not in CHINESE_DIGITS and c != "十" for c in text):
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (CHINESE_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            CHINESE_DIGITS.get(ones, 0) if ones else 0
+        )
+    return CHINESE_DIGITS.get(text) if len(text) == 1 else None
+
+
+def read_time(question: str) -> TimeReading:
+    """Read the time window, grain and comparison out of ``question`` (English or Chinese)."""
+    text = normalize(question)
+    reading = TimeReading()
+    for pattern, handle in _RULES:
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in reading.spans):
+                continue
+            if handle(reading, match) is not False:
+                reading.spans.append(match.span())
+    if reading.growth and reading.comparison == "none" and reading.time_range != "all":
+        reading.comparison = "previous_period"
+    return reading
+
+
+def _set(slot: str, value_of):
+    def handle(reading: TimeReading, match: re.Match[str]):
+        value = value_of(match)
+        if value is None:
+            return False
+        if slot == "time_range" and reading.time_range != "all":
+            reading.other_ranges.append(value)
+            return None
+        if slot == "grain" and reading.grain != "none":
+            return False
+        setattr(reading, slot, value)
+        return None
+
+    return handle
+
+
+def _rolling(match: re.Match[str]) -> str | None:
+    count = chinese_number(match.group(1))
+    unit = UNIT_WORDS.get(match.group(2))
+    if not count or not unit:
+        return None
+    return f"last_{count}_{unit}s"
+
+
+def _explicit_quarter(match: re.Match[str]) -> str:
+    groups = [g for g in match.groups() if g]
+    year = next(g for g in groups if len(g) == 4 and g.isdigit())
+    part = next(g for g in groups if g != year)
+    number = ORDINALS.get(part) or chinese_number(part.strip("第q")) or int(part[-1])
+    return f"{year}-Q{number}"
+
+
+def _half(match: re.Match[str]) -> str:
+    year, half = match.group(1), match.group(2)
+    return f"{year}-01..{year}-06" if half in ("上", "first", "h1") else f"{year}-07..{year}-12"
+
+
+def _date_range(match: re.Match[str]) -> str:
+    a = f"{int(match.group(1)):04d}-{int(match.group(2)):02d}-{int(match.group(3)):02d}"
+    b = f"{int(match.group(4)):04d}-{int(match.group(5)):02d}-{int(match.group(6)):02d}"
+    return f"{a}..{b}"
+
+
+def _grain(match: re.Match[str]) -> str | None:
+    word = next(g for g in match.groups() if g)
+    for key, grain in GRAIN_WORDS.items():
+        if word.startswith(key):
+            return grain
+    return None
+
+
+GRAIN_WORDS = {
+    "dai": "day", "day": "day", "天": "day", "日": "day",
+    "week": "week", "周": "week", "星期": "week",
+    "month": "month", "月": "month",
+    "quarter": "quarter", "季": "quarter",
+    "year": "year", "annual": "year", "年": "year",
+}  # fmt: skip
+
+
+def _flag(slot: str, value: str):
+    def handle(reading: TimeReading, match: re.Match[str]):
+        setattr(reading, slot, value)
+
+    return handle
+
+
+def _growth(reading: TimeReading, match: re.Match[str]) -> None:
+    reading.growth = True
+
+
+def _since(match: re.Match[str]) -> str:
+    """ "since 2025", "since March 2026", "2026年3月以来": from then until today."""
+    named_month, named_year = match.group(3), match.group(4)
+    if named_month:
+        return f"{named_year}-{MONTHS[named_month]:02d}.."
+    year = match.group(1) or match.group(5)
+    month = match.group(2) or match.group(6)
+    return f"{year}-{int(month):02d}.." if month else f"{year}.."
+
+
+def _alternatives(*parts: str) -> re.Pattern[str]:
+    """One pattern matching any of ``parts`` (kept apart so each reads on its own line)."""
+    return re.compile("|".join(parts))
+
+
+_COMPARED = r"(?:compared (?:with|to)|versus|vs\.?|than)"
+SAME_PERIOD_LAST_YEAR = _alternatives(
+    r"同比|去年同期|上年同期",
+    r"year[- ]over[- ]year|year[- ]on[- ]year|\byoy\b|same period (?:of )?last year",
+    _COMPARED + r" (?:the same \w+ )?(?:of )?last year",
+)
+PREVIOUS_PERIOD = _alternatives(
+    r"环比|(?:month|week|quarter|period)[- ]over[- ](?:month|week|quarter|period)|\b(?:mom|qoq|wow)\b",
+    _COMPARED
+    + r" (?:the )?(?:previous|prior|preceding) (?:\d+ )?(?:days?|weeks?|months?|quarters?|years?|period)",
+    _COMPARED + r" the (?:\w+ )?(?:days?|weeks?|months?|quarters?) before",
+    r"(?:比|与|和|相比|较)(?:上|前)(?:一)?(?:个)?(?:周|月|季度|年|期)",
+    r"(?:比|与|和|较)(?:之)?前\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:天|日|周|个月|月|个季度|季度|年)",
+)
+DELTA = _alternatives(
+    r"增加了多少|多了多少|少了多少|减少了多少|差额|差值",
+    r"difference|how much (?:more|less|higher|lower)|how many (?:more|fewer|less)|changed? by how much",
+    r"absolute change",
+)
+GROWTH = _alternatives(
+    r"增长率|增速|增幅|涨幅|增长最快|增长最多|增长|下降最多|下降|变化率",
+    r"\bgrowth\b|\bgrew\b|\bgrow(?:ing)?\b|increase[ds]?|decline[ds]?|decrease[ds]?|dropp?(?:ed)?\b",
+    r"percent(?:age)? change",
+)
+DATE_RANGE = re.compile(_DATE + r"\s*(?:to|through|until|and|-|~|至|到)\s*" + _DATE)
+SINCE = _alternatives(
+    r"(?:since|from) (?:the (?:start|beginning) of )?(?:(\d{4})(?:-(\d{2}))?\b|"
+    + _MONTH
+    + r"\s*(?:of\s*)?(\d{4}))",
+    r"(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:以来|至今|起)",
+)
+ROLLING = re.compile(
+    r"(?:最近|近|过去|(?:over |in |for |during )?(?:the )?(?:last|past|previous))\s*" + _N + r"\s*"
+    r"(天|日|个星期|星期|个礼拜|周|个月|月|个季度|季度|年|days?|weeks?|months?|quarters?|years?)"
+)
+QUARTER = _alternatives(
+    r"(\d{4})\s*年?\s*(?:第\s*)?([一二三四1-4])\s*季度",
+    r"(\d{4})\s*年?\s*(q[1-4])|(q[1-4])\s*(\d{4})",
+    r"(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th) quarter (?:of )?(\d{4})",
+)
+HALF = _alternatives(r"(\d{4})\s*年\s*(上|下)半年", r"(?:the )?(first|second|h1|h2) half (?:of )?(\d{4})")
+YEAR_MONTH_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月份?")
+MONTH_NAME = re.compile(_MONTH + r"\s*(?:of\s*)?(\d{4})")
+YEAR_MONTH = re.compile(r"\b(\d{4})-(\d{2})\b(?!-)")
+YEAR_TO_DATE = _alternatives(
+    r"今年以来|年初至今|年初以来|本年度至今", r"year[- ]to[- ]date|\bytd\b|so far this year"
+)
+MONTH_TO_DATE = re.compile(r"month[- ]to[- ]date|\bmtd\b|本月至今")
+QUARTER_TO_DATE = re.compile(r"quarter[- ]to[- ]date|\bqtd\b")
+YEAR_BEFORE_LAST = re.compile(r"前年|the year before last")
+THIS_PERIOD = re.compile(r"(本|这|这一|这个|今)(周|星期|月|季度|季|年)|this (week|month|quarter|year)")
+LAST_PERIOD = _alternatives(
+    r"(上|上一|上个|去)(周|星期|个星期|月|个月|季度|个季度|年)",
+    r"(?:last|previous|prior) (week|month|quarter|year|yr)\b",
+)
+YESTERDAY = re.compile(r"昨天|昨日|yesterday")
+TODAY = re.compile(r"今天|今日|\btoday\b")
+YEAR = re.compile(r"(?:in|during|for|of|since)?\s*\b(20\d{2}|19\d{2})\b\s*(?:年|年度)?|(20\d{2})\s*年")
+RANKED_GRAIN = _alternatives(
+    r"(?:best|worst|highest|lowest|busiest|quietest|biggest|strongest|weakest|top\s+\d+|which|what)"
+    r"\s+(?:\d+\s+)?(?:[a-z]+\s+)?(day|week|month|quarter|year)s?\b",
+    r"(?:最[\u4e00-\u9fff]{1,2}的|哪个|哪一个|哪)\s*(?:\d+|[一二两三四五六七八九十]+)?\s*个?(天|周|月|季度|年)(?!度)",
+)
+GRAIN = _alternatives(
+    r"(?:by|per|each|every|for each|for every|in each)\s+(day|week|month|quarter|year)\b",
+    r"\b(daily|weekly|monthly|quarterly|yearly|annually|annual)\b",
+    r"(?:每|按|各|逐|分)(?:一)?(?:个)?(天|日|周|星期|月|季度|季|年)|(月|季|年)度",
+    r"(day|week|month|quarter|year) by (?:day|week|month|quarter|year)",
+)
+
+_RULES: list = [
+    # comparisons first ("同比", "vs the previous month"), then windows, most specific first, then grains
+    (SAME_PERIOD_LAST_YEAR, _flag("comparison", "same_period_last_year")),
+    (PREVIOUS_PERIOD, _flag("comparison", "previous_period")),
+    (DELTA, _flag("show", "delta")),
+    (GROWTH, _growth),
+    (DATE_RANGE, _set("time_range", _date_range)),
+    (SINCE, _set("time_range", _since)),
+    (ROLLING, _set("time_range", _rolling)),
+    (QUARTER, _set("time_range", _explicit_quarter)),
+    (HALF, _set("time_range", lambda m: _half(m) if m.group(1) else _half_en(m))),
+    (YEAR_MONTH_ZH, _set("time_range", lambda m: f"{m.group(1)}-{int(m.group(2)):02d}")),
+    (MONTH_NAME, _set("time_range", lambda m: f"{m.group(2)}-{MONTHS[m.group(1)]:02d}")),
+    (YEAR_MONTH, _set("time_range", lambda m: f"{m.group(1)}-{m.group(2)}")),
+    (YEAR_TO_DATE, _set("time_range", lambda m: "this_year")),
+    (MONTH_TO_DATE, _set("time_range", lambda m: "this_month")),
+    (QUARTER_TO_DATE, _set("time_range", lambda m: "this_quarter")),
+    (YEAR_BEFORE_LAST, _set("time_range", lambda m: "year_before_last")),
+    (THIS_PERIOD, _set("time_range", lambda m: "this_" + UNIT_WORDS.get(m.group(2) or m.group(3), "year"))),
+    (LAST_PERIOD, _set("time_range", lambda m: "last_" + UNIT_WORDS.get(m.group(2) or m.group(3), "year"))),
+    (YESTERDAY, _set("time_range", lambda m: "yesterday")),
+    (TODAY, _set("time_range", lambda m: "today")),
+    (YEAR, _set("time_range", lambda m: m.group(1) or m.group(2))),
+    (RANKED_GRAIN, _set("grain", _grain)),
+    (GRAIN, _set("grain", _grain)),
+]
+
+
+def _half_en(match: re.Match[str]) -> str:
+    half, year = match.group(3), match.group(4)
+    return f"{year}-01..{year}-06" if half in ("first", "h1") else f"{year}-07..{year}-12"
