@@ -284,7 +284,7 @@ class Assistant:
     def _answer_by_route(
         self, answer: Answer, route: Route, *, run: bool, started: float, timings: dict[str, float]
     ) -> Answer:
-        """Finish an answer the semantic layer gave (compiled SQL) or refused, without the model."""
+        """Finish an answer the semantic layer gave (verified or compiled SQL, or a refusal): no model."""
         answer.path, answer.model_id = route.path, "semantic layer"
         if route.path == "refused":
             answer.error = f"not answered: {route.message}"

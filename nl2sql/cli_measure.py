@@ -44,6 +44,11 @@ def add_measure_commands(commands: Any) -> None:
     evaluate.add_argument(
         "--no-semantic", action="store_true", help="business: answer every question with generated SQL"
     )
+    evaluate.add_argument(
+        "--routing",
+        action="store_true",
+        help="route through semantic models bootstrapped from each schema; measure what that changes",
+    )
     evaluate.add_argument("--limit", type=int, default=None, help="only the first N questions")
     add_model_options(evaluate)
     evaluate.add_argument("--device", default="auto", help="auto, cpu or cuda")
@@ -172,6 +177,8 @@ def _add_train_settings(parser: argparse.ArgumentParser) -> None:
 def _eval(args: argparse.Namespace) -> int:
     if args.data == "business":
         return _eval_business(args)
+    if args.routing:
+        return _eval_routing(args)
     from feedback.datasets import load_examples
     from nl2sql.demo.build import data_as_of
     from nl2sql.evaluation.harness import EvalSettings, evaluate
@@ -217,6 +224,32 @@ def _eval(args: argparse.Namespace) -> int:
     print(json.dumps({k: v for k, v in summary.items() if k != "predictions"}, indent=1))
     if args.benchmarks:
         append_benchmark(Path(args.benchmarks), benchmark_row(summary, command, name))
+    return 0
+
+
+def _eval_routing(args: argparse.Namespace) -> int:
+    from feedback.datasets import load_examples
+    from nl2sql.evaluation.report import append_benchmark
+    from nl2sql.evaluation.routing import ROUTING_HEADER, ROUTING_HEADING, evaluate_routing, routing_row
+    from nl2sql.models.resolve import load_generator
+
+    if not args.spider:
+        raise ConnectionSpecError("--routing measures a Spider set: use --spider DIR")
+    examples = load_examples(f"spider:{args.spider}:{args.split}")
+    examples = examples[: args.limit] if args.limit else examples
+    generator = load_generator(args.model, args.adapter, base_url=args.base_url, backend=args.backend)
+    report = evaluate_routing(examples, generator)
+    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    summary = {"command": command, "data": f"spider {args.split}", **report.summary()}
+    print(json.dumps(summary, indent=1))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({**summary, "details": report.details}, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+    if args.benchmarks:
+        append_benchmark(
+            Path(args.benchmarks), routing_row(summary, command), ROUTING_HEADING, ROUTING_HEADER
+        )
     return 0
 
 

@@ -39,6 +39,23 @@ SHOP_CUSTOMERS = 4
 SHOP_ORDERS = 5
 
 
+class Replies:
+    """A generator that answers every prompt with the same SQL and counts the prompts: for tests where
+    the model's part is not under test (the real model answers in tests/test_end_to_end.py)."""
+
+    model_id = "replies"
+    adapter_hash = None
+
+    def __init__(self, sql: str) -> None:
+        self.sql, self.prompts = sql, 0
+
+    def generate(self, messages: list, **options: object):
+        from nl2sql.models.base import Generation
+
+        self.prompts += 1
+        return Generation(f"```sql\n{self.sql}\n```", prompt_tokens=1, output_tokens=1)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One ChatBI home for the test session (demo database, logs); converted models stay in the

@@ -16,11 +16,10 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from conftest import MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL
+from conftest import MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL, Replies
 
 from nl2sql.assistant import Assistant
 from nl2sql.connect import open_database
-from nl2sql.models.base import Generation, Message
 from nl2sql.schema import load_schema
 
 DATABASE = "chatbi_grants"
@@ -101,17 +100,6 @@ def _mariadb() -> Iterator[str]:
 def reader_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The database through the least-privilege account, as a URL."""
     yield from (_postgres() if request.param == "postgresql" else _mariadb())
-
-
-class Replies:
-    model_id = "replies"
-    adapter_hash = None
-
-    def __init__(self, sql: str) -> None:
-        self.sql = sql
-
-    def generate(self, messages: list[Message], **options: object) -> Generation:
-        return Generation(f"```sql\n{self.sql}\n```", prompt_tokens=1, output_tokens=1)
 
 
 def _listed(url: str) -> dict[str, tuple[str, ...]]:

@@ -10,11 +10,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import Replies
 
 from nl2sql.assistant import Assistant
 from nl2sql.connect import open_database
 from nl2sql.execute import run_query
-from nl2sql.models.base import Generation, Message
 
 CASES = [
     ("SELECT name FROM customers WHERE name LIKE 'A%' ORDER BY name", [["Acme"]]),
@@ -28,19 +28,6 @@ CASES = [
     ),
 ]
 IDS = ["like-prefix", "like-infix", "like-double-percent", "not-like", "percent-text", "placeholder-text"]
-
-
-class Replies:
-    """A generator that answers every question with the same SQL (the model's part is not under test)."""
-
-    model_id = "replies"
-    adapter_hash = None
-
-    def __init__(self, sql: str) -> None:
-        self.sql = sql
-
-    def generate(self, messages: list[Message], **options: object) -> Generation:
-        return Generation(f"```sql\n{self.sql}\n```", prompt_tokens=1, output_tokens=1)
 
 
 def rows(frame) -> list[list[object]]:

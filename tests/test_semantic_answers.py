@@ -8,26 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import Replies
 
 from nl2sql.assistant import Assistant
 from nl2sql.connect import open_database
 from nl2sql.execute import run_query
-from nl2sql.models.base import Generation, Message
 from nl2sql.today import pin_today
-
-
-class Replies:
-    """Answers every prompt with the same SQL, and counts the prompts."""
-
-    model_id = "replies"
-    adapter_hash = None
-
-    def __init__(self, sql: str) -> None:
-        self.sql, self.prompts = sql, 0
-
-    def generate(self, messages: list[Message], **options: object) -> Generation:
-        self.prompts += 1
-        return Generation(f"```sql\n{self.sql}\n```", prompt_tokens=1, output_tokens=1)
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +93,13 @@ def test_pinned_clock_on_every_engine(shop_db: str) -> None:
     }
     pinned = pin_today(queries[database.dialect], database.dialect, date(2028, 2, 29))
     assert str(run_query(database, pinned).rows[0][0])[:10] == "2028-02-29"
+
+
+@pytest.mark.parametrize(
+    "question", ["How are our sales channels doing this year", "最近12个月每个月的销售额和订单数是多少"]
+)
+def test_a_verified_question_runs_the_approved_sql(demo: Assistant, question: str) -> None:
+    answer = demo.ask(question)
+    assert answer.path == "verified" and answer.ok and len(answer.data) > 1
+    assert answer.interpretation.query is None and "ChatBI" in answer.interpretation.text
+    assert any("2026-06-30" in note for note in answer.notes)  # its date('now') reads the demo's today

@@ -20,11 +20,13 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
+from nl2sql.semantic.paths import reachable
 from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery
 from nl2sql.semantic.time_words import TimeReading, chinese_number, normalize, read_time
 from nl2sql.semantic.timerange import TimeRangeError, resolve
@@ -74,7 +76,7 @@ WRITE_CUES = re.compile(
 )
 STOPWORDS_EN = frozenset(
     (  # noqa: SIM905 (a word list reads best as text)
-        "a an the of in on at for to from by with and or is are was were be been being do does did "
+        "a an the find of in on at for to from by with and or is are was were be been being do does did "
         "what which who whom whose how many much show me tell give list all each every per our we us "
         "i you it its this that these those there their them my your was were has have had any some "
         "than then as into over under between across during since until about please can could would "
@@ -166,9 +168,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     defaulted = False
     intent = "metric"
     if not metrics:
-        asks_for_numbers = (
-            groups or filters or time.time_range != "all" or TOP_WORDS.search(text) or time.growth
-        )
+        asks_for_numbers = time.growth or time.comparison != "none" or (TOP_WORDS.search(text) and groups)
         if DETAIL_CUES.search(text) or not asks_for_numbers:
             intent = "detail"
         elif model.metrics:
@@ -201,8 +201,42 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         comparison=comparison,
         ranking=ranking if intent == "metric" else Ranking(),
     )
-    unexplained = _unexplained(text, taken) + unrelated
+    unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
     return Mapping(query, matches, unexplained, defaulted_metric=defaulted)
+
+
+def _unused(
+    matches: list[Match], model: SemanticModel, query: SemanticQuery, subject: bool
+) -> tuple[str, ...]:
+    """Names the question uses that the reading leaves out: a dimension neither grouped nor filtered on
+    ("the country with the most channels" read without the country) means the reading is incomplete.
+    A table the metric is about ("revenue from customers") is context, not a leftover."""
+    tables = {model.metric(name).table for name in query.metrics if _has_metric(model, name)}
+    reachable_tables: set[str] = set()
+    for table in tables:
+        reachable_tables |= set(reachable(model, table))
+    left = []
+    for match in matches:
+        entity = match.kind == "table" or (match.kind == "dimension" and _is_label(match.target, model))
+        if entity:
+            table = str(match.target) if match.kind == "table" else match.target.table
+            if not subject and table.lower() not in reachable_tables:
+                left.append(table)
+        elif match.kind == "column" or (
+            match.kind == "dimension"
+            and match.target.name not in query.group_by
+            and not any(f.field == match.target.name for f in query.filters)
+        ):
+            left.append(match.target.name)
+    return tuple(dict.fromkeys(left))
+
+
+def _has_metric(model: SemanticModel, name: str) -> bool:
+    try:
+        model.metric(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _compared_periods(time: TimeReading, today: date | None) -> tuple[str, ...]:
@@ -249,6 +283,10 @@ def _entries(model: SemanticModel) -> list[tuple[str, str, object, str | None]]:
     for named in model.filters:
         for name in {*named.names, named.name.replace("_", " ")}:
             entries.append((name.lower(), "filter", named, None))
+    for column in model.fields:
+        if column.kind != "dimension":  # named, but no grouping: a reading that leaves it out is unsure
+            for name in {*column.names, column.name.replace("_", " ")}:
+                entries.append((name.lower(), "column", column, None))
     for dimension in model.fields:
         if dimension.kind != "dimension":
             continue
@@ -260,7 +298,7 @@ def _entries(model: SemanticModel) -> list[tuple[str, str, object, str | None]]:
             for name in (value, *others):
                 entries.append((name.lower(), "value", dimension, value))
     for table in model.tables:
-        for name in table.synonyms:
+        for name in {table.name, table.name.replace("_", " "), *table.synonyms}:
             entries.append((name.lower(), "table", table.name, None))
     return sorted(entries, key=lambda e: (-len(e[0]), e[1] != "metric"))
 
@@ -286,7 +324,29 @@ def _vocabulary_matches(text: str, model: SemanticModel, taken: list[tuple[int, 
                 continue
             matches.append(Match(span[0], span[1], kind, target, value))
             occupied.append(span)
+    matches += _misspelled(text, model, occupied)
     return sorted(matches, key=lambda m: m.start)
+
+
+FUZZY_CUTOFF = 0.84
+"""How alike a word must be to a name of the model to be read as a misspelling of it (difflib ratio)."""
+
+
+def _misspelled(text: str, model: SemanticModel, occupied: list[tuple[int, int]]) -> list[Match]:
+    """Words of five letters or more left over that are one slip away from a one-word name ("revenu")."""
+    single = {phrase: (kind, target, value) for phrase, kind, target, value in _entries(model)}
+    names = [p for p in single if " " not in p and len(p) >= 5 and p.isascii() and p.isalpha()]
+    found = []
+    for word in re.finditer(r"[a-z]{5,}", text):
+        span = word.span()
+        if word.group() in STOPWORDS_EN or any(span[0] < end and start < span[1] for start, end in occupied):
+            continue
+        close = difflib.get_close_matches(word.group(), names, n=1, cutoff=FUZZY_CUTOFF)
+        if close:
+            kind, target, value = single[close[0]]
+            found.append(Match(span[0], span[1], kind, target, value))
+            occupied.append(span)
+    return found
 
 
 def _dedupe(names: list[str]) -> list[str]:
@@ -326,6 +386,15 @@ def _counted_entities(text: str, matches: list[Match], model: SemanticModel, hav
             r"^(?:e?s)?\s*(?:and\b|和|与|及|、|,)", after
         )
         if have_metric and not joined:
+            continue
+        counting = (
+            COUNT_CUES.search(text)
+            or re.search(
+                r"\bmost\b|\bfewest\b|\bleast\b|最多|最少", text[max(0, match.start - 24) : match.start]
+            )
+            or re.match(r"^(?:e?s)?\s*(?:per|by|each|every|a|按|每|各)\b", after)
+        )
+        if not (counting or joined):
             continue
         table = match.target.table if label else str(match.target)
         metric = _count_metric(model, table)
@@ -372,7 +441,11 @@ def _groups(
     for match in matches:
         if match.kind == "dimension":
             name = match.target.name
-        elif match.kind == "table" and model.table(str(match.target)).dimensions:
+        elif (
+            match.kind == "table"
+            and model.table(str(match.target)).dimensions
+            and isinstance(match.target, str)
+        ):
             name = model.table(str(match.target)).dimensions[0].name
         else:
             continue
@@ -381,6 +454,7 @@ def _groups(
         if not (cue or GROUP_CUES_AFTER.search(after)):
             continue
         groups.append(name)
+        match.kind = "grouped" if match.kind == "dimension" else "grouped_table"
         if EACH_CUES_BEFORE.search(before):
             within = within or name
         taken.append((match.start - len(cue.group(0)) if cue else match.start, match.end))
@@ -388,7 +462,10 @@ def _groups(
     for match in matches:
         if match.kind == "value" and isinstance(match.target, Field):
             values[match.target.name] = values.get(match.target.name, 0) + (match.value is not None)
-    groups += [name for name, count in values.items() if count > 1]  # "Enterprise vs SMB": each of them
+    if not re.search(
+        r"\btotal\b|\bcombined\b|合计|总共|一共|总计", text
+    ):  # "Enterprise vs SMB": each of them
+        groups += [name for name, count in values.items() if count > 1]
     return _dedupe(groups), within
 
 

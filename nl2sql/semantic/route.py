@@ -1,5 +1,7 @@
-"""Decide how a question is answered: through the semantic model, refused, or left to generated SQL.
+"""Decide how a question is answered: by a verified query, through the semantic model, refused, or left
+to generated SQL.
 
+* A question close enough to a verified one is answered with the SQL a person approved for it.
 * A question that asks to change data is refused, with why.
 * A metric question the rules read completely is compiled from its semantic query (no model runs).
 * A metric question that names no metric is compiled with the model's first metric, and the answer
@@ -20,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -30,11 +33,11 @@ from nl2sql.semantic.describe import describe_query
 from nl2sql.semantic.mapper import Mapping, map_question
 from nl2sql.semantic.model import SemanticModel
 from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
+from nl2sql.semantic.verified import find_verified
 
 ALTERNATIVE_METRICS = 3
 """How many other readings a question without a metric offers."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
-COUNTING = re.compile(r"how many|how much|number of|多少|几个")
 FUTURE = re.compile(
     r"\bnext (?:day|week|month|quarter|year)\b|\btomorrow\b|\bforecast|\bpredict|\bproject(?:ed|ion)\b"
     r"|\bwill\b[^?]*\bbe\b|明天|明年|下周|下个?月|下个?季度|预测|预计|将会"
@@ -45,18 +48,20 @@ FUTURE = re.compile(
 class Reading:
     """One way to understand the question: its semantic query, in words, and its SQL."""
 
-    query: SemanticQuery
+    query: SemanticQuery | None
+    """None for a verified query (its SQL was approved as it is)."""
     text: str
     sql: str
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query.to_dict(), "text": self.text, "sql": self.sql, "notes": list(self.notes)}
+        query = self.query.to_dict() if self.query else None
+        return {"query": query, "text": self.text, "sql": self.sql, "notes": list(self.notes)}
 
 
 @dataclass
 class Route:
-    """How to answer: ``semantic`` (run ``reading``), ``refused`` (say ``message``) or ``sql``."""
+    """How to answer: ``verified`` or ``semantic`` (run ``reading``), ``refused`` (say why) or ``sql``."""
 
     path: str
     reading: Reading | None = None
@@ -76,17 +81,26 @@ def route_question(
 ) -> Route:
     """The route for ``question`` over ``model``, windows counted back from ``today``."""
     lang = lang or question_language(question)
+    verified = find_verified(question, model)
+    if verified is not None:
+        by = f"（{verified.verified_by} 审核）" if lang == "zh" and verified.verified_by else ""
+        by = by or (f" (verified by {verified.verified_by})" if verified.verified_by else "")
+        text = (
+            f"已审核的问题：{verified.question}{by}"
+            if lang == "zh"
+            else f"verified query: {verified.question}{by}"
+        )
+        return Route("verified", Reading(None, text, verified.sql))
     mapping = map_question(question, model, today)
     query = mapping.query
     if query.intent == "out_of_scope":
         return Route("refused", message=mapping.intent_reason, mapping=mapping)
     if FUTURE.search(question.lower()):
         return Route("refused", message=_future(today, lang), mapping=mapping)
-    if mapping.defaulted_metric and mapping.unexplained:
+    names_nothing = not mapping.matches and (mapping.defaulted_metric or query.intent != "metric")
+    if names_nothing and not _names_values(question) and _about_other_things(mapping.unexplained, model):
         return Route("refused", message=_unknown(mapping.unexplained, model, lang), mapping=mapping)
     if query.intent != "metric":
-        if COUNTING.search(question.lower()) and mapping.unexplained and not mapping.matches:
-            return Route("refused", message=_unknown(mapping.unexplained, model, lang), mapping=mapping)
         return Route("sql", message=_unchecked(lang), mapping=mapping)
     reading = _reading(query, model, dialect, today, lang)
     if reading is None:
@@ -116,6 +130,59 @@ def route_question(
         )
         return Route("semantic", reading, others, message, mapping)
     return Route("semantic", reading, [], "", mapping)
+
+
+UNKNOWN_SHARE = 0.75
+"""A question that names nothing of the data is refused when at least this share of its unexplained
+words is no word of the data either (no table, column, value, metric or term has them)."""
+
+
+def _about_other_things(words: tuple[str, ...], model: SemanticModel) -> bool:
+    """Whether the words left over mostly name things the data does not hold ("employees", "天气")."""
+    if not words:
+        return False
+    known = _data_words(model)
+    chinese = "".join(w for w in known if _CJK.search(w))
+    joined = {_stem(a + b) for a, b in itertools.pairwise(words)}  # "high schoolers"
+    if joined & known:
+        return False
+    unknown = [w for w in words if (w not in chinese if _CJK.search(w) else _stem(w) not in known)]
+    return len(unknown) >= UNKNOWN_SHARE * len(words)
+
+
+def _names_values(question: str) -> bool:
+    """Whether the question quotes or capitalizes something past its first word: likely a stored value
+    ("Port Chelsea", 'APG') the model does not list, so not a sign of a question about other things."""
+    if re.search(r"['\"“‘][^'\"”’]+['\"”’]", question):
+        return True
+    return any(word[0].isupper() for word in re.findall(r"[A-Za-z]+", question)[1:])
+
+
+def _data_words(model: SemanticModel) -> frozenset[str]:
+    """Every word the model (and so the data) uses: names, column expressions, synonyms, values, terms."""
+    texts: list[str] = []
+    for table in model.tables:
+        texts += [table.name, table.base_table, *table.synonyms]
+        for column in table.fields:
+            texts += [column.name, column.expr, *column.synonyms, *column.sample_values]
+            texts += [v for value, others in column.value_synonyms for v in (value, *others)]
+        for item in (*table.metrics, *table.filters):
+            texts += [item.name, item.expr, *item.synonyms]
+    texts += [word for term in model.terms for word in (term.name, *term.aliases, term.definition)]
+    words = set()
+    for text in texts:
+        spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
+        for word in re.findall(r"[A-Za-z]+|[\u3400-\u9fff]+", spaced):
+            words.add(word if _CJK.search(word) else _stem(word.lower()))
+    return frozenset(words)
+
+
+def _stem(word: str) -> str:
+    """Crude English singular, enough to tell "employees" is no "employee" column: drop -s, -es, -ies."""
+    for suffix, replacement in (("ies", "y"), ("ses", "s"), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + replacement
+    return word
 
 
 def _unchecked(lang: str) -> str:
