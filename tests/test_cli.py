@@ -115,3 +115,22 @@ def test_demo_db_builds_a_pinned_copy_byte_for_byte(tmp_path) -> None:
     assert_one_line_error(
         chatbi("demo-db", "--as-of", "29/02/2028"), "--as-of must be a date written YYYY-MM-DD"
     )
+
+
+@pytest.mark.slow
+def test_eval_business_reports_ex_paths_and_the_row(tmp_path) -> None:
+    out, benchmarks = tmp_path / "business.json", tmp_path / "BENCHMARKS.md"
+    result = chatbi(
+        "eval", "--data", "business", "--split", "dev", "--limit", "4", "--json", str(out), "--benchmarks",
+        str(benchmarks),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    assert summary["questions"] == 4 and summary["as_of"] == "2026-06-30" and summary["split"] == "dev"
+    assert {"ex", "ex_by_tag", "ex_by_lang", "paths", "valid_but_wrong", "refusal_recall", "latency"} <= set(
+        summary
+    )
+    assert len(summary["results"]) == 4 and all(
+        r["path"] in ("semantic", "sql", "refused") for r in summary["results"]
+    )
+    assert "## Business questions" in benchmarks.read_text(encoding="utf-8")
