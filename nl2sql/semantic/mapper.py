@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
@@ -106,7 +106,8 @@ class Match:
     start: int
     end: int
     kind: str
-    """metric, filter, value, dimension or table."""
+    """metric, filter, value, dimension, column (a fact or date), table; after reading also counted or
+    grouped (the dimension or table became a count or a grouping)."""
     target: Metric | NamedFilter | Field | str
     value: str | None = None
 
@@ -122,16 +123,6 @@ class Mapping:
     intent_reason: str = ""
     defaulted_metric: bool = False
     """No metric was named; the model's first metric was assumed (a reading to confirm)."""
-
-    @property
-    def confident(self) -> bool:
-        """Everything in the question is explained and it asks for a metric the model defines."""
-        return (
-            self.query.intent == "metric"
-            and bool(self.query.metrics)
-            and not self.unexplained
-            and not self.defaulted_metric
-        )
 
 
 def map_question(question: str, model: SemanticModel, today: date | None = None) -> Mapping:
@@ -542,8 +533,3 @@ def _unexplained(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
         elif word not in STOPWORDS_EN and len(word) > 2:
             words.append(word)
     return tuple(dict.fromkeys(words))
-
-
-def with_metric(mapping: Mapping, metric: str) -> Mapping:
-    """The same reading with another metric (for offering readings to choose from)."""
-    return replace(mapping, query=replace(mapping.query, metrics=(metric,)), defaulted_metric=False)
