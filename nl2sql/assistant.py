@@ -94,6 +94,10 @@ class Assistant:
         today: the day relative windows count back from (default: the demo data's last day on the demo
             database, else the clock's); generated SQL reading the clock is pinned to it
             (:mod:`nl2sql.today`).
+        escalate: a larger model (``qwen2.5-coder-1.5b``, extra ``model-1_5b``; or a ready generator)
+            that answers again when the model's answer fails its checks (no valid SQL, an error from
+            the database, no rows); its answer replaces the first only when it passes them, and the
+            notes say so.
     """
 
     def __init__(
@@ -121,6 +125,7 @@ class Assistant:
         corrections: CorrectionIndex | None = None,
         semantic: SemanticModel | str | Path | bool | None = None,
         today: date | None = None,
+        escalate: str | Generator | None = None,
     ) -> None:
         started = time.perf_counter()
         self.database = db if isinstance(db, Database) else open_database(db)
@@ -147,6 +152,10 @@ class Assistant:
                 self.database, None if semantic in (None, True) else semantic
             )
         self.today = today or database_today(self.database)
+        self.escalate = escalate
+        self._escalation_generator: Generator | None = (
+            None if escalate is None or isinstance(escalate, str) else escalate
+        )
 
     @property
     def model_loaded(self) -> bool:
@@ -166,6 +175,16 @@ class Assistant:
                 backend=self._backend,
             )
         return self._generator
+
+    @property
+    def escalation_generator(self) -> Generator:
+        """The larger model ``escalate`` names, loaded the first time an answer needs it."""
+        if self._escalation_generator is None:
+            from nl2sql.models.resolve import load_generator
+
+            assert isinstance(self.escalate, str), "no model to escalate to"
+            self._escalation_generator = load_generator(self.escalate, None, backend=self._backend)
+        return self._escalation_generator
 
     @property
     def corrections(self) -> CorrectionIndex:
@@ -238,20 +257,40 @@ class Assistant:
             if route.path != "sql":
                 return self._answer_by_route(answer, route, run=run, started=started, timings=timings)
             answer.readings, answer.notes = route.alternatives, [route.message] if route.message else []
-        generator = self.generator
-        answer.model_id, answer.adapter_hash = generator.model_id, generator.adapter_hash
         answer.terms = self.glossary.relevant(question)
-
         with _timed(timings, "prompt"):
             answer.examples = self.similar_examples(question)
             messages = self.messages(question, history, examples=answer.examples)
+        self._write_and_run(answer, messages, self.generator, run=run, seed=seed, timings=timings)
+        if self.escalate and _needs_escalation(answer):
+            with _timed(timings, "escalate"):
+                self._escalate(answer, messages, run=run, seed=seed)
+        timings["total"] = time.perf_counter() - started
+        answer.timings = timings
+        self._log(answer)
+        return answer
+
+    def _write_and_run(
+        self,
+        answer: Answer,
+        messages: list[Message],
+        generator: Generator,
+        *,
+        run: bool,
+        seed: int | None,
+        timings: dict[str, float],
+    ) -> None:
+        """Have ``generator`` write the SQL (then mend, repair, vote and fall back as configured), check
+        it and run it; everything lands in ``answer``."""
+        answer.model_id, answer.adapter_hash = generator.model_id, generator.adapter_hash
         with _timed(timings, "generate"):
             sampling = {"temperature": self.candidate_temperature, "seed": seed} if seed is not None else {}
             generation = generator.generate(
                 messages, max_new_tokens=self.max_new_tokens, **sampling, **self._options()
             )
         answer.raw_output, answer.sql = generation.text, extract_sql(generation.text)
-        answer.prompt_tokens, answer.output_tokens = generation.prompt_tokens, generation.output_tokens
+        answer.prompt_tokens += generation.prompt_tokens
+        answer.output_tokens += generation.output_tokens
         with _timed(timings, "validate"):
             if answer.sql:
                 self._autofix(answer)
@@ -259,14 +298,15 @@ class Assistant:
                 answer.diagnostics = self._check(answer.sql)
         if _first_error(answer.diagnostics) and self.repair:
             with _timed(timings, "repair"):
-                self._repair(answer, messages)
+                self._repair(answer, messages, generator)
         if self.candidates > 1:
             with _timed(timings, "candidates"):
-                self._choose_among_candidates(answer, messages, range(1, self.candidates))
+                self._choose_among_candidates(answer, messages, range(1, self.candidates), generator)
         if _first_error(answer.diagnostics) and self.fallback_samples:
             with _timed(timings, "fallback"):
                 first = self.candidates
-                self._choose_among_candidates(answer, messages, range(first, first + self.fallback_samples))
+                seeds = range(first, first + self.fallback_samples)
+                self._choose_among_candidates(answer, messages, seeds, generator)
         error = _first_error(answer.diagnostics)
         if error:
             answer.error = str(InvalidSQLError(f"the model could not write valid SQL: {error.message}"))
@@ -276,10 +316,40 @@ class Assistant:
                     matched = match_values(answer.sql, self.database, self.schema)
                     answer.sql, answer.fixes = matched.sql, answer.fixes + matched.changes
                 self._execute(answer, answer.sql)
-        timings["total"] = time.perf_counter() - started
-        answer.timings = timings
-        self._log(answer)
-        return answer
+
+    def _escalate(self, answer: Answer, messages: list[Message], *, run: bool, seed: int | None) -> None:
+        """Ask the larger model after the small one's answer failed its checks; keep its answer when it
+        passes them, and say in the notes which model answered and why."""
+        small = answer.model_id
+        why = answer.error or "its query returned no rows"
+        second = Answer(question=answer.question, sql="", history=answer.history, terms=answer.terms)
+        second.examples, second.notes, second.readings = answer.examples, list(answer.notes), answer.readings
+        self._write_and_run(second, messages, self.escalation_generator, run=run, seed=seed, timings={})
+        if _needs_escalation(second):
+            answer.notes.append(f"{second.model_id} was asked too and did no better: {small}'s answer stays")
+            return
+        second.notes.append(f"answered by {second.model_id}: {small}'s answer failed its checks ({why})")
+        second.prompt_tokens += answer.prompt_tokens
+        second.output_tokens += answer.output_tokens
+        second.candidates = [answer.sql, *second.candidates] if answer.sql else second.candidates
+        for name in (
+            "sql",
+            "raw_output",
+            "data",
+            "error",
+            "diagnostics",
+            "fixes",
+            "repaired",
+            "candidates",
+            "votes",
+            "truncated",
+            "prompt_tokens",
+            "output_tokens",
+            "model_id",
+            "adapter_hash",
+            "notes",
+        ):
+            setattr(answer, name, getattr(second, name))
 
     def _answer_by_route(
         self, answer: Answer, route: Route, *, run: bool, started: float, timings: dict[str, float]
@@ -340,11 +410,13 @@ class Assistant:
     def _options(self) -> dict[str, Any]:
         return {"schema": self.schema} if self.constrained else {}
 
-    def _choose_among_candidates(self, answer: Answer, messages: list[Message], seeds: range) -> None:
+    def _choose_among_candidates(
+        self, answer: Answer, messages: list[Message], seeds: range, generator: Generator
+    ) -> None:
         """Sample a query per seed and keep the one whose result most candidates share."""
         candidates = [answer.sql]
         for seed in seeds:
-            generation = self.generator.generate(
+            generation = generator.generate(
                 messages,
                 max_new_tokens=self.max_new_tokens,
                 temperature=self.candidate_temperature,
@@ -360,11 +432,11 @@ class Assistant:
             answer.sql, answer.votes = selection.sql, selection.votes
             answer.diagnostics = self._check(answer.sql)
 
-    def _repair(self, answer: Answer, messages: list[Message]) -> None:
+    def _repair(self, answer: Answer, messages: list[Message], generator: Generator) -> None:
         error = _first_error(answer.diagnostics)
         assert error is not None
         retry = build_repair_messages(messages, answer.sql or answer.raw_output, error.message)
-        generation = self.generator.generate(retry, max_new_tokens=self.max_new_tokens, **self._options())
+        generation = generator.generate(retry, max_new_tokens=self.max_new_tokens, **self._options())
         sql = extract_sql(generation.text)
         answer.prompt_tokens += generation.prompt_tokens
         answer.output_tokens += generation.output_tokens
@@ -443,6 +515,13 @@ class _timed:
 
     def __exit__(self, *_: object) -> None:
         self.timings[self.stage] = self.timings.get(self.stage, 0.0) + time.perf_counter() - self.started
+
+
+def _needs_escalation(answer: Answer) -> bool:
+    """Whether an answer failed its checks: no valid SQL, an error from the database, or no rows."""
+    if answer.error:
+        return True
+    return answer.data is not None and answer.data.empty
 
 
 def _first_error(diagnostics: list[Diagnostic]) -> Diagnostic | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from nl2sql.cli_feedback import FEEDBACK_COMMANDS, add_feedback_commands, add_retrain_command
 from nl2sql.cli_measure import MEASURE_COMMANDS, add_measure_commands
-from nl2sql.cli_options import add_database_option, add_model_options
+from nl2sql.cli_options import add_database_option, add_escalation_option, add_model_options
 from nl2sql.cli_semantic import SEMANTIC_COMMANDS, add_semantic_commands
 from nl2sql.errors import ChatBIError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, in English or Chinese")
     add_database_option(ask)
     add_model_options(ask)
+    add_escalation_option(ask)
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     ask.add_argument("--no-run", action="store_true", help="only generate and check the SQL")
     ask.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="row limit (default %(default)s)")
@@ -116,6 +117,7 @@ def _ask(args: argparse.Namespace) -> int:
         backend=args.backend,
         max_rows=args.max_rows,
         timeout_s=args.timeout,
+        escalate=args.escalate,
     )
     _note_skipped(assistant.schema)
     answer = assistant.ask(args.question, run=not args.no_run)

@@ -23,7 +23,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from nl2sql.cli_options import add_database_option, add_model_options
+from nl2sql.cli_options import add_database_option, add_escalation_option, add_model_options
 from nl2sql.errors import ConnectionSpecError
 
 
@@ -51,6 +51,7 @@ def add_measure_commands(commands: Any) -> None:
     )
     evaluate.add_argument("--limit", type=int, default=None, help="only the first N questions")
     add_model_options(evaluate)
+    add_escalation_option(evaluate)
     evaluate.add_argument("--device", default="auto", help="auto, cpu or cuda")
     evaluate.add_argument(
         "--batch-size", type=int, default=None, help="questions per batch (GPU: 32, CPU: 1)"
@@ -277,6 +278,7 @@ def _eval_business(args: argparse.Namespace) -> int:
         backend=args.backend,
         log=None,
         semantic=False if args.no_semantic else None,
+        escalate=args.escalate,
     )
     report = evaluate_business(
         tqdm(questions, desc="asking", unit="q"), assistant.ask, run_gold=gold_runner(assistant.database)
@@ -284,6 +286,7 @@ def _eval_business(args: argparse.Namespace) -> int:
     report.as_of, report.setup_seconds = assistant.today.isoformat(), time.perf_counter() - started
     command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     summary = {"command": command, "split": args.split, "semantic": not args.no_semantic, **report.summary()}
+    summary["escalate"] = args.escalate
     summary["model_id"] = getattr(assistant._generator, "model_id", None) or "semantic layer only"
     print(json.dumps(summary, indent=1, ensure_ascii=False))
     if args.json:

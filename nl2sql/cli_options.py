@@ -20,6 +20,16 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", required=True, help="'demo', a SQLAlchemy URL, or a SQLite/DuckDB file")
 
 
+def add_escalation_option(parser: argparse.ArgumentParser) -> None:
+    """``--escalate MODEL``: a larger model that answers again where the default one's answer fails."""
+    parser.add_argument(
+        "--escalate",
+        default=None,
+        metavar="MODEL",
+        help="a larger model (e.g. qwen2.5-coder-1.5b) to ask when an answer fails its checks",
+    )
+
+
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     """``--model``, ``--adapter``, ``--base-url`` and ``--backend``: which model answers, and how."""
     parser.add_argument("--model", default=None, help="bundled name, Hugging Face id/folder, or .gguf file")

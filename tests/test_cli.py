@@ -57,13 +57,14 @@ def test_user_errors_are_one_line(args: list[str], text: str) -> None:
 
 @pytest.mark.slow
 def test_ask_with_the_real_model() -> None:
-    """A listing is no metric question: the model writes its SQL (the semantic path is tested apart)."""
-    result = chatbi("ask", "--db", "demo", "List the names of all sales channels.", "--json")
+    """Words the semantic model does not cover ("in Chinese and English"): the model writes the SQL (the
+    semantic path is tested apart)."""
+    result = chatbi("ask", "--db", "demo", "List the region names in Chinese and English", "--json")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert {"sql", "columns", "rows", "error", "timings", "path"} <= set(answer)
     with sqlite3.connect(ensure_demo_database()) as connection:
-        expected = connection.execute("SELECT name FROM channels").fetchall()
+        expected = connection.execute("SELECT name_zh, name_en FROM regions").fetchall()
     assert answer["error"] is None and answer["path"] == "sql"
     assert sorted(answer["rows"]) == sorted([list(row) for row in expected])
     assert answer["model_id"] == "qwen2.5-coder-0.5b"

@@ -49,6 +49,10 @@ def test_a_complete_reading_carries_no_note(demo: Assistant) -> None:
         ("What will revenue be next quarter?", "does not forecast"),
         ("How many employees work in the warehouse?", "nothing on employees"),
         ("明天北京天气怎么样？", "不做预测"),
+        ("How many interns work in the sales department?", "nothing on interns"),
+        ("Which sales rep has the most leads this quarter?", "nothing on rep, leads"),
+        ("市场部有多少名实习生？", "实习生"),
+        ("把 Orion 的单价改为 2999", "只读不写"),
     ],
 )
 def test_refusals_say_why(demo: Assistant, question: str, reason: str) -> None:
@@ -57,10 +61,26 @@ def test_refusals_say_why(demo: Assistant, question: str, reason: str) -> None:
     assert answer.error.startswith("not answered:") and reason in answer.error
 
 
-def test_listings_go_to_generated_sql(demo: Assistant) -> None:
+def test_listings_with_ad_hoc_logic_go_to_generated_sql(demo: Assistant) -> None:
     before = demo.generator.prompts
-    answer = demo.ask("List the customers in Lhasa with their segment")
+    answer = demo.ask("List the customers in Lhasa who never placed an order")
     assert answer.path == "sql" and demo.generator.prompts == before + 1 and answer.model_id == "replies"
+
+
+def test_a_plain_listing_is_compiled_one_row_per_row_of_its_table(demo: Assistant) -> None:
+    before = demo.generator.prompts
+    answer = demo.ask("列出武汉客户最近5笔已取消订单的订单号、下单日期和金额")
+    assert answer.path == "semantic" and demo.generator.prompts == before
+    assert answer.interpretation.text.startswith("订单 明细：订单号、下单日期、订单金额")
+    cancelled_in_wuhan = run_query(
+        demo.database,
+        "SELECT o.order_id, o.order_date, o.total_amount FROM orders o"
+        " JOIN customers c ON c.customer_id = o.customer_id"
+        " WHERE c.city = 'Wuhan' AND o.status = 'cancelled' ORDER BY o.order_date DESC",
+    ).to_frame()
+    assert list(answer.data["order_date"]) == list(cancelled_in_wuhan["order_date"][:5])
+    rows = set(zip(cancelled_in_wuhan["order_id"], cancelled_in_wuhan["total_amount"], strict=True))
+    assert set(zip(answer.data["order_id"], answer.data["total_amount"], strict=True)) <= rows
 
 
 def test_the_semantic_layer_can_be_turned_off() -> None:
@@ -103,3 +123,17 @@ def test_a_verified_question_runs_the_approved_sql(demo: Assistant, question: st
     assert answer.path == "verified" and answer.ok and len(answer.data) > 1
     assert answer.interpretation.query is None and "ChatBI" in answer.interpretation.text
     assert any("2026-06-30" in note for note in answer.notes)  # its date('now') reads the demo's today
+
+
+def test_only_a_complete_vocabulary_refuses_questions_that_also_name_some_data() -> None:
+    from dataclasses import replace
+
+    from nl2sql.demo.semantic import demo_semantic_model
+    from nl2sql.semantic.route import route_question
+
+    question = "How many interns work in the sales department?"
+    model = demo_semantic_model()
+    assert model.vocabulary_complete
+    assert route_question(question, model, "sqlite", date(2026, 6, 30)).path == "refused"
+    bootstrapped = replace(model, vocabulary_complete=False)  # words it lacks may be its own blind spots
+    assert route_question(question, bootstrapped, "sqlite", date(2026, 6, 30)).path == "sql"

@@ -149,3 +149,46 @@ def test_compiled_sql_gives_the_hand_worked_figures(shop_db: str, case: str) -> 
 def test_what_cannot_be_compiled_says_why(query: SemanticQuery, message: str) -> None:
     with pytest.raises(SemanticQueryError, match=message):
         compile_query(query, MODEL, dialect="sqlite", today=TODAY)
+
+
+LISTINGS = {
+    "big orders of enterprise customers, latest first": (
+        SemanticQuery(
+            intent="detail",
+            subject="orders",
+            fields=("amount", "customer"),
+            filters=(Filter("segment", "=", ("Enterprise",)), Filter("amount", ">", (50,))),
+            ranking=Ranking("top", 2, by="order_date"),
+        ),
+        "SELECT o.order_id, o.order_date, o.amount, c.name FROM orders o"
+        " JOIN customers c ON c.customer_id = o.customer_id"
+        " WHERE c.segment = 'Enterprise' AND o.amount > 50 ORDER BY o.order_date DESC LIMIT 2",
+    ),
+    "customers who signed up in a year": (
+        SemanticQuery(intent="detail", subject="customers", fields=("segment",), time_range="2025"),
+        "SELECT customer_id, name, signup_date, segment FROM customers"
+        " WHERE signup_date >= '2025-01-01' AND signup_date < '2026-01-01'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LISTINGS))
+def test_compiled_listings_return_the_rows_a_hand_written_query_does(shop_db: str, case: str) -> None:
+    from nl2sql.semantic.listing import compile_listing
+
+    query, hand_written = LISTINGS[case]
+    database = open_database(shop_db)
+    compiled = compile_listing(query, MODEL, dialect=database.dialect, today=TODAY)
+    result, expected = run_query(database, compiled.sql), run_query(database, hand_written)
+    assert list(result.columns) == list(compiled.columns) and result.rows
+    assert sorted(normalized(result.rows), key=repr) == sorted(normalized(expected.rows), key=repr)
+    if query.ranking.direction != "none":
+        assert [row[1] for row in result.rows] == [row[1] for row in expected.rows]
+
+
+def test_a_listing_never_joins_a_table_that_repeats_its_rows() -> None:
+    from nl2sql.semantic.listing import compile_listing
+
+    query = SemanticQuery(intent="detail", subject="customers", fields=("amount",))
+    with pytest.raises(SemanticQueryError, match="cannot list customers that way"):
+        compile_listing(query, MODEL, dialect="sqlite", today=TODAY)

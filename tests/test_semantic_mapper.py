@@ -42,6 +42,8 @@ def test_the_mapper_reads_the_question(case: dict) -> None:
             ],
         ),
         "defaulted": case.get("defaulted", False),
+        "subject": case.get("subject", query.subject),
+        "fields": tuple(case.get("fields", query.fields)),
     }
     actual = {
         "metrics": query.metrics,
@@ -56,6 +58,8 @@ def test_the_mapper_reads_the_question(case: dict) -> None:
             : 3 if query.ranking.within else 2
         ],
         "defaulted": mapping.defaulted_metric,
+        "subject": query.subject,
+        "fields": query.fields,
     }
     assert actual == expected, mapping.unexplained
 
@@ -85,7 +89,9 @@ def test_words_the_model_does_not_cover_go_to_generated_sql_with_the_reading_off
     route = route_question("Revenue from customers who signed up in 2025 by segment", MODEL, "sqlite", TODAY)
     assert route.path == "sql"
     assert (
-        "signed" in route.message and route.alternatives and route.alternatives[0].text.startswith("revenue")
+        "signup_date" in route.message
+        and route.alternatives
+        and route.alternatives[0].text.startswith("revenue")
     )
 
 

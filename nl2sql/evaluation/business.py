@@ -54,6 +54,8 @@ class BusinessResult:
     error: str | None
     sql: str
     seconds: float
+    model: str = ""
+    """Who wrote the SQL: a model's id, or ``semantic layer``."""
 
 
 @dataclass
@@ -84,6 +86,7 @@ class BusinessReport:
                 path: _share([r.correct for r in in_scope if r.path == path]) for path in _paths(in_scope)
             },
             "paths": {path: _share([r.path == path for r in results]) for path in _paths(results)},
+            "answered_by": dict(Counter(r.model for r in results if r.model)),
             "answered": _share([r.error is None for r in in_scope]),
             "valid_but_wrong": _share([r in silent_wrong for r in in_scope]),
             "valid_but_wrong_count": len(silent_wrong),
@@ -110,6 +113,8 @@ def business_row(summary: dict[str, Any], command: str) -> str:
         return "–" if value is None else f"{value:.3f}"
 
     pipeline = ("semantic layer + " if summary["semantic"] else "") + str(summary["model_id"])
+    if summary.get("escalate"):
+        pipeline += f" → {summary['escalate']} where checks fail"
     cells = [
         summary["split"],
         pipeline,
@@ -174,6 +179,7 @@ def evaluate_business(
                 error=answer.error,
                 sql=answer.sql,
                 seconds=round(seconds, 4),
+                model=answer.model_id,
             )
         )
     return report

@@ -338,21 +338,7 @@ class _Compiler:
         return conditions
 
     def _filter(self, column: exp.Expression, op: str, values: tuple) -> exp.Expression:
-        literals = [_literal(v) for v in values]
-        if not literals:
-            raise SemanticQueryError(f"the filter on {column.sql(self.dialect)} has no value")
-        if op == "in" or (op == "=" and len(literals) > 1):
-            return column.isin(*literals)
-        if op == "not in" or (op == "!=" and len(literals) > 1):
-            return exp.Not(this=column.isin(*literals))
-        if op == "between":
-            if len(literals) != 2:
-                raise SemanticQueryError("between takes two values")
-            return column.between(literals[0], literals[1])
-        if op == "contains":
-            return column.like(exp.Literal.string(f"%{values[0]}%"))
-        builder = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}[op]
-        return builder(this=column, expression=literals[0])
+        return condition(column, op, values, self.dialect)
 
     def _compared(self, current: exp.Select, earlier: exp.Select, labels: list[str]) -> exp.Select:
         show = self.query.comparison.show
@@ -459,3 +445,27 @@ def _literal(value: object) -> exp.Expression:
     if isinstance(value, int | float):
         return exp.Literal.number(value)
     return exp.Literal.string(str(value))
+
+
+def condition(column: exp.Expression, op: str, values: tuple, dialect: str) -> exp.Expression:
+    """``column op values`` as a condition (``=`` with several values is ``IN``).
+
+    Example:
+        >>> condition(exp.column("city"), "=", ("Beijing", "Wuhan"), "sqlite").sql()
+        "city IN ('Beijing', 'Wuhan')"
+    """
+    literals = [_literal(v) for v in values]
+    if not literals:
+        raise SemanticQueryError(f"the filter on {column.sql(dialect)} has no value")
+    if op == "in" or (op == "=" and len(literals) > 1):
+        return column.isin(*literals)
+    if op == "not in" or (op == "!=" and len(literals) > 1):
+        return exp.Not(this=column.isin(*literals))
+    if op == "between":
+        if len(literals) != 2:
+            raise SemanticQueryError("between takes two values")
+        return column.between(literals[0], literals[1])
+    if op == "contains":
+        return column.like(exp.Literal.string(f"%{values[0]}%"))
+    builder = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}[op]
+    return builder(this=column, expression=literals[0])

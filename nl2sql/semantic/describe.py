@@ -68,7 +68,7 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
     ranking = query.ranking
     if ranking.direction != "none":
         by = ranking.by or query.metrics[0]
-        by_label = _metric_label(by, model, zh)
+        by_label = _field_label(by, model, zh) if query.intent == "detail" else _metric_label(by, model, zh)
         within = (
             f"{'每个' if zh else 'within each '}{_field_label(ranking.within, model, zh)}"
             if ranking.within
@@ -83,6 +83,13 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
 
 
 def _head(query: SemanticQuery, model: SemanticModel, zh: bool) -> str:
+    if query.intent == "detail" and query.subject:
+        table = model.table(query.subject)
+        rows = _label(table.name, table.synonyms, zh)
+        shown = [_field_label(name, model, zh) for name in query.fields]
+        if zh:
+            return f"{rows} 明细" + (f"：{'、'.join(shown)}" if shown else "")
+        return f"list of {rows}" + (f" with {', '.join(shown)}" if shown else "")
     metrics = ("、" if zh else ", ").join(_metric_label(name, model, zh) for name in query.metrics)
     groups = [_field_label(name, model, zh) for name in query.group_by]
     if query.time_grain != "none":

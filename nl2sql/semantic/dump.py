@@ -45,6 +45,7 @@ def dump_model(model: SemanticModel) -> str:
                 for q in model.verified_queries
             ],
             "custom_instructions": model.custom_instructions,
+            "x_vocabulary_complete": model.vocabulary_complete or None,
             "x_terms": [
                 _compact(
                     {"name": t.name, "aliases": list(t.aliases), "definition": t.definition, "sql": t.sql}

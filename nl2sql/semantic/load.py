@@ -77,6 +77,7 @@ def parse_model(text: str, *, source: str = "<text>", name: str = "") -> Semanti
         name=reader.text(top.get("name")) or name,
         description=reader.text(top.get("description")),
         custom_instructions=reader.text(top.get("custom_instructions")),
+        vocabulary_complete=reader.flag(top.get("x_vocabulary_complete")),
         tables=tables,
         relationships=tuple(reader.relationship(n) for n in reader.sequence(top.get("relationships"))),
         verified_queries=tuple(reader.verified(n) for n in reader.sequence(top.get("verified_queries"))),

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from nl2sql.semantic.listing_words import read_listing
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
 from nl2sql.semantic.paths import reachable
 from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery
@@ -32,7 +33,8 @@ from nl2sql.semantic.time_words import TimeReading, chinese_number, normalize, r
 from nl2sql.semantic.timerange import TimeRangeError, resolve
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_WORD = re.compile(r"[a-z][a-z'\-]*|[\u3400-\u9fff]|\d+(?:\.\d+)?")
+_WORD = re.compile(r"[a-z][a-z'\-]*|[\u3400-\u9fff]+|\d+(?:\.\d+)?")
+"""Words: English words, runs of Chinese characters (one unknown word such as 员工 or 广告费), numbers."""
 
 GROUP_CUES_BEFORE = re.compile(
     r"(?:\bby|\bper|\bfor each|\bfor every|\bin each|\beach|\bevery|\bacross|\bbroken down by"
@@ -67,12 +69,16 @@ RANKED_PERIODS = re.compile(
 SINGULAR_WHICH = re.compile(r"\bwhich\b|\bwhat\b|哪个|哪一个|哪家|哪位|哪一|谁")
 COUNT_CUES = re.compile(r"how many|number of|count of|多少|几个|几家|几位|数量")
 DETAIL_CUES = re.compile(
-    r"^\s*(?:list|show me|show all|give me the list|display)\b|\blist (?:all|the|of)\b"
-    r"|列出|列举|明细|清单|名单"
+    r"^\s*(?:list|show me|show all|show every|show the|give me the list|display)\b|\blist (?:all|the|of)\b"
+    r"|列出|列举|明细|清单|名单|有哪些"
 )
+AGGREGATE_CUES = re.compile(
+    r"\b(?:total|sum|average|avg|mean|median|overall)\b|总共|总计|合计|一共|平均|总额|总数|均值"
+)
+"""Words that ask for a figure, not rows: such a question is never read as a listing."""
 WRITE_CUES = re.compile(
     r"\b(?:delete|remove|drop|update|insert|truncate|alter|modify|change the|set the)\b"
-    r"|删除|删掉|修改|更新|插入|清空"
+    r"|删除|删掉|修改|更新|插入|清空|改成|改为|设为|设置为|调整为"
 )
 STOPWORDS_EN = frozenset(
     (  # noqa: SIM905 (a word list reads best as text)
@@ -99,6 +105,8 @@ STOP_PHRASES_ZH = re.compile(
 STOPWORDS_ZH = set(
     "的了是在和与及或吗呢吧啊呀多少几个哪些哪个哪家哪一谁什么怎么如何请给我们你看一下列出各每个按分不同的情况分别最高最低最多最少最大最小排名前后名里中内之间相比比较对比以及还有有没有共总计合计一共总共全部所有其中各自对应分布变化增长下降趋势"
 )
+_CJK_STOPS = re.compile("[" + "".join(sorted(STOPWORDS_ZH)) + "]")
+"""Chinese characters that carry no meaning of their own here; they split runs of unexplained characters."""
 
 
 @dataclass
@@ -181,6 +189,28 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     comparison = (
         Comparison(time.comparison, time.show, time.against) if time.comparison != "none" else Comparison()
     )
+    # listings are read on curated models only: on one bootstrapped from a schema, which columns name
+    # a row and which words mean which column are unreviewed guesses
+    lists_rows = (
+        intent == "detail"
+        and model.vocabulary_complete
+        and not COUNT_CUES.search(text)
+        and not AGGREGATE_CUES.search(text)
+    )
+    listing = read_listing(text, matches, model, filters, named) if lists_rows else None
+    if listing is not None:
+        taken += listing.spans
+        query = SemanticQuery(
+            intent="detail",
+            subject=listing.subject,
+            fields=listing.fields,
+            time_range=time.time_range,
+            filters=listing.filters,
+            named_filters=tuple(named),
+            ranking=listing.ranking,
+        )
+        unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
+        return Mapping(query, matches, unexplained)
     query = SemanticQuery(
         intent=intent,
         metrics=tuple(metrics) if intent == "metric" else (),
@@ -202,6 +232,15 @@ def _unused(
     """Names the question uses that the reading leaves out: a dimension neither grouped nor filtered on
     ("the country with the most channels" read without the country) means the reading is incomplete.
     A table the metric is about ("revenue from customers") is context, not a leftover."""
+    if query.subject:  # a listing shows or filters on everything it names, or is not read at all
+        used = {*query.fields, *(f.field for f in query.filters)}
+        return tuple(
+            m.target.name
+            for m in matches
+            if m.kind in ("column", "dimension")
+            and m.target.name not in used
+            and not _is_label(m.target, model)
+        )
     tables = {model.metric(name).table for name in query.metrics if _has_metric(model, name)}
     reachable_tables: set[str] = set()
     for table in tables:
@@ -524,12 +563,9 @@ def _unexplained(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
     rest = TOP_WORDS.sub(" ", BOTTOM_WORDS.sub(" ", COUNT_CUES.sub(" ", rest)))
     rest = RANK_NUMBER.sub(" ", rest)
     words = []
-    for word in _WORD.findall(rest):
+    for word in _WORD.findall(_CJK_STOPS.sub(" ", rest)):
         if word.isdigit() or re.fullmatch(r"\d+(?:\.\d+)?", word):
             continue
-        if _CJK.search(word):
-            if word not in STOPWORDS_ZH:
-                words.append(word)
-        elif word not in STOPWORDS_EN and len(word) > 2:
+        if _CJK.search(word) or (word not in STOPWORDS_EN and len(word) > 2):
             words.append(word)
     return tuple(dict.fromkeys(words))

@@ -160,6 +160,11 @@ class SemanticModel:
     """``x_terms``: the business glossary (terms that are none of the above, with their SQL)."""
     description: str = ""
     custom_instructions: str = ""
+    vocabulary_complete: bool = False
+    """``x_vocabulary_complete``: the synonyms cover how people ask about this data, so a question whose
+    main words are none of them is about something else and is refused rather than guessed at (a model
+    bootstrapped from a schema knows only its column names, and leaves this off). Listings ("list the
+    10 most recent orders from Chengdu") are compiled on such a model only."""
     source: str = ""
     """Where the model was read from (a file path, or empty)."""
 

@@ -77,12 +77,16 @@ class SemanticQuery:
     comparison: Comparison = field(default_factory=Comparison)
     ranking: Ranking = field(default_factory=Ranking)
     limit: int | None = None
+    subject: str | None = None
+    """A listing (``detail``): the table whose rows are listed, one row each."""
+    fields: tuple[str, ...] = ()
+    """A listing: the fields shown beside what identifies each row."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (lists, not tuples) for JSON."""
         data = asdict(self)
         data["filters"] = [{**f, "values": list(f["values"])} for f in data["filters"]]
-        for key in ("metrics", "group_by", "named_filters"):
+        for key in ("metrics", "group_by", "named_filters", "fields"):
             data[key] = list(data[key])
         return data
 
@@ -111,6 +115,8 @@ class SemanticQuery:
                 comparison=Comparison(**(data.get("comparison") or {})),
                 ranking=Ranking(**(data.get("ranking") or {})),
                 limit=int(data["limit"]) if data.get("limit") not in (None, "", "none") else None,
+                subject=data.get("subject") or None,
+                fields=_names(data.get("fields")),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise SemanticQueryError(f"not a semantic query: {error}") from error

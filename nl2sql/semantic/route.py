@@ -16,7 +16,10 @@ Example:
     >>> routed = route_question("2025年第三季度各渠道的销售额", model, "sqlite", today)
     >>> routed.path, routed.reading.text
     ('semantic', '销售额 按 渠道 · 2025-07-01 至 2025-09-30')
-    >>> route_question("List the customers in Chengdu", model, "sqlite", today).path
+    >>> listing = route_question("List the customers in Chengdu with their segment", model, "sqlite", today)
+    >>> listing.reading.text
+    'list of customers with segment · city = Chengdu'
+    >>> route_question("List the customers in Chengdu who never ordered", model, "sqlite", today).path
     'sql'
 """
 
@@ -30,6 +33,7 @@ from typing import Any
 
 from nl2sql.semantic.compile import CompiledQuery, compile_query
 from nl2sql.semantic.describe import describe_query
+from nl2sql.semantic.listing import compile_listing
 from nl2sql.semantic.mapper import Mapping, map_question
 from nl2sql.semantic.model import SemanticModel
 from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
@@ -94,13 +98,21 @@ def route_question(
     mapping = map_question(question, model, today)
     query = mapping.query
     if query.intent == "out_of_scope":
-        return Route("refused", message=mapping.intent_reason, mapping=mapping)
+        reason = "问题要求修改数据，ChatBI 只读不写" if lang == "zh" else mapping.intent_reason
+        return Route("refused", message=reason, mapping=mapping)
     if FUTURE.search(question.lower()):
         return Route("refused", message=_future(today, lang), mapping=mapping)
     names_nothing = not mapping.matches and (mapping.defaulted_metric or query.intent != "metric")
-    if names_nothing and not _names_values(question) and _about_other_things(mapping.unexplained, model):
+    if names_nothing:
+        counted = question if model.vocabulary_complete else ""
+        about_other_things = _about_other_things(mapping.unexplained, model, question=counted)
+    else:  # naming some of the data ("sales" team) is enough unless the vocabulary is known complete
+        about_other_things = model.vocabulary_complete and _about_other_things(
+            mapping.unexplained, model, least=2, question=question
+        )
+    if about_other_things and not _names_values(question):
         return Route("refused", message=_unknown(mapping.unexplained, model, lang), mapping=mapping)
-    if query.intent != "metric":
+    if query.intent != "metric" and not (query.intent == "detail" and query.subject):
         return Route("sql", message=_unchecked(lang), mapping=mapping)
     reading = _reading(query, model, dialect, today, lang)
     if reading is None:
@@ -133,21 +145,60 @@ def route_question(
 
 
 UNKNOWN_SHARE = 0.75
-"""A question that names nothing of the data is refused when at least this share of its unexplained
-words is no word of the data either (no table, column, value, metric or term has them)."""
+"""A question is refused when at least this share of its unexplained words is no word of the data
+either (no table, column, value, metric or term has them): one such word when the question names
+nothing of the data, two when it does ("how many *employees* *work* in the sales *team*": "sales"
+alone does not make it a revenue question)."""
 
 
-def _about_other_things(words: tuple[str, ...], model: SemanticModel) -> bool:
-    """Whether the words left over mostly name things the data does not hold ("employees", "天气")."""
+def _about_other_things(
+    words: tuple[str, ...], model: SemanticModel, *, least: int = 1, question: str = ""
+) -> bool:
+    """Whether the words left over mostly name things the data does not hold ("employees", "天气"), and
+    at least ``least`` of them; or the thing the question counts ("how many *employees*", "多少*员工*")
+    is one of them."""
     if not words:
         return False
     known = _data_words(model)
-    chinese = "".join(w for w in known if _CJK.search(w))
     joined = {_stem(a + b) for a, b in itertools.pairwise(words)}  # "high schoolers"
     if joined & known:
         return False
-    unknown = [w for w in words if (w not in chinese if _CJK.search(w) else _stem(w) not in known)]
-    return len(unknown) >= UNKNOWN_SHARE * len(words)
+    unknown = [w for w in words if not _is_data_word(w, known)]
+    counted = _COUNTED.search(question.lower())
+    if counted and any(w in unknown for w in (counted.group(1), counted.group(2))):
+        return True
+    return len(unknown) >= max(least, UNKNOWN_SHARE * len(words))
+
+
+_COUNTED = re.compile(r"(?:how many|number of|how much)\s+([a-z]+)|(?:多少|几个|几位)([\u3400-\u9fff]{2,})")
+"""What a question counts: the word after "how many" or "多少"."""
+
+
+def _is_data_word(word: str, known: frozenset[str]) -> bool:
+    """Whether ``word`` names something of the data: a known word (``unit_price``: each part known), or
+    a run of Chinese characters that is half made of a known word (退货记录: 退货)."""
+    if not _CJK.search(word):
+        parts = [part for part in word.lower().split("_") if part]
+        return all(_stem(part) in known or part in FUNCTION_WORDS for part in parts)
+    covered = [False] * len(word)
+    for other in (*known, *FUNCTION_WORDS):
+        if not _CJK.search(other):
+            continue
+        if word in other:
+            return True
+        start = word.find(other) if len(other) >= 2 else -1
+        while start >= 0:
+            covered[start : start + len(other)] = [True] * len(other)
+            start = word.find(other, start + 1)
+    return sum(covered) * 2 >= len(word)
+
+
+_FUNCTION_WORDS_TEXT = (
+    "above below over under before after not either neither different distinct common possible through"
+    " ever yuan rmb average 平均 包含 高于 低于 超过 不到 万元 元 它们 被 记录 单号 件 单"
+)
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+"""Words that say how, not about what: no sign of a question about things the data lacks."""
 
 
 def _names_values(question: str) -> bool:
@@ -215,7 +266,10 @@ def _reading(
     query: SemanticQuery, model: SemanticModel, dialect: str, today: date, lang: str
 ) -> Reading | None:
     try:
-        compiled: CompiledQuery = compile_query(query, model, dialect=dialect, today=today, lang=lang)
+        if query.intent == "detail":
+            compiled: CompiledQuery = compile_listing(query, model, dialect=dialect, today=today)
+        else:
+            compiled = compile_query(query, model, dialect=dialect, today=today, lang=lang)
     except SemanticQueryError:
         return None
     return Reading(query, describe_query(query, model, today, lang=lang), compiled.sql, compiled.notes)
