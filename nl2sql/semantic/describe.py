@@ -85,7 +85,8 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
 def _head(query: SemanticQuery, model: SemanticModel, zh: bool) -> str:
     if query.intent == "detail" and query.subject:
         table = model.table(query.subject)
-        rows = _label(table.name, table.synonyms, zh)
+        label = next((d for d in table.dimensions if d.expr not in table.primary_key), None)
+        rows = _label(table.name, table.synonyms + (label.synonyms if label else ()), zh)
         shown = [_field_label(name, model, zh) for name in query.fields]
         if zh:
             return f"{rows} 明细" + (f"：{'、'.join(shown)}" if shown else "")

@@ -56,7 +56,7 @@ PRICED = re.compile(r"\b(?:priced|costing|cost|selling for)\s*$|价格|售价")
 NUMBER = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
 RECENT = re.compile(
     rf"(?:\b{NUMBER}\s+)?(?:most recent|latest|newest)\b(?:\s+{NUMBER}\b)?"
-    rf"|最近\s*{NUMBER}\s*(?:笔|个|条|单|次|位|家)"
+    rf"|最近\s*{NUMBER}\s*(?:笔|个|条|单|次|位|家)(?![月天周年季])"
     rf"|最新的?\s*{NUMBER}?\s*(?:笔|个|条|单)?"
 )
 EARLIEST = re.compile(
@@ -76,6 +76,27 @@ FILLER = re.compile(
     r"\bnames?\b|名称|名字|名单|清单|\bwith (?:their|its|the)\b|给出|都有|有哪些|它们的?|它的"
 )
 """Words a listing explains by itself: its rows show their names anyway."""
+
+
+def asks_for_ordered_rows(text: str, matches: list) -> bool:
+    """Whether ``text`` asks for a number of rows in an order ("the 5 most expensive products", "最近10笔
+    订单", "单价最低的4款产品"), which makes it a listing even without "list".
+
+    Example:
+        >>> asks_for_ordered_rows("what are the 5 most expensive products?", [])
+        True
+        >>> asks_for_ordered_rows("which region had the most orders?", [])
+        False
+    """
+    for pattern in (RECENT, EARLIEST, PRICIEST, CHEAPEST):
+        found = pattern.search(text)
+        if found and any(found.groups()):
+            return True
+    for match in matches:
+        after = FACT_ORDER.match(text[match.end :]) if match.kind == "column" else None
+        if after and match.target.kind == "fact" and after.group(3):  # a number: "最低的4款"
+            return True
+    return False
 
 
 @dataclass

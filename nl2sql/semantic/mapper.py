@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from nl2sql.semantic.listing_words import read_listing
+from nl2sql.semantic.listing_words import asks_for_ordered_rows, read_listing
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
 from nl2sql.semantic.paths import reachable
 from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery
@@ -162,11 +162,16 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     subject_only = (
         time.growth and not COUNT_CUES.search(text) and not re.search(r"\bmost\b|最多|最少|\bfewest\b", text)
     )
-    entities = _counted_entities(text, matches, model, bool(metrics) or subject_only)
+    # "the 5 most expensive products", "最近10笔订单", "单价最低的4款产品": rows in an order, not a count
+    dateless = _masked(text, time.spans)  # "最近三个月" is a window, not "the 3 most recent"
+    ordered_rows = not metrics and model.vocabulary_complete and asks_for_ordered_rows(dateless, matches)
+    entities = [] if ordered_rows else _counted_entities(text, matches, model, bool(metrics) or subject_only)
     metrics = _dedupe([*entities, *metrics]) if entities else metrics
     defaulted = False
     intent = "metric"
-    if not metrics:
+    if ordered_rows:
+        intent = "detail"
+    elif not metrics:
         asks_for_numbers = time.growth or time.comparison != "none" or (TOP_WORDS.search(text) and groups)
         if DETAIL_CUES.search(text) or not asks_for_numbers:
             intent = "detail"
@@ -197,7 +202,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         and not COUNT_CUES.search(text)
         and not AGGREGATE_CUES.search(text)
     )
-    listing = read_listing(text, matches, model, filters, named) if lists_rows else None
+    listing = read_listing(_masked(text, time.spans), matches, model, filters, named) if lists_rows else None
     if listing is not None:
         taken += listing.spans
         query = SemanticQuery(
@@ -423,6 +428,7 @@ def _counted_entities(text: str, matches: list[Match], model: SemanticModel, hav
                 r"\bmost\b|\bfewest\b|\bleast\b|最多|最少", text[max(0, match.start - 24) : match.start]
             )
             or re.match(r"^(?:e?s)?\s*(?:per|by|each|every|a|按|每|各)\b", after)
+            or re.match(r"^\s*(?:数?最多|数?最少)", after)  # "哪个渠道的订单最多"
         )
         if not (counting or joined):
             continue
