@@ -7,7 +7,12 @@ model as an example or trained on, it must still be worth learning from:
 - the SQL is one read-only query that validates against the database's current schema (a correction
   written before a column was renamed is dropped, not taught);
 - it is the latest word on its question (asking again and correcting again replaces the older one);
-- it was not withdrawn (``chatbi feedback withdraw ID`` appends a ``withdrawn`` event).
+- it was not withdrawn (``chatbi feedback withdraw ID`` appends a ``withdrawn`` event); withdrawing
+  leaves the question unlearned, so an older correction of the same question does not come back;
+- it was not rejected afterwards: a ``rejected`` event for the same question and SQL takes it back.
+
+Only ``accepted`` and ``edited`` events vouch for their SQL; ``explored`` (SQL run from an answer
+without saying it fixes it) is logged and never learned from.
 
 Nothing is deleted from the log; curation is a reading of it, and every dropped event says why.
 
@@ -82,16 +87,35 @@ class Curation:
 
 def curate(log: FeedbackLog, database: str, schema: Schema | None = None) -> Curation:
     """The corrections the log holds for ``database``, checked against ``schema`` when given."""
-    events = log.events(limit=None, database=database, kinds=(*CORRECTION_KINDS, "withdrawn"))
+    events = log.events(limit=None, database=database, kinds=(*CORRECTION_KINDS, "withdrawn", "rejected"))
     withdrawn = {int(e["details"].get("event", 0)) for e in events if e["kind"] == "withdrawn"}
+    by_id = {e["id"]: e for e in events}
+    unlearned: dict[str, int] = {}  # question → the newest correction withdrawn for it
+    rejected: dict[tuple[str, str], int] = {}  # (question, SQL) → the last rejection of it
+    for event in events:
+        if event["kind"] == "withdrawn" and int(event["details"].get("event", 0)) in by_id:
+            taken_back = by_id[int(event["details"]["event"])]
+            key = question_key(taken_back["question"] or "")
+            unlearned[key] = max(unlearned.get(key, 0), taken_back["id"])
+        elif event["kind"] == "rejected":
+            sql = (event["final_sql"] or event["sql"] or "").strip()
+            rejected[(question_key(event["question"] or ""), sql_key(sql))] = event["id"]
     latest: dict[str, Correction] = {}
     dropped: list[Dropped] = []
     for event in events:
-        if event["kind"] == "withdrawn":
+        if event["kind"] not in CORRECTION_KINDS:
             continue
         question = (event["question"] or "").strip()
         sql = (event["final_sql"] or event["sql"] or "").strip()
-        reason = "withdrawn" if event["id"] in withdrawn else correction_problem(question, sql, schema)
+        rejection = rejected.get((question_key(question), sql_key(sql)), 0)
+        if event["id"] in withdrawn:
+            reason: str | None = "withdrawn"
+        elif event["id"] < unlearned.get(question_key(question), 0):
+            reason = "its question was unlearned (a later correction of it was withdrawn)"
+        elif rejection > event["id"]:
+            reason = f"rejected later (event {rejection})"
+        else:
+            reason = correction_problem(question, sql, schema)
         if reason:
             dropped.append(Dropped(event["id"], question, reason))
             continue
@@ -131,6 +155,16 @@ def correction_problem(question: str, sql: str, schema: Schema | None) -> str | 
         return str(error)
     error = next((d for d in check(sql, schema) if d.is_error), None)
     return f"does not validate: {error.message}" if error else None
+
+
+def sql_key(sql: str) -> str:
+    """SQL that differs only in spacing, case of keywords or a final semicolon is the same SQL.
+
+    Example:
+        >>> sql_key("select  name from t;") == sql_key("SELECT name FROM t")
+        True
+    """
+    return re.sub(r"\s+", " ", sql).strip().rstrip(";").strip().casefold()
 
 
 def question_key(question: str) -> str:

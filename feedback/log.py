@@ -20,8 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-EVENT_KINDS = ("generated", "executed", "accepted", "edited", "rejected", "withdrawn")
-"""``withdrawn`` takes an earlier correction back (its id in ``details["event"]``); nothing is deleted."""
+EVENT_KINDS = ("generated", "executed", "explored", "accepted", "edited", "rejected", "withdrawn")
+"""``withdrawn`` takes an earlier correction back (its id in ``details["event"]``); nothing is deleted.
+``explored`` is SQL the user ran from an answer (a drill-down, a changed filter) without saying it
+fixes the answer: logged, never learned from; ``edited`` is an edit the user vouches for."""
 
 
 def m001_initial(connection: sqlite3.Connection) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from feedback.log import FeedbackLog
 
-OUTCOMES = ("accepted", "edited", "rejected", "executed")
+OUTCOMES = ("accepted", "edited", "rejected", "executed", "explored")
 
 
 def record_outcome(

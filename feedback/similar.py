@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from feedback.corrections import Correction, question_key
+from feedback.corrections import Correction, question_key, sql_key
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
     from nl2sql.prompt import Example
@@ -55,6 +55,27 @@ class CorrectionIndex:
     def add(self, correction: Correction) -> None:
         """Add one correction; one that restates a known question replaces it."""
         self.add_all([correction])
+
+    def remove(self, question: str, sql: str | None = None) -> int:
+        """Forget the correction of ``question`` (only when its SQL is ``sql``, if given); how many went.
+
+        Example:
+            >>> index = CorrectionIndex([Correction(1, "db", "How many?", "SELECT 1", "accepted")],
+            ...                         embeddings=False)
+            >>> index.remove("how many", "SELECT 2"), index.remove("how many"), len(index)
+            (0, 1, 0)
+        """
+        gone = [
+            i
+            for i, c in enumerate(self.corrections)
+            if question_key(c.question) == question_key(question)
+            and (sql is None or sql_key(c.sql) == sql_key(sql))
+        ]
+        for i in reversed(gone):
+            del self.corrections[i], self._words[i]
+            if self._vectors:
+                del self._vectors[i]
+        return len(gone)
 
     def add_all(self, corrections: Iterable[Correction]) -> None:
         """Add several corrections (their embeddings are computed together)."""

@@ -28,7 +28,14 @@ from typing import Any
 from explain import Diagnostic, check
 from explain.autofix import mend
 from feedback import FeedbackLog
-from feedback.corrections import CORRECTION_KINDS, Correction, correction_problem, curate
+from feedback.corrections import (
+    CORRECTION_KINDS,
+    Correction,
+    correction_problem,
+    curate,
+    question_key,
+    sql_key,
+)
 from feedback.outcome import record_outcome
 from feedback.similar import DEFAULT_EXAMPLES, CorrectionIndex, as_examples
 from nl2sql.answer import Answer
@@ -465,9 +472,11 @@ class Assistant:
     def record(
         self, kind: str, answer: Answer, *, final_sql: str | None = None, reason: str | None = None
     ) -> None:
-        """Log what the user did with ``answer``: ``accepted``, ``edited``, ``rejected`` or ``executed``
+        """Log what the user did with ``answer``: ``accepted``, ``edited`` (a fix the user vouches for),
+        ``explored`` (SQL run from the answer, not a fix), ``rejected`` or ``executed``
         (:func:`feedback.outcome.record_outcome`); nothing when logging is off. An accepted or edited
-        answer whose final SQL validates becomes a correction the next prompts can show at once."""
+        answer whose final SQL validates becomes a correction the next prompts can show at once; a
+        rejection takes back the correction of that question with that SQL."""
         if self.log is None:
             return
         event_id = record_outcome(
@@ -484,9 +493,23 @@ class Assistant:
             adapter_hash=answer.adapter_hash,
         )
         final = (final_sql if final_sql is not None else answer.sql).strip()
+        if kind == "rejected" and self._corrections is not None:
+            self._corrections.remove(answer.question, final)
         if kind in CORRECTION_KINDS and not correction_problem(answer.question, final, self.schema):
             correction = Correction(event_id, self.database.name, answer.question, final, kind)
             self.corrections.add(correction)
+
+    def rejected_sql(self, question: str) -> set[str]:
+        """The SQL (as :func:`feedback.corrections.sql_key`) rejected for ``question`` on this database."""
+        if self.log is None:
+            return set()
+        events = self.log.events(limit=None, database=self.database.name, kinds=("rejected",))
+        key = question_key(question)
+        return {
+            sql_key(e["final_sql"] or e["sql"] or "")
+            for e in events
+            if question_key(e["question"] or "") == key
+        }
 
     def _log(self, answer: Answer) -> None:
         if self.log is None:

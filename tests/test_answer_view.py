@@ -114,7 +114,7 @@ def test_a_filter_value_edit_reruns_the_query(session: NotebookSession, log: Fee
     assert "SMB" in text(view.explanation.value)
     assert view.filter_controls["f1"].values.value == "SMB"  # the controls are rebuilt from the new plan
     [event] = log.events()
-    assert event["kind"] == "edited" and event["sql"] == GOLD["demo-032"]["sql"]
+    assert event["kind"] == "explored" and event["sql"] == GOLD["demo-032"]["sql"]
     assert event["final_sql"] == view.sql
     assert [change["kind"] for change in event["details"]["diff"]] == ["filter-value"]
     assert session.conversation("demo").history()[-1].sql == view.sql
@@ -262,7 +262,7 @@ def test_accept_reject_and_edit_are_logged(session: NotebookSession, log: Feedba
     view.apply_button.click()
     view.accept()
     events = log.events()
-    assert [e["kind"] for e in events] == ["accepted", "rejected", "rejected", "edited", "accepted"]
+    assert [e["kind"] for e in events] == ["accepted", "rejected", "rejected", "explored", "accepted"]
     assert [e["details"].get("reason") for e in events[1:3]] == ["I wanted the cheapest", "wrong order"]
     assert all(e["sql"] == GOLD["demo-009"]["sql"] for e in events)
     assert events[0]["final_sql"] == GOLD["demo-009"]["sql"] and events[0]["details"]["diff"] == []
@@ -280,7 +280,7 @@ def test_run_from_the_sql_editor(session: NotebookSession, log: FeedbackLog) -> 
     assert view.sql == "SELECT COUNT(*) AS n FROM customers WHERE segment = 'SMB'"
     pd.testing.assert_frame_equal(view.frame, rows_of(session, view.sql))
     assert view.chart_kind == "indicator"
-    assert [e["kind"] for e in log.events()] == ["executed", "edited"]
+    assert [e["kind"] for e in log.events()] == ["executed", "explored"]
     assert session.conversation("demo").history()[-1].sql == view.sql
 
 
@@ -347,3 +347,91 @@ def test_regenerate_samples_another_query(session: NotebookSession, log: Feedbac
     assert "sample 2" in text(view.status.value)
     view.accept()
     assert log.events()[-1]["sql"] == answer.sql  # the first generated SQL stays the generated side
+
+
+def test_the_result_handed_on_is_always_the_result_on_screen(session: NotebookSession) -> None:
+    frames: list = []
+    view = view_of(session, "SELECT name, city FROM customers ORDER BY name", on_result=frames.append)
+    assert frames == []  # the first result is the caller's already
+    assert view.run_sql("SELECT name FROM customers ORDER BY name LIMIT 4")
+    assert len(frames) == 1 and list(frames[-1].columns) == ["name"] and len(frames[-1]) == 4
+    assert frames[-1] is view.frame
+    assert not view.run_sql("SELECT nope FROM customers")  # a failed edit changes nothing on screen
+    assert len(frames) == 1
+
+
+def test_an_answer_that_did_not_run_cannot_be_accepted(session: NotebookSession, log: FeedbackLog) -> None:
+    view = view_of(session, "SELECT nope FROM customers", "broken")
+    before = len(log.events())
+    assert view.accept_button.disabled and not view.accept()
+    assert len(log.events()) == before and "only an answer that ran" in text(view.status.value)
+    assert view.run_sql("SELECT name FROM customers LIMIT 2")
+    assert not view.accept_button.disabled and view.accept()
+
+
+def test_every_button_says_what_it_does_in_words() -> None:
+    import unicodedata
+
+    from nl2sql.notebook import answer_view
+
+    source = Path(answer_view.__file__).read_text(encoding="utf-8")
+    labels = re.findall(r'Button\(description="([^"]*)"', source)
+    assert labels and all(label.strip() for label in labels)
+    assert not [c for label in labels for c in label if unicodedata.category(c) == "So"]  # no emoji
+
+
+def test_regenerate_never_offers_a_query_rejected_for_the_question(
+    session: NotebookSession, log: FeedbackLog
+) -> None:
+    from conftest import Replies
+
+    from nl2sql.notebook.answer_view import REGENERATE_TRIES
+
+    rejected = "SELECT name FROM customers LIMIT 3"
+    view = view_of(session, rejected, "Name three customers")
+    view.reject("I wanted the newest three")
+    assistant = session.assistant("demo")
+    assistant._generator = Replies(rejected)  # a model that keeps answering the rejected query
+    assert not view.regenerate() and "only queries rejected" in text(view.status.value)
+    assert assistant.generator.prompts == REGENERATE_TRIES and view.sql == rejected
+    later = AnswerView(view.answer, session, db="demo")  # the log remembers it in a later view too
+    assert not later.regenerate()
+    assistant._generator = Replies("SELECT name FROM customers ORDER BY signup_date DESC LIMIT 3")
+    assert view.regenerate() and view.sql.endswith("DESC LIMIT 3")
+
+
+def test_sql_and_messages_follow_the_jupyterlab_theme() -> None:
+    from nl2sql.notebook.answer_html import highlight_sql, status_html
+
+    block = highlight_sql("SELECT c.name, COUNT(*) FROM customers AS c WHERE c.city = 'Wuhan' GROUP BY 1")
+    colors = re.findall(r"(?:color|background): ([^;\"]+)", block)
+    assert colors and all(c.startswith("var(--jp-") for c in colors)  # each theme sets its own
+    assert "--jp-cell-editor-background" in block and "--jp-content-font-color1" in block
+    assert "customers" in re.sub(r"<[^>]+>", "", block)  # names inherit the block's text colour
+    assert status_html("done", "ok").count("var(--jp-") == 1
+
+
+def test_tables_are_padded_grouped_and_headed_in_words(session: NotebookSession) -> None:
+    sql = (
+        "SELECT CAST(strftime('%Y', order_date) AS INTEGER) AS year, COUNT(*), SUM(total_amount)"
+        " FROM orders GROUP BY 1 ORDER BY 1"
+    )
+    view = view_of(session, sql, "orders per year")
+    table = view.table.value
+    assert "padding:" in table and "text-align: right" in table
+    years = [str(y) for y in view.frame["year"]]
+    assert all(f">{year}<" in table for year in years)  # a year is no amount: no "2,026"
+    count = int(view.frame["COUNT(*)"].iloc[0])
+    assert f">{count:,}<" in table and "," in f"{count:,}"
+    assert 'title="COUNT(*)">number of rows<' in table  # the real name stays as a tooltip
+    assert list(view.frame.columns) == ["year", "COUNT(*)", "SUM(total_amount)"]  # the frame keeps them
+    assert "number of rows" in view.to_html()
+
+
+def test_no_pie_for_rows_that_are_not_the_whole(session: NotebookSession) -> None:
+    sql = "SELECT segment, COUNT(*) AS customers FROM customers GROUP BY segment"
+    whole = view_of(session, sql, "customers per segment")
+    assert "pie" in whole.chart.switch.options and whole.switch_chart("pie")
+    cut = view_of(session, sql + " ORDER BY customers DESC LIMIT 2", "the two biggest segments")
+    assert "pie" not in cut.chart.switch.options
+    assert not cut.switch_chart("pie") and "no pie" in text(cut.chart.note.value)

@@ -168,3 +168,45 @@ def test_the_lift_benchmark_asks_the_same_questions_without_and_with_corrections
     assert demo["lift"] == round(demo["ex_after"] - demo["ex_before"], 4)
     rows = lift_rows(summary, "chatbi bench corrections", "2026-01-01")
     assert len(rows) == 2 and rows[0].startswith("| demo | 6 | 10 | ")
+
+
+def test_a_rejection_takes_back_the_correction_it_rejects(log: FeedbackLog, sqlite_shop: str) -> None:
+    assistant = Assistant(sqlite_shop, log=log)
+    question = "Which customers are small businesses?"
+    answer = Answer(question, OPEN_SMB)
+    assistant.record("accepted", answer)
+    assert [e.sql for e in assistant.similar_examples(question)] == [OPEN_SMB]
+    assistant.record("rejected", answer, reason="those are not all of them")
+    assert assistant.similar_examples(question) == []  # at once
+    curation = curate(log, open_database(sqlite_shop).name, assistant.schema)
+    assert curation.kept == [] and curation.dropped[0].reason.startswith("rejected later")
+    assistant.record("accepted", answer)  # accepted again after the rejection: it counts again
+    assert [c.sql for c in curate(log, open_database(sqlite_shop).name).kept] == [OPEN_SMB]
+
+
+def test_exploring_is_logged_but_never_learned(log: FeedbackLog, sqlite_shop: str) -> None:
+    assistant = Assistant(sqlite_shop, log=log)
+    answer = Answer("Which customers are small businesses?", "SELECT name FROM customers")
+    assistant.record("explored", answer, final_sql=OPEN_SMB)
+    assert log.events()[-1]["kind"] == "explored"
+    assert curate(log, open_database(sqlite_shop).name).kept == []
+    assert assistant.similar_examples("Which customers are small businesses?") == []
+
+
+def test_withdrawing_leaves_the_question_unlearned(
+    log: FeedbackLog, sqlite_shop: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = open_database(sqlite_shop).name
+    log.record("edited", database=name, question="SMB customers?", final_sql="SELECT name FROM customers")
+    latest = log.record("edited", database=name, question="smb customers", final_sql=OPEN_SMB)
+    assert [c.event_id for c in curate(log, name).kept] == [latest]
+    assert main(["feedback", "withdraw", str(latest), "--log", str(log.path)]) == 0
+    capsys.readouterr()
+    curation = curate(log, name)
+    assert curation.kept == []  # the older edit of the same question does not come back
+    assert {d.reason for d in curation.dropped} == {
+        "withdrawn",
+        "its question was unlearned (a later correction of it was withdrawn)",
+    }
+    again = log.record("accepted", database=name, question="SMB customers?", final_sql=OPEN_SMB)
+    assert [c.event_id for c in curate(log, name).kept] == [again]  # answering it again teaches again

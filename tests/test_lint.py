@@ -48,3 +48,23 @@ def test_the_demo_gold_queries_are_clean(demo_schema) -> None:
     queries = [json.loads(line)["sql"] for line in GOLD.read_text(encoding="utf-8").splitlines() if line]
     warned = {sql: [str(d) for d in check(sql, demo_schema)] for sql in queries}
     assert {sql: found for sql, found in warned.items() if found} == {}
+
+
+def test_a_join_of_tables_without_any_keys_is_not_called_a_fan_out() -> None:
+    """Two tables made with pandas (no primary or foreign keys): nothing says the join repeats rows."""
+    import sqlite3
+    import tempfile
+
+    import pandas as pd
+
+    from explain import check
+    from nl2sql.connect import open_database
+    from nl2sql.schema import load_schema
+
+    path = Path(tempfile.mkdtemp()) / "frames.sqlite"
+    with sqlite3.connect(path) as connection:
+        pd.DataFrame({"id": [1, 2], "name": ["a", "b"]}).to_sql("people", connection, index=False)
+        pd.DataFrame({"person_id": [1, 2], "amount": [3.0, 4.0]}).to_sql("payments", connection, index=False)
+    schema = load_schema(open_database(str(path)))
+    sql = "SELECT p.name, SUM(x.amount) FROM people p JOIN payments x ON x.person_id = p.id GROUP BY p.name"
+    assert not [d for d in check(sql, schema) if d.code == "join-not-on-key"]

@@ -93,6 +93,15 @@ def test_ask_answers_with_the_real_model_and_follows_up(shell) -> None:
     ]
     view = shell.user_ns["_ask_view"]
     assert view.review.explanation.summary
+    from IPython.utils.capture import capture_output
+
+    with capture_output() as published:
+        assert view.run_sql(
+            "SELECT segment, COUNT(*) AS n FROM customers WHERE segment = 'SMB' GROUP BY segment"
+        )
+    assert shell.user_ns["per_segment"] is view.frame and len(view.frame) == 1  # the rows on screen
+    # the view is published again where it was shown: a saved notebook keeps the answer on screen
+    assert any("WHERE segment = 'SMB'" in o.data.get("text/plain", "") for o in published.outputs)
     shell.run_cell_magic("ask", "", "only for the Enterprise segment")
     follow_up = shell.user_ns["_ask_view"]
     assert [turn.question for turn in follow_up.answer.history] == ["How many customers are in each segment?"]

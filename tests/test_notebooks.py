@@ -67,6 +67,7 @@ def test_quickstart() -> None:
     _assert_explained_with_chart(recent, "indicator")
     assert "Read as: <b>order count · last 30 days (2026-06-01 to 2026-06-30)</b>" in recent
     assert "DATE('now', '-90 day')" in _text(cell("SetTimeWindow"))
+    assert "Changed:" in recent and "-90 day" in recent  # the saved output is the edited answer
 
     follow_up = _answer_html(cell("only for returns in the last 12 months"))
     assert "Follow-up to" in follow_up and "How many returns are there for each return reason?" in follow_up

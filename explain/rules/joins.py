@@ -107,7 +107,8 @@ def _display(item: exp.Expression) -> str:
 
 def join_not_on_key(context: LintContext) -> Iterator[Diagnostic]:
     """Two tables joined on equalities that are neither a declared foreign key nor a primary key
-    matched by a column of the same name.
+    matched by a column of the same name. Tables that declare no keys at all (made with pandas, loaded
+    from CSV) are left alone: nothing says such a join repeats rows.
 
     Example:
         >>> from explain.rules import LintContext
@@ -130,12 +131,20 @@ def join_not_on_key(context: LintContext) -> Iterator[Diagnostic]:
             if links.keyed(a, b):
                 continue
             table, other = links.tables[a], links.tables[b]
+            if _keys_unknown(table) and _keys_unknown(other):
+                continue  # tables made without keys (pandas, CSV): nothing says the join repeats rows
             condition = " AND ".join(written(context, p) for p in predicates)
             message = (
                 f"possible fan-out: joining {table.name} to {other.name} on {condition} is not a key pair; "
                 "sums may be inflated"
             )
             yield warning(context, "join-not-on-key", message, predicates[0])
+
+
+def _keys_unknown(table: object) -> bool:
+    """Whether a table declares neither a primary key nor a foreign key (so a join on it cannot be
+    judged)."""
+    return not getattr(table, "primary_key", ()) and not getattr(table, "foreign_keys", ())
 
 
 def _deduplicated(select: exp.Select) -> bool:

@@ -55,6 +55,7 @@ class ChartPanel:
     def __init__(self, question: str = "", wanted: str | None = None) -> None:
         self.question, self.wanted = question, wanted
         self.frame: pd.DataFrame | None = None
+        self.partial = False
         self.figure: go.Figure | None = None
         self.kind: str | None = None
         self.switch = widgets.ToggleButtons(options=["table"], style={"button_width": "auto"})
@@ -64,9 +65,10 @@ class ChartPanel:
         self.widget = widgets.VBox([self.switch, self.note, self.output])
         self._quiet = False
 
-    def show(self, frame: pd.DataFrame | None) -> None:
-        """Draw ``frame`` as the kind wanted when it fits, else as chosen; hide everything for None."""
-        self.frame = frame
+    def show(self, frame: pd.DataFrame | None, *, partial: bool = False) -> None:
+        """Draw ``frame`` as the kind wanted when it fits, else as chosen; hide everything for None.
+        ``partial``: the rows are not all there are (no pie then)."""
+        self.frame, self.partial = frame, partial
         if frame is None:
             self.figure, self.kind = None, None
             self.output.outputs = ()
@@ -76,11 +78,11 @@ class ChartPanel:
         note, choice = "", None
         if self.wanted:
             try:
-                choice = choice_for(frame, self.wanted, self.question)
+                choice = choice_for(frame, self.wanted, self.question, partial=partial)
             except ChartError as error:
                 note = f"{error}; drawn as chosen instead"
         try:
-            self._draw(choice or choose_chart(frame, self.question))
+            self._draw(choice or choose_chart(frame, self.question, partial=partial))
         except ChartError as error:
             self._draw(ChartChoice("table", reason=str(error)))
         if note:
@@ -91,7 +93,7 @@ class ChartPanel:
         if self.frame is None:
             return False
         try:
-            self._draw(choice_for(self.frame, kind, self.question))
+            self._draw(choice_for(self.frame, kind, self.question, partial=self.partial))
         except ChartError as error:
             self.note.value = status_html(str(error), "warning")
             self._sync()
@@ -113,7 +115,9 @@ class ChartPanel:
 
     def _sync(self) -> None:
         """The switcher offers the kinds that fit the result and shows the kind drawn."""
-        kinds = list(available_kinds(self.frame)) if self.frame is not None else ["table"]
+        kinds = (
+            list(available_kinds(self.frame, partial=self.partial)) if self.frame is not None else ["table"]
+        )
         if self.kind and self.kind not in kinds:
             kinds.append(self.kind)
         self._quiet = True

@@ -7,21 +7,22 @@ inline styles only, so the same text works in a widget, in a saved notebook and 
 
 Example:
     >>> print(diagnostics_html([], error="no such column: nme"))
-    <div style="color: #c62828">✖ no such column: nme</div>
+    <div style="color: var(--jp-error-color1, #c62828)">✖ no such column: nme</div>
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
 from pygments.lexers import MySqlLexer, PostgresLexer, SqlLexer
+from pygments.token import Token
 
 from explain import Diagnostic
+from explain.column_labels import label_of
 from explain.explanation import BULLET_KINDS, Explanation, Step
 from explain.phrases import phrase
 from nl2sql.answer import PATH_LABELS
@@ -32,32 +33,55 @@ if TYPE_CHECKING:
     from explain.review import GlossaryTerm, Review
     from nl2sql.answer import Answer
 
-ERROR_COLOR = "#c62828"
+# Colours are JupyterLab's theme variables, so they follow the light and the dark theme; the value after
+# the comma is what a page without JupyterLab's stylesheet (an exported notebook) shows.
+ERROR_COLOR = "var(--jp-error-color1, #c62828)"
 """Errors are red."""
-WARNING_COLOR = "#b26a00"
+WARNING_COLOR = "var(--jp-warn-color0, #b26a00)"
 """Warnings are amber (dark enough to read on white)."""
-MUTED_COLOR = "#666666"
+MUTED_COLOR = "var(--jp-ui-font-color2, #666666)"
 """Secondary text: the follow-up context, timings, read-only notes."""
-OK_COLOR = "#2e7d32"
+OK_COLOR = "var(--jp-success-color1, #2e7d32)"
 """Messages about something that worked."""
+SQL_BLOCK_STYLE = (
+    "margin: 0; padding: 0.4em 0.6em; white-space: pre-wrap; border-radius: 3px;"
+    " font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 0.9em);"
+    " background: var(--jp-cell-editor-background, #f5f5f5); color: var(--jp-content-font-color1, #111111)"
+)
+"""The SQL block: the editor's own background and text colour in either theme."""
+TOKEN_COLORS = {
+    Token.Keyword: "var(--jp-mirror-editor-keyword-color, #008000)",
+    Token.Name.Builtin: "var(--jp-mirror-editor-builtin-color, #7928a1)",
+    Token.Literal.String: "var(--jp-mirror-editor-string-color, #ba2121)",
+    Token.Literal.Number: "var(--jp-mirror-editor-number-color, #080)",
+    Token.Comment: "var(--jp-mirror-editor-comment-color, #408080)",
+    Token.Operator: "var(--jp-mirror-editor-operator-color, #aa22ff)",
+    Token.Punctuation: "var(--jp-mirror-editor-punctuation-color, #05a)",
+}
+"""SQL token colours: JupyterLab's editor colours, which each theme sets."""
 
 _LEXERS = {"mysql": MySqlLexer, "postgres": PostgresLexer}
 
 
 def highlight_sql(sql: str, dialect: str = "sqlite") -> str:
-    """``sql`` syntax-highlighted by pygments, as HTML with inline styles (no stylesheet needed).
+    """``sql`` syntax-highlighted with JupyterLab's editor colours (inline styles, no stylesheet needed),
+    readable in the light and the dark theme; names take the theme's text colour.
 
     Example:
-        >>> html_ = highlight_sql("SELECT 1")
-        >>> html_.startswith("<div"), "SELECT" in html_, "class=" in html_.replace('class="highlight"', "")
-        (True, True, False)
+        >>> html_ = highlight_sql("SELECT name FROM t WHERE x = 'a<b'")
+        >>> html_.startswith("<pre"), "--jp-mirror-editor-keyword-color" in html_, "a&lt;b" in html_
+        (True, True, True)
     """
     lexer = _LEXERS.get(dialect, SqlLexer)()
-    formatter = HtmlFormatter(noclasses=True, style="friendly", prestyles="margin: 0; white-space: pre-wrap")
-    return highlight(sql or "(no SQL)", lexer, formatter).strip()
+    pieces = []
+    for token, text in lexer.get_tokens(sql or "(no SQL)"):
+        color = next((c for kind, c in TOKEN_COLORS.items() if token in kind), None)
+        escaped = _e(text)
+        pieces.append(f'<span style="color: {color}">{escaped}</span>' if color and text.strip() else escaped)
+    return f'<pre class="chatbi-sql" style="{SQL_BLOCK_STYLE}">{"".join(pieces).rstrip()}</pre>'
 
 
-def header_html(answer: Answer, terms_used: Sequence[GlossaryTerm] = ()) -> str:
+def header_html(answer: Answer, terms_used: Sequence[GlossaryTerm] = (), *, edited: bool = False) -> str:
     """The question; how it was answered (semantic model, generated SQL or not at all), what it was read
     as and the other readings; the earlier questions a follow-up was sent with; the corrections shown as
     examples; the glossary terms sent and used.
@@ -70,6 +94,11 @@ def header_html(answer: Answer, terms_used: Sequence[GlossaryTerm] = ()) -> str:
         (True, True)
     """
     parts = [f'<div style="font-size: 1.15em; font-weight: 600">{_e(answer.question or "(SQL)")}</div>']
+    if edited:
+        parts.append(
+            f'<div class="chatbi-edited" style="color: {WARNING_COLOR}">Changed: the SQL below is not the'
+            " first answer's; the result and the explanation are of the SQL below</div>"
+        )
     path = PATH_LABELS.get(answer.path, answer.path)
     parts.append(f'<div class="chatbi-path" style="color: {MUTED_COLOR}">{_e(path)}</div>')
     if answer.interpretation is not None:
@@ -135,8 +164,9 @@ def diagnostics_html(diagnostics: Sequence[Diagnostic], error: str | None = None
     diagnostics do not already say it. Empty when there is nothing to say.
 
     Example:
-        >>> print(diagnostics_html([Diagnostic("null-comparison", "warning", "= NULL is never true")]))
-        <div style="color: #b26a00">⚠ = NULL is never true <small>[null-comparison]</small></div>
+        >>> html_ = diagnostics_html([Diagnostic("null-comparison", "warning", "= NULL is never true")])
+        >>> WARNING_COLOR in html_, "⚠ = NULL is never true <small>[null-comparison]</small>" in html_
+        (True, True)
     """
     lines = []
     if error and not any(d.message in error for d in diagnostics):
@@ -149,21 +179,43 @@ def diagnostics_html(diagnostics: Sequence[Diagnostic], error: str | None = None
     return "\n".join(lines)
 
 
-def table_html(frame: pd.DataFrame | None, shown: int, *, truncated: bool = False) -> str:
-    """The first ``shown`` rows of ``frame`` as an HTML table, and how many rows there are.
+def table_html(
+    frame: pd.DataFrame | None, shown: int, *, truncated: bool = False, labels: dict[str, str] | None = None
+) -> str:
+    """The first ``shown`` rows of ``frame`` as an HTML table, and how many rows there are. Cells are
+    padded; numbers are right-aligned with thousands separators (not years, months or ids); computed
+    columns are headed by ``labels`` (:func:`explain.column_labels.column_labels`), with their own
+    name as a tooltip. The frame itself is not changed.
 
     Example:
-        >>> frame = pd.DataFrame({"segment": ["Consumer", "SMB", "Enterprise"], "n": [40, 26, 9]})
-        >>> table_html(frame, 2).splitlines()[-1]
-        '<div style="color: #666666">3 rows, the first 2 shown</div>'
+        >>> frame = pd.DataFrame({"segment": ["Consumer", "SMB", "Enterprise"], "n": [40000, 26, 9]})
+        >>> "40,000" in table_html(frame, 2), table_html(frame, 2).splitlines()[-1]
+        (True, '<div style="color: var(--jp-ui-font-color2, #666666)">3 rows, the first 2 shown</div>')
         >>> table_html(frame, 10, truncated=True).splitlines()[-1]
-        '<div style="color: #666666">more than 3 rows: limited to the first 3</div>'
+        '<div style="color: var(--jp-ui-font-color2, #666666)">more than 3 rows: limited to the first 3</div>'
     """
     if frame is None:
         return ""
     count = len(frame)
-    table = frame.head(shown).to_html(index=False, border=0, na_rep="NULL", escape=True, max_cols=50)
-    table = table.replace("<table", f'<table style="{_TABLE_STYLE}"', 1)
+    head = ["<tr>"]
+    for name in frame.columns:
+        label = label_of(str(name), labels or {})
+        tip = f' title="{_e(str(name))}"' if label != str(name) else ""
+        align = "right" if _is_measure(frame[name]) else "left"
+        head.append(f'<th style="{_CELL}; text-align: {align}"{tip}>{_e(label)}</th>')
+    head.append("</tr>")
+    body = []
+    for row in frame.head(shown).itertuples(index=False, name=None):
+        cells = []
+        for name, value in zip(frame.columns, row, strict=True):
+            measure = _is_measure(frame[name])
+            text = _cell_text(value, measure and not _is_time_or_key(str(name), frame[name]))
+            cells.append(f'<td style="{_CELL}; text-align: {"right" if measure else "left"}">{_e(text)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    table = (
+        f'<table class="chatbi-table" style="{_TABLE_STYLE}"><thead>{"".join(head)}</thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
     if truncated:
         note = f"more than {count} rows: limited to the first {count}"
     else:
@@ -171,6 +223,33 @@ def table_html(frame: pd.DataFrame | None, shown: int, *, truncated: bool = Fals
         if shown < count:
             note += f", the first {shown} shown"
     return f'{table}\n<div style="color: {MUTED_COLOR}">{note}</div>'
+
+
+_CELL = "padding: 0.15em 0.8em; border-bottom: 1px solid var(--jp-border-color2, #e0e0e0)"
+
+
+def _is_measure(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _is_time_or_key(name: str, column: pd.Series) -> bool:
+    """Years, months, days and ids read without separators ("2026", not "2,026")."""
+    if re.search(r"(?:^|_)(?:id|year|month|quarter|week|day|date|code|no)$|^id$|年|月", name.lower()):
+        return True
+    values = column.dropna()
+    return bool(len(values)) and bool(((values >= 1900) & (values <= 2100) & (values % 1 == 0)).all())
+
+
+def _cell_text(value: Any, separators: bool) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "NULL"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if not separators:
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"
 
 
 _TABLE_STYLE = "border-collapse: collapse; font-size: 0.9em; margin: 0.3em 0"
@@ -184,7 +263,7 @@ def footer_html(answer: Answer, rerun: Answer | None = None) -> str:
         >>> answer = Answer("q", "SELECT 1", timings={"generate": 1.25, "total": 1.5}, model_id="qwen",
         ...                 adapter_hash="0123456789abcdef")
         >>> print(footer_html(answer))
-        <div style="color: #666666; font-size: 0.85em">generate 1.25 s · total 1.50 s · model qwen · adapter 0123456789ab</div>
+        <div style="color: var(--jp-ui-font-color2, #666666); font-size: 0.85em">generate 1.25 s · total 1.50 s · model qwen · adapter 0123456789ab</div>
     """  # noqa: E501
     parts = [f"{stage} {seconds:.2f} s" for stage, seconds in answer.timings.items()]
     if rerun is not None and rerun is not answer:
@@ -200,8 +279,8 @@ def read_only_html(notes: Sequence[str]) -> str:
     """The parts of the query the plan controls cannot change.
 
     Example:
-        >>> read_only_html(["the joins (customers AS c) are kept as is"])
-        '<div style="color: #666666">read-only: the joins (customers AS c) are kept as is</div>'
+        >>> print(read_only_html(["the joins are kept as is"]))
+        <div style="color: var(--jp-ui-font-color2, #666666)">read-only: the joins are kept as is</div>
     """
     return "\n".join(f'<div style="color: {MUTED_COLOR}">read-only: {_e(note)}</div>' for note in notes)
 
@@ -211,7 +290,7 @@ def status_html(message: str, severity: str = "info") -> str:
 
     Example:
         >>> status_html("a limit must be at least 1", "error")
-        '<div style="color: #c62828">a limit must be at least 1</div>'
+        '<div style="color: var(--jp-error-color1, #c62828)">a limit must be at least 1</div>'
     """
     if not message:
         return ""
@@ -244,6 +323,7 @@ def answer_html(
     error: str | None = None,
     figure: go.Figure | None = None,
     rerun: Answer | None = None,
+    labels: dict[str, str] | None = None,
 ) -> str:
     """The whole answer as one self-contained HTML fragment: what a notebook without the widget shows.
 
@@ -257,11 +337,11 @@ def answer_html(
         (True, True)
     """
     parts: list[Any] = [
-        header_html(answer, review.terms_used),
+        header_html(answer, review.terms_used, edited=sql.strip() != answer.sql.strip()),
         highlight_sql(sql, dialect),
         explanation_html(review.explanation),
         diagnostics_html(review.diagnostics, error),
-        table_html(frame, shown_rows, truncated=truncated),
+        table_html(frame, shown_rows, truncated=truncated, labels=labels),
         figure_html(figure),
         footer_html(answer, rerun),
     ]

@@ -28,7 +28,7 @@ Example:
     >>> view.apply_edit_controls()
     False
     >>> view.status.value
-    '<div style="color: #c62828">cannot apply: MAX needs a column</div>'
+    '<div style="color: var(--jp-error-color1, #c62828)">cannot apply: MAX needs a column</div>'
     >>> view.limit_control.value = 1
     >>> view.measure_controls["m1"].value = "count"
     >>> view.apply_button.click()
@@ -38,15 +38,17 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import pandas as pd
 
+from explain.column_labels import column_labels
 from explain.errors import ExplainError
 from explain.plan import plan as make_plan
 from explain.review import Review, review
+from feedback.corrections import sql_key
 from nl2sql.errors import ChatBIError
 from nl2sql.notebook.answer_chart import ChartPanel
 from nl2sql.notebook.answer_controls import FilterControl, PlanControls, TimeControl
@@ -70,6 +72,8 @@ if TYPE_CHECKING:
 
 MORE_ROWS_FACTOR = 5
 """"Show more rows" shows this many times as many rows as before."""
+REGENERATE_TRIES = 3
+"""Samples Regenerate draws, at most, to find a query not rejected for the question."""
 
 _HIDDEN, _SHOWN = "none", ""
 
@@ -106,18 +110,31 @@ class AnswerView:
         chart: str | None = None,
         lang: str | None = None,
         shown_rows: int = 10,
+        on_result: Callable[[pd.DataFrame | None], None] | None = None,
     ) -> None:
         self.answer, self.current, self.session, self.db, self.lang = answer, answer, session, db, lang
+        self.on_result = on_result
+        self.display_handle: Any = None
+        """Where the view was displayed (``display(view, display_id=True)``): each change republishes
+        the view there, so the static HTML a saved or exported notebook keeps is the answer on screen."""
+        """Told the result each time the view shows another one (an edit, a run, a regenerate), so
+        that a notebook variable always holds the rows on screen."""
         self.assistant = session.assistant(db)
         self.shown_rows = self._first_rows = max(1, shown_rows)
         self.chart = ChartPanel(answer.question, chart)
         self._seed = 0
+        self._rejected: set[str] = set()
         self.review = self._review(answer.sql)
         self.controls: PlanControls | None = None
         self._build()
         self._refresh()
 
     # What the user sees ------------------------------------------------------------------------------
+
+    @property
+    def column_labels(self) -> dict[str, str]:
+        """Readable headers for the computed columns of the SQL shown (the frame keeps real names)."""
+        return column_labels(self.sql, self.assistant.schema, self.lang or "en") if self.sql else {}
 
     @property
     def sql(self) -> str:
@@ -216,7 +233,8 @@ class AnswerView:
 
     def run_sql(self, sql: str) -> bool:
         """Run ``sql`` (read-only, validated) in place of the SQL shown; True when it ran. Logs an
-        "edited" event when it differs from the generated SQL, else "executed"."""
+        "explored" event when it differs from the generated SQL (exploring is not learned from: Accept
+        says the SQL shown answers the question), else "executed"."""
         sql = sql.strip()
         if not sql:
             return self._fail("there is no SQL to run")
@@ -227,30 +245,46 @@ class AnswerView:
             return self._fail("; ".join([f"not run: {result.error}", *problems]))
         self._show(result)
         edited = result.sql != self.answer.sql.strip()
-        note = self._record("edited" if edited else "executed")
+        note = self._record("explored" if edited else "executed")
         self._say(f"ran {'the edited' if edited else 'the generated'} query: {self._rows_text()}{note}", "ok")
         return True
 
-    def accept(self) -> None:
-        """Log that the SQL shown answers the question (👍)."""
+    def accept(self) -> bool:
+        """Log that the SQL shown answers the question; False (nothing logged) when it did not run."""
+        if self.current.error or not self.sql:
+            return self._fail("only an answer that ran can be accepted: edit or regenerate it first")
         note = self._record("accepted") or ", logged with the SQL shown"
         self._say(f"accepted: thank you{note}", "ok")
+        return True
 
     def reject(self, reason: str = "") -> None:
-        """Log that the answer is wrong (👎); ``reason`` (or the reason box) says why, in the user's words."""
+        """Log that the answer is wrong; ``reason`` (or the reason box) says why, in the user's words."""
         reason = reason.strip() or self.reason_text.value.strip()
+        self._rejected.add(sql_key(self.sql))
         note = self._record("rejected", reason=reason or None) or ", logged"
         self._say(f"rejected{f' ({reason})' if reason else ''}: thank you{note}", "ok")
 
     def regenerate(self) -> bool:
         """Ask the model again (sampling with seed 1, 2, 3, … on each call, with the same context); True
-        when the new query ran, else the status line says why and the view stays as it was."""
-        self._seed += 1
-        self._say(f"asking the model again (sample {self._seed})…")
-        try:
-            result = self.assistant.ask(self.answer.question, history=self.answer.history, seed=self._seed)
-        except ChatBIError as error:
-            return self._fail(f"cannot regenerate: {error}")
+        when the new query ran, else the status line says why and the view stays as it was. A query
+        rejected for this question (here or earlier) is never offered again: up to
+        :data:`REGENERATE_TRIES` samples are drawn to find another."""
+        rejected = self._rejected | self.assistant.rejected_sql(self.answer.question)
+        for _ in range(REGENERATE_TRIES):
+            self._seed += 1
+            self._say(f"asking the model again (sample {self._seed})…")
+            try:
+                result = self.assistant.ask(
+                    self.answer.question, history=self.answer.history, seed=self._seed
+                )
+            except ChatBIError as error:
+                return self._fail(f"cannot regenerate: {error}")
+            if sql_key(result.sql) not in rejected:
+                break
+        else:
+            return self._fail(
+                f"the model offered only queries rejected for this question ({REGENERATE_TRIES} samples)"
+            )
         if result.error:
             return self._fail(f"sample {self._seed} failed, the previous query is kept: {result.error}")
         self._show(result)
@@ -267,7 +301,10 @@ class AnswerView:
         """Draw the result as a ``kind`` chart; False (and the chart note says why) when it does not fit."""
         if self.frame is None:
             return self._fail("there is no result to draw")
-        return self.chart.draw(kind)
+        drawn = self.chart.draw(kind)
+        if drawn:
+            self._republish()
+        return drawn
 
     # Static output -----------------------------------------------------------------------------------
 
@@ -284,6 +321,7 @@ class AnswerView:
             error=self.current.error,
             figure=self.figure,
             rerun=self.current,
+            labels=self.column_labels,
         )
 
     def to_text(self) -> str:
@@ -317,8 +355,9 @@ class AnswerView:
         self.controls_box = widgets.VBox()
         self.status = widgets.HTML()
         self.run_button = widgets.Button(description="Run", icon="play", tooltip="run the SQL (as edited)")
-        self.accept_button = widgets.Button(description="👍 Accept", button_style="success")
-        self.reject_button = widgets.Button(description="👎 Reject", button_style="warning")
+        # text and a bundled icon font: no emoji, which some systems cannot draw
+        self.accept_button = widgets.Button(description="Accept", icon="thumbs-up", button_style="success")
+        self.reject_button = widgets.Button(description="Reject", icon="thumbs-down", button_style="warning")
         self.reason_text = widgets.Text(placeholder="what is wrong? (optional)")
         self.regenerate_button = widgets.Button(description="Regenerate", icon="refresh")
         self.run_button.on_click(lambda _: self.run_sql(self.sql_editor.value))
@@ -361,10 +400,14 @@ class AnswerView:
         self.current, self.review, self.shown_rows = result, self._review(result.sql), self._first_rows
         self._remember()
         self._refresh()
+        if self.on_result is not None:
+            self.on_result(result.data)
+        self._republish()
 
     def _refresh(self) -> None:
         dialect = self.assistant.database.dialect
-        self.header.value = header_html(self.answer, self.review.terms_used)
+        edited = self.sql.strip() != self.answer.sql.strip()
+        self.header.value = header_html(self.answer, self.review.terms_used, edited=edited)
         self.sql_html.value = highlight_sql(self.sql, dialect)
         self.sql_editor.value = self.sql
         self.explanation.value = explanation_html(self.review.explanation)
@@ -375,12 +418,16 @@ class AnswerView:
             self.controls.apply_button.on_click(lambda _: self.apply_edit_controls())
         self.controls_box.children = [self.controls.widget] if self.controls else []
         self.footer.value = footer_html(self.answer, self.current)
+        self.accept_button.disabled = bool(self.current.error) or not self.sql
         self._draw_table()
-        self.chart.show(self.frame)
+        partial = self.current.truncated or _limited(self.sql, dialect)
+        self.chart.show(self.frame, partial=partial)
 
     def _draw_table(self) -> None:
         frame = self.frame
-        self.table.value = table_html(frame, self.shown_rows, truncated=self.current.truncated)
+        self.table.value = table_html(
+            frame, self.shown_rows, truncated=self.current.truncated, labels=self.column_labels
+        )
         more = frame is not None and self.shown_rows < len(frame)
         self.show_more_button.layout.display = _SHOWN if more else _HIDDEN
 
@@ -409,9 +456,27 @@ class AnswerView:
         more = "more than " if self.current.truncated else ""
         return f"{more}{count} row{'s' if count != 1 else ''}"
 
+    def _republish(self) -> None:
+        """Replace the output the view was displayed in (widget, static HTML and text) with the view
+        as it is now; nothing when it was not displayed with a display id."""
+        if self.display_handle is not None:
+            self.display_handle.update(self)
+
     def _say(self, message: str, severity: str = "info") -> None:
         self.status.value = status_html(message, severity)
 
     def _fail(self, message: str, severity: str = "error") -> bool:
         self._say(message, severity)
         return False
+
+
+def _limited(sql: str, dialect: str) -> bool:
+    """Whether the outermost query keeps only some rows (LIMIT, FETCH FIRST, TOP)."""
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except SqlglotError:
+        return False
+    return tree is not None and bool(tree.args.get("limit") or tree.args.get("fetch"))

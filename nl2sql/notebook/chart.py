@@ -97,6 +97,8 @@ class _Profile:
     ordered: frozenset[str] = field(default_factory=frozenset)
     ids: frozenset[str] = field(default_factory=frozenset)
     problem: str | None = None
+    partial: bool = False
+    """The rows are not all there are (a LIMIT, the row cap): they add up to no whole."""
 
     @property
     def rows(self) -> int:
@@ -117,7 +119,7 @@ class _Profile:
         return (pool[0], *same)
 
 
-def _profile(frame: pd.DataFrame) -> _Profile:
+def _profile(frame: pd.DataFrame, partial: bool = False) -> _Profile:
     if frame.empty:
         return _Profile(frame, problem="the result is empty: there is nothing to draw")
     if not frame.columns.is_unique:
@@ -143,6 +145,7 @@ def _profile(frame: pd.DataFrame) -> _Profile:
         labels=(*kinds["category"], *kinds["id"]),
         ordered=frozenset(kinds["ordered"]),
         ids=frozenset(kinds["id"]),
+        partial=partial,
     )
 
 
@@ -230,6 +233,10 @@ def _count(measures: tuple[str, ...]) -> str:
 
 
 def _pie(profile: _Profile, question: str = "", *, strict: bool = False) -> ChartChoice:
+    if profile.partial:
+        raise ChartError(
+            "no pie: the result is cut off (a LIMIT or the row cap), so its rows are not the whole"
+        )
     x = _axis(profile)
     if x is None:
         raise ChartError("a pie needs a category column to name its parts")
@@ -281,12 +288,14 @@ def _choose(profile: _Profile, question: str) -> ChartChoice:
     return ChartChoice("table", reason=f"{_count(profile.measures)} and no category: a table")
 
 
-def choose_chart(frame: pd.DataFrame, question: str = "") -> ChartChoice:
+def choose_chart(frame: pd.DataFrame, question: str = "", *, partial: bool = False) -> ChartChoice:
     """The chart to draw first for a query result, by rules on its columns and the question.
 
     Args:
         frame: the result, up to 10 000 rows (each rule is a vectorised pass).
         question: the user's question, English or Chinese; it only tips bars into a pie ("share", "占比").
+        partial: the rows are not all there are (the SQL has a LIMIT, or the row cap cut the result):
+            never a pie, whose shares would be of a whole that is not there.
 
     Returns:
         The choice; ``kind == "table"`` when no chart helps (empty result, no numbers, one row of many).
@@ -301,13 +310,13 @@ def choose_chart(frame: pd.DataFrame, question: str = "") -> ChartChoice:
         >>> choose_chart(shares, "各渠道订单占比是多少？").kind
         'pie'
     """
-    return _choose(_profile(frame), question)
+    return _choose(_profile(frame, partial), question)
 
 
 _BUILDERS = {"indicator": _indicator, "line": _line, "bar": _bar, "pie": _pie, "scatter": _scatter}
 
 
-def choice_for(frame: pd.DataFrame, kind: str, question: str = "") -> ChartChoice:
+def choice_for(frame: pd.DataFrame, kind: str, question: str = "", *, partial: bool = False) -> ChartChoice:
     """The best chart of the given kind for ``frame``, for when the user switches the chart type.
 
     Raises:
@@ -326,21 +335,21 @@ def choice_for(frame: pd.DataFrame, kind: str, question: str = "") -> ChartChoic
         raise ChartError(f"unknown chart kind {kind!r}: choose one of {', '.join(CHART_KINDS)}")
     if kind == "table":
         return ChartChoice("table", reason="a table, as asked")
-    profile = _profile(frame)
+    profile = _profile(frame, partial)
     if profile.problem:
         raise ChartError(f"cannot draw a {kind} chart: {profile.problem}")
     best = _choose(profile, question)
     return best if best.kind == kind else _BUILDERS[kind](profile)
 
 
-def available_kinds(frame: pd.DataFrame) -> tuple[ChartKind, ...]:
+def available_kinds(frame: pd.DataFrame, *, partial: bool = False) -> tuple[ChartKind, ...]:
     """The chart kinds that fit ``frame``, in :data:`CHART_KINDS` order, for the switcher; always "table".
 
     Example:
         >>> available_kinds(pd.DataFrame({"segment": ["Consumer", "SMB"], "customers": [4000, 2600]}))
         ('bar', 'pie', 'table')
     """
-    profile = _profile(frame)
+    profile = _profile(frame, partial)
     kinds: list[ChartKind] = []
     for kind, build in () if profile.problem else _BUILDERS.items():
         try:

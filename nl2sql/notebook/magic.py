@@ -3,7 +3,8 @@
 A thin shell over :class:`nl2sql.notebook.session.NotebookSession`: arguments are parsed with
 IPython's ``magic_arguments`` (so ``%ask?`` shows the help), user mistakes become ``UsageError``
 (one line, no traceback), and the answer is shown by :class:`nl2sql.notebook.answer_view.AnswerView`
-(kept in ``_ask_view``; the result DataFrame goes to ``--out VAR`` or ``_ask``).
+(kept in ``_ask_view``; the result DataFrame goes to ``--out VAR`` or ``_ask``, and stays the rows on
+screen: after an edit, a run of edited SQL or a regenerate in the view, the variable holds the new rows).
 
 Settings, with ``%config ChatBIMagics.<name> = value``: ``max_rows``, ``timeout``, ``shown_rows``,
 ``result_variable``.
@@ -151,9 +152,14 @@ class ChatBIMagics(Magics):
             )
         except ChatBIError as error:
             raise UsageError(str(error)) from None
+        variable = args.out or self.result_variable
         if answer.data is not None:
-            self.shell.user_ns[args.out or self.result_variable] = answer.data
+            self.shell.user_ns[variable] = answer.data
         from nl2sql.notebook.answer_view import AnswerView
+
+        def keep_in_step(frame: Any) -> None:  # the variable holds the rows on screen, edits included
+            if frame is not None:
+                self.shell.user_ns[variable] = frame
 
         view = AnswerView(
             answer,
@@ -162,9 +168,10 @@ class ChatBIMagics(Magics):
             chart=None if args.chart == "auto" else args.chart,
             lang=args.lang,
             shown_rows=self.shown_rows,
+            on_result=keep_in_step,
         )
         self.shell.user_ns[VIEW_VARIABLE] = view
-        display(view)
+        view.display_handle = display(view, display_id=True)
 
 
 def load_ipython_extension(ipython: Any) -> None:
