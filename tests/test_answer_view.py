@@ -303,7 +303,8 @@ def test_the_mimebundle_has_the_widget_and_static_html(session: NotebookSession)
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
     page = bundle["text/html"]
     assert view.sql in text(page) and view.review.explanation.summary in text(page)
-    assert "plotly-graph-div" in page and "cdn.plot.ly" in page
+    assert 'class="chatbi-static-chart"' in page and "<rect" in page  # the chart, drawn as SVG
+    assert "<script" not in page and "cdn" not in page.lower()  # nothing to fetch: it shows offline
     assert "Consumer" in text(page) and "3 rows" in text(page)
     assert bundle["text/plain"].splitlines()[1:3] == [view.review.explanation.summary, view.sql]
 

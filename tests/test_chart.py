@@ -426,3 +426,24 @@ def test_demo_questions_get_the_expected_chart(question_id: str, demo_results: d
     choice = choose_chart(result, question)
     assert (choice.kind, choice.x) == DEMO_KINDS[question_id], choice.reason
     assert (build_figure(result, choice) is None) == (choice.kind == "table")
+
+
+@pytest.mark.parametrize(
+    ("frame", "kind", "shape"),
+    [
+        (pd.DataFrame({"segment": ["Consumer", "SMB"], "n": [4000, 2600]}), "bar", "<rect"),
+        (pd.DataFrame({"month": ["2025-01", "2025-02"], "revenue": [5.0, 4.0]}), "line", "<polyline"),
+        (pd.DataFrame({"channel": ["Online", "Store"], "orders": [30, 50]}), "pie", "<path"),
+        (pd.DataFrame({"COUNT(*)": [7500]}), "indicator", "7,500"),
+    ],
+)
+def test_every_chart_has_a_static_drawing_that_needs_nothing_loaded(
+    frame: pd.DataFrame, kind: str, shape: str
+) -> None:
+    from nl2sql.notebook.chart import choice_for
+    from nl2sql.notebook.figure import build_figure
+    from nl2sql.notebook.static_chart import figure_svg
+
+    svg = figure_svg(build_figure(frame, choice_for(frame, kind)))
+    assert svg.startswith("<svg") and shape in svg and "<script" not in svg
+    assert "T00:00" not in svg  # dates read as dates

@@ -41,8 +41,11 @@ def _text(cell) -> str:
 def _assert_explained_with_chart(html: str, chart: str | None) -> None:
     assert 'class="chatbi-summary"' in html and 'class="chatbi-steps"' in html, "the explanation is missing"
     assert "<table" in html, "the result table is missing"
+    assert "<script" not in html, "the saved answer must show offline: nothing to load"
     if chart is not None:
-        assert 'class="chatbi-chart"' in html and f'"type":"{chart}"' in html, f"the {chart} chart is missing"
+        assert 'class="chatbi-static-chart"' in html, f"the {chart} chart is missing"
+        shapes = {"bar": "<rect", "pie": "<path", "line": "<polyline", "indicator": 'font-size="44"'}
+        assert shapes[chart] in html, f"the {chart} chart is not drawn"
 
 
 def test_quickstart() -> None:

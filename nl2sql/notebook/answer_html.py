@@ -299,16 +299,21 @@ def status_html(message: str, severity: str = "info") -> str:
 
 
 def figure_html(figure: go.Figure | None) -> str:
-    """The figure as an HTML fragment that loads plotly.js from its CDN; empty for no figure.
+    """The figure as an inline SVG drawing (:mod:`nl2sql.notebook.static_chart`): it shows in saved and
+    exported notebooks with nothing to fetch (no plotly.js, no CDN); empty for no figure.
 
     Example:
         >>> import plotly.graph_objects as go
-        >>> "plotly" in figure_html(go.Figure(go.Bar(x=["a"], y=[1]))), figure_html(None)
-        (True, '')
+        >>> chart = figure_html(go.Figure(go.Bar(x=["a"], y=[1])))
+        >>> "<svg" in chart, "cdn" in chart, figure_html(None)
+        (True, False, '')
     """
     if figure is None:
         return ""
-    return f'<div class="chatbi-chart">{figure.to_html(full_html=False, include_plotlyjs="cdn")}</div>'
+    from nl2sql.notebook.static_chart import figure_svg
+
+    drawing = figure_svg(figure) or f'<div style="color: {MUTED_COLOR}">(this chart has no static form)</div>'
+    return f'<div class="chatbi-chart">{drawing}</div>'
 
 
 def answer_html(
