@@ -436,3 +436,33 @@ def test_no_pie_for_rows_that_are_not_the_whole(session: NotebookSession) -> Non
     cut = view_of(session, sql + " ORDER BY customers DESC LIMIT 2", "the two biggest segments")
     assert "pie" not in cut.chart.switch.options
     assert not cut.switch_chart("pie") and "no pie" in text(cut.chart.note.value)
+
+
+def test_controls_speak_words_and_offer_only_what_fits(session: NotebookSession) -> None:
+    sql = (
+        "SELECT c.segment, COUNT(*) AS n, SUM(o.total_amount) AS revenue, MAX(c.city) AS last_city"
+        " FROM orders o JOIN customers c ON c.customer_id = o.customer_id"
+        " WHERE o.order_date >= DATE('now', '-12 months') GROUP BY c.segment ORDER BY revenue DESC LIMIT 5"
+    )
+    view = view_of(session, sql, "revenue per segment in the last 12 months")
+    labels = " ".join(str(w.value) for w in _all_widgets(view.controls.widget) if hasattr(w, "value"))
+    descriptions = " ".join(getattr(w, "description", "") for w in _all_widgets(view.controls.widget))
+    assert "o.order_date in the last" in labels and "rows to show (0 = all)" in descriptions
+    assert "of *" not in labels and "(0: all)" not in descriptions
+    measures = {m.column: view.measure_controls.get(m.id) for m in view.review.plan.measures}
+    assert measures["*"] is None  # COUNT(*) only counts
+    assert [v for _, v in measures["o.total_amount"].options] == ["count", "sum", "avg", "min", "max"]
+    assert [v for _, v in measures["c.city"].options] == ["count", "min", "max"]  # no sum of a city
+    assert dict(measures["o.total_amount"].options)["total"] == "sum"
+    chinese = view_of(session, sql, "最近12个月各客户细分的销售额")
+    words = " ".join(
+        str(getattr(w, "value", "")) + str(getattr(w, "description", ""))
+        for w in _all_widgets(chinese.controls.widget)
+    )
+    assert "最近" in words and "显示行数" in words and "修改查询" in words
+
+
+def _all_widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_widgets(child)

@@ -53,10 +53,47 @@ if TYPE_CHECKING:
     from nl2sql.schema import Schema
 
 AGGREGATES = ("count", "sum", "avg", "min", "max")
-"""What a measure's dropdown offers."""
-UNITS = (("days", "day"), ("weeks", "week"), ("months", "month"), ("years", "year"))
+"""What a measure's dropdown offers (for a number column; other columns: count, min and max)."""
+TEXTS = {
+    "en": {
+        "change": "Change the query",
+        "apply": "Apply changes",
+        "after grouping": " (after grouping)",
+        "in the last": "in the last",
+        "from": "from",
+        "to": "to",
+        "grouped by": "grouped by",
+        "sort by": "sort by",
+        "rows": "rows to show (0 = all)",
+        "aggregates": {
+            "count": "number of",
+            "sum": "total",
+            "avg": "average",
+            "min": "lowest",
+            "max": "highest",
+        },
+        "units": (("days", "day"), ("weeks", "week"), ("months", "month"), ("years", "year")),
+        "directions": (("low to high", False), ("high to low", True)),
+    },
+    "zh": {
+        "change": "修改查询",
+        "apply": "应用修改",
+        "after grouping": "（分组后）",
+        "in the last": "最近",
+        "from": "从",
+        "to": "到",
+        "grouped by": "分组依据",
+        "sort by": "排序：",
+        "rows": "显示行数（0 = 全部）",
+        "aggregates": {"count": "个数", "sum": "总和", "avg": "平均", "min": "最小", "max": "最大"},
+        "units": (("天", "day"), ("周", "week"), ("个月", "month"), ("年", "year")),
+        "directions": (("从小到大", False), ("从大到小", True)),
+    },
+}
+"""What the controls say, in words a non-programmer reads, in English and Chinese."""
+UNITS = TEXTS["en"]["units"]
 """The time window units, as (label, value)."""
-DIRECTIONS = (("ascending", False), ("descending", True))
+DIRECTIONS = TEXTS["en"]["directions"]
 
 _WIDE = widgets.Layout(width="260px")
 _NARROW = widgets.Layout(width="110px")
@@ -127,21 +164,31 @@ class PlanControls:
         widget: all of them, with the read-only notes.
     """
 
-    def __init__(self, plan: Plan, schema: Schema | None = None, *, today: datetime.date | None = None):
-        self.plan = plan
+    def __init__(
+        self,
+        plan: Plan,
+        schema: Schema | None = None,
+        *,
+        today: datetime.date | None = None,
+        lang: str = "en",
+    ):
+        self.plan, self.schema = plan, schema
+        self.texts: dict[str, Any] = TEXTS.get(lang, TEXTS["en"])
         self.filter_controls: dict[str, FilterControl] = {}
         self.time_controls: dict[str, TimeControl] = {}
         self.group_control: widgets.TagsInput | None = None
         self.measure_controls: dict[str, widgets.Dropdown] = {}
         self.order_controls: dict[str, widgets.Dropdown] = {}
         self.limit_control: widgets.IntText | None = None
-        self.apply_button = widgets.Button(description="Apply changes", icon="check", button_style="primary")
+        self.apply_button = widgets.Button(
+            description=self.texts["apply"], icon="check", button_style="primary"
+        )
         rows: list[widgets.Widget] = []
         if plan.editable:
             rows += self._filters() + self._times(today or datetime.date.today())
             rows += self._grouping(schema) + self._measures() + self._order() + self._limit()
         if rows:
-            rows = [widgets.HTML("<b>Change the query</b>"), *rows, self.apply_button]
+            rows = [widgets.HTML(f"<b>{self.texts['change']}</b>"), *rows, self.apply_button]
         notes = list(plan.read_only) + [
             f"measure {m.id} ({m.sql}) combines several aggregates" for m in plan.measures if not m.editable
         ]
@@ -185,7 +232,7 @@ class PlanControls:
                 disabled=ARITY[item.operator][1] == 0,
             )
             operator.observe(lambda change, box=values: _arity(change, box), names="value")
-            where = "" if item.clause == "where" else " (after grouping)"
+            where = "" if item.clause == "where" else self.texts["after grouping"]
             label = _label(f"{item.column}{where}")
             box = widgets.HBox([label, operator, values])
             self.filter_controls[item.id] = FilterControl(item, operator, values, box)
@@ -197,18 +244,24 @@ class PlanControls:
         for window in self.plan.time_range:
             if not window.editable:
                 continue
-            label = _label(f"{window.column}: {window.label}")
             shift = _window(window)
             if shift is not None:
-                amount = widgets.IntText(-shift.amount, description="last", style=_LABEL, layout=_NARROW)
-                unit = widgets.Dropdown(options=UNITS, value=shift.unit, layout=_NARROW)
+                label = _label(f"{window.column} {self.texts['in the last']}")
+                amount = widgets.IntText(-shift.amount, layout=_NARROW)
+                unit = widgets.Dropdown(options=self.texts["units"], value=shift.unit, layout=_NARROW)
                 box = widgets.HBox([label, amount, unit])
                 control = TimeControl(window, amount, unit, None, None, box, (amount.value, unit.value))
             else:
                 first = _day(window.start, today, after=True)
                 last = _day(window.end, today, after=False)
-                start = widgets.Text(value=first, placeholder="YYYY-MM-DD", description="from", style=_LABEL)
-                end = widgets.Text(value=last, placeholder="YYYY-MM-DD", description="to", style=_LABEL)
+                label = _label(str(window.column))
+                texts = self.texts
+                start = widgets.Text(
+                    value=first, placeholder="YYYY-MM-DD", description=texts["from"], style=_LABEL
+                )
+                end = widgets.Text(
+                    value=last, placeholder="YYYY-MM-DD", description=texts["to"], style=_LABEL
+                )
                 start.layout, end.layout = widgets.Layout(width="170px"), widgets.Layout(width="170px")
                 box = widgets.HBox([label, start, end])
                 control = TimeControl(window, None, None, start, end, box, (first, last))
@@ -223,33 +276,55 @@ class PlanControls:
         self.group_control = widgets.TagsInput(
             value=list(self.plan.group_by), allowed_tags=choices, allow_duplicates=False
         )
-        return [widgets.HBox([_label("grouped by"), self.group_control])]
+        return [widgets.HBox([_label(self.texts["grouped by"]), self.group_control])]
 
     def _measures(self) -> list[widgets.Widget]:
         rows: list[widgets.Widget] = []
         for measure in self.plan.measures:
             if not measure.editable:
                 continue
-            options = AGGREGATES if measure.function in AGGREGATES else (*AGGREGATES, measure.function)
+            valid = self._valid_aggregates(measure.column)
+            if measure.column == "*" or len(valid) < 2:
+                continue  # COUNT(*) can only count: nothing to choose
+            words = self.texts["aggregates"]
+            options = [(words[name], name) for name in valid]
+            if measure.function not in valid:
+                options.append((measure.function, measure.function))
             dropdown = widgets.Dropdown(options=options, value=measure.function, layout=_NARROW)
             self.measure_controls[measure.id] = dropdown
-            name = measure.alias or measure.sql
-            label = _label(f"{name}: of {measure.column}")
-            rows.append(widgets.HBox([label, dropdown]))
+            rows.append(widgets.HBox([dropdown, _label(measure.column)]))
         return rows
+
+    def _valid_aggregates(self, column: str) -> tuple[str, ...]:
+        """The aggregates that make sense of ``column``: all for numbers, count/min/max for the rest
+        (and all when the schema cannot tell)."""
+        if column == "*":
+            return ("count",)
+        name = column.split(".")[-1].strip('"`[]').lower()
+        found = [
+            c.type
+            for t in (self.schema.tables if self.schema else ())
+            for c in t.columns
+            if c.name.lower() == name
+        ]
+        if found and not any(_numeric(kind) for kind in found):
+            return ("count", "min", "max")
+        return AGGREGATES
 
     def _order(self) -> list[widgets.Widget]:
         rows: list[widgets.Widget] = []
         for item in self.plan.order_by:
-            dropdown = widgets.Dropdown(options=DIRECTIONS, value=item.descending, layout=_NARROW)
+            dropdown = widgets.Dropdown(
+                options=self.texts["directions"], value=item.descending, layout=_NARROW
+            )
             self.order_controls[item.expression] = dropdown
-            label = _label(f"sort by {item.expression}")
+            label = _label(f"{self.texts['sort by']} {item.expression}")
             rows.append(widgets.HBox([label, dropdown]))
         return rows
 
     def _limit(self) -> list[widgets.Widget]:
         self.limit_control = widgets.IntText(
-            value=self.plan.limit or 0, description="at most (0: all) rows", style=_LABEL, layout=_WIDE
+            value=self.plan.limit or 0, description=self.texts["rows"], style=_LABEL, layout=_WIDE
         )
         return [self.limit_control]
 
@@ -353,6 +428,10 @@ def _window(window: TimeRange) -> RelativeDate | None:
         return None
     shift = start.relative
     return shift if shift.amount < 0 and not shift.start_of else None
+
+
+def _numeric(kind: str) -> bool:
+    return any(word in kind.upper() for word in ("INT", "REAL", "NUM", "DEC", "FLOAT", "DOUBLE", "MONEY"))
 
 
 def _label(text: str) -> widgets.Label:

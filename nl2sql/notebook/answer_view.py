@@ -24,13 +24,13 @@ Example:
     >>> view = AnswerView(answer, session, db="shop")
     >>> view.chart_kind, view.frame["n"].tolist()
     ('bar', [1, 2])
-    >>> view.measure_controls["m1"].value = "max"
-    >>> view.apply_edit_controls()
+    >>> "m1" in view.measure_controls  # COUNT(*) can only count: no choice is offered
+    False
+    >>> view.run_sql("SELECT segment, COUNT(*) AS n FROM nowhere GROUP BY segment")
     False
     >>> view.status.value
-    '<div style="color: var(--jp-error-color1, #c62828)">cannot apply: MAX needs a column</div>'
+    '<div style="color: var(--jp-error-color1, #c62828)">not run: no table nowhere</div>'
     >>> view.limit_control.value = 1
-    >>> view.measure_controls["m1"].value = "count"
     >>> view.apply_button.click()
     >>> view.sql
     'SELECT segment, COUNT(*) AS n FROM customers GROUP BY segment LIMIT 1'
@@ -62,6 +62,7 @@ from nl2sql.notebook.answer_html import (
     status_html,
     table_html,
 )
+from nl2sql.semantic.route import question_language
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -413,7 +414,8 @@ class AnswerView:
         self.explanation.value = explanation_html(self.review.explanation)
         self.diagnostics.value = diagnostics_html(self.review.diagnostics, self.current.error)
         plan = self.review.plan
-        self.controls = PlanControls(plan, self.assistant.schema) if plan is not None else None
+        lang = self.lang or question_language(self.answer.question)
+        self.controls = PlanControls(plan, self.assistant.schema, lang=lang) if plan is not None else None
         if self.controls is not None:
             self.controls.apply_button.on_click(lambda _: self.apply_edit_controls())
         self.controls_box.children = [self.controls.widget] if self.controls else []
