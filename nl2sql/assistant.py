@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,8 @@ from nl2sql.semantic.route import Route, question_language, route_question
 from nl2sql.today import pin_today
 from nl2sql.values import match_values
 
+DEFAULT_TIME_BUDGET_S = 10.0
+"""Seconds an answer may take before it stops trying more (repair, samples, a larger model)."""
 DEFAULT_LOG: Any = object()
 """The default for ``log``: the feedback log in the data folder."""
 
@@ -105,6 +107,10 @@ class Assistant:
             that answers again when the model's answer fails its checks (no valid SQL, an error from
             the database, no rows); its answer replaces the first only when it passes them, and the
             notes say so.
+        time_budget_s: after this many seconds an answer stops trying (no more repair round, samples or
+            larger model) and returns what it has, saying so; None for no limit.
+        on_stage: told each stage of an answer as it starts ("generating", "checking", "repairing",
+            "sampling", "asking the larger model", "running"), for progress shown to the user.
     """
 
     def __init__(
@@ -133,6 +139,8 @@ class Assistant:
         semantic: SemanticModel | str | Path | bool | None = None,
         today: date | None = None,
         escalate: str | Generator | None = None,
+        time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
+        on_stage: Callable[[str], None] | None = None,
     ) -> None:
         started = time.perf_counter()
         self.database = db if isinstance(db, Database) else open_database(db)
@@ -160,6 +168,9 @@ class Assistant:
             )
         self.today = today or database_today(self.database)
         self.escalate = escalate
+        self.time_budget_s = time_budget_s
+        self.on_stage = on_stage
+        self._deadline: float | None = None
         self._escalation_generator: Generator | None = (
             None if escalate is None or isinstance(escalate, str) else escalate
         )
@@ -250,6 +261,7 @@ class Assistant:
         if not question or not question.strip():
             raise EmptyQuestionError("the question is empty: ask something about the data")
         started = time.perf_counter()
+        self._deadline = started + self.time_budget_s if self.time_budget_s else None
         timings: dict[str, float] = {}
         answer = Answer(question=question.strip(), sql="", history=list(history)[-MAX_HISTORY:])
         if self.semantic is not None and not history and seed is None:
@@ -269,7 +281,7 @@ class Assistant:
             answer.examples = self.similar_examples(question)
             messages = self.messages(question, history, examples=answer.examples)
         self._write_and_run(answer, messages, self.generator, run=run, seed=seed, timings=timings)
-        if self.escalate and _needs_escalation(answer):
+        if self.escalate and _needs_escalation(answer) and self._time_left(answer, "the larger model"):
             with _timed(timings, "escalate"):
                 self._escalate(answer, messages, run=run, seed=seed)
         timings["total"] = time.perf_counter() - started
@@ -290,6 +302,7 @@ class Assistant:
         """Have ``generator`` write the SQL (then mend, repair, vote and fall back as configured), check
         it and run it; everything lands in ``answer``."""
         answer.model_id, answer.adapter_hash = generator.model_id, generator.adapter_hash
+        self._stage("generating")
         with _timed(timings, "generate"):
             sampling = {"temperature": self.candidate_temperature, "seed": seed} if seed is not None else {}
             generation = generator.generate(
@@ -298,18 +311,23 @@ class Assistant:
         answer.raw_output, answer.sql = generation.text, extract_sql(generation.text)
         answer.prompt_tokens += generation.prompt_tokens
         answer.output_tokens += generation.output_tokens
+        self._stage("checking")
         with _timed(timings, "validate"):
             if answer.sql:
                 self._autofix(answer)
             else:
                 answer.diagnostics = self._check(answer.sql)
-        if _first_error(answer.diagnostics) and self.repair:
+        if _first_error(answer.diagnostics) and self.repair and self._time_left(answer, "a repair round"):
+            self._stage("repairing")
             with _timed(timings, "repair"):
                 self._repair(answer, messages, generator)
-        if self.candidates > 1:
+        if self.candidates > 1 and self._time_left(answer, "more candidates"):
+            self._stage("sampling")
             with _timed(timings, "candidates"):
                 self._choose_among_candidates(answer, messages, range(1, self.candidates), generator)
-        if _first_error(answer.diagnostics) and self.fallback_samples:
+        failed = _first_error(answer.diagnostics)
+        if failed and self.fallback_samples and self._time_left(answer, "more samples"):
+            self._stage("sampling")
             with _timed(timings, "fallback"):
                 first = self.candidates
                 seeds = range(first, first + self.fallback_samples)
@@ -318,6 +336,7 @@ class Assistant:
         if error:
             answer.error = str(InvalidSQLError(f"the model could not write valid SQL: {error.message}"))
         elif run:
+            self._stage("running")
             with _timed(timings, "execute"):
                 if self.value_matching:
                     matched = match_values(answer.sql, self.database, self.schema)
@@ -327,6 +346,7 @@ class Assistant:
     def _escalate(self, answer: Answer, messages: list[Message], *, run: bool, seed: int | None) -> None:
         """Ask the larger model after the small one's answer failed its checks; keep its answer when it
         passes them, and say in the notes which model answered and why."""
+        self._stage("asking the larger model")
         small = answer.model_id
         why = answer.error or "its query returned no rows"
         second = Answer(question=answer.question, sql="", history=answer.history, terms=answer.terms)
@@ -423,6 +443,8 @@ class Assistant:
         """Sample a query per seed and keep the one whose result most candidates share."""
         candidates = [answer.sql]
         for seed in seeds:
+            if self._deadline is not None and time.perf_counter() > self._deadline:
+                break
             generation = generator.generate(
                 messages,
                 max_new_tokens=self.max_new_tokens,
@@ -453,6 +475,19 @@ class Assistant:
         if fixed and not _first_error(diagnostics):
             answer.raw_output, answer.sql, answer.diagnostics = generation.text, fixed.sql, diagnostics
             answer.fixes = fixed.changes
+
+    def _time_left(self, answer: Answer, step: str) -> bool:
+        """Whether the answer's time budget allows ``step``; when not, the notes say it was skipped."""
+        if self._deadline is None or time.perf_counter() < self._deadline:
+            return True
+        note = f"stopped before {step}: the {self.time_budget_s:g} s budget for an answer was spent"
+        if note not in answer.notes:
+            answer.notes.append(note)
+        return False
+
+    def _stage(self, stage: str) -> None:
+        if self.on_stage is not None:
+            self.on_stage(stage)
 
     def _execute(self, answer: Answer, sql: str) -> None:
         pinned = pin_today(sql, self.database.dialect, self.today) if self.today != date.today() else sql

@@ -107,3 +107,20 @@ def test_ask_answers_with_the_real_model_and_follows_up(shell) -> None:
     assert [turn.question for turn in follow_up.answer.history] == ["How many customers are in each segment?"]
     shell.run_line_magic("ask", "--new How many orders are there?")
     assert shell.user_ns["_ask_view"].answer.history == []
+
+
+def test_an_interrupted_question_says_so_in_one_line_and_changes_nothing(shell) -> None:
+    from conftest import Replies
+
+    class Interrupted(Replies):
+        def generate(self, messages: list, **options: object):
+            raise KeyboardInterrupt  # what Jupyter's interrupt raises while the model writes
+
+    shell.run_line_magic("chatbi", "connect demo --name interrupted")
+    session = _magics(shell).session
+    assistant = session.assistant("interrupted")
+    assistant._generator = Interrupted("SELECT 1")
+    before = len(session.conversation("interrupted").history())
+    with pytest.raises(UsageError, match="interrupted: nothing was answered"):
+        shell.run_cell_magic("ask", "--db interrupted", "List the region names in Chinese and English")
+    assert len(session.conversation("interrupted").history()) == before and assistant.on_stage is None

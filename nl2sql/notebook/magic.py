@@ -7,7 +7,9 @@ IPython's ``magic_arguments`` (so ``%ask?`` shows the help), user mistakes becom
 screen: after an edit, a run of edited SQL or a regenerate in the view, the variable holds the new rows).
 
 Settings, with ``%config ChatBIMagics.<name> = value``: ``max_rows``, ``timeout``, ``shown_rows``,
-``result_variable``.
+``result_variable``, ``time_budget`` (seconds an answer may take before it stops trying more). While
+a question runs, the cell shows its stage (generating, checking, repairing, …); Jupyter's interrupt
+stops it cleanly, with one line and nothing half-answered.
 
 Example:
     >>> import IPython
@@ -29,11 +31,13 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
-from IPython.display import display
+from IPython.display import HTML, display
 from traitlets import Float, Int, Unicode
 
+from nl2sql.assistant import DEFAULT_TIME_BUDGET_S
 from nl2sql.errors import ChatBIError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+from nl2sql.notebook.answer_html import status_html
 from nl2sql.notebook.session import NotebookSession
 
 CHART_CHOICES = ("auto", "indicator", "line", "bar", "pie", "scatter", "table")
@@ -51,6 +55,9 @@ class ChatBIMagics(Magics):
     shown_rows = Int(10, help="Rows of the result shown at first ('Show more rows' adds more).").tag(
         config=True
     )
+    time_budget = Float(
+        DEFAULT_TIME_BUDGET_S, help="Seconds an answer may take before it stops trying more."
+    ).tag(config=True)
     result_variable = Unicode("_ask", help="Where the result DataFrame goes when --out is not given.").tag(
         config=True
     )
@@ -142,9 +149,17 @@ class ChatBIMagics(Magics):
         question = (cell if cell is not None else " ".join(args.question)).strip()
         if not question:
             raise UsageError("ask what? write the question after %ask, or in the %%ask cell")
+        progress = display(HTML(status_html("asking…")), display_id=True)
+
+        def show_stage(stage: str) -> None:  # what the answer is doing now, in place of the last stage
+            if progress is not None:
+                progress.update(HTML(status_html(f"{stage}…")))
+
+        assistant = None
         try:
             assistant = self.session.assistant(args.db)
             assistant.max_rows, assistant.timeout_s = self.max_rows, self.timeout
+            assistant.time_budget_s, assistant.on_stage = self.time_budget, show_stage
             if not assistant.model_loaded:
                 print(f"loading the model ({self.session.model.describe()}); only the first question waits")
             answer = self.session.ask(
@@ -152,6 +167,13 @@ class ChatBIMagics(Magics):
             )
         except ChatBIError as error:
             raise UsageError(str(error)) from None
+        except KeyboardInterrupt:
+            raise UsageError("interrupted: nothing was answered, and the conversation is as it was") from None
+        finally:
+            if assistant is not None:
+                assistant.on_stage = None
+            if progress is not None:
+                progress.update(HTML(""))
         variable = args.out or self.result_variable
         if answer.data is not None:
             self.shell.user_ns[variable] = answer.data

@@ -1,0 +1,57 @@
+"""An answer's time budget and the stages it reports: a failing answer stops trying once its budget is
+spent and says so, and every stage is reported as it starts (models stand in as fixed replies that
+take a set time; nothing here measures speed)."""
+
+from __future__ import annotations
+
+import time
+
+from conftest import Replies
+
+from nl2sql.assistant import Assistant
+
+
+class SlowReplies(Replies):
+    """Answers like :class:`Replies`, after ``delay`` seconds."""
+
+    def __init__(self, sql: str, delay: float) -> None:
+        super().__init__(sql)
+        self.delay = delay
+
+    def generate(self, messages: list, **options: object):
+        time.sleep(self.delay)
+        return super().generate(messages, **options)
+
+
+def test_a_failing_answer_stops_trying_when_its_budget_is_spent() -> None:
+    broken = SlowReplies("SELECT nope FROM customers", delay=0.4)
+    assistant = Assistant("demo", generator=broken, semantic=False, log=None, time_budget_s=0.3)
+    answer = assistant.ask("How many customers?")
+    assert answer.error and broken.prompts == 1  # no repair round, no fallback samples
+    assert any("budget for an answer was spent" in note for note in answer.notes)
+    unlimited = SlowReplies("SELECT nope FROM customers", delay=0.0)
+    Assistant("demo", generator=unlimited, semantic=False, log=None, time_budget_s=None).ask("How many?")
+    assert unlimited.prompts == 1 + 1 + 3  # the first try, the repair round, three fallback samples
+
+
+def test_every_stage_is_reported_as_it_starts() -> None:
+    stages: list[str] = []
+    assistant = Assistant(
+        "demo",
+        generator=Replies("SELECT nope FROM customers"),
+        semantic=False,
+        log=None,
+        on_stage=stages.append,
+    )
+    assistant.ask("How many customers?")
+    assert stages[:4] == ["generating", "checking", "repairing", "sampling"]
+    stages.clear()
+    good = Assistant(
+        "demo",
+        generator=Replies("SELECT COUNT(*) FROM customers"),
+        semantic=False,
+        log=None,
+        on_stage=stages.append,
+    )
+    good.ask("How many customers?")
+    assert stages == ["generating", "checking", "running"]
