@@ -280,7 +280,10 @@ class Assistant:
         with _timed(timings, "prompt"):
             answer.examples = self.similar_examples(question)
             messages = self.messages(question, history, examples=answer.examples)
-        self._write_and_run(answer, messages, self.generator, run=run, seed=seed, timings=timings)
+        # with a larger model to ask, the small one gets no fallback samples: the time goes to the larger
+        self._write_and_run(
+            answer, messages, self.generator, run=run, seed=seed, timings=timings, fallback=not self.escalate
+        )
         if self.escalate and _needs_escalation(answer) and self._time_left(answer, "the larger model"):
             with _timed(timings, "escalate"):
                 self._escalate(answer, messages, run=run, seed=seed)
@@ -298,9 +301,10 @@ class Assistant:
         run: bool,
         seed: int | None,
         timings: dict[str, float],
+        fallback: bool = True,
     ) -> None:
-        """Have ``generator`` write the SQL (then mend, repair, vote and fall back as configured), check
-        it and run it; everything lands in ``answer``."""
+        """Have ``generator`` write the SQL (then mend, repair, vote and, with ``fallback``, sample more
+        as configured), check it and run it; everything lands in ``answer``."""
         answer.model_id, answer.adapter_hash = generator.model_id, generator.adapter_hash
         self._stage("generating")
         with _timed(timings, "generate"):
@@ -326,7 +330,7 @@ class Assistant:
             with _timed(timings, "candidates"):
                 self._choose_among_candidates(answer, messages, range(1, self.candidates), generator)
         failed = _first_error(answer.diagnostics)
-        if failed and self.fallback_samples and self._time_left(answer, "more samples"):
+        if failed and fallback and self.fallback_samples and self._time_left(answer, "more samples"):
             self._stage("sampling")
             with _timed(timings, "fallback"):
                 first = self.candidates

@@ -24,6 +24,7 @@ def test_a_failed_answer_is_asked_again_and_the_better_one_kept() -> None:
     answer = assistant.ask("How many customers are there?")
     assert answer.ok and answer.model_id == "larger" and answer.data["n"].iloc[0] > 0
     assert large.prompts == 1 and "escalate" in answer.timings
+    assert small.prompts == 2  # its first try and its repair round; the samples' time goes to the larger
     assert answer.notes[-1].startswith("answered by larger: replies's answer failed its checks")
     assert answer.candidates[0] == "SELECT no_such_column FROM customers"
 
