@@ -276,14 +276,7 @@ class _Compiler:
         query = exp.select(*[e.as_(n) for n, e in label_exprs]).from_(
             exp.to_table(table.base_table, dialect=self.dialect).as_(table.name)
         )
-        for step in part.joins:
-            right = self.model.table(step.right)
-            on = exp.and_(*[exp.column(a, step.left).eq(exp.column(b, step.right)) for a, b in step.columns])
-            query = query.join(
-                exp.to_table(right.base_table, dialect=self.dialect).as_(right.name),
-                on=on,
-                join_type="inner" if step.inner else "left",
-            )
+        query = joined(query, part.joins, self.model, self.dialect)
         if conditions:
             query = query.where(exp.and_(*conditions))
         if first.per:
@@ -406,14 +399,7 @@ class _Compiler:
 
     # -- expressions -----------------------------------------------------------------------------
     def _expr(self, text: str, table: str) -> exp.Expression:
-        try:
-            tree = sqlglot.parse_one(text, read=self.dialect)
-        except SqlglotError as error:
-            raise SemanticQueryError(f"the semantic model has SQL that does not parse: {text!r}") from error
-        for column in tree.find_all(exp.Column):
-            if not column.table:
-                column.set("table", exp.to_identifier(table))
-        return tree
+        return qualified(text, table, self.dialect)
 
     def _qualified(self, text: str, table: str) -> exp.Expression:
         return self._expr(text, table)
@@ -469,3 +455,33 @@ def condition(column: exp.Expression, op: str, values: tuple, dialect: str) -> e
         return column.like(exp.Literal.string(f"%{values[0]}%"))
     builder = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}[op]
     return builder(this=column, expression=literals[0])
+
+
+def qualified(text: str, table: str, dialect: str) -> exp.Expression:
+    """The semantic model's SQL ``text`` parsed, its bare columns qualified with ``table``.
+
+    Example:
+        >>> qualified("SUM(total_amount)", "orders", "sqlite").sql()
+        'SUM(orders.total_amount)'
+    """
+    try:
+        tree = sqlglot.parse_one(text, read=dialect)
+    except SqlglotError as error:
+        raise SemanticQueryError(f"the semantic model has SQL that does not parse: {text!r}") from error
+    for column in tree.find_all(exp.Column):
+        if not column.table:
+            column.set("table", exp.to_identifier(table))
+    return tree
+
+
+def joined(query: exp.Select, steps: list[JoinStep], model: SemanticModel, dialect: str) -> exp.Select:
+    """``query`` with the tables of ``steps`` joined, each under its logical name."""
+    for step in steps:
+        right = model.table(step.right)
+        on = exp.and_(*[exp.column(a, step.left).eq(exp.column(b, step.right)) for a, b in step.columns])
+        query = query.join(
+            exp.to_table(right.base_table, dialect=dialect).as_(right.name),
+            on=on,
+            join_type="inner" if step.inner else "left",
+        )
+    return query

@@ -24,11 +24,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
 
-from nl2sql.semantic.compile import CompiledQuery, condition
+from nl2sql.semantic.compile import CompiledQuery, condition, joined, qualified
 from nl2sql.semantic.model import Field, LogicalTable, SemanticModel
 from nl2sql.semantic.paths import UnreachableTableError, join_path
 from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
@@ -105,20 +103,13 @@ def compile_listing(
     def column(item: Field | str) -> exp.Expression:
         if isinstance(item, str):
             return exp.column(item, subject.name)
-        return _qualified(item.expr, item.table, dialect)
+        return qualified(item.expr, item.table, dialect)
 
     tree = exp.select(*[column(item).as_(name) for name, item in shown.items()]).from_(
         exp.to_table(subject.base_table, dialect=dialect).as_(subject.name)
     )
-    for step in joins:
-        right = model.table(step.right)
-        on = exp.and_(*[exp.column(a, step.left).eq(exp.column(b, step.right)) for a, b in step.columns])
-        tree = tree.join(
-            exp.to_table(right.base_table, dialect=dialect).as_(right.name),
-            on=on,
-            join_type="inner" if step.inner else "left",
-        )
-    conditions = [_qualified(n.expr, n.table, dialect) for n in named]
+    tree = joined(tree, joins, model, dialect)
+    conditions = [qualified(n.expr, n.table, dialect) for n in named]
     conditions += [condition(column(f), wanted.op, wanted.values, dialect) for f, wanted in filtered]
     if window is not None and time is not None:
         moment = column(time)
@@ -140,14 +131,3 @@ def compile_listing(
 
 def _first_date(table: LogicalTable) -> Field | None:
     return table.time_dimensions[0] if table.time_dimensions else None
-
-
-def _qualified(text: str, table: str, dialect: str) -> exp.Expression:
-    try:
-        tree = sqlglot.parse_one(text, read=dialect)
-    except SqlglotError as error:
-        raise SemanticQueryError(f"the semantic model has SQL that does not parse: {text!r}") from error
-    for found in tree.find_all(exp.Column):
-        if not found.table:
-            found.set("table", exp.to_identifier(table))
-    return tree
