@@ -466,3 +466,18 @@ def _all_widgets(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _all_widgets(child)
+
+
+def test_the_rows_on_screen_can_be_saved_as_csv_and_excel(session: NotebookSession, tmp_path: Path) -> None:
+    import base64
+
+    view = view_of(session, "SELECT segment, COUNT(*) AS customers FROM customers GROUP BY segment")
+    edited = "SELECT segment, COUNT(*) AS customers FROM customers WHERE segment <> 'SMB' GROUP BY 1"
+    assert view.run_sql(edited)
+    csv_text = view.to_csv()
+    assert csv_text.splitlines()[0] == "segment,customers" and "SMB" not in csv_text
+    saved = pd.read_excel(view.to_excel(tmp_path / "answer.xlsx"), sheet_name=None)
+    assert saved["result"].equals(view.frame) and saved["query"]["sql"][0] == view.sql
+    link = re.search(r'download="answer.csv" href="data:text/csv;base64,([^"]+)"', view.downloads.value)
+    assert link and base64.b64decode(link.group(1)).decode("utf-8") == csv_text  # nothing fetched
+    assert 'download="answer.xlsx"' in view.downloads.value

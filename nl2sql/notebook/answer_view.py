@@ -38,7 +38,10 @@ Example:
 
 from __future__ import annotations
 
+import base64
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -53,6 +56,7 @@ from nl2sql.errors import ChatBIError
 from nl2sql.notebook.answer_chart import ChartPanel
 from nl2sql.notebook.answer_controls import FilterControl, PlanControls, TimeControl
 from nl2sql.notebook.answer_html import (
+    MUTED_COLOR,
     answer_html,
     diagnostics_html,
     explanation_html,
@@ -73,6 +77,8 @@ if TYPE_CHECKING:
 
 MORE_ROWS_FACTOR = 5
 """"Show more rows" shows this many times as many rows as before."""
+MAX_EXCEL_LINK_ROWS = 5_000
+"""Larger results are saved to Excel from Python (``view.to_excel``), not built for a link each time."""
 REGENERATE_TRIES = 3
 """Samples Regenerate draws, at most, to find a query not rejected for the question."""
 
@@ -298,6 +304,24 @@ class AnswerView:
         self.shown_rows = min(max(total, self._first_rows), self.shown_rows * MORE_ROWS_FACTOR)
         self._draw_table()
 
+    def to_csv(self) -> str:
+        """The rows on screen (all fetched, not only those shown) as CSV text, with the real column names.
+
+        Example: ``Path("answer.csv").write_text(view.to_csv())``."""
+        return self.frame.to_csv(index=False) if self.frame is not None else ""
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the rows on screen to an Excel workbook at ``path``, with the SQL on a second sheet."""
+        if self.frame is None:
+            raise ChatBIError("there is no result to save: the query did not run")
+        path = Path(path)
+        with pd.ExcelWriter(path) as writer:
+            self.frame.to_excel(writer, sheet_name="result", index=False)
+            pd.DataFrame({"question": [self.answer.question], "sql": [self.sql]}).to_excel(
+                writer, sheet_name="query", index=False
+            )
+        return path
+
     def switch_chart(self, kind: str) -> bool:
         """Draw the result as a ``kind`` chart; False (and the chart note says why) when it does not fit."""
         if self.frame is None:
@@ -369,6 +393,7 @@ class AnswerView:
         self.table = widgets.HTML()
         self.show_more_button = widgets.Button(description="Show more rows", icon="angle-double-down")
         self.show_more_button.on_click(lambda _: self.show_more())
+        self.downloads = widgets.HTML()
         self.footer = widgets.HTML()
         self.widget = widgets.VBox(
             [
@@ -383,6 +408,7 @@ class AnswerView:
                 self.status,
                 self.table,
                 self.show_more_button,
+                self.downloads,
                 self.chart.widget,
                 self.footer,
             ]
@@ -420,6 +446,7 @@ class AnswerView:
             self.controls.apply_button.on_click(lambda _: self.apply_edit_controls())
         self.controls_box.children = [self.controls.widget] if self.controls else []
         self.footer.value = footer_html(self.answer, self.current)
+        self.downloads.value = self._download_links()
         self.accept_button.disabled = bool(self.current.error) or not self.sql
         self._draw_table()
         partial = self.current.truncated or _limited(self.sql, dialect)
@@ -432,6 +459,23 @@ class AnswerView:
         )
         more = frame is not None and self.shown_rows < len(frame)
         self.show_more_button.layout.display = _SHOWN if more else _HIDDEN
+
+    def _download_links(self) -> str:
+        """Links that save the rows on screen as CSV or Excel, carried in the page (nothing fetched)."""
+        if self.frame is None or self.frame.empty:
+            return ""
+        csv_data = base64.b64encode(self.to_csv().encode("utf-8")).decode("ascii")
+        links = f'<a download="answer.csv" href="data:text/csv;base64,{csv_data}">Download CSV</a>'
+        if len(self.frame) > MAX_EXCEL_LINK_ROWS:
+            return links + f' <span style="color: {MUTED_COLOR}">(Excel: view.to_excel("answer.xlsx"))</span>'
+        with tempfile.TemporaryDirectory() as folder:
+            workbook = self.to_excel(Path(folder) / "answer.xlsx").read_bytes()
+        excel_data = base64.b64encode(workbook).decode("ascii")
+        excel_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return (
+            links
+            + f' · <a download="answer.xlsx" href="data:{excel_type};base64,{excel_data}">Download Excel</a>'
+        )
 
     def _toggle_editor(self, change: dict[str, Any]) -> None:
         self.sql_editor.layout.display = _SHOWN if change["new"] else _HIDDEN
