@@ -439,7 +439,11 @@ class Assistant:
             answer.fixes = fixed.changes
 
     def _options(self) -> dict[str, Any]:
-        return {"schema": self.schema} if self.constrained else {}
+        """Per-call generation options: the schema to constrain names to, and the time left."""
+        options: dict[str, Any] = {"schema": self.schema} if self.constrained else {}
+        if self._deadline is not None:
+            options["max_seconds"] = max(0.5, self._deadline - time.perf_counter())
+        return options
 
     def _choose_among_candidates(
         self, answer: Answer, messages: list[Message], seeds: range, generator: Generator

@@ -45,11 +45,13 @@ class Generator(Protocol):
         temperature: float = 0.0,
         seed: int = 0,
         schema: Any = None,
+        max_seconds: float | None = None,
     ) -> Generation:
         """Answer the chat ``messages`` (rendered with the model's chat template).
 
         ``temperature`` 0 is greedy decoding; above 0 samples, reproducibly for a given ``seed``. With a
         ``schema``, a local backend only lets table and column names of that schema through
-        (:mod:`nl2sql.constrain`); a server ignores it.
+        (:mod:`nl2sql.constrain`); a server ignores it. ``max_seconds``: stop writing after this long
+        and return what was written (an answer's time budget).
         """
         ...

@@ -51,8 +51,10 @@ class OpenAIHTTPGenerator:
         temperature: float = 0.0,
         seed: int = 0,
         schema: object = None,
+        max_seconds: float | None = None,
     ) -> Generation:
         """Answer the chat ``messages``; token counts come from the server's ``usage`` when it sends one.
+        ``max_seconds`` shortens the request's timeout (never below one second).
 
         Raises:
             ModelUnavailableError: the server cannot be reached, answers an HTTP error, or sends
@@ -74,7 +76,8 @@ class OpenAIHTTPGenerator:
             "seed": seed,
             "stream": False,
         }
-        answer = _request(self.base_url, "/chat/completions", body, self.api_key, self.timeout)
+        timeout = self.timeout if max_seconds is None else max(1.0, min(self.timeout, max_seconds))
+        answer = _request(self.base_url, "/chat/completions", body, self.api_key, timeout)
         try:
             text = answer["choices"][0]["message"]["content"] or ""
         except (KeyError, IndexError, TypeError):

@@ -134,9 +134,12 @@ class LlamaCppGenerator:
         temperature: float = 0.0,
         seed: int = 0,
         schema: Any = None,
+        max_seconds: float | None = None,
     ) -> Generation:
-        """Answer the chat ``messages`` (greedy unless ``temperature`` > 0); stop once a code block closes."""
+        """Answer the chat ``messages`` (greedy unless ``temperature`` > 0); stop once a code block closes,
+        or after ``max_seconds`` with what was written by then."""
         pieces: list[str] = []
+        stop_at = time.perf_counter() + max_seconds if max_seconds is not None else None
         with self._lock:
             if self.prefixes is not None:
                 self.prefixes.before(messages)
@@ -153,6 +156,8 @@ class LlamaCppGenerator:
             for chunk in stream:
                 pieces.append(chunk["choices"][0]["delta"].get("content") or "")
                 if "".join(pieces).count("```") >= 2:
+                    break
+                if stop_at is not None and time.perf_counter() > stop_at:
                     break
             close = getattr(stream, "close", None)
             if close:

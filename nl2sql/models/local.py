@@ -182,8 +182,10 @@ class TransformersGenerator:
         temperature: float = 0.0,
         seed: int = 0,
         schema: Any = None,
+        max_seconds: float | None = None,
     ) -> Generation:
-        """Answer the chat ``messages`` (greedy unless ``temperature`` > 0), through the chat template."""
+        """Answer the chat ``messages`` (greedy unless ``temperature`` > 0), through the chat template;
+        stop after ``max_seconds`` when given."""
         import torch
 
         inputs = self.tokenizer.apply_chat_template(
@@ -192,6 +194,8 @@ class TransformersGenerator:
         prompt_tokens = int(inputs["input_ids"].shape[1])
         config = copy.deepcopy(self._generation_config)
         config.max_new_tokens = max_new_tokens
+        if max_seconds is not None:
+            config.max_time = max(0.1, max_seconds)
         if temperature > 0:
             config.do_sample, config.temperature, config.top_p = True, temperature, 0.95
             torch.manual_seed(seed)
