@@ -447,3 +447,12 @@ def test_every_chart_has_a_static_drawing_that_needs_nothing_loaded(
     svg = figure_svg(build_figure(frame, choice_for(frame, kind)))
     assert svg.startswith("<svg") and shape in svg and "<script" not in svg
     assert "T00:00" not in svg  # dates read as dates
+
+
+@pytest.mark.parametrize(
+    "month", ["CAST(strftime('%m', order_date) AS INTEGER)", "EXTRACT(MONTH FROM order_date)", "month"]
+)
+def test_a_month_kept_as_a_number_is_time_on_the_x_axis(month: str) -> None:
+    frame = pd.DataFrame({month: [1, 2, 3, 4, 5, 6], "SUM(total_amount)": [5.0, 3, 4, 6, 2, 9]})
+    choice = choose_chart(frame)
+    assert choice.kind == "line" and choice.x == month and choice.y == ("SUM(total_amount)",)

@@ -23,7 +23,12 @@ _AVERAGE_NAME = re.compile(
 )
 _PERCENT_NAME = re.compile(r"share|pct|percent|proportion|占比|比例|份额|百分比", re.IGNORECASE)
 _TIME_NAME = re.compile(r"year|yr|month|date|day|年|月|日", re.IGNORECASE)
-_MONTH_NAME = re.compile(r"(?:^|_)month(?:_?(?:of_year|num|number|no))?$|^月份?$", re.IGNORECASE)
+_MONTH_NAME = re.compile(
+    r"(?:^|_)month(?:_?(?:of_year|num|number|no))?$|^月份?$"
+    # an unnamed column that takes the month out of a date: strftime('%m', …), EXTRACT(MONTH FROM …), …
+    r"|%m['\"]|\bextract\s*\(\s*month\b|\bdate_part\s*\(\s*'month'|\bmonth\s*\(",
+    re.IGNORECASE,
+)
 _DATE_TEXT = re.compile(
     r"\d{4}[-/]\d{1,2}(?:[-/]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?"  # 2025-03-01 10:00:00
     r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?"  # 2025年3月1日
@@ -84,7 +89,8 @@ def as_time(series: pd.Series) -> pd.Series | None:
     """Sortable time values for a time-like column (datetimes or year/month numbers), else None.
 
     Time-like: a datetime column; text such as ``2025-03-01``, ``2025-03``, ``2025年3月``; whole numbers
-    1900–2100 in a column named like year/month/date/day (年/月/日); 1–12 in a column named month (月份).
+    1900–2100 in a column named like year/month/date/day (年/月/日); 1–12 in a column named month (月份)
+    or computed as a date's month (``CAST(strftime('%m', order_date) AS INTEGER)``, ``EXTRACT(MONTH …)``).
 
     Example:
         >>> as_time(pd.Series(["2025-02", "2025-01"], name="month")).dt.month.tolist()
@@ -93,6 +99,8 @@ def as_time(series: pd.Series) -> pd.Series | None:
         [2023, 2024]
         >>> as_time(pd.Series([2023, 2024], name="revenue")) is None
         True
+        >>> as_time(pd.Series([3, 1], name="CAST(strftime('%m', order_date) AS INTEGER)")).tolist()
+        [3, 1]
     """
     values = series.dropna()
     name = str(series.name)
