@@ -286,7 +286,7 @@ class Assistant:
         )
         if self.escalate and _needs_escalation(answer) and self._time_left(answer, "the larger model"):
             with _timed(timings, "escalate"):
-                self._escalate(answer, messages, run=run, seed=seed)
+                answer = self._escalate(answer, messages, run=run, seed=seed)
         timings["total"] = time.perf_counter() - started
         answer.timings = timings
         self._log(answer)
@@ -347,40 +347,22 @@ class Assistant:
                     answer.sql, answer.fixes = matched.sql, answer.fixes + matched.changes
                 self._execute(answer, answer.sql)
 
-    def _escalate(self, answer: Answer, messages: list[Message], *, run: bool, seed: int | None) -> None:
-        """Ask the larger model after the small one's answer failed its checks; keep its answer when it
-        passes them, and say in the notes which model answered and why."""
+    def _escalate(self, answer: Answer, messages: list[Message], *, run: bool, seed: int | None) -> Answer:
+        """Ask the larger model after the small one's answer failed its checks: its answer when it passes
+        them, else the small one's; the notes say which model answered and why."""
         self._stage("asking the larger model")
         small = answer.model_id
-        why = answer.error or "its query returned no rows"
         second = Answer(question=answer.question, sql="", history=answer.history, terms=answer.terms)
         second.examples, second.notes, second.readings = answer.examples, list(answer.notes), answer.readings
+        second.prompt_tokens, second.output_tokens = answer.prompt_tokens, answer.output_tokens
         self._write_and_run(second, messages, self.escalation_generator, run=run, seed=seed, timings={})
         if _needs_escalation(second):
             answer.notes.append(f"{second.model_id} was asked too and did no better: {small}'s answer stays")
-            return
+            return answer
+        why = answer.error or "its query returned no rows"
         second.notes.append(f"answered by {second.model_id}: {small}'s answer failed its checks ({why})")
-        second.prompt_tokens += answer.prompt_tokens
-        second.output_tokens += answer.output_tokens
         second.candidates = [answer.sql, *second.candidates] if answer.sql else second.candidates
-        for name in (
-            "sql",
-            "raw_output",
-            "data",
-            "error",
-            "diagnostics",
-            "fixes",
-            "repaired",
-            "candidates",
-            "votes",
-            "truncated",
-            "prompt_tokens",
-            "output_tokens",
-            "model_id",
-            "adapter_hash",
-            "notes",
-        ):
-            setattr(answer, name, getattr(second, name))
+        return second
 
     def _answer_by_route(
         self, answer: Answer, route: Route, *, run: bool, started: float, timings: dict[str, float]
@@ -451,7 +433,7 @@ class Assistant:
         """Sample a query per seed and keep the one whose result most candidates share."""
         candidates = [answer.sql]
         for seed in seeds:
-            if self._deadline is not None and time.perf_counter() > self._deadline:
+            if self._out_of_time():
                 break
             generation = generator.generate(
                 messages,
@@ -486,12 +468,15 @@ class Assistant:
 
     def _time_left(self, answer: Answer, step: str) -> bool:
         """Whether the answer's time budget allows ``step``; when not, the notes say it was skipped."""
-        if self._deadline is None or time.perf_counter() < self._deadline:
+        if not self._out_of_time():
             return True
         note = f"stopped before {step}: the {self.time_budget_s:g} s budget for an answer was spent"
         if note not in answer.notes:
             answer.notes.append(note)
         return False
+
+    def _out_of_time(self) -> bool:
+        return self._deadline is not None and time.perf_counter() >= self._deadline
 
     def _stage(self, stage: str) -> None:
         if self.on_stage is not None:

@@ -34,24 +34,14 @@ def test_a_failing_answer_stops_trying_when_its_budget_is_spent() -> None:
     assert unlimited.prompts == 1 + 1 + 3  # the first try, the repair round, three fallback samples
 
 
-def test_every_stage_is_reported_as_it_starts() -> None:
+def stages_of(sql: str) -> list[str]:
+    """The stages an answer reports when the model writes ``sql``."""
     stages: list[str] = []
-    assistant = Assistant(
-        "demo",
-        generator=Replies("SELECT nope FROM customers"),
-        semantic=False,
-        log=None,
-        on_stage=stages.append,
-    )
+    assistant = Assistant("demo", generator=Replies(sql), semantic=False, log=None, on_stage=stages.append)
     assistant.ask("How many customers?")
-    assert stages[:4] == ["generating", "checking", "repairing", "sampling"]
-    stages.clear()
-    good = Assistant(
-        "demo",
-        generator=Replies("SELECT COUNT(*) FROM customers"),
-        semantic=False,
-        log=None,
-        on_stage=stages.append,
-    )
-    good.ask("How many customers?")
-    assert stages == ["generating", "checking", "running"]
+    return stages
+
+
+def test_every_stage_is_reported_as_it_starts() -> None:
+    assert stages_of("SELECT nope FROM customers")[:4] == ["generating", "checking", "repairing", "sampling"]
+    assert stages_of("SELECT COUNT(*) FROM customers") == ["generating", "checking", "running"]

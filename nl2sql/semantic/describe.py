@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from nl2sql.semantic.listing import label_dimension
 from nl2sql.semantic.model import SemanticModel
 from nl2sql.semantic.query import SemanticQuery
 from nl2sql.semantic.timerange import TimeRangeError, resolve
@@ -85,7 +86,7 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
 def _head(query: SemanticQuery, model: SemanticModel, zh: bool) -> str:
     if query.intent == "detail" and query.subject:
         table = model.table(query.subject)
-        label = next((d for d in table.dimensions if d.expr not in table.primary_key), None)
+        label = label_dimension(table)
         rows = _label(table.name, table.synonyms + (label.synonyms if label else ()), zh)
         shown = [_field_label(name, model, zh) for name in query.fields]
         if zh:

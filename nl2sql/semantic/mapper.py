@@ -202,7 +202,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         and not COUNT_CUES.search(text)
         and not AGGREGATE_CUES.search(text)
     )
-    listing = read_listing(_masked(text, time.spans), matches, model, filters, named) if lists_rows else None
+    listing = read_listing(dateless, matches, model, filters, named) if lists_rows else None
     if listing is not None:
         taken += listing.spans
         query = SemanticQuery(

@@ -103,13 +103,13 @@ def route_question(
     if FUTURE.search(question.lower()):
         return Route("refused", message=_future(today, lang), mapping=mapping)
     names_nothing = not mapping.matches and (mapping.defaulted_metric or query.intent != "metric")
-    if names_nothing:
-        counted = question if model.vocabulary_complete else ""
-        about_other_things = _about_other_things(mapping.unexplained, model, question=counted)
-    else:  # naming some of the data ("sales" team) is enough unless the vocabulary is known complete
-        about_other_things = model.vocabulary_complete and _about_other_things(
-            mapping.unexplained, model, least=2, question=question
-        )
+    # naming some of the data ("sales" team) is enough, unless the vocabulary is known complete
+    about_other_things = (names_nothing or model.vocabulary_complete) and _about_other_things(
+        mapping.unexplained,
+        model,
+        least=1 if names_nothing else 2,
+        question=question if model.vocabulary_complete else "",
+    )
     if about_other_things and not _names_values(question):
         return Route("refused", message=_unknown(mapping.unexplained, model, lang), mapping=mapping)
     if query.intent != "metric" and not (query.intent == "detail" and query.subject):
