@@ -20,7 +20,8 @@ from sqlglot.dialects.dialect import Dialect
 
 from explain.edit_sql import column_of, parse_expression
 from explain.errors import PlanEditError
-from explain.plan_read import aggregates, clause, measure_calls, normalized
+from explain.lookup_joins import add_join_path, lookup_path
+from explain.plan_read import aggregates, clause, joins, measure_calls, normalized
 
 if TYPE_CHECKING:
     from explain.plan import Plan
@@ -76,7 +77,7 @@ def add_group_by(plan: Plan, select: exp.Select, edit: Any) -> None:
         >>> plan("SELECT SUM(x) AS s FROM t").apply(AddGroupBy("a"))
         'SELECT a, SUM(x) AS s FROM t GROUP BY a'
     """
-    column = column_of(plan, select, edit.column)
+    column = _looked_up(plan, select, edit.column) or column_of(plan, select, edit.column)
     if aggregates(column):
         raise PlanEditError(f"cannot group by an aggregate ({edit.column})")
     if not plan.measures:
@@ -93,6 +94,43 @@ def add_group_by(plan: Plan, select: exp.Select, edit: Any) -> None:
         shown = exp.alias_(column.copy(), edit.alias) if edit.alias else column.copy()
         first_measure = next((n for n, i in enumerate(items) if aggregates(i)), len(items))
         _set_items(select, [*items[:first_measure], shown, *items[first_measure:]])
+
+
+def _looked_up(plan: Plan, select: exp.Select, text: str) -> exp.Column | None:
+    """``table.column`` of a table the query does not read but can look up (see
+    :mod:`explain.lookup_joins`), with the joins added to ``select``; None for anything else.
+
+    Example:
+        >>> from explain.edits import AddGroupBy
+        >>> from explain.plan import plan
+        >>> from nl2sql.schema import Column, ForeignKey, Schema, Table
+        >>> regions = Table("regions", (Column("id", "INT"), Column("name", "TEXT")), ("id",))
+        >>> shops = Table("shops", (Column("id", "INT"), Column("region_id", "INT"), Column("sales", "INT")),
+        ...     ("id",), (ForeignKey(("region_id",), "regions", ("id",)),))
+        >>> p = plan("SELECT SUM(sales) FROM shops", Schema("sqlite", (regions, shops)))
+        >>> p.apply(AddGroupBy("regions.name"))
+        'SELECT regions.name, SUM(sales) FROM shops JOIN regions ON shops.region_id = regions.id GROUP BY regions.name'
+    """  # noqa: E501
+    node = parse_expression(text, plan.dialect)
+    if plan.schema is None or not isinstance(node, exp.Column) or not node.table:
+        return None
+    sources = [clause(select, exp.From), *joins(select)]
+    if any(s is not None and s.this.alias_or_name.lower() == node.table.lower() for s in sources):
+        return None
+    if not plan.schema.has_table(node.table):
+        return None
+    table = plan.schema.table(node.table)
+    if not any(c.name.lower() == node.name.lower() for c in table.columns):
+        raise PlanEditError(f"{table.name} has no column {node.name}")
+    path = lookup_path(select, table.name, plan.schema)
+    if path is None:
+        raise PlanEditError(
+            f"{table.name} cannot be joined to the query's tables by one unambiguous chain of keys "
+            "that keeps each row once"
+        )
+    reference = add_join_path(select, path, plan.schema)
+    real = table.column(node.name).name
+    return exp.column(real, table=reference)
 
 
 def remove_group_by(plan: Plan, select: exp.Select, edit: Any) -> None:

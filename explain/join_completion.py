@@ -26,16 +26,9 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from explain.foreign_keys import KeyStep, key_join, only_path
-from explain.mending import (
-    FixResult,
-    has_column,
-    mend_in_rounds,
-    next_numbered_alias,
-    own_columns,
-    plain_sources,
-    spelling,
-)
+from explain.foreign_keys import KeyStep, only_path
+from explain.lookup_joins import add_join_path
+from explain.mending import FixResult, has_column, mend_in_rounds, own_columns, plain_sources
 
 if TYPE_CHECKING:
     from nl2sql.schema import Schema, Table
@@ -70,7 +63,7 @@ def _complete_first(tree: exp.Expression, schema: Schema) -> str | None:
             path = _only_path(sources, name, schema)
             if path is None:
                 return None
-            return _join(select, sources, column, path, schema)
+            return _join(select, column, path, schema)
     return None
 
 
@@ -95,26 +88,10 @@ def _only_path(sources: dict[str, Table], name: str, schema: Schema) -> list[Key
     return only_path(present, holders, present, schema) if holders else None
 
 
-def _join(
-    select: exp.Select, sources: dict[str, Table], column: exp.Column, path: list[KeyStep], schema: Schema
-) -> str:
-    references = {t.name.lower(): alias for alias, t in reversed(list(sources.items()))}
-    for alias, table in sources.items():
-        for own in own_columns(select):
-            if not own.table and has_column(table, own.name):
-                own.set("table", exp.to_identifier(spelling(alias, table, select)))
-    aliases = list(sources)
-    alias = None
-    for step in path:
-        table = schema.table(step.end)
-        alias = next_numbered_alias(aliases)
-        aliases.append(alias or table.name)
-        start = references[step.start]
-        start_name = spelling(start, schema.table(step.start), select)
-        select.append("joins", key_join(step, start_name, table.name, alias))
-        references[step.end] = (alias or table.name).lower()
+def _join(select: exp.Select, column: exp.Column, path: list[KeyStep], schema: Schema) -> str:
+    reference = add_join_path(select, path, schema, qualify_all=True)
     holder = schema.table(path[-1].end)
     real = next(c.name for c in holder.columns if c.name.lower() == column.name.lower())
     column.set("this", exp.to_identifier(real))
-    column.set("table", exp.to_identifier(alias or holder.name))
+    column.set("table", exp.to_identifier(reference))
     return f"joined {holder.name} for {column.name}"

@@ -50,7 +50,7 @@ DIFF_KINDS = {
     "RemoveFilter": {"removed-condition"},
     "SetTimeWindow": {"filter-value", "added-condition", "removed-condition"},
     "SetDateRange": {"filter-value", "added-condition", "removed-condition"},
-    "AddGroupBy": {"grouping", "columns"},
+    "AddGroupBy": {"grouping", "columns", "join"},  # a related table's column: the lookup join
     "RemoveGroupBy": {"grouping", "columns", "ordering"},
     "SetAggregate": {"aggregate"},
     "AddMeasure": {"aggregate"},

@@ -2,14 +2,18 @@
 
 :class:`PlanControls` shows one control per editable part of an :class:`explain.plan.Plan`: an operator
 and values per value filter, the time window (or dates) of each time range, the grouping, each measure's
-aggregate, the sort direction and the row limit. It runs nothing itself: :meth:`PlanControls.edits` reads
+aggregate, the sort direction and the row limit; and rows to add a condition and to sort by another
+column. The grouping offers the query's own columns and the readable columns of tables it can look up
+(a region's name for a query on customers: the edit adds the join). It runs nothing itself: :meth:`PlanControls.edits` reads
 what the user changed (each control against the value it started with) as :mod:`explain.edits` edits, and
 the answer view applies them and runs the new SQL when the user clicks Apply.
 
 Example:
     >>> from explain.plan import plan
+    >>> from nl2sql.schema import Column, Schema, Table
+    >>> schema = Schema("sqlite", (Table("orders", (Column("status", "TEXT"), Column("total", "REAL"))),))
     >>> controls = PlanControls(plan("SELECT status, COUNT(*) AS n FROM orders WHERE status <> 'cancelled' "
-    ...                              "GROUP BY status LIMIT 5"))
+    ...                              "GROUP BY status LIMIT 5"), schema)
     >>> controls.edits()
     []
     >>> controls.filter_controls["f1"].values.value = "cancelled, returned"
@@ -17,19 +21,24 @@ Example:
     >>> controls.limit_control.value = 3
     >>> controls.edits()
     [SetFilterOperator(filter_id='f1', operator='not in', values=('cancelled', 'returned')), SetLimit(n=3)]
-"""
+    >>> controls.new_filter.column.value = "status"
+    >>> controls.new_filter.values.value = "returned"
+    >>> controls.sort_control.key.value = "m1"
+    >>> controls.edits()[1], controls.edits()[-2]
+    (AddFilter(column='status', operator='=', values=('returned',), clause='where'), SetOrder(key='m1', descending=True))
+"""  # noqa: E501
 
 from __future__ import annotations
 
-import csv
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
-from sqlglot import exp
 
+from explain.column_labels import column_labels
 from explain.edits import (
+    AddFilter,
     AddGroupBy,
     Edit,
     RemoveGroupBy,
@@ -42,58 +51,24 @@ from explain.edits import (
     SetTimeWindow,
 )
 from explain.errors import PlanEditError
-from explain.plan_conditions import ARITY, OPERATORS, DateBound
-from explain.plan_read import clause, joins, outermost_select
+from explain.plan_conditions import ARITY, OPERATORS
 from nl2sql.notebook.answer_html import read_only_html
+from nl2sql.notebook.control_texts import AGGREGATES, operator_options, texts
+from nl2sql.notebook.control_values import (
+    bound_day,
+    format_values,
+    group_choices,
+    numeric_type,
+    own_columns,
+    parse_values,
+    sort_choices,
+    window_shift,
+)
 
 if TYPE_CHECKING:
     from explain.plan import Plan
     from explain.plan_items import Filter, TimeRange
-    from explain.timewindow import RelativeDate
     from nl2sql.schema import Schema
-
-AGGREGATES = ("count", "sum", "avg", "min", "max")
-"""What a measure's dropdown offers (for a number column; other columns: count, min and max)."""
-TEXTS = {
-    "en": {
-        "change": "Change the query",
-        "apply": "Apply changes",
-        "after grouping": " (after grouping)",
-        "in the last": "in the last",
-        "from": "from",
-        "to": "to",
-        "grouped by": "grouped by",
-        "sort by": "sort by",
-        "rows": "rows to show (0 = all)",
-        "aggregates": {
-            "count": "number of",
-            "sum": "total",
-            "avg": "average",
-            "min": "lowest",
-            "max": "highest",
-        },
-        "units": (("days", "day"), ("weeks", "week"), ("months", "month"), ("years", "year")),
-        "directions": (("low to high", False), ("high to low", True)),
-    },
-    "zh": {
-        "change": "修改查询",
-        "apply": "应用修改",
-        "after grouping": "（分组后）",
-        "in the last": "最近",
-        "from": "从",
-        "to": "到",
-        "grouped by": "分组依据",
-        "sort by": "排序：",
-        "rows": "显示行数（0 = 全部）",
-        "aggregates": {"count": "个数", "sum": "总和", "avg": "平均", "min": "最小", "max": "最大"},
-        "units": (("天", "day"), ("周", "week"), ("个月", "month"), ("年", "year")),
-        "directions": (("从小到大", False), ("从大到小", True)),
-    },
-}
-"""What the controls say, in words a non-programmer reads, in English and Chinese."""
-UNITS = TEXTS["en"]["units"]
-"""The time window units, as (label, value)."""
-DIRECTIONS = TEXTS["en"]["directions"]
 
 _WIDE = widgets.Layout(width="260px")
 _NARROW = widgets.Layout(width="110px")
@@ -145,6 +120,46 @@ class TimeControl:
         return SetDateRange(self.range.column, start or None, end or None)
 
 
+@dataclass
+class NewFilterControl:
+    """A condition to add: a column of the query's tables, an operator and values (nothing while no
+    column is chosen)."""
+
+    column: widgets.Dropdown
+    operator: widgets.Dropdown
+    values: widgets.Text
+    box: widgets.HBox
+    numeric: frozenset[str]
+    """The choices that are number columns (their values are read as numbers)."""
+
+    def edit(self) -> Edit | None:
+        """The :class:`~explain.edits.AddFilter` the controls stand for; :class:`PlanEditError` for values
+        that cannot be read."""
+        if not self.column.value:
+            return None
+        operator, text = self.operator.value, self.values.value
+        like: tuple[Any, ...] = (0,) if self.column.value in self.numeric else ("",)
+        values = parse_values(text, like) if ARITY[operator][1] != 0 else ()
+        low, high = ARITY[operator]
+        if len(values) < low or (high is not None and len(values) > high):
+            wanted = str(low) if low == high else f"at least {low}"
+            raise PlanEditError(f"'{operator}' takes {wanted} value(s); got {len(values)}")
+        return AddFilter(self.column.value, operator, values)
+
+
+@dataclass
+class SortControl:
+    """Sort by another output column instead (nothing while none is chosen)."""
+
+    key: widgets.Dropdown
+    direction: widgets.Dropdown
+    box: widgets.HBox
+
+    def edit(self) -> Edit | None:
+        """The :class:`~explain.edits.SetOrder` the controls stand for, None when no column is chosen."""
+        return SetOrder(self.key.value, self.direction.value) if self.key.value else None
+
+
 class PlanControls:
     """Controls for the editable parts of ``plan``; ``schema`` offers its columns for grouping.
 
@@ -159,6 +174,8 @@ class PlanControls:
         group_control: a TagsInput of the grouping columns, or None when the query has no measure.
         measure_controls: by measure id (``m1``): a Dropdown of :data:`AGGREGATES`.
         order_controls: by ORDER BY key: a Dropdown ascending/descending.
+        new_filter: a condition to add (:class:`NewFilterControl`); None when there is no column to offer.
+        sort_control: a column to sort by instead (:class:`SortControl`); None when there is none.
         limit_control: an IntText, 0 for all rows; None when the plan is not editable.
         apply_button: "Apply changes"; the view handles the click.
         widget: all of them, with the read-only notes.
@@ -173,20 +190,22 @@ class PlanControls:
         lang: str = "en",
     ):
         self.plan, self.schema = plan, schema
-        self.texts: dict[str, Any] = TEXTS.get(lang, TEXTS["en"])
+        self.texts, self.lang = texts(lang), lang
         self.filter_controls: dict[str, FilterControl] = {}
         self.time_controls: dict[str, TimeControl] = {}
         self.group_control: widgets.TagsInput | None = None
         self.measure_controls: dict[str, widgets.Dropdown] = {}
         self.order_controls: dict[str, widgets.Dropdown] = {}
+        self.new_filter: NewFilterControl | None = None
+        self.sort_control: SortControl | None = None
         self.limit_control: widgets.IntText | None = None
         self.apply_button = widgets.Button(
             description=self.texts["apply"], icon="check", button_style="primary"
         )
         rows: list[widgets.Widget] = []
         if plan.editable:
-            rows += self._filters() + self._times(today or datetime.date.today())
-            rows += self._grouping(schema) + self._measures() + self._order() + self._limit()
+            rows += self._filters() + self._new_filter(schema) + self._times(today or datetime.date.today())
+            rows += self._grouping(schema) + self._measures() + self._order() + self._sort() + self._limit()
         if rows:
             rows = [widgets.HTML(f"<b>{self.texts['change']}</b>"), *rows, self.apply_button]
         notes = list(plan.read_only) + [
@@ -198,25 +217,28 @@ class PlanControls:
 
     def edits(self) -> list[Edit]:
         """What the user changed, as edits in an order that keeps the plan's ids valid while they are
-        applied one after the other: filters, measures, ordering, limit, time ranges, then grouping.
+        applied one after the other: filters, the new condition, measures, ordering, limit, time ranges,
+        then grouping (columns dropped before columns added, which may add joins).
 
         Raises:
             PlanEditError: a value that cannot be read (text where the filter compares numbers).
         """
         found: list[Edit | None] = [control.edit() for control in self.filter_controls.values()]
+        found.append(self.new_filter.edit() if self.new_filter else None)
         for measure_id, dropdown in self.measure_controls.items():
             if dropdown.value != self.plan.measure(measure_id).function:
                 found.append(SetAggregate(measure_id, dropdown.value))
         for item in self.plan.order_by:
             if self.order_controls[item.expression].value != item.descending:
                 found.append(SetOrder(item.expression, self.order_controls[item.expression].value))
+        found.append(self.sort_control.edit() if self.sort_control else None)
         if self.limit_control is not None and self.limit_control.value != (self.plan.limit or 0):
             found.append(SetLimit(self.limit_control.value or None))
         found += [control.edit() for control in self.time_controls.values()]
         if self.group_control is not None:
             chosen, before = list(self.group_control.value), list(self.plan.group_by)
-            found += [AddGroupBy(column) for column in chosen if column not in before]
             found += [RemoveGroupBy(column) for column in before if column not in chosen]
+            found += [AddGroupBy(column) for column in chosen if column not in before]
         return [edit for edit in found if edit is not None]
 
     def _filters(self) -> list[widgets.Widget]:
@@ -224,7 +246,9 @@ class PlanControls:
         for item in self.plan.filters:
             if item.kind != "value" or not item.editable or item.operator not in OPERATORS:
                 continue
-            operator = widgets.Dropdown(options=OPERATORS, value=item.operator, layout=_NARROW)
+            operator = widgets.Dropdown(
+                options=operator_options(self.lang), value=item.operator, layout=_NARROW
+            )
             values = widgets.Text(
                 value=format_values(item.values),
                 placeholder="value, value, …",
@@ -239,12 +263,36 @@ class PlanControls:
             rows.append(box)
         return rows
 
+    def _new_filter(self, schema: Schema | None) -> list[widgets.Widget]:
+        choices = own_columns(self.plan, schema)
+        if not choices:
+            return []
+        column = widgets.Dropdown(options=[(self.texts["choose"], ""), *((c, c) for c in choices)], value="")
+        column.layout = _WIDE
+        operator = widgets.Dropdown(options=operator_options(self.lang), value="=", layout=_NARROW)
+        values = widgets.Text(placeholder="value, value, …", layout=_WIDE)
+        operator.observe(lambda change, box=values: _arity(change, box), names="value")
+        box = widgets.HBox([_label(self.texts["add condition"]), column, operator, values])
+        numeric = frozenset(c for c in choices if self._column_numeric(c))
+        self.new_filter = NewFilterControl(column, operator, values, box, numeric)
+        return [box]
+
+    def _column_numeric(self, column: str) -> bool:
+        kinds = self._column_types(column)
+        return bool(kinds) and all(numeric_type(kind) for kind in kinds)
+
+    def _column_types(self, column: str) -> list[str]:
+        """The types of the schema's columns called like ``column`` (unqualified, case-insensitive)."""
+        name = column.split(".")[-1].strip('"`[]').lower()
+        tables = self.schema.tables if self.schema else ()
+        return [c.type for t in tables for c in t.columns if c.name.lower() == name]
+
     def _times(self, today: datetime.date) -> list[widgets.Widget]:
         rows: list[widgets.Widget] = []
         for window in self.plan.time_range:
             if not window.editable:
                 continue
-            shift = _window(window)
+            shift = window_shift(window)
             if shift is not None:
                 label = _label(f"{window.column} {self.texts['in the last']}")
                 amount = widgets.IntText(-shift.amount, layout=_NARROW)
@@ -252,8 +300,8 @@ class PlanControls:
                 box = widgets.HBox([label, amount, unit])
                 control = TimeControl(window, amount, unit, None, None, box, (amount.value, unit.value))
             else:
-                first = _day(window.start, today, after=True)
-                last = _day(window.end, today, after=False)
+                first = bound_day(window.start, today, after=True)
+                last = bound_day(window.end, today, after=False)
                 label = _label(str(window.column))
                 texts = self.texts
                 start = widgets.Text(
@@ -300,14 +348,8 @@ class PlanControls:
         (and all when the schema cannot tell)."""
         if column == "*":
             return ("count",)
-        name = column.split(".")[-1].strip('"`[]').lower()
-        found = [
-            c.type
-            for t in (self.schema.tables if self.schema else ())
-            for c in t.columns
-            if c.name.lower() == name
-        ]
-        if found and not any(_numeric(kind) for kind in found):
+        found = self._column_types(column)
+        if found and not any(numeric_type(kind) for kind in found):
             return ("count", "min", "max")
         return AGGREGATES
 
@@ -322,116 +364,25 @@ class PlanControls:
             rows.append(widgets.HBox([label, dropdown]))
         return rows
 
+    def _sort(self) -> list[widgets.Widget]:
+        current = {item.expression.lower() for item in self.plan.order_by}
+        labels = column_labels(self.plan.sql, self.schema, self.lang) if self.schema else {}
+        choices = [
+            (label, key) for label, key in sort_choices(self.plan, labels) if key.lower() not in current
+        ]
+        if not choices:
+            return []
+        key = widgets.Dropdown(options=[(self.texts["choose"], ""), *choices], value="", layout=_WIDE)
+        direction = widgets.Dropdown(options=self.texts["directions"], value=True, layout=_NARROW)
+        box = widgets.HBox([_label(self.texts["sort instead"]), key, direction])
+        self.sort_control = SortControl(key, direction, box)
+        return [box]
+
     def _limit(self) -> list[widgets.Widget]:
         self.limit_control = widgets.IntText(
             value=self.plan.limit or 0, description=self.texts["rows"], style=_LABEL, layout=_WIDE
         )
         return [self.limit_control]
-
-
-def group_choices(plan: Plan, schema: Schema | None) -> list[str]:
-    """The columns a query could be grouped by: those of its own tables, qualified when it reads several.
-
-    Example:
-        >>> from explain.plan import plan
-        >>> from nl2sql.schema import Column, Schema, Table
-        >>> schema = Schema("sqlite", (Table("t", (Column("a", "TEXT"), Column("b", "INT"))),))
-        >>> group_choices(plan("SELECT COUNT(*) FROM t"), schema)
-        ['a', 'b']
-    """
-    select = outermost_select(plan.tree)
-    if schema is None or select is None:
-        return []
-    sources = [s.this for s in [clause(select, exp.From), *joins(select)] if s is not None]
-    tables = [s for s in sources if isinstance(s, exp.Table) and schema.has_table(s.name)]
-    qualify = len(sources) > 1
-    return [
-        f"{table.alias_or_name}.{column.name}" if qualify else column.name
-        for table in tables
-        for column in schema.table(table.name).columns
-    ]
-
-
-def format_values(values: tuple[Any, ...]) -> str:
-    """Filter values as the user edits them: comma-separated, a value holding a comma or quote quoted.
-
-    Example:
-        >>> format_values(("SMB", "A, B", 5000))
-        'SMB, "A, B", 5000'
-    """
-    return ", ".join(_quoted(value) for value in values)
-
-
-def parse_values(text: str, like: tuple[Any, ...] = ()) -> tuple[Any, ...]:
-    """The values typed in ``text``: numbers where the filter compared numbers (``like``), text where it
-    compared text, and either by their look when it compared nothing yet.
-
-    Example:
-        >>> parse_values("5000, 12.5", like=(1,)), parse_values("SMB, Consumer", like=("x",))
-        ((5000, 12.5), ('SMB', 'Consumer'))
-        >>> parse_values("7, Enterprise")
-        (7, 'Enterprise')
-        >>> parse_values("a lot", like=(1,))
-        Traceback (most recent call last):
-        ...
-        explain.errors.PlanEditError: 'a lot' is not a number
-    """
-    words = next(csv.reader([text], skipinitialspace=True), []) if text.strip() else []
-    words = [word.strip() for word in words]
-    numeric = bool(like) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in like)
-    textual = bool(like) and all(isinstance(v, str) for v in like)
-    values: list[Any] = []
-    for word in words:
-        number = _number(word)
-        if numeric and number is None:
-            raise PlanEditError(f"{word!r} is not a number")
-        values.append(word if textual or number is None else number)
-    return tuple(values)
-
-
-def _number(word: str) -> int | float | None:
-    for kind in (int, float):
-        try:
-            return kind(word)
-        except ValueError:
-            continue
-    return None
-
-
-def _quoted(value: Any) -> str:
-    text = "NULL" if value is None else str(value)
-    if "," in text or '"' in text:
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _day(bound: DateBound | None, today: datetime.date, *, after: bool) -> str:
-    """The first (``after``) or last day a bound lets through, as YYYY-MM-DD; empty for an open end."""
-    if bound is None:
-        return ""
-    if bound.relative is not None:
-        day = bound.relative.on(today)
-    else:
-        try:
-            day = datetime.date.fromisoformat(str(bound.date))
-        except ValueError:  # a time of day too: shown as written
-            return str(bound.date or bound.sql)
-    if not bound.inclusive:
-        day += datetime.timedelta(days=1 if after else -1)
-    return day.isoformat()
-
-
-def _window(window: TimeRange) -> RelativeDate | None:
-    """The shift of a range that is "the last N units" (from N units ago to now), else None."""
-    start = window.start
-    if start is None or window.end is not None or not start.inclusive or start.relative is None:
-        return None
-    shift = start.relative
-    return shift if shift.amount < 0 and not shift.start_of else None
-
-
-def _numeric(kind: str) -> bool:
-    return any(word in kind.upper() for word in ("INT", "REAL", "NUM", "DEC", "FLOAT", "DOUBLE", "MONEY"))
 
 
 def _label(text: str) -> widgets.Label:
