@@ -167,3 +167,24 @@ def _value_label(field, value: object, zh: bool) -> str:
                 if chinese:
                     return chinese[0]
     return str(value)
+
+
+def window_text(token: str, today: date, *, lang: str = "en") -> str:
+    """A time window token in words, with its dates; "all time" for ``all``.
+
+    Example:
+        >>> window_text("last_quarter", date(2026, 5, 10)), window_text("all", date(2026, 5, 10), lang="zh")
+        ('last quarter (2026-01-01 to 2026-03-31)', '全部时间')
+    """
+    zh = lang == "zh"
+    return _window(SemanticQuery(time_range=token), today, zh) or ("全部时间" if zh else "all time")
+
+
+def metric_text(name: str, model: SemanticModel, *, lang: str = "en") -> str:
+    """How a metric is named to a reader in ``lang`` (its Chinese synonym in Chinese)."""
+    return _metric_label(name, model, lang == "zh")
+
+
+def field_text(name: str, model: SemanticModel, *, lang: str = "en") -> str:
+    """How a dimension is named to a reader in ``lang``."""
+    return _field_label(name, model, lang == "zh")

@@ -266,12 +266,34 @@ def _reading(
     query: SemanticQuery, model: SemanticModel, dialect: str, today: date, lang: str
 ) -> Reading | None:
     try:
-        if query.intent == "detail":
-            compiled: CompiledQuery = compile_listing(query, model, dialect=dialect, today=today)
-        else:
-            compiled = compile_query(query, model, dialect=dialect, today=today, lang=lang)
+        return reading_of(query, model, dialect=dialect, today=today, lang=lang)
     except SemanticQueryError:
         return None
+
+
+def reading_of(
+    query: SemanticQuery, model: SemanticModel, *, dialect: str, today: date, lang: str = "en"
+) -> Reading:
+    """``query`` compiled (a listing or a metric query) and put in words: what an answer on the
+    semantic path runs and shows, also after the user changed its interpretation.
+
+    Raises:
+        SemanticQueryError: the query names what the model lacks, or asks what cannot be compiled.
+
+    Example:
+        >>> from datetime import date
+        >>> from nl2sql.semantic.load import parse_model
+        >>> model = parse_model("{name: shop, tables: [{name: orders, base_table: {table: orders},"
+        ...     " facts: [{name: amount, expr: amount}], metrics: [{name: revenue, expr: SUM(amount)}]}]}")
+        >>> reading = reading_of(SemanticQuery(metrics=("revenue",)), model, dialect="sqlite",
+        ...                      today=date(2026, 6, 30))
+        >>> reading.text, reading.sql
+        ('revenue', 'SELECT SUM(orders.amount) AS revenue FROM orders AS orders')
+    """
+    if query.intent == "detail":
+        compiled: CompiledQuery = compile_listing(query, model, dialect=dialect, today=today)
+    else:
+        compiled = compile_query(query, model, dialect=dialect, today=today, lang=lang)
     return Reading(query, describe_query(query, model, today, lang=lang), compiled.sql, compiled.notes)
 
 

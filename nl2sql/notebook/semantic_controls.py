@@ -1,0 +1,238 @@
+"""The interpretation of a semantic answer as chips the user can change: metrics, grouping, time window
+and grain, comparison, ranking and filters. Changing them recompiles the SQL from the semantic model,
+without the language model (:func:`nl2sql.semantic.route.reading_of`); the answer view runs the new SQL.
+
+Example:
+    >>> from datetime import date
+    >>> from nl2sql.semantic.load import parse_model
+    >>> from nl2sql.semantic.query import SemanticQuery
+    >>> from nl2sql.semantic.route import reading_of
+    >>> model = parse_model("{name: shop, tables: [{name: orders, base_table: {table: orders},"
+    ...     " dimensions: [{name: region, expr: region}],"
+    ...     " time_dimensions: [{name: order_date, expr: order_date}],"
+    ...     " facts: [{name: amount, expr: amount}], metrics: [{name: revenue, expr: SUM(amount)}]}]}")
+    >>> today = date(2026, 6, 30)
+    >>> first = reading_of(SemanticQuery(metrics=("revenue",)), model, dialect="sqlite", today=today)
+    >>> chips = InterpretationControls(first, model, dialect="sqlite", today=today)
+    >>> chips.group_by.value = ["region"]
+    >>> chips.time_range.value = "last_quarter"
+    >>> chips.reading().text
+    'revenue by region · last quarter (2026-01-01 to 2026-03-31)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from nl2sql.semantic.describe import field_text, metric_text, window_text
+from nl2sql.semantic.query import GRAINS, Comparison, Ranking, SemanticQuery
+from nl2sql.semantic.route import reading_of
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from nl2sql.semantic.model import SemanticModel
+    from nl2sql.semantic.route import Reading
+
+TIME_RANGES = (
+    "all",
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "last_quarter",
+    "this_year",
+    "last_year",
+    "last_7_days",
+    "last_30_days",
+    "last_3_months",
+    "last_12_months",
+)
+"""The windows offered besides the one the question set."""
+WORDS = {
+    "en": {
+        "title": "Read as (change and apply: the SQL is rebuilt from the semantic model)",
+        "metrics": "measure",
+        "group_by": "by",
+        "time": "time",
+        "grain": "per",
+        "comparison": "compare",
+        "ranking": "keep",
+        "filters": "only",
+        "apply": "Apply reading",
+        "grains": {"none": "(no time buckets)", "day": "day", "week": "week", "month": "month",
+                   "quarter": "quarter", "year": "year"},
+        "comparisons": {"none": "no comparison", "previous_period": "with the previous period",
+                        "same_period_last_year": "with the same period last year"},
+        "directions": {"none": "all rows", "top": "the top", "bottom": "the bottom"},
+    },
+    "zh": {
+        "title": "理解为（修改后应用：按语义模型重新生成 SQL）",
+        "metrics": "指标",
+        "group_by": "按",
+        "time": "时间",
+        "grain": "每",
+        "comparison": "对比",
+        "ranking": "保留",
+        "filters": "只看",
+        "apply": "应用",
+        "grains": {"none": "（不按时间分组）", "day": "天", "week": "周", "month": "月", "quarter": "季度",
+                   "year": "年"},
+        "comparisons": {"none": "不对比", "previous_period": "环比上一周期",
+                        "same_period_last_year": "同比去年同期"},
+        "directions": {"none": "全部", "top": "前", "bottom": "后"},
+    },
+}  # fmt: skip
+"""What the chips say, in English and Chinese."""
+
+
+class InterpretationControls:
+    """Chips for the semantic query behind ``reading``; :meth:`reading` is the reading they stand for.
+
+    Args:
+        reading: the reading shown (its ``query`` must be set: verified queries have none).
+        model: the semantic model it was compiled from; its metrics and dimensions are the choices.
+        dialect: the database's SQL dialect.
+        today: the day relative windows count back from (the database's today).
+        lang: ``en`` or ``zh``.
+        on_apply: called with the new reading when the user clicks Apply.
+
+    Attributes:
+        metrics, group_by, filters: TagsInput chips (filters can only be removed).
+        time_range, grain, comparison, direction: Dropdowns; ``n``: the number of rows ranking keeps.
+        apply_button: "Apply reading"; ``widget``: all of them.
+    """
+
+    def __init__(
+        self,
+        reading: Reading,
+        model: SemanticModel,
+        *,
+        dialect: str,
+        today: date,
+        lang: str = "en",
+        on_apply: Callable[[Reading], Any] | None = None,
+    ) -> None:
+        if reading.query is None:
+            raise ValueError("a verified query has no interpretation to change")
+        self.query, self.model, self.dialect, self.today, self.lang = (
+            reading.query,
+            model,
+            dialect,
+            today,
+            lang,
+        )
+        words = WORDS.get(lang, WORDS["en"])
+        query = reading.query
+        metric_names = [m.name for m in model.metrics]
+        self.metrics = widgets.TagsInput(
+            value=list(query.metrics), allowed_tags=_with(metric_names, query.metrics), allow_duplicates=False
+        )
+        dimensions = [f.name for f in model.fields if f.kind == "dimension" and not f.name.endswith("_id")]
+        self.group_by = widgets.TagsInput(
+            value=list(query.group_by), allowed_tags=_with(dimensions, query.group_by), allow_duplicates=False
+        )
+        ranges = _with(list(TIME_RANGES), (query.time_range,))
+        self.time_range = widgets.Dropdown(
+            options=[(window_text(t, today, lang=lang), t) for t in ranges], value=query.time_range
+        )
+        self.grain = widgets.Dropdown(
+            options=[(words["grains"][g], g) for g in GRAINS], value=query.time_grain, layout=_NARROW
+        )
+        self.comparison = widgets.Dropdown(
+            options=[(text, kind) for kind, text in words["comparisons"].items()], value=query.comparison.kind
+        )
+        self.direction = widgets.Dropdown(
+            options=[(text, kind) for kind, text in words["directions"].items()],
+            value=query.ranking.direction,
+            layout=_NARROW,
+        )
+        self.n = widgets.BoundedIntText(value=query.ranking.n or 10, min=1, max=10_000, layout=_NARROW)
+        self._filter_tags = {_filter_tag(f): f for f in query.filters}
+        self._filter_tags.update({name: name for name in query.named_filters})
+        self.filters = widgets.TagsInput(
+            value=list(self._filter_tags), allowed_tags=list(self._filter_tags), allow_duplicates=False
+        )
+        self.apply_button = widgets.Button(description=words["apply"], icon="check", button_style="primary")
+        self.status = widgets.HTML()
+        if on_apply is not None:
+            self.apply_button.on_click(lambda _: on_apply(self.reading()))
+        rows = [
+            widgets.HTML(f"<b>{words['title']}</b>"),
+            _row(words["metrics"], self.metrics),
+            _row(words["group_by"], self.group_by),
+            _row(words["time"], self.time_range, _label(words["grain"]), self.grain),
+            _row(words["comparison"], self.comparison),
+            _row(words["ranking"], self.direction, self.n),
+        ]
+        if self._filter_tags:
+            rows.append(_row(words["filters"], self.filters))
+        self.widget = widgets.VBox([*rows, self.apply_button])
+
+    def changed_query(self) -> SemanticQuery:
+        """The semantic query the chips stand for now."""
+        query = self.query
+        kept = set(self.filters.value)
+        direction = self.direction.value
+        ranking = (
+            Ranking()
+            if direction == "none"
+            else replace(query.ranking, direction=direction, n=int(self.n.value))
+        )
+        return replace(
+            query,
+            metrics=tuple(self.metrics.value),
+            group_by=tuple(self.group_by.value),
+            time_range=self.time_range.value,
+            time_grain=self.grain.value,
+            comparison=Comparison()
+            if self.comparison.value == "none"
+            else replace(query.comparison, kind=self.comparison.value),
+            ranking=ranking,
+            filters=tuple(f for f in query.filters if _filter_tag(f) in kept),
+            named_filters=tuple(name for name in query.named_filters if name in kept),
+        )
+
+    def reading(self) -> Reading:
+        """The reading of :meth:`changed_query`, compiled and in words.
+
+        Raises:
+            SemanticQueryError: the chips ask for something the semantic model cannot compile (no
+                metric, a ranking by a metric that is gone, …), with a message for the user.
+        """
+        from nl2sql.semantic.query import SemanticQueryError
+
+        query = self.changed_query()
+        if not query.metrics and query.intent == "metric":
+            raise SemanticQueryError("choose at least one measure")
+        return reading_of(query, self.model, dialect=self.dialect, today=self.today, lang=self.lang)
+
+    def labels(self) -> dict[str, str]:
+        """How the chosen metrics and groupings read in the answer's language (for tooltips)."""
+        found = {m: metric_text(m, self.model, lang=self.lang) for m in self.metrics.value}
+        found.update({g: field_text(g, self.model, lang=self.lang) for g in self.group_by.value})
+        return found
+
+
+_NARROW = widgets.Layout(width="130px")
+
+
+def _with(choices: list[str], present: tuple[str, ...] | list[str]) -> list[str]:
+    """``choices`` with whatever is chosen already (a synonym the query used) kept too."""
+    return list(dict.fromkeys([*choices, *present]))
+
+
+def _filter_tag(item: Any) -> str:
+    values = ", ".join(str(v) for v in item.values)
+    return f"{item.field} {item.op} {values}".strip()
+
+
+def _label(text: str) -> widgets.Label:
+    return widgets.Label(text, layout=widgets.Layout(min_width="70px"))
+
+
+def _row(label: str, *controls: widgets.Widget) -> widgets.HBox:
+    return widgets.HBox([_label(label), *controls])
