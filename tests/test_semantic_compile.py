@@ -61,6 +61,10 @@ CASES = {
         ),
         [("Consumer", "Cora", 10.0, 1), ("Enterprise", "Acme", 200.5, 1), ("SMB", "Dune", 99.99, 1)],
     ),
+    "the top month within each year": (
+        SemanticQuery(metrics=("revenue",), time_grain="month", ranking=Ranking("top", 1, "year")),
+        [("2025", "2025-02", 122.25, 1)],
+    ),
     "per key first": (SemanticQuery(metrics=("repurchase_rate",)), [(25.0,)]),
     "per key by segment": (
         SemanticQuery(metrics=("repurchase_rate",), group_by=("segment",)),

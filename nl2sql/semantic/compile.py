@@ -40,7 +40,7 @@ from sqlglot.errors import SqlglotError
 
 from nl2sql.semantic.model import Field, Metric, SemanticModel
 from nl2sql.semantic.paths import JoinStep, UnreachableTableError, join_path
-from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
+from nl2sql.semantic.query import GRAINS, SemanticQuery, SemanticQueryError
 from nl2sql.semantic.time_sql import bucket, shifted
 from nl2sql.semantic.timerange import DateRange, TimeRangeError, resolve
 from nl2sql.semantic.timerange import shift as shift_day
@@ -304,6 +304,9 @@ class _Compiler:
             if shift:
                 whole = self.query.time_grain in ("month", "quarter", "year") and shift[0] != "day"
                 moment = shifted(moment, shift[0], shift[1], self.dialect, to_month_start=whole)
+            within = self.query.ranking.within
+            if within in GRAINS and within != self.query.time_grain:  # "for each year, which month…"
+                labels.append((within, bucket(moment.copy(), within, self.dialect)))
             labels.append((self.query.time_grain, bucket(moment, self.query.time_grain, self.dialect)))
         for group in self.group:
             shown = group.label_zh if self.lang == "zh" and group.label_zh else group.expr
@@ -371,7 +374,7 @@ class _Compiler:
                 )
             descending = ranking.direction == "top"
             if ranking.within:
-                within = self._field(ranking.within).name
+                within = ranking.within if ranking.within in GRAINS else self._field(ranking.within).name
                 if within not in outputs:
                     raise SemanticQueryError(f"to rank within each {within}, group by it too")
                 order = exp.Ordered(this=exp.column(by, "r"), desc=descending, nulls_first=not descending)

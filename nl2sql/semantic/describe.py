@@ -70,11 +70,12 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
     if ranking.direction != "none":
         by = ranking.by or query.metrics[0]
         by_label = _field_label(by, model, zh) if query.intent == "detail" else _metric_label(by, model, zh)
-        within = (
-            f"{'每个' if zh else 'within each '}{_field_label(ranking.within, model, zh)}"
-            if ranking.within
-            else ""
-        )
+        within = ""
+        if ranking.within in GRAINS_ZH:  # a period: "within each year", "每年"
+            period = GRAINS_ZH[ranking.within].removeprefix("按")
+            within = f"每{period}" if zh else f"within each {ranking.within}"
+        elif ranking.within:
+            within = f"{'每个' if zh else 'within each '}{_field_label(ranking.within, model, zh)}"
         if zh:
             word = "取前" if ranking.direction == "top" else "取后"
             parts.append(f"{within}{word} {ranking.n}（按 {by_label}）")

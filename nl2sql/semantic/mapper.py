@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from nl2sql.semantic.listing_words import asks_for_ordered_rows, read_listing
@@ -191,6 +191,8 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     )
     if ranking.direction != "none" and within and within not in groups:
         groups.insert(0, within)
+    if ranking.direction != "none" and not ranking.within and time.within_grain != "none":
+        ranking = replace(ranking, within=time.within_grain)  # "for each year, which month…"
     comparison = (
         Comparison(time.comparison, time.show, time.against) if time.comparison != "none" else Comparison()
     )

@@ -79,6 +79,9 @@ class TimeReading:
     """The window to compare with when it is not the one the comparison kind implies."""
     other_ranges: list[str] = field(default_factory=list)
     """Windows named after the first ("2025 than 2024"): the period to compare with, when it is one."""
+    within_grain: str = "none"
+    """A coarser period named with "each" beside the grain ("for each year, which month…", "每年…最多的季度"):
+    what a ranking of the grain's periods restarts in."""
 
 
 def normalize(question: str) -> str:
@@ -132,7 +135,10 @@ def _set(slot: str, value_of):
             reading.other_ranges.append(value)
             return None
         if slot == "grain" and reading.grain != "none":
-            return False
+            if GRAIN_ORDER.index(value) <= GRAIN_ORDER.index(reading.grain) or reading.within_grain != "none":
+                return False
+            reading.within_grain = value
+            return None
         setattr(reading, slot, value)
         return None
 
@@ -174,6 +180,8 @@ def _grain(match: re.Match[str]) -> str | None:
     return None
 
 
+GRAIN_ORDER = ("day", "week", "month", "quarter", "year")
+"""Grains from the finest to the coarsest."""
 GRAIN_WORDS = {
     "dai": "day", "day": "day", "天": "day", "日": "day",
     "week": "week", "周": "week", "星期": "week",
