@@ -44,6 +44,8 @@ GROUP_CUES_BEFORE = re.compile(
     r"|(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|名|家|位|款|种|大)(?:的)?|\d+\s*(?:的)?|最高的|最多的|最大的|最低的|最少的|最小的|前[一二两三四五六七八九十\d]+(?:名|个|位|家)?的?)"
     r"\s*(?:the\s+)?$"
 )
+SEPARATELY = re.compile(r"\bseparately\b|\brespectively\b|\beach of them\b|分别|各自")
+"""Two values named with "separately" ("Enterprise and SMB separately"): rank within each of them."""
 EACH_CUES_BEFORE = re.compile(
     r"(?:\bin each|\bfor each|\beach|\bevery|\bper|\bwithin each|各个|各|每个|每一个|每)\s*(?:the\s+)?$"
 )
@@ -95,12 +97,13 @@ STOPWORDS_EN = frozenset(
         "respectively along together with vs. like look looking see trend trends over time period "
         "periods ones one sell sold selling sells place placed bring brought generate generated "
         "contribute contributed came come coming earn earned make made right now currently current "
-        "today whats hows we've our ours catalog anything everything money terms"
+        "today whats hows we've our ours catalog anything everything money terms separately based they "
+        "when"
     ).split()
 )
 STOP_PHRASES_ZH = re.compile(
-    r"目前|现在|当前|下单|以来|一共|怎么样|怎样|分别|各自|只看|是多少|有多少|都有|一下|来了|下过|卖了|卖出|卖|类的|类"
-    r"|是否|请问|帮我|给我|看看|统计|情况|数据|相比|比较|对比|百分之几|百分之多少|百分比|多少单|几单|款|笔"
+    r"有多少单|有几单|多少单|几单|目前|现在|当前|下单|以来|一共|怎么样|怎样|分别|各自|只看|是多少|有多少|都有|一下|来了|下过|卖了|卖出|卖|类的|类"
+    r"|是否|请问|帮我|给我|看看|统计|情况|数据|相比|比较|对比|百分之几|百分之多少|百分比|款|笔"
 )
 STOPWORDS_ZH = set(
     "的了是在和与及或吗呢吧啊呀多少几个哪些哪个哪家哪一谁什么怎么如何请给我们你看一下列出各每个按分不同的情况分别最高最低最多最少最大最小排名前后名里中内之间相比比较对比以及还有有没有共总计合计一共总共全部所有其中各自对应分布变化增长下降趋势"
@@ -503,7 +506,10 @@ def _groups(
     if not re.search(
         r"\btotal\b|\bcombined\b|合计|总共|一共|总计", text
     ):  # "Enterprise vs SMB": each of them
-        groups += [name for name, count in values.items() if count > 1]
+        several = [name for name, count in values.items() if count > 1]
+        groups += several
+        if several and SEPARATELY.search(text):
+            within = within or several[0]
     return _dedupe(groups), within
 
 
