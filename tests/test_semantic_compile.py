@@ -65,6 +65,18 @@ CASES = {
         SemanticQuery(metrics=("revenue",), time_grain="month", ranking=Ranking("top", 1, "year")),
         [("2025", "2025-02", 122.25, 1)],
     ),
+    "each segment's share of the total": (
+        SemanticQuery(metrics=("sales",), group_by=("segment",), share=True),
+        [
+            ("Enterprise", 200.5, 100 * 200.5 / 352.74),
+            ("SMB", 142.24, 100 * 142.24 / 352.74),
+            ("Consumer", 10.0, 100 * 10.0 / 352.74),
+        ],
+    ),
+    "a filtered part's share of the whole": (
+        SemanticQuery(metrics=("revenue",), filters=(Filter("segment", "=", ("SMB",)),), share=True),
+        [(142.24, 352.74, 100 * 142.24 / 352.74)],
+    ),
     "per key first": (SemanticQuery(metrics=("repurchase_rate",)), [(25.0,)]),
     "per key by segment": (
         SemanticQuery(metrics=("repurchase_rate",), group_by=("segment",)),

@@ -89,3 +89,13 @@ def test_chips_speak_chinese(demo) -> None:
     assert chips.time_range.label.startswith("上季度")
     assert chips.apply_button.description == "应用"
     assert chips.reading().text.startswith("销售额 按 地区")
+
+
+def test_showing_a_breakdown_as_shares(demo) -> None:
+    database, _, _ = demo
+    chips = chips_for("Revenue by channel this year", demo)
+    assert chips.share.value is False
+    chips.share.value = True
+    result = run_query(database, chips.reading().sql)
+    shares = [row[result.columns.index("revenue_share_pct")] for row in result.rows]
+    assert len(shares) > 1 and abs(sum(shares) - 100) < 1e-6

@@ -44,6 +44,7 @@ def test_the_mapper_reads_the_question(case: dict) -> None:
         "defaulted": case.get("defaulted", False),
         "subject": case.get("subject", query.subject),
         "fields": tuple(case.get("fields", query.fields)),
+        "share": case.get("share", False),
     }
     actual = {
         "metrics": query.metrics,
@@ -60,6 +61,7 @@ def test_the_mapper_reads_the_question(case: dict) -> None:
         "defaulted": mapping.defaulted_metric,
         "subject": query.subject,
         "fields": query.fields,
+        "share": query.share,
     }
     assert actual == expected, mapping.unexplained
 

@@ -62,6 +62,7 @@ WORDS = {
         "comparison": "compare",
         "ranking": "keep",
         "filters": "only",
+        "share": "as a share of the whole (%)",
         "apply": "Apply reading",
         "grains": {"none": "(no time buckets)", "day": "day", "week": "week", "month": "month",
                    "quarter": "quarter", "year": "year"},
@@ -78,6 +79,7 @@ WORDS = {
         "comparison": "对比",
         "ranking": "保留",
         "filters": "只看",
+        "share": "显示占比（%）",
         "apply": "应用",
         "grains": {"none": "（不按时间分组）", "day": "天", "week": "周", "month": "月", "quarter": "季度",
                    "year": "年"},
@@ -103,6 +105,7 @@ class InterpretationControls:
     Attributes:
         metrics, group_by, filters: TagsInput chips (filters can only be removed).
         time_range, grain, comparison, direction: Dropdowns; ``n``: the number of rows ranking keeps.
+        share: a Checkbox: each value as a percent of the whole.
         apply_button: "Apply reading"; ``widget``: all of them.
     """
 
@@ -150,6 +153,7 @@ class InterpretationControls:
             value=query.ranking.direction,
             layout=_NARROW,
         )
+        self.share = widgets.Checkbox(value=query.share, description=words["share"], indent=False)
         self.n = widgets.BoundedIntText(value=query.ranking.n or 10, min=1, max=10_000, layout=_NARROW)
         self._filter_tags = {_filter_tag(f): f for f in query.filters}
         self._filter_tags.update({name: name for name in query.named_filters})
@@ -167,6 +171,7 @@ class InterpretationControls:
             _row(words["time"], self.time_range, _label(words["grain"]), self.grain),
             _row(words["comparison"], self.comparison),
             _row(words["ranking"], self.direction, self.n),
+            _row("", self.share),
         ]
         if self._filter_tags:
             rows.append(_row(words["filters"], self.filters))
@@ -194,6 +199,7 @@ class InterpretationControls:
             ranking=ranking,
             filters=tuple(f for f in query.filters if _filter_tag(f) in kept),
             named_filters=tuple(name for name in query.named_filters if name in kept),
+            share=bool(self.share.value),
         )
 
     def reading(self) -> Reading:

@@ -202,6 +202,8 @@ class _Compiler:
             tree = self._compared(current, earlier, labels)
         else:
             tree = self._combined(parts, self.window, None)
+        if self.query.share:
+            tree = self._shared(tree, labels)
         tree = self._ordered(tree, labels)
         return CompiledQuery(
             sql=tree.sql(dialect=self.dialect),
@@ -209,6 +211,37 @@ class _Compiler:
             window=self.window,
             previous_window=previous,
             notes=tuple(self.notes),
+        )
+
+    def _shared(self, tree: exp.Select, labels: list[str]) -> exp.Select:
+        """Beside each metric, its percent of the whole: of all rows' total when the result has rows by
+        label, else of the same metric without the query's filters (the part's share of everything)."""
+        names = self._metric_names()
+        outputs = [s.alias_or_name for s in tree.selects]
+        if labels:
+            shares = [
+                _percent(exp.column(n, "s"), exp.Window(this=exp.Sum(this=exp.column(n, "s")))) for n in names
+            ]
+            return exp.select(
+                *[exp.column(c, "s").as_(c) for c in outputs],
+                *[share.as_(f"{n}_share_pct") for n, share in zip(names, shares, strict=True)],
+            ).from_(tree.subquery("s"))
+        if not self.filters and not self.named:
+            raise SemanticQueryError("a share needs a part (a filter such as a channel) or a breakdown")
+        whole_query = replace(self.query, filters=(), named_filters=(), share=False)
+        whole = _Compiler(whole_query, self.model, self.dialect, self.today, self.lang)
+        whole_tree = whole._combined(whole._parts(), whole.window, None)
+        return (
+            exp.select(
+                *[exp.column(n, "part").as_(n) for n in names],
+                *[exp.column(n, "whole").as_(f"{n}_total") for n in names],
+                *[
+                    _percent(exp.column(n, "part"), exp.column(n, "whole")).as_(f"{n}_share_pct")
+                    for n in names
+                ],
+            )
+            .from_(tree.subquery("part"))
+            .join(whole_tree.subquery("whole"), join_type="cross")
         )
 
     def _period_shift(self) -> tuple[str, int]:
@@ -406,6 +439,15 @@ class _Compiler:
 
     def _qualified(self, text: str, table: str) -> exp.Expression:
         return self._expr(text, table)
+
+
+def _percent(part: exp.Expression, whole: exp.Expression) -> exp.Expression:
+    """``100.0 * part / whole``, NULL where the whole is 0."""
+    ratio = exp.Div(
+        this=exp.Mul(this=exp.Literal.number("100.0"), expression=part),
+        expression=exp.Nullif(this=whole, expression=exp.Literal.number(0)),
+    )
+    return ratio
 
 
 def _tables_in(metric: Metric, model: SemanticModel) -> set[str]:

@@ -55,6 +55,14 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
         parts.append(
             f"{comparison}（{shown}）" if zh and shown else f"{comparison} ({shown})" if shown else comparison
         )
+    if query.share:
+        grouped = bool(query.group_by) or query.time_grain != "none"
+        if zh:
+            parts.append("各项占合计的比例（%）" if grouped else "占全部的比例（%）")
+        else:
+            parts.append(
+                "each row's share of the total (%)" if grouped else "share of the unfiltered total (%)"
+            )
     for item in query.filters:
         field = model.field(item.field)
         values = [_value_label(field, v, zh) for v in item.values]

@@ -44,6 +44,11 @@ GROUP_CUES_BEFORE = re.compile(
     r"|(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|名|家|位|款|种|大)(?:的)?|\d+\s*(?:的)?|最高的|最多的|最大的|最低的|最少的|最小的|前[一二两三四五六七八九十\d]+(?:名|个|位|家)?的?)"
     r"\s*(?:the\s+)?$"
 )
+SHARE_CUES = re.compile(
+    r"\b(?:what\s+)?(?:percentage|percent|share|proportion|fraction)\s+of\b|\bwhat\s+(?:share|proportion)\b"
+    r"|%\s*of\b|占比|所占比例|占的比例|的比例|比重|占了?(?:百分之多少|百分之几|多少比例|多少)|占.{0,3}百分比"
+)
+"""A part of a whole in percent ("what share of revenue came from online", "各品类的销售额占比")."""
 SEPARATELY = re.compile(r"\bseparately\b|\brespectively\b|\beach of them\b|分别|各自")
 """Two values named with "separately" ("Enterprise and SMB separately"): rank within each of them."""
 EACH_CUES_BEFORE = re.compile(
@@ -199,6 +204,9 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     comparison = (
         Comparison(time.comparison, time.show, time.against) if time.comparison != "none" else Comparison()
     )
+    share = _share(text, metrics, model) if intent == "metric" and time.comparison == "none" else None
+    if share is not None:
+        taken.append(share)
     # listings are read on curated models only: on one bootstrapped from a schema, which columns name
     # a row and which words mean which column are unreviewed guesses
     lists_rows = (
@@ -231,9 +239,24 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         named_filters=tuple(named),
         comparison=comparison,
         ranking=ranking if intent == "metric" else Ranking(),
+        share=share is not None,
     )
     unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
     return Mapping(query, matches, unexplained, defaulted_metric=defaulted)
+
+
+def _share(text: str, metrics: list[str], model: SemanticModel) -> tuple[int, int] | None:
+    """Where the question asks for a share of a whole, when its metric is an amount (a rate is a share
+    already: "what percentage of customers repurchase" is the repurchase rate)."""
+    cue = SHARE_CUES.search(text)
+    if cue is None or not metrics:
+        return None
+    try:
+        if model.metric(metrics[0]).format == "percent":
+            return None
+    except KeyError:
+        return None
+    return cue.span()
 
 
 def _unused(

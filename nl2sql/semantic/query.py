@@ -81,6 +81,9 @@ class SemanticQuery:
     """A listing (``detail``): the table whose rows are listed, one row each."""
     fields: tuple[str, ...] = ()
     """A listing: the fields shown beside what identifies each row."""
+    share: bool = False
+    """Each value as a percent of the whole: of the column's total when grouped ("各品类的销售额占比"),
+    else of the same metric without the query's filters ("what share of revenue came from online")."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (lists, not tuples) for JSON."""
@@ -117,6 +120,7 @@ class SemanticQuery:
                 limit=int(data["limit"]) if data.get("limit") not in (None, "", "none") else None,
                 subject=data.get("subject") or None,
                 fields=_names(data.get("fields")),
+                share=bool(data.get("share") or False),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise SemanticQueryError(f"not a semantic query: {error}") from error
@@ -147,6 +151,8 @@ quarter, year; not fortnight
             raise SemanticQueryError("a ranking needs a number of rows (n ≥ 1)")
         if self.limit is not None and self.limit < 1:
             raise SemanticQueryError("limit must be at least 1")
+        if self.share and self.comparison.kind != "none":
+            raise SemanticQueryError("a share of the whole cannot also be compared with another period")
 
 
 def _names(value: Any) -> tuple[str, ...]:
