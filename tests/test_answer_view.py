@@ -7,13 +7,16 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
 
 from explain.edits import AddGroupBy, SetFilterValue
 from feedback import FeedbackLog
+from nl2sql.answer import Answer
 from nl2sql.notebook.answer_html import ERROR_COLOR, WARNING_COLOR
 from nl2sql.notebook.answer_view import AnswerView
 from nl2sql.notebook.session import NotebookSession
@@ -26,6 +29,15 @@ GOLD = {
     )
 }
 PLOTLY = "application/vnd.plotly.v1+json"
+
+
+@pytest.fixture(scope="module")
+def shell():
+    """IPython's test shell: what ``display`` publishes can be captured."""
+    import IPython
+    from IPython.testing.globalipapp import start_ipython
+
+    return start_ipython() or IPython.get_ipython()
 
 
 @pytest.fixture()
@@ -297,16 +309,118 @@ def test_a_follow_up_shows_its_context(session: NotebookSession) -> None:
     assert "Follow-up to" in text(view.to_html())
 
 
-def test_the_mimebundle_has_the_widget_and_static_html(session: NotebookSession) -> None:
+def test_the_widget_and_the_static_answer_are_two_outputs(session: NotebookSession) -> None:
     view = view_of(session, "demo-003")
     bundle = view._repr_mimebundle_()
+    # no fallback in the widget's output: nbconvert, given widget state, would prefer the widget anyway
+    assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "text/plain"}
+    assert bundle["text/plain"] == ""
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
-    page = bundle["text/html"]
+    static = view.static_bundle()
+    page = static["text/html"]
+    assert page.startswith(f'<div class="chatbi-static" data-chatbi-answer="{view.answer_id}">')
     assert view.sql in text(page) and view.review.explanation.summary in text(page)
     assert 'class="chatbi-static-chart"' in page and "<rect" in page  # the chart, drawn as SVG
     assert "<script" not in page and "cdn" not in page.lower()  # nothing to fetch: it shows offline
     assert "Consumer" in text(page) and "3 rows" in text(page)
-    assert bundle["text/plain"].splitlines()[1:3] == [view.review.explanation.summary, view.sql]
+    assert static["text/plain"].splitlines()[1:3] == [view.review.explanation.summary, view.sql]
+    # the widget's first child hides this static copy wherever the widget renders, and shows nothing
+    style = view.widget.children[0]
+    assert isinstance(style, widgets.HTML) and style.layout.display == "none"
+    assert re.fullmatch(r"<style>[^<]*</style>", style.value)
+    assert f'.chatbi-static[data-chatbi-answer="{view.answer_id}"]{{display:none}}' in style.value
+    # the live chart: no template, a transparent page, its text in the theme's colour
+    assert (
+        "chatbi-plotly" in view.chart_output._dom_classes and ".chatbi-plotly .main-svg text" in style.value
+    )
+    [figure] = plotly_outputs(view)
+    assert "template" not in figure["layout"] and figure["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
+    other = view_of(session, "demo-003")
+    assert other.answer_id != view.answer_id and view.answer_id not in other.widget.children[0].value
+
+
+def test_showing_the_view_publishes_both_and_edits_update_the_static_copy(
+    session: NotebookSession, shell
+) -> None:
+    from IPython.utils.capture import capture_output
+
+    view = view_of(session, "SELECT segment, COUNT(*) AS n FROM customers GROUP BY segment", "per segment")
+    with capture_output() as shown:
+        shell.user_ns["shown_view"] = view
+        shell.run_cell("shown_view", store_history=False)  # a view as a cell's result shows the same way
+    static, live = shown.outputs
+    display_id = f"chatbi-answer-{view.answer_id}"
+    assert static.transient == {"display_id": display_id} and not static.update
+    assert static.data["text/html"].startswith('<div class="chatbi-static"')
+    assert live.data == view._repr_mimebundle_() and not live.transient
+    assert view.display_handle.display_id == display_id
+    edited = "SELECT segment, COUNT(*) AS n FROM customers WHERE segment <> 'SMB' GROUP BY segment"
+    with capture_output() as republished:
+        assert view.run_sql(edited)
+        assert view.switch_chart("pie")
+    assert [o.update for o in republished.outputs] == [True, True]
+    assert {o.transient["display_id"] for o in republished.outputs} == {display_id}
+    assert "&lt;&gt; &#x27;SMB&#x27;" in republished.outputs[-1].data["text/html"]
+    assert "<path" in republished.outputs[-1].data["text/html"]  # the pie, as SVG
+    assert "WHERE segment <> 'SMB'" in republished.outputs[-1].data["text/plain"]
+
+
+class _SqlBlock(HTMLParser):
+    """The text of the first ``<pre class="chatbi-sql">``: what the Copy SQL handler reads
+    (``querySelector('pre.chatbi-sql').textContent``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside, self.done, self.text = False, False, ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        self.inside = self.inside or (tag == "pre" and "chatbi-sql" in classes and not self.done)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.inside and tag == "pre":
+            self.inside, self.done = False, True
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.text += data
+
+
+def copied(markup: str) -> str:
+    block = _SqlBlock()
+    block.feed(markup)
+    assert block.done, "no SQL block"
+    return block.text
+
+
+def test_copy_sql_copies_the_sql_on_screen(session: NotebookSession) -> None:
+    view = view_of(session, "demo-003")
+    [row] = [box for box in view.widget.children if view.edit_toggle in getattr(box, "children", ())]
+    assert list(row.children) == [view.edit_toggle, view.copy_sql_button]  # next to "Edit SQL"
+    button = view.copy_sql_button.value
+    assert '<button type="button" class="chatbi-copy-sql ' in button and ">Copy SQL</button>" in button
+    assert "chatbi-answer" in view.widget._dom_classes  # the box the handler looks for the SQL block in
+    shown = "".join(child.value for child in view.widget.children if isinstance(child, widgets.HTML))
+    assert copied(shown) == view.sql
+    edited = (
+        "SELECT segment, COUNT(*) AS n FROM customers"
+        " WHERE segment <> '</pre><img src=x onerror=alert(1)>\"' GROUP BY segment"
+    )
+    assert view.run_sql(edited) and view.sql == edited
+    shown = "".join(child.value for child in view.widget.children if isinstance(child, widgets.HTML))
+    assert copied(shown) == edited  # the SQL on screen, after the edit
+    assert view.copy_sql_button.value == button  # the handler is fixed: the SQL never enters the script
+    static = view.static_bundle()["text/html"]
+    assert copied(static) == edited and 'class="chatbi-copy-sql ' in static  # the same button, offline
+    for markup in (shown, static):
+        assert "<img" not in markup and "&lt;/pre&gt;&lt;img src=x onerror=alert(1)&gt;" in markup
+        assert "<script" not in markup
+
+
+def test_no_sql_no_copy_button(session: NotebookSession) -> None:
+    view = AnswerView(Answer("What is the weather?", "", error="no SQL written"), session, db="demo")
+    assert view.copy_sql_button.layout.display == "none" and "chatbi-copy-sql" not in view.to_html()
+    assert view.run_sql("SELECT 1 AS n") and view.copy_sql_button.layout.display == ""
 
 
 def test_a_failing_answer_shows_the_error_and_no_chart(session: NotebookSession) -> None:
@@ -315,7 +429,7 @@ def test_a_failing_answer_shows_the_error_and_no_chart(session: NotebookSession)
     assert ERROR_COLOR in view.diagnostics.value and "no column nme" in text(view.diagnostics.value)
     assert view.figure is None and view.chart_kind is None and view.chart.widget.layout.display == "none"
     assert view.table.value == ""
-    bundle = view._repr_mimebundle_()
+    bundle = view.static_bundle()
     assert "no column nme" in text(bundle["text/html"]) and "error: no column nme" in bundle["text/plain"]
     view.sql_editor.value = "SELECT name FROM customers"
     view.run_button.click()

@@ -456,3 +456,30 @@ def test_a_month_kept_as_a_number_is_time_on_the_x_axis(month: str) -> None:
     frame = pd.DataFrame({month: [1, 2, 3, 4, 5, 6], "SUM(total_amount)": [5.0, 3, 4, 6, 2, 9]})
     choice = choose_chart(frame)
     assert choice.kind == "line" and choice.x == month and choice.y == ("SUM(total_amount)",)
+
+
+@pytest.mark.parametrize(("build", "question"), [case[1:3] for case in CASES], ids=[c[0] for c in CASES])
+def test_the_live_and_the_static_chart_follow_the_theme(build: Frame, question: str) -> None:
+    """JupyterLab's plotly renderer draws what it is sent: a template (plotly_white) would pin a white page
+    in the dark theme. The live chart goes without one, on a transparent page with grey lines; the SVG
+    drawing takes the page's text colour and paints no background."""
+    import re
+
+    from nl2sql.notebook.answer_chart import PLOTLY_MIMETYPE, plotly_bundle
+    from nl2sql.notebook.static_chart import figure_svg
+
+    data = build()
+    for kind in available_kinds(data)[:-1]:
+        figure = build_figure(data, choice_for(data, kind, question))
+        sent = plotly_bundle(figure)[PLOTLY_MIMETYPE]
+        layout = sent["layout"]
+        assert "template" not in layout
+        assert layout["paper_bgcolor"] == layout["plot_bgcolor"] == "rgba(0,0,0,0)"
+        assert layout["font"]["color"] == "#888888"  # legible on white and on black
+        for name in ("xaxis", "yaxis") if kind in ("bar", "line", "scatter") else ():
+            assert layout[name]["gridcolor"].startswith("rgba(128,128,128,")
+        assert [trace["type"] for trace in sent["data"]] == [trace.type for trace in figure.data]
+        svg = figure_svg(figure)
+        assert "fill: currentColor" in svg
+        colours = set(re.findall(r'(?:fill|stroke)="([^"]+)"', svg))
+        assert not colours & {"#000", "#000000", "black", "#fff", "#ffffff", "white"}, colours

@@ -124,3 +124,63 @@ def test_an_interrupted_question_says_so_in_one_line_and_changes_nothing(shell) 
     with pytest.raises(UsageError, match="interrupted: nothing was answered"):
         shell.run_cell_magic("ask", "--db interrupted", "List the region names in Chinese and English")
     assert len(session.conversation("interrupted").history()) == before and assistant.on_stage is None
+
+
+def test_ask_shows_the_static_answer_and_the_widget_and_keeps_them_in_step(shell) -> None:
+    from conftest import Replies
+    from IPython.utils.capture import capture_output
+
+    shell.run_line_magic("chatbi", "connect demo --name shown")
+    assistant = _magics(shell).session.assistant("shown")
+    assistant._generator = Replies("SELECT name, city FROM customers ORDER BY name LIMIT 3")
+    with capture_output() as captured:
+        shell.run_cell_magic("ask", "--db shown --out names", "List three customer names and cities")
+    view, shown = shell.user_ns["_ask_view"], captured.outputs
+    [static] = [
+        i for i, o in enumerate(shown) if o.transient.get("display_id", "").startswith("chatbi-answer")
+    ]
+    [live] = [i for i, o in enumerate(shown) if "application/vnd.jupyter.widget-view+json" in o.data]
+    assert static < live and not shown[static].update
+    assert shown[static].transient["display_id"] == view.display_handle.display_id
+    assert f'data-chatbi-answer="{view.answer_id}"' in shown[static].data["text/html"]
+    assert "text/html" not in shown[live].data and not shown[live].data["text/plain"]  # no second copy
+    assert not captured.stdout and not captured.stderr  # stages go to the stage line, which ends empty
+    with capture_output() as edited:
+        assert view.run_sql("SELECT name FROM customers ORDER BY name LIMIT 2")
+    assert shell.user_ns["names"] is view.frame and len(view.frame) == 2  # the variable follows
+    [update] = edited.outputs
+    assert update.update and update.transient == shown[static].transient
+    assert "LIMIT 2" in update.data["text/plain"] and "LIMIT 2" in update.data["text/html"]
+
+
+def test_ask_draws_no_progress_bar_while_it_answers(shell) -> None:
+    """transformers draws a "Loading weights" bar (a widget, in a kernel) when a model loads inside an
+    answer; the notebook would keep it. The magic switches the bars off for the answer, and back on."""
+    from conftest import Replies
+    from transformers.utils import logging
+
+    bars: list[bool] = []
+
+    class Watching(Replies):
+        def generate(self, messages: list, **options: object):
+            bars.append(logging.is_progress_bar_enabled())  # where the model would be loading
+            return super().generate(messages, **options)
+
+    shell.run_line_magic("chatbi", "connect demo --name quiet")
+    assistant = _magics(shell).session.assistant("quiet")
+    assistant._generator = Watching("SELECT name FROM customers WHERE city = 'Chengdu'")
+    shell.run_cell_magic("ask", "--db quiet", "List the customers in Chengdu who never ordered")
+    assert bars and not any(bars) and logging.is_progress_bar_enabled()
+    view = shell.user_ns["_ask_view"]
+    view.regenerate()  # the view's own calls to the model too
+    assert len(bars) > 1 and not any(bars) and logging.is_progress_bar_enabled()
+    record = view.assistant.record  # learning an accepted answer loads the embedding model
+
+    def watched(*args: object, **options: object) -> None:
+        bars.append(logging.is_progress_bar_enabled())
+        record(*args, **options)
+
+    view.assistant.record = watched
+    count = len(bars)
+    view.accept()
+    assert len(bars) == count + 1 and not any(bars) and logging.is_progress_bar_enabled()

@@ -99,3 +99,30 @@ def test_showing_a_breakdown_as_shares(demo) -> None:
     result = run_query(database, chips.reading().sql)
     shares = [row[result.columns.index("revenue_share_pct")] for row in result.rows]
     assert len(shares) > 1 and abs(sum(shares) - 100) < 1e-6
+
+
+def test_the_answer_view_recompiles_a_changed_reading(tmp_path) -> None:
+    from feedback import FeedbackLog
+    from nl2sql.notebook.answer_view import AnswerView
+    from nl2sql.notebook.session import NotebookSession
+
+    session = NotebookSession(log=FeedbackLog(tmp_path / "f.sqlite"))
+    session.connect("demo")
+    answer = session.ask("Which region had the highest revenue last quarter?", db="demo")
+    assert answer.path == "semantic" and answer.error is None
+    view = AnswerView(answer, session, db="demo")
+    assert view.chips is not None and "Read as: <b>revenue by region" in view.header.value
+    view.chips.group_by.value = ["channel"]
+    view.chips.direction.value = "none"
+    view.chips.apply_button.click()
+    assert "channel" in view.frame.columns and len(view.frame) > 1, view.status.value
+    assert "Read as: <b>revenue by channel" in view.header.value
+    assert "revenue by channel" in view.to_html()
+    assert list(view.chips.group_by.value) == ["channel"]
+    view.chips.metrics.value = []
+    view.chips.apply_button.click()
+    assert "choose at least one measure" in view.status.value and "channel" in view.frame.columns
+    # SQL changed by hand: the chips no longer describe it, so they go; the header says what it was first
+    view.run_sql("SELECT COUNT(*) AS n FROM orders")
+    assert view.chips is None and "Read as: <b>revenue by channel" not in view.header.value
+    assert "First read as: <b>revenue by region" in view.header.value

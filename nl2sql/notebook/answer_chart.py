@@ -2,7 +2,10 @@
 
 The chart is chosen by :func:`nl2sql.notebook.chart.choose_chart` (or is the kind asked for), drawn by
 :func:`nl2sql.notebook.figure.build_figure`, and shown in an ``ipywidgets.Output`` as plotly's own
-``application/vnd.plotly.v1+json`` output, which JupyterLab, VS Code and nteract draw.
+``application/vnd.plotly.v1+json`` output, which JupyterLab, VS Code and nteract draw. That output
+carries no template and a transparent background, with grey grid lines, so the chart reads in light and
+dark themes alike; the view's stylesheet (:func:`nl2sql.notebook.answer_outputs.live_style`) writes its
+text in the theme's colour (:func:`plotly_bundle`).
 
 Example:
     >>> import pandas as pd
@@ -27,12 +30,47 @@ import plotly.io as pio
 from nl2sql.notebook.answer_html import status_html
 from nl2sql.notebook.chart import ChartChoice, ChartError, available_kinds, choice_for, choose_chart
 from nl2sql.notebook.figure import build_figure
+from nl2sql.notebook.static_chart import PALETTE
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+PLOTLY_CLASS = "chatbi-plotly"
+"""The class of the Output widget the live chart is drawn in."""
+TRANSPARENT = "rgba(0,0,0,0)"
+GRID_COLOR = "rgba(128,128,128,0.25)"
+"""Grid lines: grey and faint, on a light or a dark page alike (as in the static chart)."""
+AXIS_COLOR = "rgba(128,128,128,0.6)"
+"""Zero lines and axis lines."""
+TEXT_COLOR = "#888888"
+"""Text where the theme's colour does not reach (the view's stylesheet sets the rest): legible on both."""
+
+
+def plotly_bundle(figure: go.Figure) -> dict[str, Any]:
+    """The mime bundle of ``figure`` as the live chart shows it: without ``layout.template`` (a renderer
+    may pick one for the theme; the figure's own would pin a white page), on a transparent page, with grey
+    grid lines and plotly's colours, so it reads in JupyterLab's light and dark themes.
+
+    Example:
+        >>> import plotly.graph_objects as go
+        >>> figure = go.Figure(go.Bar(x=["a"], y=[1]), layout={"template": "plotly_white"})
+        >>> layout = plotly_bundle(figure)[PLOTLY_MIMETYPE]["layout"]
+        >>> "template" in layout, layout["paper_bgcolor"], layout["xaxis"]["gridcolor"]
+        (False, 'rgba(0,0,0,0)', 'rgba(128,128,128,0.25)')
+    """
+    data = figure.to_dict()
+    layout = data.setdefault("layout", {})
+    layout.pop("template", None)
+    layout.update(paper_bgcolor=TRANSPARENT, plot_bgcolor=TRANSPARENT, colorway=list(PALETTE))
+    layout.setdefault("font", {}).setdefault("color", TEXT_COLOR)
+    layout["modebar"] = {"bgcolor": TRANSPARENT, "color": AXIS_COLOR, "activecolor": TEXT_COLOR}
+    cartesian = any(trace.get("type", "scatter") in ("bar", "scatter", "scattergl") for trace in data["data"])
+    colors = {"gridcolor": GRID_COLOR, "zerolinecolor": AXIS_COLOR, "linecolor": AXIS_COLOR}
+    for name in ["xaxis", "yaxis"] if cartesian else []:
+        layout[name] = colors | layout.get(name, {})
+    return pio.renderers["plotly_mimetype"].to_mimebundle(data)
 
 
 class ChartPanel:
@@ -62,6 +100,7 @@ class ChartPanel:
         self.switch.observe(self._switched, names="value")
         self.note = widgets.HTML()
         self.output = widgets.Output()
+        self.output.add_class(PLOTLY_CLASS)
         self.widget = widgets.VBox([self.switch, self.note, self.output])
         self._quiet = False
 
@@ -107,7 +146,7 @@ class ChartPanel:
         figure = build_figure(self.frame, choice)
         self.figure, self.kind = figure, choice.kind
         self.note.value = status_html(choice.reason if figure else f"{choice.reason} (the table above)")
-        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict()) if figure else None
+        bundle = plotly_bundle(figure) if figure else None
         self.output.outputs = (
             ({"output_type": "display_data", "data": bundle, "metadata": {}},) if bundle else ()
         )

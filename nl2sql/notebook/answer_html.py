@@ -1,5 +1,6 @@
 """The static HTML of an answer: the pieces the answer widget shows, and the whole page that notebooks
-saved without widget state (nbconvert, GitHub) show instead of the live widget.
+show where the live widget cannot run (an exported notebook, GitHub; see
+:mod:`nl2sql.notebook.answer_outputs`).
 
 Every piece is a function of plain data (an answer, a review, a frame) returning an HTML fragment with
 inline styles only, so the same text works in a widget, in a saved notebook and in an e-mail. User text
@@ -26,12 +27,14 @@ from explain.column_labels import label_of
 from explain.explanation import BULLET_KINDS, Explanation, Step
 from explain.phrases import phrase
 from nl2sql.answer import PATH_LABELS
+from nl2sql.notebook.copy_sql import copy_sql_button
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from explain.review import GlossaryTerm, Review
     from nl2sql.answer import Answer
+    from nl2sql.semantic.route import Reading
 
 # Colours are JupyterLab's theme variables, so they follow the light and the dark theme; the value after
 # the comma is what a page without JupyterLab's stylesheet (an exported notebook) shows.
@@ -81,10 +84,17 @@ def highlight_sql(sql: str, dialect: str = "sqlite") -> str:
     return f'<pre class="chatbi-sql" style="{SQL_BLOCK_STYLE}">{"".join(pieces).rstrip()}</pre>'
 
 
-def header_html(answer: Answer, terms_used: Sequence[GlossaryTerm] = (), *, edited: bool = False) -> str:
+def header_html(
+    answer: Answer,
+    terms_used: Sequence[GlossaryTerm] = (),
+    *,
+    edited: bool = False,
+    reading: Reading | None = None,
+) -> str:
     """The question; how it was answered (semantic model, generated SQL or not at all), what it was read
-    as and the other readings; the earlier questions a follow-up was sent with; the corrections shown as
-    examples; the glossary terms sent and used.
+    as (``reading`` once the user changed the interpretation) and the other readings; the earlier
+    questions a follow-up was sent with; the corrections shown as examples; the glossary terms sent and
+    used.
 
     Example:
         >>> from nl2sql.answer import PATH_LABELS, Answer
@@ -101,8 +111,11 @@ def header_html(answer: Answer, terms_used: Sequence[GlossaryTerm] = (), *, edit
         )
     path = PATH_LABELS.get(answer.path, answer.path)
     parts.append(f'<div class="chatbi-path" style="color: {MUTED_COLOR}">{_e(path)}</div>')
-    if answer.interpretation is not None:
-        parts.append(f'<div class="chatbi-reading">Read as: <b>{_e(answer.interpretation.text)}</b></div>')
+    if reading is not None:
+        parts.append(f'<div class="chatbi-reading">Read as: <b>{_e(reading.text)}</b></div>')
+    elif answer.interpretation is not None:  # the SQL shown may have been changed since
+        label = "First read as" if edited else "Read as"
+        parts.append(f'<div class="chatbi-reading">{label}: <b>{_e(answer.interpretation.text)}</b></div>')
     for note in answer.notes:
         parts.append(f'<div class="chatbi-note" style="color: {WARNING_COLOR}">{_e(note)}</div>')
     if answer.readings:
@@ -329,8 +342,11 @@ def answer_html(
     figure: go.Figure | None = None,
     rerun: Answer | None = None,
     labels: dict[str, str] | None = None,
+    reading: Reading | None = None,
 ) -> str:
     """The whole answer as one self-contained HTML fragment: what a notebook without the widget shows.
+    It has no script; its "Copy SQL" button (:mod:`nl2sql.notebook.copy_sql`) works where the page runs
+    inline handlers (an exported notebook, a trusted one).
 
     Example:
         >>> from explain.review import Review
@@ -342,8 +358,9 @@ def answer_html(
         (True, True)
     """
     parts: list[Any] = [
-        header_html(answer, review.terms_used, edited=sql.strip() != answer.sql.strip()),
+        header_html(answer, review.terms_used, edited=sql.strip() != answer.sql.strip(), reading=reading),
         highlight_sql(sql, dialect),
+        f'<div class="chatbi-copy">{copy_sql_button()}</div>' if sql.strip() else "",
         explanation_html(review.explanation),
         diagnostics_html(review.diagnostics, error),
         table_html(frame, shown_rows, truncated=truncated, labels=labels),

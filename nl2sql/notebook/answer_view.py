@@ -6,8 +6,12 @@ A thin shell: the SQL is checked and explained by :func:`explain.review.review`,
 :meth:`explain.plan.Plan.apply`, run by :meth:`nl2sql.assistant.Assistant.run`, drawn by
 :mod:`nl2sql.notebook.chart`, and what the user did is logged by :meth:`Assistant.record`. A change that
 fails (an edit that does not fit, SQL the database rejects) is shown in the status line and loses
-nothing: the SQL and the result shown stay those of the last run that worked. Where widgets cannot run
-(nbconvert, GitHub), the same content is shown as static HTML (:meth:`AnswerView.to_html`).
+nothing: the SQL and the result shown stay those of the last run that worked.
+
+Displayed (``display(view)``, or :meth:`AnswerView.show`), the view is two outputs: the answer as static
+HTML (:meth:`AnswerView.to_html`: no script, the chart as SVG), updated after every change, and the live
+widget, which hides that static copy wherever it renders (:mod:`nl2sql.notebook.answer_outputs`). A
+notebook exported offline or shown on GitHub shows the static copy; JupyterLab shows the widget alone.
 
 Example:
     >>> import os, sqlite3, tempfile
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import base64
 import tempfile
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,7 +71,11 @@ from nl2sql.notebook.answer_html import (
     status_html,
     table_html,
 )
-from nl2sql.semantic.route import question_language
+from nl2sql.notebook.answer_outputs import display_id, live_style, static_bundle
+from nl2sql.notebook.copy_sql import ANSWER_CLASS, copy_sql_button
+from nl2sql.notebook.quiet import quiet_model_loading
+from nl2sql.notebook.semantic_controls import InterpretationControls
+from nl2sql.semantic.route import Reading, question_language
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -100,6 +109,7 @@ class AnswerView:
             :data:`MORE_ROWS_FACTOR`.
 
     Attributes:
+        answer_id: names this answer's outputs (the static copy's wrapper and display id).
         answer: the answer as generated; the "generated" side of every feedback event.
         current: the answer of the SQL shown (the last run that worked).
         widget: the top VBox.
@@ -121,18 +131,22 @@ class AnswerView:
     ) -> None:
         self.answer, self.current, self.session, self.db, self.lang = answer, answer, session, db, lang
         self.on_result = on_result
-        self.display_handle: Any = None
-        """Where the view was displayed (``display(view, display_id=True)``): each change republishes
-        the view there, so the static HTML a saved or exported notebook keeps is the answer on screen."""
         """Told the result each time the view shows another one (an edit, a run, a regenerate), so
         that a notebook variable always holds the rows on screen."""
+        self.answer_id = uuid.uuid4().hex
+        self.display_handle: Any = None
+        """The display of the static copy, once shown (:meth:`show`): each change republishes the static
+        answer there, so what a saved or exported notebook keeps is the answer on screen."""
         self.assistant = session.assistant(db)
         self.shown_rows = self._first_rows = max(1, shown_rows)
         self.chart = ChartPanel(answer.question, chart)
         self._seed = 0
         self._rejected: set[str] = set()
         self.review = self._review(answer.sql)
+        self.reading: Reading | None = answer.interpretation
+        """What a semantic answer was read as; changed by the interpretation chips."""
         self.controls: PlanControls | None = None
+        self.chips: InterpretationControls | None = None
         self._build()
         self._refresh()
 
@@ -207,6 +221,26 @@ class AnswerView:
 
     # What the user does ------------------------------------------------------------------------------
 
+    def apply_reading(self, reading: Reading) -> bool:
+        """Run a changed interpretation of a semantic answer (SQL compiled from the semantic model, no
+        language model); True when it ran. On an error nothing changes."""
+        previous = self.reading
+        self.reading = reading
+        if not self.run_sql(reading.sql):
+            self.reading = previous
+            return False
+        return True
+
+    def apply_reading_chips(self) -> bool:
+        """Apply what the user changed in the interpretation chips (their Apply button)."""
+        if self.chips is None:
+            return self._fail("this answer has no interpretation to change")
+        try:
+            reading = self.chips.reading()
+        except ChatBIError as error:
+            return self._fail(f"cannot apply: {error}")
+        return self.apply_reading(reading)
+
     def apply_edit_controls(self) -> bool:
         """Apply what the user changed in the plan controls (the Apply button); True when it ran."""
         if self.controls is None:
@@ -246,7 +280,8 @@ class AnswerView:
         if not sql:
             return self._fail("there is no SQL to run")
         self._say("running…")
-        result = self.assistant.run(sql, question=self.answer.question)
+        with quiet_model_loading():
+            result = self.assistant.run(sql, question=self.answer.question)
         if result.error:
             problems = [d.message for d in result.diagnostics if d.is_error and d.message != result.error]
             return self._fail("; ".join([f"not run: {result.error}", *problems]))
@@ -281,9 +316,10 @@ class AnswerView:
             self._seed += 1
             self._say(f"asking the model again (sample {self._seed})…")
             try:
-                result = self.assistant.ask(
-                    self.answer.question, history=self.answer.history, seed=self._seed
-                )
+                with quiet_model_loading():
+                    result = self.assistant.ask(
+                        self.answer.question, history=self.answer.history, seed=self._seed
+                    )
             except ChatBIError as error:
                 return self._fail(f"cannot regenerate: {error}")
             if sql_key(result.sql) not in rejected:
@@ -347,7 +383,13 @@ class AnswerView:
             figure=self.figure,
             rerun=self.current,
             labels=self.column_labels,
+            reading=self._reading_shown(),
         )
+
+    def static_bundle(self) -> dict[str, str]:
+        """The static copy's output: :meth:`to_html` in a wrapper the live widget hides, and
+        :meth:`to_text`."""
+        return static_bundle(self.answer_id, self.to_html(), self.to_text())
 
     def to_text(self) -> str:
         """The summary and the SQL (and the error, when there is one) as plain text."""
@@ -359,25 +401,40 @@ class AnswerView:
             lines.append(self._rows_text())
         return "\n".join(line for line in lines if line)
 
+    def show(self) -> None:
+        """Display the answer: its static copy (kept as :attr:`display_handle` and updated after every
+        change; shown again, every copy follows), then the live widget, which hides the static copy
+        wherever it renders. ``display(view)`` does the same."""
+        from IPython.display import display
+
+        self.display_handle = display(self.static_bundle(), raw=True, display_id=display_id(self.answer_id))
+        display(self._repr_mimebundle_(), raw=True)
+
+    def _ipython_display_(self) -> None:
+        self.show()
+
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        """The live widget for Jupyter, with static HTML and text for where widgets do not run."""
+        """The live widget, with an empty ``text/plain``: no fallback that would show the answer a second
+        time beside its static copy where the widget cannot render (GitHub, nbconvert)."""
         bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
-        bundle["text/html"] = self.to_html()
-        bundle["text/plain"] = self.to_text()
+        bundle["text/plain"] = ""
         return bundle
 
     # Inside ------------------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.live_style = widgets.HTML(live_style(self.answer_id), layout=widgets.Layout(display=_HIDDEN))
         self.header = widgets.HTML()
         self.sql_html = widgets.HTML()
         self.edit_toggle = widgets.ToggleButton(description="Edit SQL", icon="pencil")
+        self.copy_sql_button = widgets.HTML(copy_sql_button())
         self.sql_editor = widgets.Textarea(layout=widgets.Layout(width="100%", height="8em"))
         self.sql_editor.layout.display = _HIDDEN
         self.edit_toggle.observe(self._toggle_editor, names="value")
         self.explanation = widgets.HTML()
         self.diagnostics = widgets.HTML()
         self.controls_box = widgets.VBox()
+        self.reading_box = widgets.VBox()
         self.status = widgets.HTML()
         self.run_button = widgets.Button(description="Run", icon="play", tooltip="run the SQL (as edited)")
         # text and a bundled icon font: no emoji, which some systems cannot draw
@@ -397,12 +454,14 @@ class AnswerView:
         self.footer = widgets.HTML()
         self.widget = widgets.VBox(
             [
+                self.live_style,
                 self.header,
                 self.sql_html,
-                widgets.HBox([self.edit_toggle]),
+                widgets.HBox([self.edit_toggle, self.copy_sql_button]),
                 self.sql_editor,
                 self.explanation,
                 self.diagnostics,
+                self.reading_box,
                 self.controls_box,
                 widgets.HBox([*buttons, self.regenerate_button]),
                 self.status,
@@ -413,6 +472,24 @@ class AnswerView:
                 self.footer,
             ]
         )
+        self.widget.add_class(ANSWER_CLASS)  # where "Copy SQL" looks for the SQL block
+
+    def _reading_shown(self) -> Reading | None:
+        """The interpretation of the SQL shown: the reading it was compiled from, None once the SQL was
+        changed some other way (then only the SQL and its explanation say what it does)."""
+        if self.reading is not None and self.reading.sql.strip() == self.sql.strip():
+            return self.reading
+        return None
+
+    def _chips(self, lang: str) -> InterpretationControls | None:
+        reading, semantic = self._reading_shown(), self.assistant.semantic
+        if reading is None or reading.query is None or semantic is None:
+            return None
+        chips = InterpretationControls(
+            reading, semantic, dialect=self.assistant.database.dialect, today=self.assistant.today, lang=lang
+        )
+        chips.apply_button.on_click(lambda _: self.apply_reading_chips())
+        return chips
 
     def _review(self, sql: str) -> Review:
         schema = self.assistant.schema
@@ -434,9 +511,12 @@ class AnswerView:
     def _refresh(self) -> None:
         dialect = self.assistant.database.dialect
         edited = self.sql.strip() != self.answer.sql.strip()
-        self.header.value = header_html(self.answer, self.review.terms_used, edited=edited)
+        self.header.value = header_html(
+            self.answer, self.review.terms_used, edited=edited, reading=self._reading_shown()
+        )
         self.sql_html.value = highlight_sql(self.sql, dialect)
         self.sql_editor.value = self.sql
+        self.copy_sql_button.layout.display = _SHOWN if self.sql.strip() else _HIDDEN
         self.explanation.value = explanation_html(self.review.explanation)
         self.diagnostics.value = diagnostics_html(self.review.diagnostics, self.current.error)
         plan = self.review.plan
@@ -445,6 +525,8 @@ class AnswerView:
         if self.controls is not None:
             self.controls.apply_button.on_click(lambda _: self.apply_edit_controls())
         self.controls_box.children = [self.controls.widget] if self.controls else []
+        self.chips = self._chips(lang)
+        self.reading_box.children = [self.chips.widget] if self.chips else []
         self.footer.value = footer_html(self.answer, self.current)
         self.downloads.value = self._download_links()
         self.accept_button.disabled = bool(self.current.error) or not self.sql
@@ -484,7 +566,8 @@ class AnswerView:
         """Log what the user did; empty, or a note saying why nothing was logged."""
         if self.assistant.log is None:
             return " (feedback logging is off)"
-        self.assistant.record(kind, self.answer, final_sql=self.sql, reason=reason)
+        with quiet_model_loading():  # learning a correction may load the embedding model
+            self.assistant.record(kind, self.answer, final_sql=self.sql, reason=reason)
         return ""
 
     def _remember(self) -> None:
@@ -503,10 +586,10 @@ class AnswerView:
         return f"{more}{count} row{'s' if count != 1 else ''}"
 
     def _republish(self) -> None:
-        """Replace the output the view was displayed in (widget, static HTML and text) with the view
-        as it is now; nothing when it was not displayed with a display id."""
+        """Replace the static copy (every output shown with its display id) with the answer as it is
+        now; nothing when it was not shown. The live widget updates itself."""
         if self.display_handle is not None:
-            self.display_handle.update(self)
+            self.display_handle.update(self.static_bundle(), raw=True)
 
     def _say(self, message: str, severity: str = "info") -> None:
         self.status.value = status_html(message, severity)

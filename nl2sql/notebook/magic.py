@@ -8,8 +8,10 @@ screen: after an edit, a run of edited SQL or a regenerate in the view, the vari
 
 Settings, with ``%config ChatBIMagics.<name> = value``: ``max_rows``, ``timeout``, ``shown_rows``,
 ``result_variable``, ``time_budget`` (seconds an answer may take before it stops trying more). While
-a question runs, the cell shows its stage (generating, checking, repairing, …); Jupyter's interrupt
-stops it cleanly, with one line and nothing half-answered.
+a question runs, the cell shows its stage (loading the model, generating, checking, repairing, …), and
+nothing else: the model libraries' progress bars and warnings are kept out of the notebook. Jupyter's
+interrupt stops it cleanly, with one line and nothing half-answered. The answer is shown as its static
+HTML and the live widget (:meth:`AnswerView.show`): an exported notebook shows it offline too.
 
 Example:
     >>> import IPython
@@ -38,6 +40,7 @@ from nl2sql.assistant import DEFAULT_TIME_BUDGET_S
 from nl2sql.errors import ChatBIError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 from nl2sql.notebook.answer_html import status_html
+from nl2sql.notebook.quiet import quiet_model_loading
 from nl2sql.notebook.session import NotebookSession
 
 CHART_CHOICES = ("auto", "indicator", "line", "bar", "pie", "scatter", "table")
@@ -161,10 +164,11 @@ class ChatBIMagics(Magics):
             assistant.max_rows, assistant.timeout_s = self.max_rows, self.timeout
             assistant.time_budget_s, assistant.on_stage = self.time_budget, show_stage
             if not assistant.model_loaded:
-                print(f"loading the model ({self.session.model.describe()}); only the first question waits")
-            answer = self.session.ask(
-                question, db=args.db, run=not args.no_run, new=args.new, follow_up=args.follow_up or None
-            )
+                show_stage(f"loading the model if this question needs it ({self.session.model.describe()})")
+            with quiet_model_loading():  # the stage line says so; no progress bar left in the notebook
+                answer = self.session.ask(
+                    question, db=args.db, run=not args.no_run, new=args.new, follow_up=args.follow_up or None
+                )
         except ChatBIError as error:
             raise UsageError(str(error)) from None
         except KeyboardInterrupt:
@@ -193,7 +197,7 @@ class ChatBIMagics(Magics):
             on_result=keep_in_step,
         )
         self.shell.user_ns[VIEW_VARIABLE] = view
-        view.display_handle = display(view, display_id=True)
+        view.show()
 
 
 def load_ipython_extension(ipython: Any) -> None:
