@@ -50,6 +50,7 @@ from nl2sql.prompt import MAX_HISTORY, Example, build_messages, build_repair_mes
 from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
 from nl2sql.selection import FALLBACK_SAMPLES, select_by_execution
+from nl2sql.semantic.follow_up import follow_up_reading
 from nl2sql.semantic.locate import database_semantic_model, database_today
 from nl2sql.semantic.model import SemanticModel
 from nl2sql.semantic.route import Route, question_language, route_question
@@ -252,7 +253,9 @@ class Assistant:
 
         ``history``: earlier questions of the conversation with their final SQL (oldest first), when
         ``question`` is a follow-up such as "now only for 2025"; :class:`nl2sql.conversation.Conversation`
-        keeps it. ``seed``: sample another query (at ``candidate_temperature``) instead of the most likely
+        keeps it. A follow-up on a semantic answer that only changes its slots (window, grouping, filter,
+        comparison) is compiled from the semantic model too (:mod:`nl2sql.semantic.follow_up`).
+        ``seed``: sample another query (at ``candidate_temperature``) instead of the most likely
         one, for "Regenerate"; the same seed gives the same query.
 
         Problems with the SQL (invalid, refused, timed out, rejected by the database) come back in
@@ -276,6 +279,19 @@ class Assistant:
             if route.path != "sql":
                 return self._answer_by_route(answer, route, run=run, started=started, timings=timings)
             answer.readings, answer.notes = route.alternatives, [route.message] if route.message else []
+        elif self.semantic is not None and history and seed is None:
+            with _timed(timings, "route"):
+                reading = follow_up_reading(
+                    history[-1].question,
+                    history[-1].sql,
+                    answer.question,
+                    self.semantic,
+                    self.database.dialect,
+                    self.today,
+                )
+            if reading is not None:  # a change of the previous semantic answer, compiled as well
+                route = Route("semantic", reading)
+                return self._answer_by_route(answer, route, run=run, started=started, timings=timings)
         answer.terms = self.glossary.relevant(question)
         with _timed(timings, "prompt"):
             answer.examples = self.similar_examples(question)

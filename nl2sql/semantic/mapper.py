@@ -148,7 +148,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     time = read_time(question)
     unrelated = _compared_periods(time, today)
     taken = list(time.spans)
-    matches = _vocabulary_matches(text, model, taken)
+    matches = _vocabulary_matches(text, model, taken, original=question)
     for match in matches:
         taken.append((match.start, match.end))
     if WRITE_CUES.search(text):
@@ -337,36 +337,47 @@ def _compared_periods(time: TimeReading, today: date | None) -> tuple[str, ...]:
 # -- vocabulary -------------------------------------------------------------------------------------
 
 
+def _key(name: str) -> str:
+    """How a name is looked for: in lower case, except an acronym that is also an English function word
+    ("IT"), which is looked for as written."""
+    return name if name.isupper() and name.lower() in STOPWORDS_EN else name.lower()
+
+
 def _entries(model: SemanticModel) -> list[tuple[str, str, object, str | None]]:
     """(phrase, kind, target, value) for everything the model names, longest phrase first."""
     entries: list[tuple[str, str, object, str | None]] = []
     for metric in model.metrics:
         for name in {*metric.names, metric.name.replace("_", " ")}:
-            entries.append((name.lower(), "metric", metric, None))
+            entries.append((_key(name), "metric", metric, None))
     for named in model.filters:
         for name in {*named.names, named.name.replace("_", " ")}:
-            entries.append((name.lower(), "filter", named, None))
+            entries.append((_key(name), "filter", named, None))
     for column in model.fields:
         if column.kind != "dimension":  # named, but no grouping: a reading that leaves it out is unsure
             for name in {*column.names, column.name.replace("_", " ")}:
-                entries.append((name.lower(), "column", column, None))
+                entries.append((_key(name), "column", column, None))
     for dimension in model.fields:
         if dimension.kind != "dimension":
             continue
         for name in {*dimension.names, dimension.name.replace("_", " ")}:
-            entries.append((name.lower(), "dimension", dimension, None))
+            entries.append((_key(name), "dimension", dimension, None))
         for value in dimension.sample_values:
-            entries.append((value.lower(), "value", dimension, value))
+            entries.append((_key(value), "value", dimension, value))
         for value, others in dimension.value_synonyms:
             for name in (value, *others):
-                entries.append((name.lower(), "value", dimension, value))
+                entries.append((_key(name), "value", dimension, value))
     for table in model.tables:
         for name in {table.name, table.name.replace("_", " "), *table.synonyms}:
-            entries.append((name.lower(), "table", table.name, None))
+            entries.append((_key(name), "table", table.name, None))
     return sorted(entries, key=lambda e: (-len(e[0]), e[1] != "metric"))
 
 
-def _vocabulary_matches(text: str, model: SemanticModel, taken: list[tuple[int, int]]) -> list[Match]:
+def _vocabulary_matches(
+    text: str, model: SemanticModel, taken: list[tuple[int, int]], *, original: str = ""
+) -> list[Match]:
+    """Every name of the model found in ``text``, longest first. An acronym that is also an English
+    function word ("IT" for the technology industry) counts only as written, in capitals, in
+    ``original`` (the question as asked, as long as ``text``): "break it down" names no industry."""
     matches: list[Match] = []
     occupied = list(taken)
     for phrase, kind, target, value in _entries(model):
@@ -381,7 +392,10 @@ def _vocabulary_matches(text: str, model: SemanticModel, taken: list[tuple[int, 
             else:
                 plural = rf"{pattern}(?:s|es)?"
             pattern = rf"(?<![a-z0-9]){plural}(?![a-z0-9])"
-        for found in re.finditer(pattern, text):
+        cased = phrase.isupper()  # see _key: looked for in the question as asked
+        if cased and len(original) != len(text):
+            continue
+        for found in re.finditer(pattern, original if cased else text):
             span = found.span()
             if any(span[0] < end and start < span[1] for start, end in occupied):
                 continue
