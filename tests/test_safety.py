@@ -26,3 +26,32 @@ def test_refused(case: dict) -> None:
 @pytest.mark.parametrize("case", CASES["allowed"], ids=lambda c: f"{c['dialect']}:{c['sql'][:40]}")
 def test_allowed(case: dict) -> None:
     assert ensure_read_only(case["sql"], case["dialect"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect"),
+    [
+        ("SELECT DATE_ADD(order_date) FROM orders", "mysql"),
+        ("SELECT '", "mysql"),
+        ("/*", "postgres"),
+        ("-- only a comment", "sqlite"),
+        ("SELECT 1 /*! unterminated", "mysql"),
+        ("SELECT \x00", "duckdb"),
+        ("SELECT $$unterminated", "postgres"),
+    ],
+)
+def test_odd_text_is_refused_in_one_line_never_crashes(sql: str, dialect: str) -> None:
+    with pytest.raises(RefusedStatementError) as raised:
+        ensure_read_only(sql, dialect)
+    assert str(raised.value).startswith("refused:") and "\n" not in str(raised.value)
+
+
+def test_the_explain_check_and_the_gate_agree_on_dangerous_functions() -> None:
+    import sqlglot
+
+    from explain.statement import write_reason
+
+    tree = sqlglot.parse_one("SELECT pg_read_file('/etc/passwd')", read="postgres")
+    assert "PG_READ_FILE" in write_reason(tree)
+    with pytest.raises(RefusedStatementError, match="PG_READ_FILE"):
+        ensure_read_only("SELECT pg_read_file('/etc/passwd')", "postgres")
