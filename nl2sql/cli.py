@@ -202,6 +202,7 @@ def _explain(args: argparse.Namespace) -> int:
     from nl2sql.connect import open_database
     from nl2sql.glossary import database_glossary
     from nl2sql.schema import load_schema
+    from nl2sql.semantic.locate import database_today
 
     database = open_database(args.db)
     result = review(
@@ -210,6 +211,7 @@ def _explain(args: argparse.Namespace) -> int:
         lang=args.lang,
         question=args.question,
         terms=database_glossary(database).terms,
+        today=database_today(database),  # the day the assistant runs the SQL at
     )
     print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else result.to_text())
     return 1 if result.errors else 0

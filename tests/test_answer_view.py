@@ -595,3 +595,25 @@ def test_the_rows_on_screen_can_be_saved_as_csv_and_excel(session: NotebookSessi
     link = re.search(r'download="answer.csv" href="data:text/csv;base64,([^"]+)"', view.downloads.value)
     assert link and base64.b64decode(link.group(1)).decode("utf-8") == csv_text  # nothing fetched
     assert 'download="answer.xlsx"' in view.downloads.value
+
+
+def test_explanations_count_dates_from_the_day_the_sql_runs_at(session: NotebookSession) -> None:
+    """The assistant runs DATE('now') as of the database's today (the demo's last day, pinned in the
+    tests), so the explanation of an edited window must count from that day, not from the clock."""
+    from explain.edits import SetTimeWindow
+
+    assistant = session.assistant("demo")
+    view = view_of(
+        session, "SELECT COUNT(*) AS orders FROM orders WHERE order_date >= DATE('now', '-30 day')"
+    )
+    assert view.apply_edit(SetTimeWindow("order_date", 90, "day")), view.status.value
+    since = (assistant.today - __import__("datetime").timedelta(days=90)).isoformat()
+    assert f"since {since}" in text(view.explanation.value)
+
+
+def test_a_chinese_answer_has_chinese_buttons(session: NotebookSession) -> None:
+    view = view_of(
+        session, "SELECT segment, COUNT(*) AS n FROM customers GROUP BY segment", "每个细分有多少客户？"
+    )
+    assert (view.accept_button.description, view.reject_button.description) == ("正确", "错误")
+    assert view.edit_toggle.tooltip and view.edit_toggle.tooltip != "null"

@@ -72,6 +72,7 @@ from nl2sql.notebook.answer_html import (
     table_html,
 )
 from nl2sql.notebook.answer_outputs import display_id, live_style, static_bundle
+from nl2sql.notebook.control_texts import texts
 from nl2sql.notebook.copy_sql import ANSWER_CLASS, copy_sql_button
 from nl2sql.notebook.quiet import quiet_model_loading
 from nl2sql.notebook.semantic_controls import InterpretationControls
@@ -426,7 +427,10 @@ class AnswerView:
         self.live_style = widgets.HTML(live_style(self.answer_id), layout=widgets.Layout(display=_HIDDEN))
         self.header = widgets.HTML()
         self.sql_html = widgets.HTML()
-        self.edit_toggle = widgets.ToggleButton(description="Edit SQL", icon="pencil")
+        words = texts(self.lang or question_language(self.answer.question))["buttons"]
+        self.edit_toggle = widgets.ToggleButton(
+            description=words["edit"][0], tooltip=words["edit"][1], icon="pencil"
+        )
         self.copy_sql_button = widgets.HTML(copy_sql_button())
         self.sql_editor = widgets.Textarea(layout=widgets.Layout(width="100%", height="8em"))
         self.sql_editor.layout.display = _HIDDEN
@@ -436,19 +440,33 @@ class AnswerView:
         self.controls_box = widgets.VBox()
         self.reading_box = widgets.VBox()
         self.status = widgets.HTML()
-        self.run_button = widgets.Button(description="Run", icon="play", tooltip="run the SQL (as edited)")
+        self.run_button = widgets.Button(description=words["run"][0], tooltip=words["run"][1], icon="play")
         # text and a bundled icon font: no emoji, which some systems cannot draw
-        self.accept_button = widgets.Button(description="Accept", icon="thumbs-up", button_style="success")
-        self.reject_button = widgets.Button(description="Reject", icon="thumbs-down", button_style="warning")
-        self.reason_text = widgets.Text(placeholder="what is wrong? (optional)")
-        self.regenerate_button = widgets.Button(description="Regenerate", icon="refresh")
+        self.accept_button = widgets.Button(
+            description=words["accept"][0],
+            tooltip=words["accept"][1],
+            icon="thumbs-up",
+            button_style="success",
+        )
+        self.reject_button = widgets.Button(
+            description=words["reject"][0],
+            tooltip=words["reject"][1],
+            icon="thumbs-down",
+            button_style="warning",
+        )
+        self.reason_text = widgets.Text(placeholder=words["reason"][0])
+        self.regenerate_button = widgets.Button(
+            description=words["regenerate"][0], tooltip=words["regenerate"][1], icon="refresh"
+        )
         self.run_button.on_click(lambda _: self.run_sql(self.sql_editor.value))
         self.accept_button.on_click(lambda _: self.accept())
         self.reject_button.on_click(lambda _: self.reject())
         self.regenerate_button.on_click(lambda _: self.regenerate())
         buttons = [self.run_button, self.accept_button, self.reject_button, self.reason_text]
         self.table = widgets.HTML()
-        self.show_more_button = widgets.Button(description="Show more rows", icon="angle-double-down")
+        self.show_more_button = widgets.Button(
+            description=words["more"][0], tooltip=words["more"][1], icon="angle-double-down"
+        )
         self.show_more_button.on_click(lambda _: self.show_more())
         self.downloads = widgets.HTML()
         self.footer = widgets.HTML()
@@ -495,8 +513,13 @@ class AnswerView:
         schema = self.assistant.schema
         if not sql:
             return Review(sql, [], None, None)
-        return review(
-            sql, schema, lang=self.lang, question=self.answer.question, terms=self.assistant.glossary.terms
+        return review(  # dates counted from the day the SQL runs at (the database's today, as pinned)
+            sql,
+            schema,
+            lang=self.lang,
+            question=self.answer.question,
+            terms=self.assistant.glossary.terms,
+            today=self.assistant.today,
         )
 
     def _show(self, result: Answer) -> None:
@@ -521,7 +544,11 @@ class AnswerView:
         self.diagnostics.value = diagnostics_html(self.review.diagnostics, self.current.error)
         plan = self.review.plan
         lang = self.lang or question_language(self.answer.question)
-        self.controls = PlanControls(plan, self.assistant.schema, lang=lang) if plan is not None else None
+        self.controls = (
+            PlanControls(plan, self.assistant.schema, today=self.assistant.today, lang=lang)
+            if plan is not None
+            else None
+        )
         if self.controls is not None:
             self.controls.apply_button.on_click(lambda _: self.apply_edit_controls())
         self.controls_box.children = [self.controls.widget] if self.controls else []

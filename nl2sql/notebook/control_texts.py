@@ -1,4 +1,4 @@
-"""What the plan controls say, in words a non-programmer reads, in English and Chinese.
+"""What the answer view's controls say, in words a non-programmer reads, in English and Chinese.
 
 Example:
     >>> texts("zh")["operators"]["not in"], texts("fr")["apply"]
@@ -22,6 +22,15 @@ TEXTS = {
         "grouped by": "grouped by",
         "sort by": "sort by",
         "rows": "rows to show (0 = all)",
+        "buttons": {
+            "edit": ("Edit SQL", "edit the SQL by hand"),
+            "run": ("Run", "run the SQL (as edited)"),
+            "accept": ("Accept", "this answer is right: log it (and learn from it once reviewed)"),
+            "reject": ("Reject", "this answer is wrong: log it, with the reason beside"),
+            "reason": ("what is wrong? (optional)", ""),
+            "regenerate": ("Regenerate", "ask the model for another query"),
+            "more": ("Show more rows", "show more of the result"),
+        },
         "add condition": "only rows where",
         "sort instead": "sort instead by",
         "choose": "(choose a column)",
@@ -60,6 +69,15 @@ TEXTS = {
         "grouped by": "分组依据",
         "sort by": "排序：",
         "rows": "显示行数（0 = 全部）",
+        "buttons": {
+            "edit": ("编辑 SQL", "手动修改 SQL"),
+            "run": ("运行", "运行（修改后的）SQL"),
+            "accept": ("正确", "这个回答是对的：记录下来（审核后用于学习）"),
+            "reject": ("错误", "这个回答不对：记录下来，并在旁边写明原因"),
+            "reason": ("哪里不对？（可选）", ""),
+            "regenerate": ("重新生成", "让模型换一个查询"),
+            "more": ("显示更多行", "显示更多结果"),
+        },
         "add condition": "只看",
         "sort instead": "改为排序：",
         "choose": "（选择列）",
