@@ -218,11 +218,13 @@ def table_html(
         head.append(f'<th style="{_CELL}; text-align: {align}"{tip}>{_e(label)}</th>')
     head.append("</tr>")
     body = []
+    fractional = {name: _has_fractions(frame[name]) for name in frame.columns}
     for row in frame.head(shown).itertuples(index=False, name=None):
         cells = []
         for name, value in zip(frame.columns, row, strict=True):
             measure = _is_measure(frame[name])
-            text = _cell_text(value, measure and not _is_time_or_key(str(name), frame[name]))
+            separators = measure and not _is_time_or_key(str(name), frame[name])
+            text = _cell_text(value, separators, fractional=fractional[name])
             cells.append(f'<td style="{_CELL}; text-align: {"right" if measure else "left"}">{_e(text)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     table = (
@@ -253,16 +255,32 @@ def _is_time_or_key(name: str, column: pd.Series) -> bool:
     return bool(len(values)) and bool(((values >= 1900) & (values <= 2100) & (values % 1 == 0)).all())
 
 
-def _cell_text(value: Any, separators: bool) -> str:
+def _has_fractions(column: pd.Series) -> bool:
+    """Whether a number column holds amounts with cents (then every value shows two decimals: "10.00"
+    beside "200.50", not "10")."""
+    if not pd.api.types.is_float_dtype(column):
+        return False
+    values = column.dropna()
+    return bool(((values % 1 != 0) & (values.abs() >= 1)).any())
+
+
+def _cell_text(value: Any, separators: bool, *, fractional: bool = False) -> str:
+    """How a cell reads: numbers with thousands separators where ``separators``, two decimals in a column
+    of amounts with cents (``fractional``), four significant digits for small fractions.
+
+    Example:
+        >>> _cell_text(10.0, True, fractional=True), _cell_text(1234.5, True), _cell_text(0.0312, True)
+        ('10.00', '1,234.50', '0.0312')
+    """
     if value is None or (isinstance(value, float) and value != value):
         return "NULL"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if not separators:
         return str(int(value)) if float(value).is_integer() else str(value)
-    if float(value).is_integer():
+    if float(value).is_integer() and not fractional:
         return f"{int(value):,}"
-    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"
+    return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4g}"
 
 
 _TABLE_STYLE = "border-collapse: collapse; font-size: 0.9em; margin: 0.3em 0"

@@ -296,6 +296,7 @@ class AnswerView:
         """Log that the SQL shown answers the question; False (nothing logged) when it did not run."""
         if self.current.error or not self.sql:
             return self._fail("only an answer that ran can be accepted: edit or regenerate it first")
+        self._say("saving…")  # the first one loads the embedding model that finds similar corrections
         note = self._record("accepted") or ", logged with the SQL shown"
         self._say(f"accepted: thank you{note}", "ok")
         return True
