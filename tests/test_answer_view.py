@@ -509,7 +509,7 @@ def test_regenerate_never_offers_a_query_rejected_for_the_question(
 ) -> None:
     from conftest import Replies
 
-    from nl2sql.notebook.answer_view import REGENERATE_TRIES
+    from nl2sql.notebook.answer_card import REGENERATE_TRIES
 
     rejected = "SELECT name FROM customers LIMIT 3"
     view = view_of(session, rejected, "Name three customers")

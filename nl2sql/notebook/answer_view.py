@@ -54,10 +54,9 @@ import pandas as pd
 
 from explain.column_labels import column_labels
 from explain.errors import ExplainError
-from explain.plan import plan as make_plan
-from explain.review import Review, review
-from feedback.corrections import sql_key
+from explain.review import Review
 from nl2sql.errors import ChatBIError
+from nl2sql.notebook.answer_card import AnswerCard, CardError
 from nl2sql.notebook.answer_chart import ChartPanel
 from nl2sql.notebook.answer_controls import FilterControl, PlanControls, TimeControl
 from nl2sql.notebook.answer_html import (
@@ -74,7 +73,6 @@ from nl2sql.notebook.answer_html import (
 from nl2sql.notebook.answer_outputs import display_id, live_style, static_bundle
 from nl2sql.notebook.control_texts import texts
 from nl2sql.notebook.copy_sql import ANSWER_CLASS, copy_sql_button
-from nl2sql.notebook.quiet import quiet_model_loading
 from nl2sql.notebook.semantic_controls import InterpretationControls
 from nl2sql.semantic.route import Reading, question_language
 
@@ -89,8 +87,6 @@ MORE_ROWS_FACTOR = 5
 """"Show more rows" shows this many times as many rows as before."""
 MAX_EXCEL_LINK_ROWS = 5_000
 """Larger results are saved to Excel from Python (``view.to_excel``), not built for a link each time."""
-REGENERATE_TRIES = 3
-"""Samples Regenerate draws, at most, to find a query not rejected for the question."""
 
 _HIDDEN, _SHOWN = "none", ""
 
@@ -130,7 +126,9 @@ class AnswerView:
         shown_rows: int = 10,
         on_result: Callable[[pd.DataFrame | None], None] | None = None,
     ) -> None:
-        self.answer, self.current, self.session, self.db, self.lang = answer, answer, session, db, lang
+        self.session, self.db, self.lang = session, db, lang
+        self.card = AnswerCard(answer, session, db, lang=lang)
+        """The answer and what the user did to it: the logic the panel's server shares."""
         self.on_result = on_result
         """Told the result each time the view shows another one (an edit, a run, a regenerate), so
         that a notebook variable always holds the rows on screen."""
@@ -141,9 +139,6 @@ class AnswerView:
         self.assistant = session.assistant(db)
         self.shown_rows = self._first_rows = max(1, shown_rows)
         self.chart = ChartPanel(answer.question, chart)
-        self._seed = 0
-        self._rejected: set[str] = set()
-        self.review = self._review(answer.sql)
         self.reading: Reading | None = answer.interpretation
         """What a semantic answer was read as; changed by the interpretation chips."""
         self.controls: PlanControls | None = None
@@ -154,19 +149,27 @@ class AnswerView:
     # What the user sees ------------------------------------------------------------------------------
 
     @property
+    def answer(self) -> Answer:
+        """The answer as generated: the "generated" side of every feedback event."""
+        return self.card.answer
+
+    @property
+    def current(self) -> Answer:
+        """The answer of the SQL shown (the last run that worked)."""
+        return self.card.current
+
+    @property
+    def review(self) -> Review:
+        """The diagnostics, explanation and plan of the SQL shown."""
+        return self.card.review
+
+    @property
     def column_labels(self) -> dict[str, str]:
         """Readable headers for the computed columns of the SQL shown (the frame keeps real names)."""
         return column_labels(self.sql, self.assistant.schema, self.lang or "en") if self.sql else {}
 
-    @property
-    def sql(self) -> str:
-        """The SQL shown: the generated one until an edit, a run or a regenerate worked."""
-        return self.current.sql
-
-    @property
-    def frame(self) -> pd.DataFrame | None:
-        """The result shown (None when the SQL did not run)."""
-        return self.current.data
+    sql = property(lambda self: self.card.sql, doc="The SQL shown (see :class:`AnswerCard`).")
+    frame = property(lambda self: self.card.frame, doc="The result shown, None when the SQL did not run.")
 
     @property
     def chart_kind(self) -> str | None:
@@ -261,80 +264,40 @@ class AnswerView:
     def apply_edits(self, edits: Sequence[Edit]) -> bool:
         """Apply ``edits`` one after the other (each to the plan of the SQL before it), then run the
         result once. On an error the status line says why and the SQL and result shown stay."""
-        if self.review.plan is None:
-            return self._fail("this query has no plan to change; edit the SQL instead")
-        sql, current = self.sql, self.review.plan
-        try:
-            for number, edit in enumerate(edits):
-                if number:
-                    current = make_plan(sql, self.assistant.schema)
-                sql = current.apply(edit)
-        except ExplainError as error:
-            return self._fail(f"cannot apply: {error}")
-        return self.run_sql(sql)
+        self._say("running…")
+        return self._change(self.card.apply_edits, edits)
 
     def run_sql(self, sql: str) -> bool:
         """Run ``sql`` (read-only, validated) in place of the SQL shown; True when it ran. Logs an
         "explored" event when it differs from the generated SQL (exploring is not learned from: Accept
         says the SQL shown answers the question), else "executed"."""
-        sql = sql.strip()
-        if not sql:
-            return self._fail("there is no SQL to run")
         self._say("running…")
-        with quiet_model_loading():
-            result = self.assistant.run(sql, question=self.answer.question)
-        if result.error:
-            problems = [d.message for d in result.diagnostics if d.is_error and d.message != result.error]
-            return self._fail("; ".join([f"not run: {result.error}", *problems]))
-        self._show(result)
-        edited = result.sql != self.answer.sql.strip()
-        note = self._record("explored" if edited else "executed")
-        self._say(f"ran {'the edited' if edited else 'the generated'} query: {self._rows_text()}{note}", "ok")
-        return True
+        return self._change(self.card.run_sql, sql)
 
     def accept(self) -> bool:
         """Log that the SQL shown answers the question; False (nothing logged) when it did not run."""
-        if self.current.error or not self.sql:
-            return self._fail("only an answer that ran can be accepted: edit or regenerate it first")
-        self._say("saving…")  # the first one loads the embedding model that finds similar corrections
-        note = self._record("accepted") or ", logged with the SQL shown"
-        self._say(f"accepted: thank you{note}", "ok")
+        if not self.current.error and self.sql:
+            self._say("saving…")  # the first one loads the embedding model that finds similar corrections
+        try:
+            self._say(self.card.accept(), "ok")
+        except CardError as error:
+            return self._fail(str(error))
         return True
 
     def reject(self, reason: str = "") -> None:
         """Log that the answer is wrong; ``reason`` (or the reason box) says why, in the user's words."""
-        reason = reason.strip() or self.reason_text.value.strip()
-        self._rejected.add(sql_key(self.sql))
-        note = self._record("rejected", reason=reason or None) or ", logged"
-        self._say(f"rejected{f' ({reason})' if reason else ''}: thank you{note}", "ok")
+        self._say(self.card.reject(reason.strip() or self.reason_text.value.strip()), "ok")
 
     def regenerate(self) -> bool:
         """Ask the model again (sampling with seed 1, 2, 3, … on each call, with the same context); True
         when the new query ran, else the status line says why and the view stays as it was. A query
-        rejected for this question (here or earlier) is never offered again: up to
-        :data:`REGENERATE_TRIES` samples are drawn to find another."""
-        rejected = self._rejected | self.assistant.rejected_sql(self.answer.question)
-        for _ in range(REGENERATE_TRIES):
-            self._seed += 1
-            self._say(f"asking the model again (sample {self._seed})…")
-            try:
-                with quiet_model_loading():
-                    result = self.assistant.ask(
-                        self.answer.question, history=self.answer.history, seed=self._seed
-                    )
-            except ChatBIError as error:
-                return self._fail(f"cannot regenerate: {error}")
-            if sql_key(result.sql) not in rejected:
-                break
-        else:
-            return self._fail(
-                f"the model offered only queries rejected for this question ({REGENERATE_TRIES} samples)"
-            )
-        if result.error:
-            return self._fail(f"sample {self._seed} failed, the previous query is kept: {result.error}")
-        self._show(result)
-        self._say(f"regenerated (sample {self._seed}): {self._rows_text()}", "ok")
-        return True
+        rejected for this question (here or earlier) is never offered again (see
+        :meth:`AnswerCard.regenerate <nl2sql.notebook.answer_card.AnswerCard.regenerate>`)."""
+
+        def trying(seed: int) -> None:
+            self._say(f"asking the model again (sample {seed})…")
+
+        return self._change(self.card.regenerate, trying)
 
     def show_more(self) -> None:
         """Show :data:`MORE_ROWS_FACTOR` times as many rows, up to the rows fetched."""
@@ -400,7 +363,7 @@ class AnswerView:
         if self.current.error:
             lines.append(f"error: {self.current.error}")
         elif self.frame is not None:
-            lines.append(self._rows_text())
+            lines.append(self.card.rows_text())
         return "\n".join(line for line in lines if line)
 
     def show(self) -> None:
@@ -510,26 +473,22 @@ class AnswerView:
         chips.apply_button.on_click(lambda _: self.apply_reading_chips())
         return chips
 
-    def _review(self, sql: str) -> Review:
-        schema = self.assistant.schema
-        if not sql:
-            return Review(sql, [], None, None)
-        return review(  # dates counted from the day the SQL runs at (the database's today, as pinned)
-            sql,
-            schema,
-            lang=self.lang,
-            question=self.answer.question,
-            terms=self.assistant.glossary.terms,
-            today=self.assistant.today,
-        )
+    def _change(self, change: Callable[..., Any], *args: Any) -> bool:
+        """Make a change through the card; show the result, or say why not and keep what is shown."""
+        try:
+            change(*args)
+        except CardError as error:
+            return self._fail(str(error))
+        self._show()
+        self._say(self.card.status, "ok")
+        return True
 
-    def _show(self, result: Answer) -> None:
-        """Make ``result`` the answer shown, and tell the conversation the SQL the user ended with."""
-        self.current, self.review, self.shown_rows = result, self._review(result.sql), self._first_rows
-        self._remember()
+    def _show(self) -> None:
+        """Show the card's current answer from its first rows, and tell whoever keeps the result."""
+        self.shown_rows = self._first_rows
         self._refresh()
         if self.on_result is not None:
-            self.on_result(result.data)
+            self.on_result(self.current.data)
         self._republish()
 
     def _refresh(self) -> None:
@@ -589,29 +548,6 @@ class AnswerView:
 
     def _toggle_editor(self, change: dict[str, Any]) -> None:
         self.sql_editor.layout.display = _SHOWN if change["new"] else _HIDDEN
-
-    def _record(self, kind: str, *, reason: str | None = None) -> str:
-        """Log what the user did; empty, or a note saying why nothing was logged."""
-        if self.assistant.log is None:
-            return " (feedback logging is off)"
-        with quiet_model_loading():  # learning a correction may load the embedding model
-            self.assistant.record(kind, self.answer, final_sql=self.sql, reason=reason)
-        return ""
-
-    def _remember(self) -> None:
-        """Follow-ups build on the SQL shown: it replaces this question's turn when that is the last one,
-        or becomes a turn when the question has none (its first SQL failed)."""
-        conversation = self.session.conversation(self.db)
-        question = self.answer.question.strip()
-        if conversation.turns and conversation.turns[-1].question == question:
-            conversation.replace_last_sql(self.sql)
-        elif all(turn.question != question for turn in conversation.turns):
-            conversation.add(question, self.sql)
-
-    def _rows_text(self) -> str:
-        count = len(self.frame) if self.frame is not None else 0
-        more = "more than " if self.current.truncated else ""
-        return f"{more}{count} row{'s' if count != 1 else ''}"
 
     def _republish(self) -> None:
         """Replace the static copy (every output shown with its display id) with the answer as it is

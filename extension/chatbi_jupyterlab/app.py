@@ -1,0 +1,96 @@
+"""The server extension: the ``ChatBI`` settings (traitlets, ``c.ChatBI.…`` in a Jupyter config file or
+``--ChatBI.…`` on the command line) and the handler table.
+
+One session, one worker and one model per server process (:mod:`chatbi_jupyterlab.service`). The kernel
+(``%%ask``) is another process: a notebook that asks there loads a second copy of the model.
+
+Example:
+    >>> ChatBI.name, sorted(ChatBI.class_own_traits(config=True))[:4]
+    ('chatbi', ['adapter', 'backend', 'base_url', 'connections'])
+"""
+
+from __future__ import annotations
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Dict, Enum, Float, Integer, Unicode
+
+from chatbi_jupyterlab.answer_wire import TABLE_ROWS
+from chatbi_jupyterlab.handlers import SERVICE_SETTING, handlers
+from chatbi_jupyterlab.service import ChatBIService, ServiceSettings
+from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+
+
+class ChatBI(ExtensionApp):
+    """Ask a database questions from JupyterLab's side panel."""
+
+    name = "chatbi"
+    load_other_extensions = True
+
+    connections = Dict(
+        key_trait=Unicode(),
+        value_trait=Unicode(),
+        default_value={"demo": "demo"},
+        help="Databases the panel may ask, by name: a SQLAlchemy URL, a SQLite or DuckDB file, or 'demo' "
+        "(the embedded demo database). They open read-only; the panel sees their names, never the URLs.",
+    ).tag(config=True)
+    default_connection = Unicode(
+        None, allow_none=True, help="The connection asked when a request names none (the first by default)."
+    ).tag(config=True)
+    max_rows = Integer(DEFAULT_MAX_ROWS, help="Rows fetched per query, at most.").tag(config=True)
+    table_rows = Integer(
+        TABLE_ROWS, help="Rows an answer carries to the panel; export downloads all rows fetched."
+    ).tag(config=True)
+    timeout = Float(DEFAULT_TIMEOUT_S, help="Seconds a query may run before it is stopped.").tag(config=True)
+    language = Enum(
+        ["en", "zh"], None, allow_none=True, help="The explanations' language; the question's when unset."
+    ).tag(config=True)
+    model = Unicode(
+        None,
+        allow_none=True,
+        help="The model: a bundled name, a GGUF file, a Hugging Face id (bundled default).",
+    ).tag(config=True)
+    adapter = Unicode(
+        None, allow_none=True, help="A LoRA adapter folder, or 'none' (the active adapter by default)."
+    ).tag(config=True)
+    base_url = Unicode(
+        None, allow_none=True, help="An OpenAI-compatible server (http://host:port/v1) to generate with."
+    ).tag(config=True)
+    backend = Enum(
+        ["auto", "transformers", "llama.cpp"],
+        "auto",
+        help="How a local model runs (llama.cpp on a CPU: auto).",
+    ).tag(config=True)
+    feedback_log = Unicode(
+        None,
+        allow_none=True,
+        help="Where accepts, rejects and runs are logged (the same log and events as the notebook's): "
+        "a SQLite file; unset for the default log in the ChatBI data folder; '' to log nothing.",
+    ).tag(config=True)
+    max_answers = Integer(
+        200, help="Answers kept for edits, feedback and export; the least recently used are forgotten."
+    ).tag(config=True)
+
+    def initialize_settings(self) -> None:
+        settings = ServiceSettings(
+            connections=dict(self.connections),
+            default_connection=self.default_connection,
+            max_rows=self.max_rows,
+            timeout_s=self.timeout,
+            language=self.language,
+            model=self.model,
+            adapter=self.adapter,
+            base_url=self.base_url,
+            backend=self.backend,
+            feedback_log=self.feedback_log,
+            max_answers=self.max_answers,
+            table_rows=self.table_rows,
+        )
+        self.service = ChatBIService(settings, self.log)
+        self.settings[SERVICE_SETTING] = self.service
+        self.service.start()
+
+    def initialize_handlers(self) -> None:
+        self.handlers.extend(handlers())
+
+    async def stop_extension(self) -> None:
+        await self.service.aclose()

@@ -1,0 +1,271 @@
+"""What the server extension does, without HTTP: one :class:`~nl2sql.notebook.session.NotebookSession`
+(the magic's Python API: connections, conversations, the model settings, the feedback log), its answers
+kept by id, and the one worker that does all the session's work.
+
+Work that touches the session, a database or the model runs in the worker (:mod:`chatbi_jupyterlab.worker`),
+first come first served; what is read from memory (the connection list once opened, a schema, the model
+status) and turning a result into a file are answered without waiting for it. Every coroutine here is
+called on the server's event loop; the methods whose names start with ``_`` run in the worker.
+
+Example:
+    >>> import asyncio, logging
+    >>> service = ChatBIService(ServiceSettings(connections={"demo": "demo"}, feedback_log=""), logging.getLogger())
+    >>> asyncio.run(service.model_status()).queued
+    0
+    >>> service.close()
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chatbi_jupyterlab import wire
+from chatbi_jupyterlab.answer_wire import TABLE_ROWS, answer_wire, schema_wire
+from chatbi_jupyterlab.errors import NotFoundError, scrub, url_variants
+from chatbi_jupyterlab.export import export
+from chatbi_jupyterlab.store import AnswerStore
+from chatbi_jupyterlab.worker import Worker
+from explain.edits import edit_from_dict
+from nl2sql.assistant import DEFAULT_LOG
+from nl2sql.errors import ChatBIError, ModelUnavailableError
+from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+from nl2sql.notebook.answer_card import AnswerCard, CardError
+from nl2sql.notebook.quiet import quiet_model_loading
+from nl2sql.notebook.session import ModelSettings, NotebookSession
+
+if TYPE_CHECKING:
+    from nl2sql.assistant import Assistant
+
+
+@dataclass
+class ServiceSettings:
+    """The server's settings, as the ``ChatBI`` traitlets give them (:mod:`chatbi_jupyterlab.app`)."""
+
+    connections: dict[str, str] = field(default_factory=lambda: {"demo": "demo"})
+    default_connection: str | None = None
+    max_rows: int = DEFAULT_MAX_ROWS
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    language: str | None = None
+    model: str | None = None
+    adapter: str | None = None
+    base_url: str | None = None
+    backend: str = "auto"
+    feedback_log: str | None = None
+    """A path; None for the default log in the ChatBI data folder; an empty string for no logging."""
+    max_answers: int = 200
+    table_rows: int = TABLE_ROWS
+
+
+class ChatBIService:
+    """The session, its answers and its worker, behind the HTTP handlers."""
+
+    def __init__(self, settings: ServiceSettings, log: logging.Logger) -> None:
+        self.settings, self.log = settings, log
+        if settings.feedback_log is None:
+            feedback: Any = DEFAULT_LOG
+        elif settings.feedback_log:
+            from feedback import FeedbackLog
+
+            feedback = FeedbackLog(settings.feedback_log)
+        else:
+            feedback = None
+        model = ModelSettings(settings.model, settings.adapter, settings.backend, settings.base_url)
+        self.session = NotebookSession(
+            max_rows=settings.max_rows, timeout_s=settings.timeout_s, model=model, log=feedback
+        )
+        names = list(settings.connections)
+        wanted = settings.default_connection
+        if wanted and wanted not in settings.connections:
+            log.warning("ChatBI.default_connection %r is not one of ChatBI.connections", wanted)
+        self.default = wanted if wanted in settings.connections else (names[0] if names else None)
+        self.secrets = [variant for spec in settings.connections.values() for variant in url_variants(spec)]
+        self.cards: AnswerStore[AnswerCard] = AnswerStore(settings.max_answers)
+        self.worker = Worker()
+        self.failures: dict[str, str] = {}
+        """Why a connection could not be opened, by name (scrubbed of its URL)."""
+        self.stage: str | None = None
+        self.loading = False
+        self.model_error: str | None = None
+
+    # Life --------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the connections in the worker, in the background, so the first question need not."""
+        self.worker.start(self._open_all)
+
+    def close(self) -> None:
+        self.worker.close()
+
+    async def aclose(self) -> None:
+        """Stop the worker: pending requests are dropped, the running one is waited for."""
+        await self.worker.aclose()
+
+    # Read from memory --------------------------------------------------------------------------------
+
+    async def connections(self) -> wire.ConnectionList:
+        """The configured connections, opened first if they are not yet (never their URLs)."""
+        if any(name not in self.session.connections for name in self.settings.connections):
+            await self.worker.submit(self._open_all)
+        items = []
+        for name in self.settings.connections:
+            assistant = self.session.connections.get(name)
+            dialect = assistant.database.dialect if assistant else None
+            tables = len(assistant.schema.tables) if assistant else None
+            items.append(
+                wire.ConnectionInfo(name, dialect, tables, name == self.default, self.failures.get(name))
+            )
+        return wire.ConnectionList(items, self.default)
+
+    async def schema(self, name: str) -> wire.SchemaSummary:
+        name = self.connection_name(name)
+        assistant = self.session.connections.get(name) or await self.worker.submit(self._open, name)
+        return schema_wire(name, assistant.schema)
+
+    async def model_status(self) -> wire.ModelStatus:
+        loaded = [a for a in list(self.session.connections.values()) if a.model_loaded]
+        generator = loaded[0].generator if loaded else None
+        return wire.ModelStatus(
+            describe=self.session.model.describe(),
+            loaded=bool(loaded),
+            loading=self.loading and not loaded,
+            model_id=generator.model_id if generator else None,
+            adapter_hash=generator.adapter_hash if generator else None,
+            stage=self.stage,
+            queued=self.worker.queued,
+            error=self.model_error,
+        )
+
+    async def export(self, answer_id: str, kind: str) -> tuple[bytes, str, str]:
+        """An answer's rows (all fetched) as a file: bytes, media type, file name."""
+        card = self.cards.get(answer_id)
+        frame, question, sql = card.frame, card.answer.question, card.sql
+        if frame is None:
+            raise CardError("there is no result to save: the query did not run")
+        loop = asyncio.get_running_loop()  # the frame is never changed, only replaced: no worker needed
+        return await loop.run_in_executor(None, lambda: export(frame, kind, question=question, sql=sql))
+
+    # Work in the worker ------------------------------------------------------------------------------
+
+    async def ask(self, request: wire.AskRequest) -> wire.Answer:
+        name = self.connection_name(request.connection)
+        return self._keep(await self.worker.submit(self._ask, name, request))
+
+    async def run(self, request: wire.RunRequest) -> wire.Answer:
+        if request.answer_id:
+            card = self._card(request.answer_id, request.connection)
+            return self._keep(await self.worker.submit(self._change, card, card.run_sql, request.sql))
+        name = self.connection_name(request.connection)
+        return self._keep(await self.worker.submit(self._run, name, request.sql, request.question))
+
+    async def edit(self, request: wire.EditRequest) -> wire.Answer:
+        card = self._card(request.answer_id, request.connection)
+        edit = edit_from_dict(request.edit)
+        return self._keep(await self.worker.submit(self._change, card, card.apply_edit, edit))
+
+    async def regenerate(self, request: wire.AnswerRequest) -> wire.Answer:
+        card = self._card(request.answer_id)
+        return self._keep(
+            await self.worker.submit(self._model_work, card, self._change, card, card.regenerate)
+        )
+
+    async def chart(self, request: wire.ChartRequest) -> wire.Answer:
+        card = self._card(request.answer_id)
+        return self._keep(await self.worker.submit(self._change, card, card.switch_chart, request.kind))
+
+    async def feedback(self, request: wire.FeedbackRequest) -> wire.FeedbackResult:
+        card = self._card(request.answer_id)
+        if request.kind == "accept":
+            message = await self.worker.submit(card.accept)
+        else:
+            message = await self.worker.submit(card.reject, request.reason)
+        return wire.FeedbackResult(card.id, request.kind, card.logging, message)
+
+    def _open_all(self) -> None:
+        for name in self.settings.connections:
+            if name not in self.session.connections:
+                try:
+                    self._open(name)
+                except ChatBIError:
+                    continue  # said in the log, and in the connection list
+
+    def _open(self, name: str) -> Assistant:
+        """The assistant of connection ``name``, opened now if it was not."""
+        if name in self.session.connections:
+            return self.session.connections[name]
+        try:
+            assistant = self.session.connect(self.settings.connections[name], name=name)
+        except ChatBIError as error:
+            message = scrub(str(error), self.secrets)
+            self.failures[name] = message
+            self.log.warning("ChatBI cannot open connection %s: %s", name, message)
+            raise ChatBIError(message) from None
+        self.failures.pop(name, None)
+        self.session.current = self.default
+        return assistant
+
+    def _ask(self, name: str, request: wire.AskRequest) -> tuple[AnswerCard, wire.Answer]:
+        assistant = self._open(name)
+        answer = self._model_work(
+            assistant,
+            self.session.ask,
+            request.question,
+            db=name,
+            new=request.new,
+            follow_up=request.follow_up,
+        )
+        card = AnswerCard(answer, self.session, name, lang=self.settings.language)
+        return card, answer_wire(card, table_rows=self.settings.table_rows)
+
+    def _run(self, name: str, sql: str, question: str) -> tuple[AnswerCard, wire.Answer]:
+        assistant = self._open(name)
+        with quiet_model_loading():
+            answer = assistant.run(sql, question=question)
+        card = AnswerCard(answer, self.session, name, lang=self.settings.language)
+        card.status = f"ran the query: {card.rows_text()}" if answer.ok else f"not run: {answer.error}"
+        return card, answer_wire(card, table_rows=self.settings.table_rows)
+
+    def _change(self, card: AnswerCard, change: Any, *args: Any) -> tuple[AnswerCard, wire.Answer]:
+        change(*args)
+        return card, answer_wire(card, table_rows=self.settings.table_rows)
+
+    def _model_work(self, owner: Assistant | AnswerCard, job: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run ``job`` with the stage of the answer reported to :meth:`model_status` as it goes."""
+        assistant = owner.assistant if isinstance(owner, AnswerCard) else owner
+        self.loading = not assistant.model_loaded
+        self.stage = "loading the model if this question needs it" if self.loading else "answering"
+        assistant.on_stage = self._on_stage
+        try:
+            with quiet_model_loading():
+                return job(*args, **kwargs)
+        except ModelUnavailableError as error:
+            self.model_error = scrub(str(error), self.secrets)
+            raise
+        finally:
+            assistant.on_stage, self.stage, self.loading = None, None, False
+
+    def _on_stage(self, stage: str) -> None:
+        self.stage, self.loading = stage, False
+
+    # Names -------------------------------------------------------------------------------------------
+
+    def connection_name(self, name: str | None) -> str:
+        """``name`` (the default connection when None), checked; :class:`NotFoundError` if unknown."""
+        name = name or self.default
+        if name is None or name not in self.settings.connections:
+            known = ", ".join(self.settings.connections) or "none"
+            raise NotFoundError(f"no connection named {name}; the connections are: {known}")
+        return name
+
+    def _card(self, answer_id: str, connection: str | None = None) -> AnswerCard:
+        card = self.cards.get(answer_id)
+        if connection is not None and connection != card.connection:
+            raise CardError(f"answer {answer_id} belongs to connection {card.connection}, not {connection}")
+        return card
+
+    def _keep(self, result: tuple[AnswerCard, wire.Answer]) -> wire.Answer:
+        card, answer = result
+        self.cards.add(card.id, card)
+        return answer

@@ -1,0 +1,487 @@
+"""The wire format between the panel and the server, defined once: requests and answers as dataclasses.
+
+The server builds these objects (:mod:`chatbi_jupyterlab.answer_wire`) and sends them as JSON
+(:func:`to_json`: NaN never appears, it is null); request bodies are parsed into them
+(:func:`chatbi_jupyterlab.codegen.from_json`, a 400 when they do not fit). The panel's TypeScript types
+are generated from this module, ``python -m chatbi_jupyterlab.wire > src/wire.ts``, and a test fails when
+the committed ``src/wire.ts`` differs from what this module generates.
+
+Example:
+    >>> from chatbi_jupyterlab.codegen import from_json
+    >>> from_json(AskRequest, {"question": "How many customers are in each segment?"})
+    AskRequest(question='How many customers are in each segment?', connection=None, follow_up=None, new=False)
+    >>> to_json(Table([], [[float("nan")]], 1, False))
+    '{"columns": [], "rows": [[null]], "row_count": 1, "truncated": false}'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from chatbi_jupyterlab.codegen import typescript_module
+from explain.plan_items import Measure  # a plan's measure goes on the wire as the plan has it
+
+JSONScalar = str | int | float | bool | None
+ChartKind = Literal["indicator", "line", "bar", "pie", "scatter", "table"]
+AnswerPath = Literal["verified", "semantic", "sql", "refused"]
+
+# Requests ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AskRequest:
+    """POST ask: a question on a connection."""
+
+    question: str
+    connection: str | None = None
+    """The connection's name; the default connection when absent."""
+    follow_up: bool | None = None
+    """Whether the question builds on the conversation; guessed from its words when absent."""
+    new: bool = False
+    """Start the conversation on this connection over."""
+
+
+@dataclass
+class RunRequest:
+    """POST run: SQL written or edited by the user, run read-only after the same checks."""
+
+    sql: str
+    connection: str | None = None
+    question: str = ""
+    answer_id: str | None = None
+    """Run the SQL in place of that answer's (logged as explored, or executed when unchanged); a new
+    answer when absent."""
+
+
+@dataclass
+class EditRequest:
+    """POST edit: change an answer's SQL through its plan, then run it."""
+
+    answer_id: str
+    edit: dict[str, Any]
+    """One edit of ``explain.edits`` in its wire form: ``{"type": "SetLimit", "n": 5}``."""
+    connection: str | None = None
+    """When given, it must be the answer's connection."""
+
+
+@dataclass
+class AnswerRequest:
+    """POST regenerate: ask the model again for an answer's question (another sample)."""
+
+    answer_id: str
+
+
+@dataclass
+class ChartRequest:
+    """POST chart: draw an answer's result as another kind of chart."""
+
+    answer_id: str
+    kind: ChartKind
+
+
+@dataclass
+class FeedbackRequest:
+    """POST feedback: the SQL shown answers the question (accept), or not (reject)."""
+
+    answer_id: str
+    kind: Literal["accept", "reject"]
+    reason: str | None = None
+    """Why the answer is wrong, in the user's words (reject)."""
+
+
+# Answers -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    """One column of a result."""
+
+    name: str
+    """The name in the result (what the SQL calls it)."""
+    label: str
+    """A readable header for a computed column; the name otherwise."""
+    type: Literal["number", "string", "boolean", "datetime"]
+
+
+@dataclass
+class Table:
+    """A query result: rows as JSON values (NaN as null, dates and times as ISO strings)."""
+
+    columns: list[Column]
+    rows: list[list[JSONScalar]]
+    """The first rows fetched (at most the server's table_rows); export gives all of them."""
+    row_count: int
+    """How many rows were fetched."""
+    truncated: bool
+    """True when the database had more rows than the row limit let through."""
+
+
+@dataclass
+class Diagnostic:
+    """One finding about the SQL: what is wrong or suspicious, and where."""
+
+    code: str
+    severity: Literal["error", "warning"]
+    message: str
+    start: int | None
+    """Offset of the first character the finding is about (0-based), when known."""
+    end: int | None
+
+
+@dataclass
+class StepTerm:
+    """A table or column a step mentions, with its description."""
+
+    name: str
+    description: str
+
+
+@dataclass
+class Step:
+    """One step of the plain-language explanation; conditions and subqueries nest."""
+
+    kind: str
+    text: str
+    sql: str | None
+    terms: list[StepTerm]
+    children: list[Step]
+
+
+@dataclass
+class RelativeDate:
+    """Today shifted by ``amount`` units, optionally from the start of the month or year."""
+
+    amount: int
+    unit: str
+    start_of: Literal["month", "year"] | None
+
+
+@dataclass
+class DateBound:
+    """One end of a time range: a fixed day or a day relative to today."""
+
+    date: str | None
+    relative: RelativeDate | None
+    inclusive: bool
+    sql: str
+
+
+@dataclass
+class Filter:
+    """One AND-ed condition of WHERE or HAVING; edits name it by ``id``."""
+
+    id: str
+    clause: Literal["where", "having"]
+    kind: Literal["value", "time", "other"]
+    sql: str
+    column: str | None
+    operator: str | None
+    values: list[JSONScalar]
+    editable: bool
+    start: DateBound | None
+    end: DateBound | None
+
+
+@dataclass
+class TimeRange:
+    """The time filters on one date column, together (what reads as "last 3 months")."""
+
+    column: str
+    clause: Literal["where", "having"]
+    filter_ids: list[str]
+    start: DateBound | None
+    end: DateBound | None
+    editable: bool
+    label: str
+
+
+@dataclass
+class OrderItem:
+    expression: str
+    descending: bool
+
+
+@dataclass
+class OutputColumn:
+    name: str
+    sql: str
+    role: Literal["dimension", "measure", "window", "column", "star"]
+
+
+@dataclass
+class Plan:
+    """What a user can change in the SQL without writing SQL (the edits of POST edit)."""
+
+    sql: str
+    dialect: str
+    editable: bool
+    columns: list[OutputColumn]
+    filters: list[Filter]
+    time_range: list[TimeRange]
+    group_by: list[str]
+    measures: list[Measure]
+    order_by: list[OrderItem]
+    limit: int | None
+    read_only: list[str]
+    """The parts the plan does not represent; edits leave them as they are."""
+
+
+@dataclass
+class Chart:
+    """The chart of the result: a plotly figure, or none when a table says it best."""
+
+    kind: ChartKind
+    available: list[ChartKind]
+    """The kinds that fit the result (the switcher's choices)."""
+    reason: str
+    """Why this chart, in one sentence."""
+    note: str | None
+    """Why the kind asked for was not drawn, when it was not."""
+    figure: dict[str, Any] | None
+    """The plotly figure as JSON (``data`` and ``layout``, themeless on a transparent page); null for a
+    table."""
+
+
+@dataclass
+class Example:
+    """A question with its SQL: an earlier turn of the conversation, or a solved example shown to the
+    model."""
+
+    question: str
+    sql: str
+
+
+@dataclass
+class GlossaryTerm:
+    """A business term of the database whose SQL the query contains."""
+
+    name: str
+    definition: str
+    sql: str | None
+
+
+@dataclass
+class Reading:
+    """How a semantic answer read the question: in words, and the SQL compiled from it."""
+
+    text: str
+    sql: str
+    notes: list[str]
+    query: dict[str, Any] | None
+    """The semantic query (metrics, grouping, time range, filters); null for a verified query."""
+
+
+@dataclass
+class Answer:
+    """One answer, as the panel shows it; POST edit, run, regenerate and chart return it changed."""
+
+    id: str
+    """Names the answer in later requests (edit, feedback, export); the server keeps the latest ones."""
+    connection: str
+    question: str
+    sql: str
+    """The SQL shown: the generated one until an edit, a run or a regenerate worked."""
+    generated_sql: str
+    """The SQL the assistant answered with (the "generated" side of feedback)."""
+    edited: bool
+    path: AnswerPath
+    path_label: str
+    """How it was answered, in words."""
+    error: str | None
+    """One line saying what went wrong, or null."""
+    status: str
+    """What the last request did to the answer, in one line."""
+    summary: str | None
+    """What the SQL does, in one sentence; null when it cannot be explained."""
+    lang: str
+    steps: list[Step]
+    diagnostics: list[Diagnostic]
+    plan: Plan | None
+    table: Table | None
+    """The result; null when the SQL did not run."""
+    chart: Chart | None
+    timings: dict[str, float]
+    """Seconds per stage (route, prompt, generate, validate, repair, execute, total)."""
+    model_id: str
+    adapter_hash: str | None
+    examples: list[Example]
+    """Earlier corrections like the question, shown to the model before it."""
+    history: list[Example]
+    """The earlier questions and SQL a follow-up was sent with."""
+    terms_used: list[GlossaryTerm]
+    notes: list[str]
+    """What the reader should know about how the answer was reached."""
+    fixes: list[str]
+    """Names mended against the schema without the model."""
+    repaired: bool
+    interpretation: Reading | None
+    readings: list[Reading]
+    """Other ways to understand the question."""
+
+
+# Everything else -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ConnectionInfo:
+    """A connection the server was configured with; never its URL or credentials."""
+
+    name: str
+    dialect: str | None
+    """sqlite, duckdb, postgres or mysql; null when it could not be opened."""
+    tables: int | None
+    default: bool
+    error: str | None
+    """Why it could not be opened, or null."""
+
+
+@dataclass
+class ConnectionList:
+    """GET connections."""
+
+    connections: list[ConnectionInfo]
+    default: str | None
+
+
+@dataclass
+class SchemaColumn:
+    name: str
+    type: str
+    nullable: bool
+    primary_key: bool
+    comment: str | None
+
+
+@dataclass
+class ForeignKey:
+    columns: list[str]
+    ref_table: str
+    ref_columns: list[str]
+
+
+@dataclass
+class SchemaTable:
+    name: str
+    comment: str | None
+    row_count: int | None
+    columns: list[SchemaColumn]
+    primary_key: list[str]
+    foreign_keys: list[ForeignKey]
+
+
+@dataclass
+class SchemaSummary:
+    """GET connections/{name}/schema: the tables the assistant sees (sample values left out)."""
+
+    connection: str
+    dialect: str
+    tables: list[SchemaTable]
+
+
+@dataclass
+class ModelStatus:
+    """GET model: which model answers, whether it is in memory, and what the worker is doing."""
+
+    describe: str
+    loaded: bool
+    """Whether the language model is in memory (it loads on the first question that needs it)."""
+    loading: bool
+    """True while a question waits for the model to load."""
+    model_id: str | None
+    adapter_hash: str | None
+    stage: str | None
+    """What the question being answered is doing now (loading the model, generating, checking, …)."""
+    queued: int
+    """Requests in the worker's queue, the running one included."""
+    error: str | None
+    """Why the model last failed to load, or null."""
+
+
+@dataclass
+class FeedbackResult:
+    """POST feedback: what was logged."""
+
+    answer_id: str
+    kind: Literal["accept", "reject"]
+    logged: bool
+    message: str
+
+
+@dataclass
+class ErrorBody:
+    """Every error response: one message, never a traceback."""
+
+    message: str
+
+
+REQUESTS: tuple[type, ...] = (
+    AskRequest,
+    RunRequest,
+    EditRequest,
+    AnswerRequest,
+    ChartRequest,
+    FeedbackRequest,
+)
+RESPONSES: tuple[type, ...] = (
+    Column,
+    Table,
+    Diagnostic,
+    StepTerm,
+    Step,
+    RelativeDate,
+    DateBound,
+    Filter,
+    TimeRange,
+    Measure,
+    OrderItem,
+    OutputColumn,
+    Plan,
+    Chart,
+    Example,
+    GlossaryTerm,
+    Reading,
+    Answer,
+    ConnectionInfo,
+    ConnectionList,
+    SchemaColumn,
+    ForeignKey,
+    SchemaTable,
+    SchemaSummary,
+    ModelStatus,
+    FeedbackResult,
+    ErrorBody,
+)
+HEADER = """The wire format between the ChatBI panel and its server extension.
+Generated from chatbi_jupyterlab/wire.py by `python -m chatbi_jupyterlab.wire > src/wire.ts`: do not edit.
+tests/test_server_extension.py fails when this file and wire.py differ."""
+
+
+def to_json(value: Any) -> str:
+    """A wire object as JSON; NaN and infinities (which ``JSON.parse`` rejects) become null."""
+    data = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+    return json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def typescript() -> str:
+    """The TypeScript interfaces of every request and response, as ``src/wire.ts`` holds them."""
+    return typescript_module((*REQUESTS, *RESPONSES), HEADER)
+
+
+if __name__ == "__main__":  # run as a script its classes would be __main__'s: print the module's own
+    from chatbi_jupyterlab import wire
+
+    print(wire.typescript(), end="")

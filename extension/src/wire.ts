@@ -1,0 +1,354 @@
+// The wire format between the ChatBI panel and its server extension.
+// Generated from chatbi_jupyterlab/wire.py by `python -m chatbi_jupyterlab.wire > src/wire.ts`: do not edit.
+// tests/test_server_extension.py fails when this file and wire.py differ.
+
+/** POST ask: a question on a connection. */
+export interface AskRequest {
+  question: string;
+  /** The connection's name; the default connection when absent. */
+  connection?: string | null;
+  /** Whether the question builds on the conversation; guessed from its words when absent. */
+  follow_up?: boolean | null;
+  /** Start the conversation on this connection over. */
+  new?: boolean;
+}
+
+/** POST run: SQL written or edited by the user, run read-only after the same checks. */
+export interface RunRequest {
+  sql: string;
+  connection?: string | null;
+  question?: string;
+  /**
+   * Run the SQL in place of that answer's (logged as explored, or executed when unchanged); a new
+   * answer when absent.
+   */
+  answer_id?: string | null;
+}
+
+/** POST edit: change an answer's SQL through its plan, then run it. */
+export interface EditRequest {
+  answer_id: string;
+  /** One edit of ``explain.edits`` in its wire form: ``{"type": "SetLimit", "n": 5}``. */
+  edit: Record<string, unknown>;
+  /** When given, it must be the answer's connection. */
+  connection?: string | null;
+}
+
+/** POST regenerate: ask the model again for an answer's question (another sample). */
+export interface AnswerRequest {
+  answer_id: string;
+}
+
+/** POST chart: draw an answer's result as another kind of chart. */
+export interface ChartRequest {
+  answer_id: string;
+  kind: 'indicator' | 'line' | 'bar' | 'pie' | 'scatter' | 'table';
+}
+
+/** POST feedback: the SQL shown answers the question (accept), or not (reject). */
+export interface FeedbackRequest {
+  answer_id: string;
+  kind: 'accept' | 'reject';
+  /** Why the answer is wrong, in the user's words (reject). */
+  reason?: string | null;
+}
+
+/** One column of a result. */
+export interface Column {
+  /** The name in the result (what the SQL calls it). */
+  name: string;
+  /** A readable header for a computed column; the name otherwise. */
+  label: string;
+  type: 'number' | 'string' | 'boolean' | 'datetime';
+}
+
+/** A query result: rows as JSON values (NaN as null, dates and times as ISO strings). */
+export interface Table {
+  columns: Column[];
+  /** The first rows fetched (at most the server's table_rows); export gives all of them. */
+  rows: ((string | number | number | boolean | null)[])[];
+  /** How many rows were fetched. */
+  row_count: number;
+  /** True when the database had more rows than the row limit let through. */
+  truncated: boolean;
+}
+
+/** One finding about the SQL: what is wrong or suspicious, and where. */
+export interface Diagnostic {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  /** Offset of the first character the finding is about (0-based), when known. */
+  start: number | null;
+  end: number | null;
+}
+
+/** A table or column a step mentions, with its description. */
+export interface StepTerm {
+  name: string;
+  description: string;
+}
+
+/** One step of the plain-language explanation; conditions and subqueries nest. */
+export interface Step {
+  kind: string;
+  text: string;
+  sql: string | null;
+  terms: StepTerm[];
+  children: Step[];
+}
+
+/** Today shifted by ``amount`` units, optionally from the start of the month or year. */
+export interface RelativeDate {
+  amount: number;
+  unit: string;
+  start_of: 'month' | 'year' | null;
+}
+
+/** One end of a time range: a fixed day or a day relative to today. */
+export interface DateBound {
+  date: string | null;
+  relative: RelativeDate | null;
+  inclusive: boolean;
+  sql: string;
+}
+
+/** One AND-ed condition of WHERE or HAVING; edits name it by ``id``. */
+export interface Filter {
+  id: string;
+  clause: 'where' | 'having';
+  kind: 'value' | 'time' | 'other';
+  sql: string;
+  column: string | null;
+  operator: string | null;
+  values: (string | number | number | boolean | null)[];
+  editable: boolean;
+  start: DateBound | null;
+  end: DateBound | null;
+}
+
+/** The time filters on one date column, together (what reads as "last 3 months"). */
+export interface TimeRange {
+  column: string;
+  clause: 'where' | 'having';
+  filter_ids: string[];
+  start: DateBound | null;
+  end: DateBound | null;
+  editable: boolean;
+  label: string;
+}
+
+/**
+ * An aggregate in the select list.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> m = plan("SELECT ROUND(SUM(DISTINCT x), 2) AS total FROM t").measures[0]
+ *     >>> m.function, m.column, m.distinct, m.alias, m.editable
+ *     ('sum', 'x', True, 'total', True)
+ */
+export interface Measure {
+  /** ``m1``, ``m2``, … in the order of the select list. */
+  id: string;
+  /** ``count``, ``sum``, ``avg``, ``min``, ``max`` (or another aggregate's name, lower case). */
+  function: string;
+  /** The aggregated column or expression as SQL, ``*`` for ``COUNT(*)``. */
+  column: string;
+  distinct: boolean;
+  alias: string | null;
+  /** The whole output column it sits in, without its alias (``ROUND(SUM(x), 2)``). */
+  sql: string;
+  /** False when the output column combines several aggregates (a ratio): it is shown, not edited. */
+  editable: boolean;
+}
+
+export interface OrderItem {
+  expression: string;
+  descending: boolean;
+}
+
+export interface OutputColumn {
+  name: string;
+  sql: string;
+  role: 'dimension' | 'measure' | 'window' | 'column' | 'star';
+}
+
+/** What a user can change in the SQL without writing SQL (the edits of POST edit). */
+export interface Plan {
+  sql: string;
+  dialect: string;
+  editable: boolean;
+  columns: OutputColumn[];
+  filters: Filter[];
+  time_range: TimeRange[];
+  group_by: string[];
+  measures: Measure[];
+  order_by: OrderItem[];
+  limit: number | null;
+  /** The parts the plan does not represent; edits leave them as they are. */
+  read_only: string[];
+}
+
+/** The chart of the result: a plotly figure, or none when a table says it best. */
+export interface Chart {
+  kind: 'indicator' | 'line' | 'bar' | 'pie' | 'scatter' | 'table';
+  /** The kinds that fit the result (the switcher's choices). */
+  available: ('indicator' | 'line' | 'bar' | 'pie' | 'scatter' | 'table')[];
+  /** Why this chart, in one sentence. */
+  reason: string;
+  /** Why the kind asked for was not drawn, when it was not. */
+  note: string | null;
+  /**
+   * The plotly figure as JSON (``data`` and ``layout``, themeless on a transparent page); null for a
+   * table.
+   */
+  figure: Record<string, unknown> | null;
+}
+
+/**
+ * A question with its SQL: an earlier turn of the conversation, or a solved example shown to the
+ * model.
+ */
+export interface Example {
+  question: string;
+  sql: string;
+}
+
+/** A business term of the database whose SQL the query contains. */
+export interface GlossaryTerm {
+  name: string;
+  definition: string;
+  sql: string | null;
+}
+
+/** How a semantic answer read the question: in words, and the SQL compiled from it. */
+export interface Reading {
+  text: string;
+  sql: string;
+  notes: string[];
+  /** The semantic query (metrics, grouping, time range, filters); null for a verified query. */
+  query: Record<string, unknown> | null;
+}
+
+/** One answer, as the panel shows it; POST edit, run, regenerate and chart return it changed. */
+export interface Answer {
+  /** Names the answer in later requests (edit, feedback, export); the server keeps the latest ones. */
+  id: string;
+  connection: string;
+  question: string;
+  /** The SQL shown: the generated one until an edit, a run or a regenerate worked. */
+  sql: string;
+  /** The SQL the assistant answered with (the "generated" side of feedback). */
+  generated_sql: string;
+  edited: boolean;
+  path: 'verified' | 'semantic' | 'sql' | 'refused';
+  /** How it was answered, in words. */
+  path_label: string;
+  /** One line saying what went wrong, or null. */
+  error: string | null;
+  /** What the last request did to the answer, in one line. */
+  status: string;
+  /** What the SQL does, in one sentence; null when it cannot be explained. */
+  summary: string | null;
+  lang: string;
+  steps: Step[];
+  diagnostics: Diagnostic[];
+  plan: Plan | null;
+  /** The result; null when the SQL did not run. */
+  table: Table | null;
+  chart: Chart | null;
+  /** Seconds per stage (route, prompt, generate, validate, repair, execute, total). */
+  timings: Record<string, number>;
+  model_id: string;
+  adapter_hash: string | null;
+  /** Earlier corrections like the question, shown to the model before it. */
+  examples: Example[];
+  /** The earlier questions and SQL a follow-up was sent with. */
+  history: Example[];
+  terms_used: GlossaryTerm[];
+  /** What the reader should know about how the answer was reached. */
+  notes: string[];
+  /** Names mended against the schema without the model. */
+  fixes: string[];
+  repaired: boolean;
+  interpretation: Reading | null;
+  /** Other ways to understand the question. */
+  readings: Reading[];
+}
+
+/** A connection the server was configured with; never its URL or credentials. */
+export interface ConnectionInfo {
+  name: string;
+  /** sqlite, duckdb, postgres or mysql; null when it could not be opened. */
+  dialect: string | null;
+  tables: number | null;
+  default: boolean;
+  /** Why it could not be opened, or null. */
+  error: string | null;
+}
+
+/** GET connections. */
+export interface ConnectionList {
+  connections: ConnectionInfo[];
+  default: string | null;
+}
+
+export interface SchemaColumn {
+  name: string;
+  type: string;
+  nullable: boolean;
+  primary_key: boolean;
+  comment: string | null;
+}
+
+export interface ForeignKey {
+  columns: string[];
+  ref_table: string;
+  ref_columns: string[];
+}
+
+export interface SchemaTable {
+  name: string;
+  comment: string | null;
+  row_count: number | null;
+  columns: SchemaColumn[];
+  primary_key: string[];
+  foreign_keys: ForeignKey[];
+}
+
+/** GET connections/{name}/schema: the tables the assistant sees (sample values left out). */
+export interface SchemaSummary {
+  connection: string;
+  dialect: string;
+  tables: SchemaTable[];
+}
+
+/** GET model: which model answers, whether it is in memory, and what the worker is doing. */
+export interface ModelStatus {
+  describe: string;
+  /** Whether the language model is in memory (it loads on the first question that needs it). */
+  loaded: boolean;
+  /** True while a question waits for the model to load. */
+  loading: boolean;
+  model_id: string | null;
+  adapter_hash: string | null;
+  /** What the question being answered is doing now (loading the model, generating, checking, …). */
+  stage: string | null;
+  /** Requests in the worker's queue, the running one included. */
+  queued: number;
+  /** Why the model last failed to load, or null. */
+  error: string | null;
+}
+
+/** POST feedback: what was logged. */
+export interface FeedbackResult {
+  answer_id: string;
+  kind: 'accept' | 'reject';
+  logged: boolean;
+  message: string;
+}
+
+/** Every error response: one message, never a traceback. */
+export interface ErrorBody {
+  message: string;
+}
