@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from explain.describe_aggregate import PREDICATES
 from explain.describe_function import strftime_format
 from explain.phrases import join_clauses, join_list, phrase
 from explain.query_parts import conjuncts, flatten, unparen, unwrap
@@ -106,7 +107,10 @@ class ConditionWords:
             return phrase(lang, "exists", subquery=self._subquery(node.this))
         if isinstance(node, exp.Column):
             return phrase(lang, "is_true", left=self._column(node, describe=True))
-        return phrase(lang, "holds", condition=self.value(node))
+        # a predicate with no words of its own (x = ANY(…), REGEXP) is quoted: describing it as a value
+        # would ask for it as a condition again
+        described = self.sql(node) if isinstance(node, PREDICATES) else self.value(node)
+        return phrase(lang, "holds", condition=described)
 
     def _comparison(self, left: exp.Expression, op: str, right: exp.Expression) -> str:
         """``left <op> right`` in words, op one of eq, neq, gt, gte, lt, lte."""
