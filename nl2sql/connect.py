@@ -28,9 +28,18 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from nl2sql.errors import ConnectionSpecError, DatabaseUnreachableError, driver_message
+from nl2sql.sqlite_guard import guard
 
 SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".db3"}
 DUCKDB_SUFFIXES = {".duckdb", ".ddb"}
+DUCKDB_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+"""DuckDB's own guard under the statement gate: no files, URLs or extensions beyond the database, and a
+configuration no query can change back."""
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 SQLGLOT_DIALECTS = {
@@ -161,6 +170,7 @@ def _sqlite_engine(path: Path) -> Engine:
         connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
         connection.text_factory = _decode_text
         connection.execute("PRAGMA query_only = ON")
+        guard(connection)  # then nothing but reads: no ATTACH, no VACUUM INTO, no pragma that changes things
         return connection
 
     return sa.create_engine("sqlite://", creator=connect)
@@ -178,7 +188,7 @@ def _duckdb_engine(path: Path) -> Engine:
         raise ConnectionSpecError("DuckDB support is not installed: pip install 'chatbi[db]'") from error
     return sa.create_engine(
         f"duckdb:///{path.resolve().as_posix()}",
-        connect_args={"read_only": True, "config": {"enable_external_access": False}},
+        connect_args={"read_only": True, "config": DUCKDB_CONFIG},
     )
 
 
