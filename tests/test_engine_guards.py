@@ -24,6 +24,18 @@ def sqlite_file(tmp_path: Path) -> Path:
     return path
 
 
+def refused_without_a_trace(database, folder: Path, attack: str) -> None:
+    """The engine refuses ``attack`` (run on its raw connection, past the gate) and no file appears."""
+    before = files_in(folder)
+    with pytest.raises(DBAPIError):
+        run_raw(database, attack.format(folder=folder))
+    assert files_in(folder) == before, "a file was created"
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".wal"))
+
+
 def run_raw(database, sql: str):
     with database.engine.connect() as connection:
         return connection.exec_driver_sql(sql).fetchall()
@@ -44,11 +56,7 @@ def run_raw(database, sql: str):
 )
 def test_sqlite_refuses_everything_but_reads(sqlite_file: Path, attack: str) -> None:
     database = open_database(sqlite_file)
-    folder = sqlite_file.parent
-    before = sorted(p.name for p in folder.iterdir())
-    with pytest.raises(DBAPIError):
-        run_raw(database, attack.format(folder=folder))
-    assert sorted(p.name for p in folder.iterdir()) == before, "a file was created"
+    refused_without_a_trace(database, sqlite_file.parent, attack)
     assert run_raw(database, "PRAGMA user_version") == [(0,)]
     assert run_raw(database, "SELECT COUNT(*), SUM(amount) FROM orders") == [(1, 9.5)]
 
@@ -89,12 +97,6 @@ def duckdb_file(tmp_path: Path) -> Path:
 )
 def test_duckdb_refuses_files_settings_and_extensions(duckdb_file: Path, attack: str) -> None:
     database = open_database(duckdb_file)
-    folder = duckdb_file.parent
-    before = sorted(p.name for p in folder.iterdir())
-    with pytest.raises(DBAPIError):
-        run_raw(database, attack.format(folder=folder))
-    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(".wal")) == [
-        b for b in before if not b.endswith(".wal")
-    ]
+    refused_without_a_trace(database, duckdb_file.parent, attack)
     assert run_raw(database, "SELECT current_setting('enable_external_access')") == [(False,)]
     assert run_raw(database, "SELECT SUM(amount) FROM orders") == [(9.5,)]

@@ -53,9 +53,7 @@ def answer_wire(card: AnswerCard, *, table_rows: int = TABLE_ROWS) -> wire.Answe
     if frame is not None:
         table = table_wire(frame, truncated=current.truncated, labels=labels, rows=table_rows)
         chart = chart_wire(frame, answer.question, card.chart_kind, partial=card.partial)
-    reading = answer.interpretation  # the reading the SQL shown was compiled from, until it is changed
-    if reading is not None and reading.sql.strip() != card.sql.strip():
-        reading = None
+    reading = card.reading_shown
     return wire.Answer(
         id=card.id,
         connection=card.connection,

@@ -1,22 +1,32 @@
-"""An answer's rows as a download: CSV text, or an Excel workbook with the SQL on a second sheet (as the
-notebook view's Download links).
+r"""An answer's rows as a download: CSV text, or the Excel workbook the notebook view's Download link
+gives (:meth:`nl2sql.notebook.answer_card.AnswerCard.workbook`: the SQL on a second sheet).
 
 Example:
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame({"segment": ["SMB"], "n": [2]})
-    >>> export(frame, "csv", question="q", sql="SELECT 1")[:2]
-    (b'segment,n\\nSMB,2\\n', 'text/csv; charset=utf-8')
-    >>> export(frame, "xlsx", question="q", sql="SELECT 1")[0][:2]
+    >>> import os, sqlite3, tempfile
+    >>> from nl2sql.notebook.answer_card import AnswerCard
+    >>> from nl2sql.notebook.session import NotebookSession
+    >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
+    >>> with sqlite3.connect(path) as setup:
+    ...     _ = setup.execute("CREATE TABLE customers (segment TEXT)")
+    ...     _ = setup.execute("INSERT INTO customers VALUES ('SMB')")
+    >>> session = NotebookSession(log=None)
+    >>> answer = session.connect(path, name="shop").run("SELECT segment FROM customers", question="q")
+    >>> card = AnswerCard(answer, session, "shop")
+    >>> export(card, "csv")[:2]
+    (b'segment\nSMB\n', 'text/csv; charset=utf-8')
+    >>> export(card, "xlsx")[0][:2]
     b'PK'
 """
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from chatbi_jupyterlab.errors import BadRequestError
+from nl2sql.notebook.answer_card import CardError
+
+if TYPE_CHECKING:
+    from nl2sql.notebook.answer_card import AnswerCard
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -24,18 +34,11 @@ FORMATS = {
 }
 
 
-def export(frame: pd.DataFrame, kind: str, *, question: str, sql: str) -> tuple[bytes, str, str]:
+def export(card: AnswerCard, kind: str) -> tuple[bytes, str, str]:
     """The file's bytes, its media type and a file name for ``kind`` (``csv`` or ``xlsx``)."""
     if kind not in FORMATS:
         raise BadRequestError(f"cannot export as {kind!r}: choose csv or xlsx")
-    if kind == "csv":
-        data = frame.to_csv(index=False).encode("utf-8")
-    else:
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, sheet_name="result", index=False)
-            pd.DataFrame({"question": [question], "sql": [sql]}).to_excel(
-                writer, sheet_name="query", index=False
-            )
-        data = buffer.getvalue()
+    if card.frame is None:
+        raise CardError("there is no result to save: the query did not run")
+    data = card.frame.to_csv(index=False).encode("utf-8") if kind == "csv" else card.workbook()
     return data, FORMATS[kind], f"answer.{kind}"

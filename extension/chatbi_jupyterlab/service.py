@@ -141,11 +141,8 @@ class ChatBIService:
     async def export(self, answer_id: str, kind: str) -> tuple[bytes, str, str]:
         """An answer's rows (all fetched) as a file: bytes, media type, file name."""
         card = self.cards.get(answer_id)
-        frame, question, sql = card.frame, card.answer.question, card.sql
-        if frame is None:
-            raise CardError("there is no result to save: the query did not run")
         loop = asyncio.get_running_loop()  # the frame is never changed, only replaced: no worker needed
-        return await loop.run_in_executor(None, lambda: export(frame, kind, question=question, sql=sql))
+        return await loop.run_in_executor(None, export, card, kind)
 
     # Work in the worker ------------------------------------------------------------------------------
 

@@ -36,9 +36,12 @@ Example:
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from explain.errors import ExplainError
 from explain.plan import plan as make_plan
@@ -49,11 +52,10 @@ from nl2sql.notebook.chart import choice_for
 from nl2sql.notebook.quiet import quiet_model_loading
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from explain.edits import Edit
     from nl2sql.answer import Answer
     from nl2sql.notebook.session import NotebookSession
+    from nl2sql.semantic.route import Reading
 
 REGENERATE_TRIES = 3
 """Samples a regenerate draws, at most, to find a query not rejected for the question (as the view)."""
@@ -91,6 +93,8 @@ class AnswerCard:
         self.assistant = session.assistant(connection)
         self.review = self._review(answer.sql)
         self.chart_kind: str | None = None
+        self.reading: Reading | None = answer.interpretation
+        """What a semantic answer was read as; changed by :meth:`apply_reading`."""
         self.status = "answered" if answer.ok else f"not answered: {answer.error}"
         self._seed = 0
         self._rejected: set[str] = set()
@@ -111,9 +115,38 @@ class AnswerCard:
 
     @property
     def partial(self) -> bool:
-        """Whether the rows shown are not all there are (a LIMIT, or the row cap): never a pie then."""
-        plan = self.review.plan
-        return self.current.truncated or bool(plan is not None and plan.limit is not None)
+        """Whether the rows shown are not all there are (a LIMIT, FETCH or the row cap): never a pie then."""
+        return self.current.truncated or _limited(self.sql, self.assistant.database.dialect)
+
+    @property
+    def reading_shown(self) -> Reading | None:
+        """The interpretation of the SQL shown: the reading it was compiled from, None once the SQL was
+        changed some other way (then only the SQL and its explanation say what it does)."""
+        if self.reading is not None and self.reading.sql.strip() == self.sql.strip():
+            return self.reading
+        return None
+
+    def apply_reading(self, reading: Reading) -> None:
+        """Run a changed interpretation of a semantic answer (SQL compiled from the semantic model, no
+        language model); on an error nothing changes."""
+        previous, self.reading = self.reading, reading
+        try:
+            self.run_sql(reading.sql)
+        except CardError:
+            self.reading = previous
+            raise
+
+    def workbook(self) -> bytes:
+        """The rows shown (all fetched) as an Excel workbook, with the question and SQL on a second sheet."""
+        if self.frame is None:
+            raise CardError("there is no result to save: the query did not run")
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            self.frame.to_excel(writer, sheet_name="result", index=False)
+            pd.DataFrame({"question": [self.answer.question], "sql": [self.sql]}).to_excel(
+                writer, sheet_name="query", index=False
+            )
+        return buffer.getvalue()
 
     def switch_chart(self, kind: str) -> None:
         """Draw the result as a ``kind`` chart from now on; :class:`ChartError` when it does not fit."""
@@ -241,3 +274,15 @@ class AnswerCard:
         count = len(self.frame) if self.frame is not None else 0
         more = "more than " if self.current.truncated else ""
         return f"{more}{count} row{'s' if count != 1 else ''}"
+
+
+def _limited(sql: str, dialect: str) -> bool:
+    """Whether the outermost query keeps only some rows (LIMIT, FETCH FIRST, TOP)."""
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except SqlglotError:
+        return False
+    return tree is not None and bool(tree.args.get("limit") or tree.args.get("fetch"))

@@ -43,7 +43,6 @@ Example:
 from __future__ import annotations
 
 import base64
-import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -139,8 +138,6 @@ class AnswerView:
         self.assistant = session.assistant(db)
         self.shown_rows = self._first_rows = max(1, shown_rows)
         self.chart = ChartPanel(answer.question, chart)
-        self.reading: Reading | None = answer.interpretation
-        """What a semantic answer was read as; changed by the interpretation chips."""
         self.controls: PlanControls | None = None
         self.chips: InterpretationControls | None = None
         self._build()
@@ -228,12 +225,8 @@ class AnswerView:
     def apply_reading(self, reading: Reading) -> bool:
         """Run a changed interpretation of a semantic answer (SQL compiled from the semantic model, no
         language model); True when it ran. On an error nothing changes."""
-        previous = self.reading
-        self.reading = reading
-        if not self.run_sql(reading.sql):
-            self.reading = previous
-            return False
-        return True
+        self._say("running…")
+        return self._change(self.card.apply_reading, reading)
 
     def apply_reading_chips(self) -> bool:
         """Apply what the user changed in the interpretation chips (their Apply button)."""
@@ -313,14 +306,8 @@ class AnswerView:
 
     def to_excel(self, path: str | Path) -> Path:
         """Write the rows on screen to an Excel workbook at ``path``, with the SQL on a second sheet."""
-        if self.frame is None:
-            raise ChatBIError("there is no result to save: the query did not run")
         path = Path(path)
-        with pd.ExcelWriter(path) as writer:
-            self.frame.to_excel(writer, sheet_name="result", index=False)
-            pd.DataFrame({"question": [self.answer.question], "sql": [self.sql]}).to_excel(
-                writer, sheet_name="query", index=False
-            )
+        path.write_bytes(self.card.workbook())
         return path
 
     def switch_chart(self, kind: str) -> bool:
@@ -348,7 +335,7 @@ class AnswerView:
             figure=self.figure,
             rerun=self.current,
             labels=self.column_labels,
-            reading=self._reading_shown(),
+            reading=self.card.reading_shown,
         )
 
     def static_bundle(self) -> dict[str, str]:
@@ -456,15 +443,8 @@ class AnswerView:
         )
         self.widget.add_class(ANSWER_CLASS)  # where "Copy SQL" looks for the SQL block
 
-    def _reading_shown(self) -> Reading | None:
-        """The interpretation of the SQL shown: the reading it was compiled from, None once the SQL was
-        changed some other way (then only the SQL and its explanation say what it does)."""
-        if self.reading is not None and self.reading.sql.strip() == self.sql.strip():
-            return self.reading
-        return None
-
     def _chips(self, lang: str) -> InterpretationControls | None:
-        reading, semantic = self._reading_shown(), self.assistant.semantic
+        reading, semantic = self.card.reading_shown, self.assistant.semantic
         if reading is None or reading.query is None or semantic is None:
             return None
         chips = InterpretationControls(
@@ -495,7 +475,7 @@ class AnswerView:
         dialect = self.assistant.database.dialect
         edited = self.sql.strip() != self.answer.sql.strip()
         self.header.value = header_html(
-            self.answer, self.review.terms_used, edited=edited, reading=self._reading_shown()
+            self.answer, self.review.terms_used, edited=edited, reading=self.card.reading_shown
         )
         self.sql_html.value = highlight_sql(self.sql, dialect)
         self.sql_editor.value = self.sql
@@ -518,8 +498,7 @@ class AnswerView:
         self.downloads.value = self._download_links()
         self.accept_button.disabled = bool(self.current.error) or not self.sql
         self._draw_table()
-        partial = self.current.truncated or _limited(self.sql, dialect)
-        self.chart.show(self.frame, partial=partial)
+        self.chart.show(self.frame, partial=self.card.partial)
 
     def _draw_table(self) -> None:
         frame = self.frame
@@ -537,9 +516,7 @@ class AnswerView:
         links = f'<a download="answer.csv" href="data:text/csv;base64,{csv_data}">Download CSV</a>'
         if len(self.frame) > MAX_EXCEL_LINK_ROWS:
             return links + f' <span style="color: {MUTED_COLOR}">(Excel: view.to_excel("answer.xlsx"))</span>'
-        with tempfile.TemporaryDirectory() as folder:
-            workbook = self.to_excel(Path(folder) / "answer.xlsx").read_bytes()
-        excel_data = base64.b64encode(workbook).decode("ascii")
+        excel_data = base64.b64encode(self.card.workbook()).decode("ascii")
         excel_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return (
             links
@@ -561,15 +538,3 @@ class AnswerView:
     def _fail(self, message: str, severity: str = "error") -> bool:
         self._say(message, severity)
         return False
-
-
-def _limited(sql: str, dialect: str) -> bool:
-    """Whether the outermost query keeps only some rows (LIMIT, FETCH FIRST, TOP)."""
-    import sqlglot
-    from sqlglot.errors import SqlglotError
-
-    try:
-        tree = sqlglot.parse_one(sql, read=dialect)
-    except SqlglotError:
-        return False
-    return tree is not None and bool(tree.args.get("limit") or tree.args.get("fetch"))
