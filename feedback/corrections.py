@@ -1,15 +1,20 @@
 """Curation: which logged answers become corrections the model learns from.
 
-An accepted answer or an edited one says "this SQL answers this question". Before it is shown to the
-model as an example or trained on, it must still be worth learning from:
+An accepted answer or an edited one says "this SQL answers this question". It becomes a *candidate*
+when it is still worth learning from:
 
 - it has a question and a final SQL;
-- the SQL is one read-only query that validates against the database's current schema (a correction
-  written before a column was renamed is dropped, not taught);
+- the SQL is one read-only query the execution gate lets through (:func:`nl2sql.safety.ensure_read_only`:
+  no writes, only allowed functions) and, given the schema, validates against the database's current
+  schema (a correction written before a column was renamed is dropped, not taught);
 - it is the latest word on its question (asking again and correcting again replaces the older one);
 - it was not withdrawn (``chatbi feedback withdraw ID`` appends a ``withdrawn`` event); withdrawing
   leaves the question unlearned, so an older correction of the same question does not come back;
 - it was not rejected afterwards: a ``rejected`` event for the same question and SQL takes it back.
+
+A candidate teaches (prompt examples, training) only once it is *approved*: a reviewer's ``approved``
+event for its question and SQL (:mod:`feedback.review`), the latest verdict on them; a ``declined``
+one drops it. Every reading runs the gate again, so nothing it refuses teaches, whatever the log says.
 
 Only ``accepted`` and ``edited`` events vouch for their SQL; ``explored`` (SQL run from an answer
 without saying it fixes it) is logged and never learned from.
@@ -20,21 +25,26 @@ Example:
     >>> import os, tempfile
     >>> from feedback.log import FeedbackLog
     >>> from nl2sql.schema import Column, Schema, Table
-    >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "feedback.sqlite"))
+    >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "feedback.sqlite"), user="ann")
     >>> schema = Schema("sqlite", (Table("orders", (Column("id", "INTEGER"), Column("status", "TEXT"))),))
-    >>> _ = log.record("edited", database="shop", question="Open orders?",
-    ...     sql="SELECT * FROM orders", final_sql="SELECT id FROM orders WHERE status = 'open'")
+    >>> open_orders = "SELECT id FROM orders WHERE status = 'open'"
+    >>> edit = log.record("edited", database="shop", question="Open orders?",
+    ...     sql="SELECT * FROM orders", final_sql=open_orders)
     >>> _ = log.record("accepted", database="shop", question="Total?",
     ...     final_sql="SELECT SUM(total) FROM orders")
     >>> curation = curate(log, "shop", schema)
-    >>> [c.question for c in curation.kept], [d.reason for d in curation.dropped]
-    (['Open orders?'], ['does not validate: no column total in orders'])
+    >>> [c.question for c in curation.candidates], [d.reason for d in curation.dropped], curation.kept
+    (['Open orders?'], ['does not validate: no column total in orders'], [])
+    >>> _ = log.record("approved", database="shop", question="Open orders?", final_sql=open_orders,
+    ...     event=edit)
+    >>> [(c.question, c.status) for c in curate(log, "shop", schema).kept]
+    [('Open orders?', 'approved')]
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +56,9 @@ if TYPE_CHECKING:  # nl2sql imports this package at load time
 
 CORRECTION_KINDS = ("accepted", "edited")
 """Events whose final SQL the user vouched for."""
+REVIEW_KINDS = ("approved", "declined")
+"""A reviewer's verdict on a candidate's question and SQL."""
+APPROVED, CANDIDATE = "approved", "candidate"
 
 
 @dataclass(frozen=True)
@@ -59,15 +72,36 @@ class Correction:
     kind: str
     """``accepted`` (the model's SQL was right) or ``edited`` (the user fixed it)."""
     created_at: str = ""
+    status: str = APPROVED
+    """``approved`` (it teaches) or ``candidate`` (waiting for review)."""
+    user_name: str | None = None
+    """Who accepted or edited it."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def as_example(self, db_path: Path) -> TextToSQLExample:
-        """The correction as a training example on the database file ``db_path``."""
-        from feedback.datasets import TextToSQLExample
+    def as_example(self, db_path: Path, *, redact: bool = False, dialect: str = "sqlite") -> TextToSQLExample:
+        """The correction as a training example on the database file ``db_path``, its text literals
+        replaced by placeholders with ``redact`` (:func:`feedback.redact.redact`); only an approved
+        correction is trained on.
 
-        return TextToSQLExample(db_id=self.database, question=self.question, sql=self.sql, db_path=db_path)
+        Example:
+            >>> correction = Correction(1, "shop", "Orders of Acme?",
+            ...                         "SELECT id FROM orders WHERE customer = 'Acme'", "edited")
+            >>> correction.as_example(Path("shop.sqlite"), redact=True).question
+            'Orders of value_1?'
+        """
+        from feedback.datasets import TextToSQLExample
+        from feedback.errors import DatasetError
+
+        if self.status != APPROVED:
+            raise DatasetError(f"correction #{self.event_id} is not approved: it cannot be trained on")
+        question, sql = self.question, self.sql
+        if redact:
+            from feedback.redact import redact as redact_literals
+
+            question, sql = redact_literals(question, sql, dialect)
+        return TextToSQLExample(db_id=self.database, question=question, sql=sql, db_path=db_path)
 
 
 @dataclass(frozen=True)
@@ -82,16 +116,24 @@ class Dropped:
 @dataclass(frozen=True)
 class Curation:
     kept: list[Correction]
+    """The approved corrections: these teach."""
     dropped: list[Dropped]
+    candidates: list[Correction] = field(default_factory=list)
+    """Corrections waiting for a reviewer: these do not teach yet."""
 
 
-def curate(log: FeedbackLog, database: str, schema: Schema | None = None) -> Curation:
-    """The corrections the log holds for ``database``, checked against ``schema`` when given."""
-    events = log.events(limit=None, database=database, kinds=(*CORRECTION_KINDS, "withdrawn", "rejected"))
+def curate(
+    log: FeedbackLog, database: str, schema: Schema | None = None, *, dialect: str = "sqlite"
+) -> Curation:
+    """The corrections the log holds for ``database``: the execution gate (in ``schema``'s dialect,
+    else ``dialect``) always checks them; the schema, when given, too."""
+    kinds = (*CORRECTION_KINDS, "withdrawn", "rejected", *REVIEW_KINDS)
+    events = log.events(limit=None, database=database, kinds=kinds)
     withdrawn = {int(e["details"].get("event", 0)) for e in events if e["kind"] == "withdrawn"}
     by_id = {e["id"]: e for e in events}
     unlearned: dict[str, int] = {}  # question → the newest correction withdrawn for it
     rejected: dict[tuple[str, str], int] = {}  # (question, SQL) → the last rejection of it
+    verdicts: dict[tuple[str, str], dict[str, Any]] = {}  # (question, SQL) → the last review of it
     for event in events:
         if event["kind"] == "withdrawn" and int(event["details"].get("event", 0)) in by_id:
             taken_back = by_id[int(event["details"]["event"])]
@@ -100,7 +142,11 @@ def curate(log: FeedbackLog, database: str, schema: Schema | None = None) -> Cur
         elif event["kind"] == "rejected":
             sql = (event["final_sql"] or event["sql"] or "").strip()
             rejected[(question_key(event["question"] or ""), sql_key(sql))] = event["id"]
-    latest: dict[str, Correction] = {}
+        elif event["kind"] in REVIEW_KINDS:
+            sql = (event["final_sql"] or event["sql"] or "").strip()
+            verdicts[(question_key(event["question"] or ""), sql_key(sql))] = event
+    approved: dict[str, Correction] = {}
+    pending: dict[str, Correction] = {}
     dropped: list[Dropped] = []
     for event in events:
         if event["kind"] not in CORRECTION_KINDS:
@@ -108,6 +154,7 @@ def curate(log: FeedbackLog, database: str, schema: Schema | None = None) -> Cur
         question = (event["question"] or "").strip()
         sql = (event["final_sql"] or event["sql"] or "").strip()
         rejection = rejected.get((question_key(question), sql_key(sql)), 0)
+        verdict = verdicts.get((question_key(question), sql_key(sql)))
         if event["id"] in withdrawn:
             reason: str | None = "withdrawn"
         elif event["id"] < unlearned.get(question_key(question), 0):
@@ -115,23 +162,40 @@ def curate(log: FeedbackLog, database: str, schema: Schema | None = None) -> Cur
         elif rejection > event["id"]:
             reason = f"rejected later (event {rejection})"
         else:
-            reason = correction_problem(question, sql, schema)
+            reason = correction_problem(question, sql, schema, dialect)
+        if not reason and verdict is not None and verdict["kind"] == "declined":
+            why = verdict["details"].get("reason")
+            reason = f"rejected in review (event {verdict['id']}{': ' + why if why else ''})"
         if reason:
             dropped.append(Dropped(event["id"], question, reason))
             continue
-        key = question_key(question)
-        if key in latest:
-            older = latest[key]
+        status = APPROVED if verdict is not None else CANDIDATE
+        pool, key = approved if status == APPROVED else pending, question_key(question)
+        if key in pool:
+            older = pool[key]
             dropped.append(
                 Dropped(older.event_id, older.question, f"replaced by the later event {event['id']}")
             )
-        latest[key] = Correction(event["id"], database, question, sql, event["kind"], event["created_at"])
-    kept = sorted(latest.values(), key=lambda correction: correction.event_id)
-    return Curation(kept=kept, dropped=sorted(dropped, key=lambda d: d.event_id))
+        pool[key] = Correction(
+            event["id"],
+            database,
+            question,
+            sql,
+            event["kind"],
+            event["created_at"],
+            status,
+            event.get("user_name"),
+        )
+    return Curation(
+        kept=sorted(approved.values(), key=lambda c: c.event_id),
+        dropped=sorted(dropped, key=lambda d: d.event_id),
+        candidates=sorted(pending.values(), key=lambda c: c.event_id),
+    )
 
 
-def correction_problem(question: str, sql: str, schema: Schema | None) -> str | None:
-    """Why ``sql`` cannot be taught as the answer to ``question``; None when it can.
+def correction_problem(question: str, sql: str, schema: Schema | None, dialect: str = "sqlite") -> str | None:
+    """Why ``sql`` cannot be taught as the answer to ``question``; None when it can. The execution gate
+    always decides (in ``schema``'s dialect, else ``dialect``); the schema, when given, must validate it.
 
     Example:
         >>> from nl2sql.schema import Column, Schema, Table
@@ -143,16 +207,16 @@ def correction_problem(question: str, sql: str, schema: Schema | None) -> str | 
         return "no question"
     if not sql:
         return "no SQL"
-    if schema is None:
-        return None
     from explain import check
     from nl2sql.errors import ChatBIError
     from nl2sql.safety import ensure_read_only
 
     try:
-        ensure_read_only(sql, schema.dialect)
+        ensure_read_only(sql, schema.dialect if schema else dialect)
     except ChatBIError as error:
         return str(error)
+    if schema is None:
+        return None
     error = next((d for d in check(sql, schema) if d.is_error), None)
     return f"does not validate: {error.message}" if error else None
 

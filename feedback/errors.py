@@ -18,3 +18,7 @@ class DatasetError(FeedbackError):
 
 class TrainingError(FeedbackError):
     """Training could not start or went wrong."""
+
+
+class FeedbackStoreError(FeedbackError):
+    """The feedback log cannot be opened where it was pointed."""

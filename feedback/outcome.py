@@ -55,6 +55,7 @@ def record_outcome(
     changes = _changes(generated_sql, final, dialect) if final != generated_sql else []
     if reason:
         fields["reason"] = reason
+    fields.setdefault("dialect", dialect)  # to read the diff's conditions again (feedback.edit_kinds)
     return log.record(kind, question=question, sql=generated_sql, final_sql=final, diff=changes, **fields)
 
 

@@ -57,6 +57,9 @@ class RetrainPlan:
     promote: bool = True
     """Promote when it measures better (False: measure only)."""
     seed: int = 0
+    redact: bool = False
+    """Train on the corrections with their text literals replaced by placeholders
+    (:func:`feedback.redact.redact`): names and e-mail addresses never reach the adapter."""
     training: TrainConfig = field(
         default_factory=lambda: TrainConfig(data="", out="", epochs=2.0, learning_rate=1e-4, batch_size=4)
     )
@@ -139,7 +142,7 @@ def retrain(plan: RetrainPlan, *, progress: bool = True) -> RetrainResult:
 
 
 def _corrections(plan: RetrainPlan) -> tuple[list[TextToSQLExample], list[TextToSQLExample]]:
-    """Each database's curated corrections as (training part, held-out part)."""
+    """Each database's approved corrections as (training part, held-out part)."""
     from nl2sql.connect import open_database
     from nl2sql.schema import load_schema
 
@@ -153,13 +156,13 @@ def _corrections(plan: RetrainPlan) -> tuple[list[TextToSQLExample], list[TextTo
         database = open_database(path)
         kept = curate(log, database.name, load_schema(database)).kept
         learn, measure = split_holdout(kept, share=plan.holdout, seed=plan.seed)
-        training_part += [c.as_example(path) for c in learn]
-        held_out += [c.as_example(path) for c in measure]
+        training_part += [c.as_example(path, redact=plan.redact, dialect=database.dialect) for c in learn]
+        held_out += [c.as_example(path) for c in measure]  # measured on the questions as asked
     total = len(training_part) + len(held_out)
     if total < plan.min_corrections:
         raise TrainingError(
-            f"{total} curated corrections, fewer than the {plan.min_corrections} a retraining needs: "
-            "accept or edit more answers first (`chatbi feedback list --db DB` shows them)"
+            f"{total} approved corrections, fewer than the {plan.min_corrections} a retraining needs: "
+            "review more first (`chatbi feedback review --db DB` lists the candidates)"
         )
     return training_part, held_out
 

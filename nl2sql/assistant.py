@@ -21,38 +21,34 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explain import Diagnostic, check
 from explain.autofix import mend
 from feedback import FeedbackLog
-from feedback.corrections import (
-    CORRECTION_KINDS,
-    Correction,
-    correction_problem,
-    curate,
-    question_key,
-    sql_key,
-)
+from feedback.corrections import APPROVED, CORRECTION_KINDS, REVIEW_KINDS, curate, question_key, sql_key
 from feedback.outcome import record_outcome
 from feedback.similar import DEFAULT_EXAMPLES, CorrectionIndex, as_examples
 from nl2sql.answer import Answer
 from nl2sql.connect import Database, open_database
-from nl2sql.errors import ChatBIError, EmptyQuestionError, InvalidSQLError
+from nl2sql.errors import ChatBIError, InvalidSQLError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryResult, run_query
-from nl2sql.extract import extract_sql
+from nl2sql.extract import SQLStream, extract_sql
 from nl2sql.glossary import Glossary, database_glossary
+from nl2sql.input_checks import check_question
+from nl2sql.limits import row_limit, time_limit
 from nl2sql.linking import DEFAULT_BUDGET_TOKENS, link_schema
-from nl2sql.models.base import Generator, Message
+from nl2sql.models.base import Generation, Generator, Message, TokenCallback
 from nl2sql.prompt import MAX_HISTORY, Example, build_messages, build_repair_messages, render_schema
 from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
 from nl2sql.selection import FALLBACK_SAMPLES, select_by_execution
 from nl2sql.semantic.follow_up import follow_up_reading
 from nl2sql.semantic.locate import database_semantic_model, database_today
-from nl2sql.semantic.model import SemanticModel
+from nl2sql.semantic.model import SemanticModel, VerifiedQuery
 from nl2sql.semantic.route import Route, question_language, route_question
 from nl2sql.today import pin_today
 from nl2sql.values import match_values
@@ -61,6 +57,9 @@ DEFAULT_TIME_BUDGET_S = 10.0
 """Seconds an answer may take before it stops trying more (repair, samples, a larger model)."""
 DEFAULT_LOG: Any = object()
 """The default for ``log``: the feedback log in the data folder."""
+
+if TYPE_CHECKING:
+    from feedback.review import ReviewRules
 
 __all__ = ["Answer", "Assistant"]
 
@@ -94,9 +93,12 @@ class Assistant:
         glossary: business terms for the prompt: a :class:`Glossary`, a YAML file, or None for the
             database's own (:func:`nl2sql.glossary.glossary_path`).
         examples: how many earlier corrections like the question go into the prompt (0: none).
-        corrections: the corrections to draw them from; by default those curated from ``log`` for this
-            database (:func:`feedback.corrections.curate`). An accepted or edited answer joins them
-            at once.
+        corrections: the corrections to draw them from; by default the approved ones curated from
+            ``log`` for this database (:func:`feedback.corrections.curate`), read again whenever a
+            review, withdrawal or rejection was logged since. An accepted or edited answer is only a
+            candidate until a reviewer approves it (:mod:`feedback.review`).
+        review_rules: when a candidate is approved without a reviewer (default:
+            :meth:`feedback.review.ReviewRules.from_environment`, off unless set).
         semantic: the database's semantic model (metrics, dimensions, synonyms): a model, a YAML file,
             None for the database's own (:mod:`nl2sql.semantic.locate`), or False to answer every
             question with generated SQL. Metric questions it reads completely are compiled from it
@@ -110,8 +112,30 @@ class Assistant:
             notes say so.
         time_budget_s: after this many seconds an answer stops trying (no more repair round, samples or
             larger model) and returns what it has, saying so; None for no limit.
-        on_stage: told each stage of an answer as it starts ("generating", "checking", "repairing",
-            "sampling", "asking the larger model", "running"), for progress shown to the user.
+        on_stage: told each stage of an answer as it starts ("linking", "loading the model",
+            "generating", "checking", "repairing", "sampling", "asking the larger model", "running"), for
+            progress shown to the user. An exception it raises stops the answer and propagates.
+        on_token: told the SQL as the model writes it, piece by piece (what the pieces add up to is a
+            prefix of the SQL the model wrote: :class:`nl2sql.extract.SQLStream`), for the answer's own
+            generation (a repair round and samples are not told); an exception it raises stops the
+            writing at once and propagates (a user's cancel).
+
+    Example:
+        >>> from nl2sql.models.base import Generation
+        >>> class Pieces:  # writes its answer in three pieces, as a local model does
+        ...     model_id, adapter_hash = "pieces", None
+        ...     def generate(self, messages, *, on_token=None, **options):
+        ...         pieces = ["```sql\\nSELECT COUNT(*)", " FROM customers", "\\n```"]
+        ...         for piece in pieces if on_token else []:
+        ...             on_token(piece)
+        ...         return Generation("".join(pieces), 10, 3)
+        >>> told = []
+        >>> assistant = Assistant("demo", generator=Pieces(), semantic=False, log=None,
+        ...                       on_stage=told.append, on_token=told.append)
+        >>> assistant.ask("How many customers are there?").sql
+        'SELECT COUNT(*) FROM customers'
+        >>> told
+        ['linking', 'generating', 'SELECT COUNT(*)', ' FROM customers', 'checking', 'running']
     """
 
     def __init__(
@@ -137,11 +161,13 @@ class Assistant:
         glossary: Glossary | str | Path | None = None,
         examples: int = DEFAULT_EXAMPLES,
         corrections: CorrectionIndex | None = None,
+        review_rules: ReviewRules | None = None,
         semantic: SemanticModel | str | Path | bool | None = None,
         today: date | None = None,
         escalate: str | Generator | None = None,
         time_budget_s: float | None = DEFAULT_TIME_BUDGET_S,
         on_stage: Callable[[str], None] | None = None,
+        on_token: TokenCallback | None = None,
     ) -> None:
         started = time.perf_counter()
         self.database = db if isinstance(db, Database) else open_database(db)
@@ -152,7 +178,7 @@ class Assistant:
         self.schema_seconds = time.perf_counter() - started
         self._model, self._adapter, self._base_url, self._backend = model, adapter, base_url, backend
         self._generator = generator
-        self.max_rows, self.timeout_s = max_rows, timeout_s
+        self.max_rows, self.timeout_s = row_limit(max_rows), time_limit(timeout_s)
         self.max_new_tokens, self.repair, self.linking_budget = max_new_tokens, repair, linking_budget
         self.candidates, self.candidate_temperature = max(1, candidates), candidate_temperature
         self.fallback_samples = max(0, fallback_samples)
@@ -161,6 +187,18 @@ class Assistant:
         self.log: FeedbackLog | None = FeedbackLog() if log is DEFAULT_LOG else log  # type: ignore[assignment]
         self.examples = max(0, examples)
         self._corrections = corrections
+        self._corrections_from_log = corrections is None
+        self._reviewed_up_to = -1
+        """The newest review, withdrawal or rejection the corrections were read after."""
+        if review_rules is None:
+            from feedback.review import ReviewRules
+
+            review_rules = ReviewRules.from_environment()
+        self.review_rules = review_rules
+        self._routing: SemanticModel | None = None
+        self._routing_key: tuple[int, ...] = ()
+        self.connection = self.database.name
+        """The name events are logged under as the connection (a notebook's ``--name``)."""
         if isinstance(semantic, SemanticModel) or semantic is False:
             self.semantic: SemanticModel | None = semantic or None
         else:
@@ -171,6 +209,7 @@ class Assistant:
         self.escalate = escalate
         self.time_budget_s = time_budget_s
         self.on_stage = on_stage
+        self.on_token = on_token
         self._deadline: float | None = None
         self._escalation_generator: Generator | None = (
             None if escalate is None or isinstance(escalate, str) else escalate
@@ -207,11 +246,37 @@ class Assistant:
 
     @property
     def corrections(self) -> CorrectionIndex:
-        """The curated corrections on this database that prompts draw examples from (read on first use)."""
+        """The approved corrections on this database that prompts draw examples from (read on first use,
+        and again once the log holds a review, withdrawal or rejection the last reading did not see)."""
+        if self._corrections_from_log and self.log is not None:
+            kinds = (*REVIEW_KINDS, "withdrawn", "rejected")
+            latest = self.log.last_id(database=self.database.name, kinds=kinds)
+            if self._corrections is None or latest != self._reviewed_up_to:
+                curated = curate(self.log, self.database.name, self.schema).kept
+                self._corrections, self._reviewed_up_to = CorrectionIndex(curated), latest
         if self._corrections is None:
-            curated = curate(self.log, self.database.name, self.schema).kept if self.log else []
-            self._corrections = CorrectionIndex(curated)
+            self._corrections = CorrectionIndex()
         return self._corrections
+
+    def routing_model(self) -> SemanticModel | None:
+        """The semantic model questions are routed with: the database's own, whose verified queries are
+        joined by every approved correction (a reviewed question is answered with its SQL at once)."""
+        if self.semantic is None:
+            return None
+        approved = [c for c in self.corrections.corrections if c.status == APPROVED]
+        if not approved:
+            return self.semantic
+        key = tuple(c.event_id for c in approved)
+        if self._routing_key != key:
+            reviewed = tuple(
+                VerifiedQuery(f"correction-{c.event_id}", c.question, c.sql, c.user_name or "")
+                for c in approved
+            )
+            self._routing = replace(
+                self.semantic, verified_queries=(*self.semantic.verified_queries, *reviewed)
+            )
+            self._routing_key = key
+        return self._routing
 
     def similar_examples(self, question: str) -> list[Example]:
         """The earlier corrections most like ``question`` that its prompt shows (none when off)."""
@@ -261,17 +326,17 @@ class Assistant:
         Problems with the SQL (invalid, refused, timed out, rejected by the database) come back in
         ``Answer.error``; problems with the setup (no model, empty question) raise a ChatBIError.
         """
-        if not question or not question.strip():
-            raise EmptyQuestionError("the question is empty: ask something about the data")
+        check_question(question)  # one line for an empty, huge, NUL-bearing or non-UTF-8 question
         started = time.perf_counter()
         self._deadline = started + self.time_budget_s if self.time_budget_s else None
         timings: dict[str, float] = {}
         answer = Answer(question=question.strip(), sql="", history=list(history)[-MAX_HISTORY:])
+        self._stage("linking")  # reading the question against the semantic model, the schema, the examples
         if self.semantic is not None and not history and seed is None:
             with _timed(timings, "route"):
                 route = route_question(
                     answer.question,
-                    self.semantic,
+                    self.routing_model(),
                     self.database.dialect,
                     self.today,
                     lang=question_language(question),
@@ -296,6 +361,8 @@ class Assistant:
         with _timed(timings, "prompt"):
             answer.examples = self.similar_examples(question)
             messages = self.messages(question, history, examples=answer.examples)
+        if not self.model_loaded:
+            self._stage("loading the model")
         # with a larger model to ask, the small one gets no fallback samples: the time goes to the larger
         self._write_and_run(
             answer, messages, self.generator, run=run, seed=seed, timings=timings, fallback=not self.escalate
@@ -325,8 +392,8 @@ class Assistant:
         self._stage("generating")
         with _timed(timings, "generate"):
             sampling = {"temperature": self.candidate_temperature, "seed": seed} if seed is not None else {}
-            generation = generator.generate(
-                messages, max_new_tokens=self.max_new_tokens, **sampling, **self._options()
+            generation = self._streamed(
+                generator, messages, max_new_tokens=self.max_new_tokens, **sampling, **self._options()
             )
         answer.raw_output, answer.sql = generation.text, extract_sql(generation.text)
         answer.prompt_tokens += generation.prompt_tokens
@@ -363,6 +430,23 @@ class Assistant:
                     answer.sql, answer.fixes = matched.sql, answer.fixes + matched.changes
                 self._execute(answer, answer.sql)
 
+    def _streamed(self, generator: Generator, messages: list[Message], **options: Any) -> Generation:
+        """``generator.generate``, with the SQL told to ``on_token`` as it is written when one is set."""
+        if self.on_token is None:
+            return generator.generate(messages, **options)
+        stream, told = SQLStream(), self.on_token
+
+        def piece(text: str) -> None:
+            sql = stream.feed(text)
+            if sql:
+                told(sql)
+
+        generation = generator.generate(messages, on_token=piece, **options)
+        rest = stream.finish(generation.text)
+        if rest:
+            told(rest)
+        return generation
+
     def _escalate(self, answer: Answer, messages: list[Message], *, run: bool, seed: int | None) -> Answer:
         """Ask the larger model after the small one's answer failed its checks: its answer when it passes
         them, else the small one's; the notes say which model answered and why."""
@@ -395,9 +479,11 @@ class Assistant:
                 route.alternatives,
             )
             answer.notes = [note for note in (route.message, *route.reading.notes) if note]
+            self._stage("checking")
             with _timed(timings, "validate"):
                 answer.diagnostics = self._check(answer.sql)
             if run:
+                self._stage("running")
                 with _timed(timings, "execute"):
                     self._execute(answer, answer.sql)
         timings["total"] = time.perf_counter() - started
@@ -519,11 +605,12 @@ class Assistant:
         """Log what the user did with ``answer``: ``accepted``, ``edited`` (a fix the user vouches for),
         ``explored`` (SQL run from the answer, not a fix), ``rejected`` or ``executed``
         (:func:`feedback.outcome.record_outcome`); nothing when logging is off. An accepted or edited
-        answer whose final SQL validates becomes a correction the next prompts can show at once; a
-        rejection takes back the correction of that question with that SQL."""
+        answer whose final SQL passes the gate and validates becomes a candidate correction, shown to
+        the model only once approved (by a reviewer, or by ``review_rules``); a rejection takes back the
+        correction of that question with that SQL."""
         if self.log is None:
             return
-        event_id = record_outcome(
+        record_outcome(
             self.log,
             kind,
             question=answer.question,
@@ -532,6 +619,7 @@ class Assistant:
             reason=reason,
             dialect=self.database.dialect,
             database=self.database.name,
+            connection=self.connection,
             schema_fingerprint=self.schema.fingerprint,
             model_id=answer.model_id,
             adapter_hash=answer.adapter_hash,
@@ -539,9 +627,17 @@ class Assistant:
         final = (final_sql if final_sql is not None else answer.sql).strip()
         if kind == "rejected" and self._corrections is not None:
             self._corrections.remove(answer.question, final)
-        if kind in CORRECTION_KINDS and not correction_problem(answer.question, final, self.schema):
-            correction = Correction(event_id, self.database.name, answer.question, final, kind)
-            self.corrections.add(correction)
+        if kind == "accepted":
+            from feedback.review import auto_approve
+
+            rules, timeout_s = self.review_rules, self.timeout_s
+            auto_approve(
+                self.log, self.database, self.schema, answer.question, final, rules, timeout_s=timeout_s
+            )
+        if kind in CORRECTION_KINDS and self._corrections is not None and self._corrections_from_log:
+            pair = (question_key(answer.question), sql_key(final))
+            kept = curate(self.log, self.database.name, self.schema).kept  # its SQL approved before
+            self._corrections.add_all(c for c in kept if (question_key(c.question), sql_key(c.sql)) == pair)
 
     def rejected_sql(self, question: str) -> set[str]:
         """The SQL (as :func:`feedback.corrections.sql_key`) rejected for ``question`` on this database."""
@@ -561,6 +657,7 @@ class Assistant:
         self.log.record(
             "generated",
             database=self.database.name,
+            connection=self.connection,
             schema_fingerprint=self.schema.fingerprint,
             question=answer.question,
             sql=answer.sql,

@@ -12,15 +12,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from nl2sql.cli_feedback import FEEDBACK_COMMANDS, add_feedback_commands, add_retrain_command
 from nl2sql.cli_measure import MEASURE_COMMANDS, add_measure_commands
-from nl2sql.cli_options import add_database_option, add_escalation_option, add_model_options
+from nl2sql.cli_options import (
+    add_database_option,
+    add_escalation_option,
+    add_limit_options,
+    add_model_options,
+    check_sql_input,
+)
 from nl2sql.cli_semantic import SEMANTIC_COMMANDS, add_semantic_commands
 from nl2sql.errors import ChatBIError
-from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+from nl2sql.terminal_text import visible, visible_json
 
 SHOWN_ROWS = 20
 
@@ -36,15 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_escalation_option(ask)
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     ask.add_argument("--no-run", action="store_true", help="only generate and check the SQL")
-    ask.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="row limit (default %(default)s)")
-    ask.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="statement time limit, seconds")
+    add_limit_options(ask)
 
     sql = commands.add_parser("sql", help="check and run one read-only SQL query")
     sql.add_argument("sql", help="the query")
     add_database_option(sql)
     sql.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    sql.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, help="row limit (default %(default)s)")
-    sql.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="statement time limit, seconds")
+    add_limit_options(sql)
 
     explain = commands.add_parser(
         "explain", help="check a query, explain it in plain language, and show what can be edited"
@@ -97,13 +102,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 the answer has an error, 2 bad usage)."""
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return COMMANDS[args.command](args)
     except ChatBIError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {visible(str(error))}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("error: the input is nested too deeply to read", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """A warning as one line on stderr (the account warning, say), not Python's two-line format."""
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -128,6 +143,7 @@ def _ask(args: argparse.Namespace) -> int:
 def _sql(args: argparse.Namespace) -> int:
     from nl2sql.assistant import Assistant
 
+    check_sql_input(args.sql)
     assistant = Assistant(args.db, max_rows=args.max_rows, timeout_s=args.timeout, log=None)
     _note_skipped(assistant.schema)
     answer = assistant.run(args.sql)
@@ -153,40 +169,45 @@ def _print_answer(answer: Any, *, as_json: bool, schema: Any) -> None:
     if as_json:
         data = answer.to_dict()
         data["explanation"] = explanation.to_dict() if explanation else None
-        print(json.dumps(data, ensure_ascii=False))
+        print(visible_json(json.dumps(data, ensure_ascii=False)))
         return
     if answer.examples:
-        print(f"(learned from {len(answer.examples)} earlier correction(s): ", end="")
-        print("; ".join(repr(example.question) for example in answer.examples) + ")")
+        _say(f"(learned from {len(answer.examples)} earlier correction(s): ", end="")
+        _say("; ".join(repr(example.question) for example in answer.examples) + ")")
     from nl2sql.answer import PATH_LABELS
 
-    print(f"[{PATH_LABELS.get(answer.path, answer.path)}]")
+    _say(f"[{PATH_LABELS.get(answer.path, answer.path)}]")
     if answer.interpretation is not None:
-        print(f"read as: {answer.interpretation.text}")
+        _say(f"read as: {answer.interpretation.text}")
     for note in answer.notes:
-        print(f"note: {note}")
-    print()
-    print(answer.sql or "(no SQL)")
-    print()
+        _say(f"note: {note}")
+    _say()
+    _say(answer.sql or "(no SQL)")
+    _say()
     if explanation is not None:
-        print(explanation.to_text())
-        print()
+        _say(explanation.to_text())
+        _say()
     for diagnostic in answer.diagnostics:
-        print(f"  {diagnostic}")
+        _say(f"  {diagnostic}")
     if answer.error:
-        print(f"error: {answer.error}")
+        _say(f"error: {answer.error}")
     elif answer.data is not None:
-        print(_table(answer.data, answer.truncated))
+        _say(_table(answer.data, answer.truncated))
     if answer.readings:
-        print("\nother readings (ask again in these words to get one):")
+        _say("\nother readings (ask again in these words to get one):")
         for number, reading in enumerate(answer.readings, 1):
-            print(f"  {number}. {reading.text}")
+            _say(f"  {number}. {reading.text}")
     if answer.timings:
         stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in answer.timings.items())
         model = f"{answer.model_id}" + (
             f" + adapter {answer.adapter_hash[:12]}" if answer.adapter_hash else ""
         )
-        print(f"\n[{stages}]" + (f" [{model}]" if answer.model_id else ""))
+        _say(f"\n[{stages}]" + (f" [{model}]" if answer.model_id else ""))
+
+
+def _say(*parts: object, **options: Any) -> None:
+    """``print``, with control characters from data or the model shown instead of obeyed."""
+    print(*(visible(str(part)) for part in parts), **options)
 
 
 def _table(frame: Any, truncated: bool) -> str:
@@ -204,6 +225,7 @@ def _explain(args: argparse.Namespace) -> int:
     from nl2sql.schema import load_schema
     from nl2sql.semantic.locate import database_today
 
+    check_sql_input(args.sql)
     database = open_database(args.db)
     result = review(
         args.sql,

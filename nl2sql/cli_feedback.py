@@ -1,6 +1,7 @@
-"""``chatbi feedback``: the corrections users made, curated; withdraw one; export them for training.
+"""``chatbi feedback``: the corrections users made, curated; review, approve or reject the candidates;
+withdraw one; export the approved ones for training; the adoption figures.
 
-A thin shell over :mod:`feedback.corrections`.
+A thin shell over :mod:`feedback.corrections`, :mod:`feedback.review` and :mod:`feedback.stats`.
 
 Example:
     >>> import argparse
@@ -26,20 +27,51 @@ class FeedbackCommandError(ChatBIError):
 
 
 def add_feedback_commands(commands: Any) -> None:
-    """Add ``feedback list|withdraw|export`` to the CLI's subcommands."""
-    feedback = commands.add_parser("feedback", help="the corrections users made, curated")
+    """Add ``feedback list|review|approve|reject|withdraw|export|stats`` to the CLI's subcommands."""
+    feedback = commands.add_parser(
+        "feedback", help="the corrections users made, curated and reviewed; adoption figures"
+    )
     actions = feedback.add_subparsers(dest="feedback_command", required=True, metavar="ACTION")
-    listing = actions.add_parser("list", help="corrections kept for a database, and those dropped with why")
+    listing = actions.add_parser(
+        "list", help="approved corrections, candidates, and those dropped with why, for a database"
+    )
     add_database_option(listing)
     _add_log_option(listing)
     listing.add_argument("--json", action="store_true", help="print one JSON object")
+    queue = actions.add_parser("review", help="the candidates waiting for a reviewer")
+    add_database_option(queue)
+    _add_log_option(queue)
+    queue.add_argument("--json", action="store_true", help="print one JSON object")
+    for verdict, meaning in (
+        ("approve", "run a candidate's SQL again and, if it runs, let it teach"),
+        ("reject", "never learn from a candidate (or take back an approval)"),
+    ):
+        action = actions.add_parser(verdict, help=meaning)
+        action.add_argument("event", type=int, help="the event id that `chatbi feedback review` shows")
+        add_database_option(action)
+        _add_log_option(action)
+        action.add_argument("--reason", default=None, help="why, in a few words (kept in the log)")
     withdraw = actions.add_parser("withdraw", help="stop learning from one correction (by its event id)")
     withdraw.add_argument("event", type=int, help="the event id that `chatbi feedback list` shows")
     _add_log_option(withdraw)
-    export = actions.add_parser("export", help="write the kept corrections as JSONL for `chatbi train`")
+    export = actions.add_parser("export", help="write the approved corrections as JSONL for `chatbi train`")
     add_database_option(export)
     export.add_argument("--out", required=True, help="the .jsonl file to write")
+    export.add_argument(
+        "--redact", action="store_true", help="replace text literals by placeholders (names, e-mails, …)"
+    )
     _add_log_option(export)
+    stats = actions.add_parser(
+        "stats", help="adoption: questions per day and user, accepted, edited, rejected, errors, latency"
+    )
+    stats.add_argument("--since", default=None, metavar="DATE", help="count from this UTC day (YYYY-MM-DD)")
+    stats.add_argument(
+        "--db", default=None, metavar="NAME", help="only this database (its name in the log, or its file)"
+    )
+    stats.add_argument(
+        "--json", default=None, metavar="PATH", help="also write the figures as JSON ('-': print)"
+    )
+    _add_log_option(stats)
 
 
 def add_retrain_command(commands: Any) -> None:
@@ -65,6 +97,9 @@ def add_retrain_command(commands: Any) -> None:
     retrain.add_argument("--learning-rate", type=float, default=defaults.training.learning_rate)
     retrain.add_argument("--batch-size", type=int, default=defaults.training.batch_size)
     retrain.add_argument("--device", default="auto", help="auto, cuda or cpu")
+    retrain.add_argument(
+        "--redact", action="store_true", help="train with text literals replaced by placeholders"
+    )
     retrain.add_argument("--no-promote", action="store_true", help="measure only; never promote")
     retrain.add_argument(
         "--rollback", action="store_true", help="forget the promoted adapter: answer with the shipped one"
@@ -94,6 +129,7 @@ def _retrain(args: argparse.Namespace) -> int:
         guard=args.guard,
         guard_limit=args.guard_limit,
         promote=not args.no_promote,
+        redact=args.redact,
         training=replace(
             plan.training,
             epochs=args.epochs,
@@ -109,7 +145,12 @@ def _retrain(args: argparse.Namespace) -> int:
 
 
 def _add_log_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--log", default=None, help="the feedback log file (default: the data folder's)")
+    parser.add_argument(
+        "--log",
+        default=None,
+        help="the feedback log: a file or a PostgreSQL URL (default: $CHATBI_FEEDBACK_URL, else the"
+        " data folder's file)",
+    )
 
 
 def _feedback(args: argparse.Namespace) -> int:
@@ -118,27 +159,69 @@ def _feedback(args: argparse.Namespace) -> int:
     log = FeedbackLog(args.log)
     if args.feedback_command == "withdraw":
         return _withdraw(log, args.event)
+    if args.feedback_command == "stats":
+        return _stats(log, args)
     from feedback.corrections import curate
     from nl2sql.connect import open_database
     from nl2sql.schema import load_schema
 
     database = open_database(args.db)
-    curation = curate(log, database.name, load_schema(database))
+    schema = load_schema(database)
+    if args.feedback_command in ("approve", "reject"):
+        return _verdict(log, args, database, schema)
+    curation = curate(log, database.name, schema)
     if args.feedback_command == "export":
-        return _export(curation.kept, args.db, Path(args.out))
+        return _export(curation.kept, args.db, Path(args.out), redact=args.redact, dialect=schema.dialect)
+    if args.feedback_command == "review":
+        return _review(curation.candidates, database.name, as_json=args.json)
     if args.json:
         payload = {
             "database": database.name,
             "kept": [c.to_dict() for c in curation.kept],
+            "candidates": [c.to_dict() for c in curation.candidates],
             "dropped": [vars(d) for d in curation.dropped],
         }
         print(json.dumps(payload, ensure_ascii=False, indent=1))
         return 0
-    print(f"{len(curation.kept)} corrections kept for {database.name}, {len(curation.dropped)} dropped")
+    print(
+        f"{len(curation.kept)} corrections approved for {database.name}, {len(curation.candidates)}"
+        f" waiting for review, {len(curation.dropped)} dropped"
+    )
     for correction in curation.kept:
         print(f"  #{correction.event_id} [{correction.kind}] {correction.question}\n      {correction.sql}")
+    for candidate in curation.candidates:
+        print(f"  candidate #{candidate.event_id} {candidate.question!r}: `chatbi feedback review` shows it")
     for dropped in curation.dropped:
         print(f"  dropped #{dropped.event_id} {dropped.question!r}: {dropped.reason}")
+    return 0
+
+
+def _review(candidates: list[Any], database: str, *, as_json: bool) -> int:
+    if as_json:
+        payload = {"database": database, "candidates": [c.to_dict() for c in candidates]}
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{len(candidates)} candidates waiting for review on {database}")
+    for c in candidates:
+        who = f" by {c.user_name}" if c.user_name else ""
+        print(f"  #{c.event_id} [{c.kind}{who}, {c.created_at}] {c.question}\n      {c.sql}")
+    if candidates:
+        print("approve: chatbi feedback approve ID --db DB; reject: chatbi feedback reject ID --db DB")
+    return 0
+
+
+def _verdict(log: Any, args: argparse.Namespace, database: Any, schema: Any) -> int:
+    from feedback.review import ReviewError, approve, reject
+
+    act = approve if args.feedback_command == "approve" else reject
+    try:
+        correction = act(log, args.event, database, schema, reason=args.reason)
+    except ReviewError as error:
+        raise FeedbackCommandError(str(error)) from error
+    if correction.status == "approved":
+        print(f"approved: #{args.event} {correction.question!r} now teaches (prompt examples, training)")
+    else:
+        print(f"rejected: #{args.event} {correction.question!r} is never shown to the model or trained on")
     return 0
 
 
@@ -155,7 +238,7 @@ def _withdraw(log: Any, event_id: int) -> int:
     return 0
 
 
-def _export(corrections: list[Any], db: str, out: Path) -> int:
+def _export(corrections: list[Any], db: str, out: Path, *, redact: bool, dialect: str) -> int:
     path = Path(db).expanduser()
     if not path.is_file():
         raise FeedbackCommandError(
@@ -163,11 +246,53 @@ def _export(corrections: list[Any], db: str, out: Path) -> int:
         )
     from feedback.datasets import write_jsonl
 
-    write_jsonl(out, [c.as_example(path) for c in corrections])
+    write_jsonl(out, [c.as_example(path, redact=redact, dialect=dialect) for c in corrections])
     print(
         f"{len(corrections)} corrections written to {out}; train on them with `chatbi train --data {out} …`"
     )
     return 0
+
+
+def _stats(log: Any, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from feedback.stats import adoption_stats
+    from feedback.stats_report import stats_report
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError as error:
+        raise FeedbackCommandError(f"--since takes a day as YYYY-MM-DD, not {args.since!r}") from error
+    stats = adoption_stats(log, since=since, database=logged_name(args.db) if args.db else None)
+    payload = json.dumps(stats.to_dict(), ensure_ascii=False, indent=1)
+    if args.json == "-":
+        print(payload)
+        return 0
+    print(stats_report(stats))
+    if args.json:
+        Path(args.json).expanduser().write_text(payload + "\n", encoding="utf-8")
+        print(f"figures written to {args.json}")
+    return 0
+
+
+def logged_name(spec: str) -> str:
+    """The name events about the database ``spec`` names are logged under: a file's stem, a URL's
+    database; any other text as it is.
+
+    Example:
+        >>> logged_name("shop"), logged_name("data/shop.sqlite"), logged_name("postgresql://db/sales")
+        ('shop', 'shop', 'sales')
+    """
+    if "://" in spec:
+        import sqlalchemy as sa
+
+        try:
+            url = sa.make_url(spec)
+        except sa.exc.ArgumentError:
+            return spec
+        return url.database or url.get_backend_name()
+    path = Path(spec).expanduser()
+    return path.stem if path.suffix or path.is_file() else spec
 
 
 FEEDBACK_COMMANDS = {"feedback": _feedback, "retrain": _retrain}

@@ -11,8 +11,15 @@ Example:
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import TypeVar
 
+from nl2sql.errors import InvalidLimitError, RefusedStatementError
+from nl2sql.input_checks import sql_text_reason
+from nl2sql.limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, row_limit, time_limit
 from nl2sql.models.resolve import BACKENDS
+
+T = TypeVar("T")
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
@@ -43,3 +50,56 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         choices=BACKENDS,
         help="local inference: auto (llama.cpp on a CPU when installed), transformers or llama.cpp",
     )
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """``--max-rows`` and ``--timeout``, refused in one line when not a usable number (0, -1, inf, nan).
+
+    Example:
+        >>> parser = argparse.ArgumentParser()
+        >>> add_limit_options(parser)
+        >>> parser.parse_args(["--max-rows", "5", "--timeout", "2.5"])
+        Namespace(max_rows=5, timeout=2.5)
+    """
+    parser.add_argument(
+        "--max-rows",
+        type=_checked(row_limit),
+        default=DEFAULT_MAX_ROWS,
+        help="row limit (default %(default)s)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_checked(time_limit),
+        default=DEFAULT_TIMEOUT_S,
+        help="statement time limit, seconds (default %(default)s)",
+    )
+
+
+def check_sql_input(sql: str) -> None:
+    """Refuse, in one line, SQL text no command should try to parse (NUL, not UTF-8, too long or too deep).
+
+    Raises:
+        RefusedStatementError: saying why.
+
+    Example:
+        >>> check_sql_input("SELECT " + "(" * 3000 + "1" + ")" * 3000)
+        Traceback (most recent call last):
+        ...
+        nl2sql.errors.RefusedStatementError: refused: brackets nested 3000 deep (at most 32)
+    """
+    reason = sql_text_reason(sql, "sqlite")
+    if reason:
+        raise RefusedStatementError(f"refused: {reason}")
+
+
+def _checked(convert: Callable[[object], T]) -> Callable[[str], T]:
+    """``convert`` for argparse: its one-line error becomes argparse's, shown after the usage line."""
+
+    def parse(text: str) -> T:
+        try:
+            return convert(text)
+        except InvalidLimitError as error:
+            raise argparse.ArgumentTypeError(str(error)) from error
+
+    parse.__name__ = convert.__name__.replace("_", " ")
+    return parse

@@ -3,8 +3,15 @@
 A database is named by ``demo`` (the embedded demo database), a SQLAlchemy URL
 (``postgresql+psycopg://user@host/db``), or the path of a SQLite or DuckDB file.
 Whatever the name, the connection refuses writes on its own: SQLite opens with ``mode=ro``,
-DuckDB with ``read_only``, PostgreSQL and MariaDB in read-only transactions. The statement check
-in :mod:`nl2sql.safety` comes on top of that.
+DuckDB with ``read_only`` (both as :mod:`nl2sql.engine_settings` says), PostgreSQL and MariaDB in
+read-only transactions. The statement check in :mod:`nl2sql.safety` comes on top of that.
+
+Nothing a query does survives it on a server connection: a PostgreSQL connection is rolled back and
+``DISCARD ALL``-ed (advisory locks, settings, temporary tables, prepared statements, listeners) and
+made read-only again each time it goes back to the pool; MariaDB connections are not pooled at all
+(user variables and ``GET_LOCK`` locks end with the session). A server that does not answer is given
+up on after :data:`CONNECT_TIMEOUT_S`; an account that can write is named once
+(:mod:`nl2sql.account_check`).
 
 Example:
     >>> import sqlite3, tempfile, os
@@ -17,7 +24,7 @@ Example:
 
 from __future__ import annotations
 
-import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,19 +34,17 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from nl2sql.account_check import warn_if_powerful
+from nl2sql.engine_settings import DUCKDB_CONFIG, open_sqlite
 from nl2sql.errors import ConnectionSpecError, DatabaseUnreachableError, driver_message
-from nl2sql.sqlite_guard import guard
 
 SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".db3"}
 DUCKDB_SUFFIXES = {".duckdb", ".ddb"}
-DUCKDB_CONFIG = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "lock_configuration": True,
-}
-"""DuckDB's own guard under the statement gate: no files, URLs or extensions beyond the database, and a
-configuration no query can change back."""
+CONNECT_TIMEOUT_S = 5
+MYSQL_SYSTEM_DATABASES = frozenset({"mysql", "performance_schema", "sys", "information_schema"})
+"""MariaDB's own databases: opened as the current database, their tables (``user``) would be read by
+unqualified names the gate cannot tell from the data's."""
+"""A server that has not completed the connection in this many seconds is reported unreachable."""
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 SQLGLOT_DIALECTS = {
@@ -97,6 +102,8 @@ def open_database(spec: str | Path, *, descriptions: str | Path | None = None) -
 
 
 def _open_file(path: Path, descriptions: str | Path | None) -> Database:
+    if path.is_dir():
+        raise ConnectionSpecError(f"{path} is a folder, not a database file")
     if not path.is_file():
         raise ConnectionSpecError(f"no such database file: {path}")
     sidecar = Path(descriptions) if descriptions else _default_sidecar(path)
@@ -138,6 +145,11 @@ def _open_url(text: str, descriptions: str | Path | None) -> Database:
         raise ConnectionSpecError(
             f"unsupported database kind '{backend}': use SQLite, DuckDB, PostgreSQL or MySQL/MariaDB"
         )
+    if backend != "postgresql" and (url.database or "").lower() in MYSQL_SYSTEM_DATABASES:
+        raise ConnectionSpecError(
+            f"'{url.database}' is the server's own database (accounts, settings): name the database"
+            " to ask about in the URL"
+        )
     try:
         engine = sa.create_engine(url, pool_pre_ping=True, **_server_options(backend))
     except (NoSuchModuleError, ModuleNotFoundError) as error:
@@ -146,6 +158,7 @@ def _open_url(text: str, descriptions: str | Path | None) -> Database:
         ) from error
     if backend == "postgresql":
         event.listen(engine, "connect", _postgres_read_only)
+        event.listen(engine, "reset", _postgres_discard)
     else:
         event.listen(engine, "connect", _mysql_read_only)
     database = Database(
@@ -155,30 +168,19 @@ def _open_url(text: str, descriptions: str | Path | None) -> Database:
         descriptions_path=Path(descriptions) if descriptions else None,
     )
     _check_reachable(database)
+    warn_if_powerful(database)
     return database
 
 
 def _server_options(backend: str) -> dict[str, Any]:
-    timeout = {"connect_timeout": 10}
-    return {"connect_args": timeout} if backend in {"postgresql", "mysql", "mariadb"} else {}
+    options: dict[str, Any] = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}}
+    if backend != "postgresql":
+        options["poolclass"] = sa.pool.NullPool  # each query on a session of its own, ended after it
+    return options
 
 
 def _sqlite_engine(path: Path) -> Engine:
-    uri = f"file:{path.resolve().as_posix()}?mode=ro"
-
-    def connect() -> sqlite3.Connection:
-        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        connection.text_factory = _decode_text
-        connection.execute("PRAGMA query_only = ON")
-        guard(connection)  # then nothing but reads: no ATTACH, no VACUUM INTO, no pragma that changes things
-        return connection
-
-    return sa.create_engine("sqlite://", creator=connect)
-
-
-def _decode_text(raw: bytes) -> str:
-    """SQLite text as str; bytes that are not UTF-8 (old data sets have some) are replaced, not fatal."""
-    return raw.decode("utf-8", errors="replace")
+    return sa.create_engine("sqlite://", creator=lambda: open_sqlite(path), poolclass=sa.pool.QueuePool)
 
 
 def _duckdb_engine(path: Path) -> Engine:
@@ -188,7 +190,7 @@ def _duckdb_engine(path: Path) -> Engine:
         raise ConnectionSpecError("DuckDB support is not installed: pip install 'chatbi[db]'") from error
     return sa.create_engine(
         f"duckdb:///{path.resolve().as_posix()}",
-        connect_args={"read_only": True, "config": DUCKDB_CONFIG},
+        connect_args={"read_only": True, "config": dict(DUCKDB_CONFIG)},
     )
 
 
@@ -199,6 +201,19 @@ def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.commit()
 
 
+def _postgres_discard(dbapi_connection: Any, _record: Any, _state: Any = None) -> None:
+    """Before a connection goes back to the pool: end its transaction, then forget everything the session
+    did (``DISCARD ALL``: advisory locks, settings, temporary tables, prepared statements, listeners) and
+    make it read-only again. Should any of it fail, the pool closes the connection instead."""
+    dbapi_connection.rollback()
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute("DISCARD ALL")
+        dbapi_connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    finally:
+        dbapi_connection.autocommit = False
+
+
 def _mysql_read_only(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("SET SESSION TRANSACTION READ ONLY")
@@ -206,13 +221,30 @@ def _mysql_read_only(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _check_reachable(database: Database) -> None:
-    try:
-        with database.engine.connect() as connection:
-            probe = "SELECT COUNT(*) FROM sqlite_master" if database.backend == "sqlite" else "SELECT 1"
-            connection.exec_driver_sql(probe).fetchall()
-            connection.rollback()
-    except Exception as error:  # drivers raise many kinds; all mean "cannot open it"
-        where = database.engine.url.render_as_string(hide_password=True)
+    """Open a connection and read one row, within :data:`CONNECT_TIMEOUT_S` (plus a margin) in all:
+    PyMySQL's own timeout covers the TCP connection but not a server that then never says a word."""
+    outcome: list[BaseException | None] = []
+
+    def probe() -> None:
+        try:
+            with database.engine.connect() as connection:
+                sql = "SELECT COUNT(*) FROM sqlite_master" if database.backend == "sqlite" else "SELECT 1"
+                connection.exec_driver_sql(sql).fetchall()
+                connection.rollback()
+            outcome.append(None)
+        except Exception as error:  # drivers raise many kinds; all mean "cannot open it"
+            outcome.append(error)
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT_S + 2)
+    where = str(database.file) if database.file else database.engine.url.render_as_string(hide_password=True)
+    if not outcome:
+        raise DatabaseUnreachableError(
+            f"cannot open database {where}: no answer within {CONNECT_TIMEOUT_S} s"
+        )
+    if outcome[0] is not None:
+        error = outcome[0]
         raise DatabaseUnreachableError(f"cannot open database {where}: {driver_message(error)}") from error
 
 
@@ -222,8 +254,11 @@ def _default_sidecar(path: Path) -> Path | None:
 
 
 def _looks_like_sqlite(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError as error:
+        raise ConnectionSpecError(f"cannot read {path}: {error.strerror or error}") from error
 
 
 def _hide_password(text: str) -> str:

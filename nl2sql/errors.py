@@ -46,6 +46,18 @@ class QueryExecutionError(ChatBIError):
     """The database rejected the statement."""
 
 
+class ResultTooLargeError(ChatBIError):
+    """The result, or one value in it, is larger than the limit on what a query may bring back."""
+
+
+class InvalidLimitError(ChatBIError, ValueError):
+    """A row or time limit that is not a usable number (0, negative, infinite, not a number)."""
+
+
+class BadInputError(ChatBIError):
+    """A question or a query that cannot be taken as it is: too long, NUL bytes, text that is not UTF-8."""
+
+
 class InvalidSQLError(ChatBIError):
     """The model's SQL could not be made valid against the schema."""
 

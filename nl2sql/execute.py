@@ -1,4 +1,11 @@
-"""Run one read query, never more: the safety gate, a row limit, a time limit, and a rollback.
+"""Run one read query, never more: the safety gate, and bounds on rows, time and bytes.
+
+The statement must pass the gate (:mod:`nl2sql.safety`); the SQL then asks the engine for at most one
+row more than the limit (:mod:`nl2sql.row_cap`). It runs in a worker process the product can kill
+(:mod:`nl2sql.query_process`), on a connection of its own (a session of its own on a server, ended
+after the query), under the engine's own time limit and the product's deadline. No value may be larger
+than ``max_value_bytes``, nor the result than ``max_result_bytes`` (:mod:`nl2sql.limits`), and the
+worker's memory is capped, so that the product's own process stays bounded.
 
 Example:
     >>> import sqlite3, tempfile, os
@@ -14,22 +21,25 @@ Example:
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.engine import Connection
 
 from nl2sql.connect import Database
-from nl2sql.errors import QueryExecutionError, QueryTimeoutError, driver_message
+from nl2sql.limits import (
+    DEFAULT_MAX_RESULT_BYTES,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_VALUE_BYTES,
+    DEFAULT_TIMEOUT_S,
+    QueryLimits,
+)
+from nl2sql.query_process import run_in_worker
+from nl2sql.row_cap import cap_rows
 from nl2sql.safety import ensure_read_only
 
-DEFAULT_MAX_ROWS = 10_000
-DEFAULT_TIMEOUT_S = 30.0
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT_S", "QueryResult", "run_query"]
 
 
 @dataclass(frozen=True)
@@ -53,97 +63,24 @@ def run_query(
     *,
     max_rows: int = DEFAULT_MAX_ROWS,
     timeout_s: float = DEFAULT_TIMEOUT_S,
+    max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
+    max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
 ) -> QueryResult:
-    """Execute ``sql`` on ``database`` if, and only if, it is a single read query.
+    """Execute ``sql`` on ``database`` if, and only if, it is a single read query, within its bounds.
 
     Raises:
+        InvalidLimitError: a limit is not a usable number (0 or negative rows, a time limit that is 0,
+            negative, infinite or not a number).
         RefusedStatementError: the statement is not a single read.
         QueryTimeoutError: it ran past ``timeout_s`` and was stopped.
+        ResultTooLargeError: a value or the whole result is over its cap.
         QueryExecutionError: the database rejected it.
     """
-    if max_rows < 1:
-        raise ValueError("max_rows must be at least 1")
-    ensure_read_only(sql, database.dialect)
+    limits = QueryLimits(max_rows, timeout_s, max_value_bytes, max_result_bytes)
+    statement = ensure_read_only(sql, database.dialect)
+    capped = cap_rows(sql, statement, database.dialect, limits.max_rows + 1)
     started = time.perf_counter()
-    with database.engine.connect() as connection:
-        try:
-            with _time_limit(connection, database.backend, timeout_s) as limit:
-                try:
-                    cursor = _execute_verbatim(connection, sql)
-                    columns = list(cursor.keys())
-                    rows = [tuple(row) for row in cursor.fetchmany(max_rows + 1)]
-                    cursor.close()
-                except Exception as error:  # each driver raises its own kinds
-                    if limit.expired or _is_timeout(error):
-                        raise QueryTimeoutError(
-                            f"the query ran longer than {timeout_s:g} s and was stopped"
-                        ) from error
-                    raise QueryExecutionError(
-                        f"the database rejected the query: {driver_message(error)}"
-                    ) from error
-        finally:
-            connection.rollback()
-    truncated = len(rows) > max_rows
+    columns, rows, truncated = run_in_worker(database, capped, limits)
     return QueryResult(
-        columns=columns, rows=rows[:max_rows], truncated=truncated, seconds=time.perf_counter() - started
-    )
-
-
-def _execute_verbatim(connection: Connection, sql: str) -> Any:
-    """Send ``sql`` to the driver as it is, with no parameters at all.
-
-    Drivers that take ``%s`` or ``%(name)s`` placeholders (psycopg, PyMySQL) read every ``%`` of a
-    statement as a placeholder once a parameter collection is passed, even an empty one: ``LIKE 'ap%'``
-    then fails. Without one they leave the text alone, so ``%``, ``%%``, ``?``, ``:name`` and ``$1``
-    inside string literals reach the server unchanged.
-    """
-    return connection.execution_options(no_parameters=True).exec_driver_sql(sql)
-
-
-class _Limit:
-    expired = False
-
-
-@contextmanager
-def _time_limit(connection: Connection, backend: str, timeout_s: float) -> Iterator[_Limit]:
-    """Stop the statement after ``timeout_s``: server-side where the server can, else by interrupt."""
-    limit = _Limit()
-    if backend == "postgresql":
-        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}")
-        yield limit
-        return
-    if backend in {"mysql", "mariadb"}:
-        version = str(connection.exec_driver_sql("SELECT VERSION()").scalar())
-        if "mariadb" in version.lower():
-            connection.exec_driver_sql(f"SET SESSION max_statement_time = {float(timeout_s)}")
-        else:
-            connection.exec_driver_sql(f"SET SESSION max_execution_time = {int(timeout_s * 1000)}")
-        yield limit
-        return
-    raw = connection.connection.driver_connection
-
-    def interrupt() -> None:
-        limit.expired = True
-        raw.interrupt()
-
-    timer = threading.Timer(timeout_s, interrupt)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield limit
-    finally:
-        timer.cancel()
-
-
-def _is_timeout(error: Exception) -> bool:
-    text = str(getattr(error, "orig", None) or error).lower()
-    return any(
-        marker in text
-        for marker in (
-            "statement timeout",
-            "max_statement_time",
-            "interrupted",
-            "maximum statement execution time",
-            "canceling statement",
-        )
+        columns=columns, rows=list(rows), truncated=truncated, seconds=time.perf_counter() - started
     )

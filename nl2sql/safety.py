@@ -6,8 +6,10 @@ may write, lock, change settings or reach outside the database (:mod:`explain.st
 function it calls must be on its dialect's list of functions that compute from their arguments
 (:mod:`nl2sql.function_policy`, deny by default); and the server must read the text as sqlglot does:
 executable comments and quoting that depends on server modes are refused
-(:mod:`nl2sql.ambiguous_text`). The read-only connection of :mod:`nl2sql.connect` is a second,
-independent wall.
+(:mod:`nl2sql.ambiguous_text`); tables of credentials and server internals are never read
+(:mod:`nl2sql.catalog_policy`); text that cannot be parsed safely (NUL, not UTF-8, huge, nested too
+deep) is refused before parsing (:mod:`nl2sql.input_checks`). The read-only connection of
+:mod:`nl2sql.connect` is a second, independent wall.
 
 Example:
     >>> ensure_read_only("SELECT name FROM singer WHERE age > 30", "sqlite").sql()
@@ -29,8 +31,10 @@ from sqlglot.errors import SqlglotError
 
 from explain.statement import structure_reason
 from nl2sql.ambiguous_text import ambiguous_text
+from nl2sql.catalog_policy import catalog_reason
 from nl2sql.errors import RefusedStatementError
 from nl2sql.function_policy import file_table_reason, function_reason
+from nl2sql.input_checks import sql_text_reason
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -84,6 +88,9 @@ def ensure_read_only(sql: str, dialect: str) -> exp.Expression:
         ...     print(error)  # doctest: +ELLIPSIS
         refused: the function LOAD_FILE is not allowed (it reads or writes files on the server); ...
     """
+    reason = sql_text_reason(sql, dialect)
+    if reason:
+        raise RefusedStatementError(f"refused: {reason}")
     statement = parse_single_statement(sql, dialect)
     reason = structure_reason(statement)
     if reason:
@@ -99,4 +106,7 @@ def ensure_read_only(sql: str, dialect: str) -> exp.Expression:
     reason = file_table_reason(statement, dialect)
     if reason:
         raise RefusedStatementError(f"refused: {reason}; only the database's own tables may be read")
+    reason = catalog_reason(statement, dialect)
+    if reason:
+        raise RefusedStatementError(f"refused: {reason}")
     return statement

@@ -56,6 +56,35 @@ class Replies:
         return Generation(f"```sql\n{self.sql}\n```", prompt_tokens=1, output_tokens=1)
 
 
+class StreamedReplies(Replies):
+    """Answers like :class:`Replies`, written to ``on_token`` word by word as a local model writes. With
+    ``pause_after``, it stops after that many words until ``resume`` is set (``paused`` says it is
+    there), so that a test can act while an answer is being written."""
+
+    model_id = "streamed replies"
+
+    def __init__(self, sql: str, pause_after: int | None = None) -> None:
+        import threading
+
+        super().__init__(sql)
+        self.pause_after, self.paused, self.resume = pause_after, threading.Event(), threading.Event()
+        self.written: list[str] = []
+        """The pieces written so far, over all prompts."""
+
+    def generate(self, messages: list, *, on_token=None, **options: object):
+        import re
+
+        generation = super().generate(messages, **options)
+        for index, piece in enumerate(re.findall(r"\s*\S+", generation.text)):
+            if index == self.pause_after:
+                self.paused.set()
+                assert self.resume.wait(120), "the test never let the answer go on"
+            self.written.append(piece)
+            if on_token is not None:
+                on_token(piece)
+        return generation
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One ChatBI home for the test session (demo database, logs); converted models stay in the
@@ -96,15 +125,15 @@ def _duckdb_shop(folder: Path) -> str:
     return str(path)
 
 
-def _server_shop(admin_url: str, kind: str) -> str:
+def _server_shop(admin_url: str, kind: str, database: str = TEST_DATABASE) -> str:
     try:
         admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
         with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {TEST_DATABASE}")
-            connection.exec_driver_sql(f"CREATE DATABASE {TEST_DATABASE}")
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {database}")
+            connection.exec_driver_sql(f"CREATE DATABASE {database}")
     except Exception as error:  # no server, no driver: this engine is not available here
         pytest.skip(f"{kind} is not reachable at {admin_url}: {str(error).splitlines()[0]}")
-    url = admin.url.set(database=TEST_DATABASE)
+    url = admin.url.set(database=database)
     writer = sa.create_engine(url)
     with writer.begin() as connection:
         for statement in SHOP_TABLES + SHOP_ROWS:
@@ -139,6 +168,30 @@ def shop_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         yield _server_shop(POSTGRES_ADMIN_URL, "postgresql")
     else:
         yield _server_shop(MARIADB_ADMIN_URL, "mariadb")
+
+
+READ_ONLY_ACCOUNT = "chatbi_select_only"
+"""An account with SELECT on the shop database's tables and nothing else (read_only_url makes it)."""
+
+
+def read_only_url(shop_url: str) -> str:
+    """The shop database on a server through :data:`READ_ONLY_ACCOUNT`, created (again) when needed."""
+    url = sa.make_url(shop_url)
+    postgres = url.get_backend_name() == "postgresql"
+    owner = sa.create_engine(url, isolation_level="AUTOCOMMIT").execution_options(no_parameters=True)
+    with owner.connect() as connection:
+        if postgres:
+            exists = connection.exec_driver_sql(
+                f"SELECT COUNT(*) FROM pg_roles WHERE rolname = '{READ_ONLY_ACCOUNT}'"
+            ).scalar()
+            if not exists:
+                connection.exec_driver_sql(f"CREATE ROLE {READ_ONLY_ACCOUNT} LOGIN")
+            connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READ_ONLY_ACCOUNT}")
+        else:
+            connection.exec_driver_sql(f"CREATE USER IF NOT EXISTS '{READ_ONLY_ACCOUNT}'@'%'")
+            connection.exec_driver_sql(f"GRANT SELECT ON {url.database}.* TO '{READ_ONLY_ACCOUNT}'@'%'")
+    owner.dispose()
+    return url.set(username=READ_ONLY_ACCOUNT, password=None).render_as_string(hide_password=False)
 
 
 @pytest.fixture()
@@ -204,3 +257,28 @@ def assert_mended_like(demo_schema):
         assert rows and rows == sorted(run_query(database, reference).rows)
 
     return assert_like
+
+
+FEEDBACK_DATABASE = "chatbi_feedback_test"
+"""The PostgreSQL database the feedback-log tests create and drop (the shop tests use their own)."""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def feedback_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty feedback store: a SQLite file, and a fresh PostgreSQL database (skipped when absent)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "feedback.sqlite")
+        return
+    try:
+        admin = sa.create_engine(
+            POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {FEEDBACK_DATABASE} WITH (FORCE)")
+            connection.exec_driver_sql(f"CREATE DATABASE {FEEDBACK_DATABASE}")
+    except Exception as error:  # no server, no driver: this store is not available here
+        pytest.skip(f"postgresql is not reachable at {POSTGRES_ADMIN_URL}: {str(error).splitlines()[0]}")
+    yield admin.url.set(database=FEEDBACK_DATABASE).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {FEEDBACK_DATABASE} WITH (FORCE)")
+    admin.dispose()

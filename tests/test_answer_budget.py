@@ -43,5 +43,10 @@ def stages_of(sql: str) -> list[str]:
 
 
 def test_every_stage_is_reported_as_it_starts() -> None:
-    assert stages_of("SELECT nope FROM customers")[:4] == ["generating", "checking", "repairing", "sampling"]
-    assert stages_of("SELECT COUNT(*) FROM customers") == ["generating", "checking", "running"]
+    failing = stages_of("SELECT nope FROM customers")
+    assert failing[:5] == ["linking", "generating", "checking", "repairing", "sampling"]
+    assert stages_of("SELECT COUNT(*) FROM customers") == ["linking", "generating", "checking", "running"]
+    semantic: list[str] = []
+    assistant = Assistant("demo", generator=Replies("SELECT 1"), log=None, on_stage=semantic.append)
+    answer = assistant.ask("How many customers are in each segment?")
+    assert answer.path == "semantic" and semantic == ["linking", "checking", "running"]

@@ -32,11 +32,13 @@ sync_api = pytest.importorskip(
 pytest.importorskip("jupyterlab")
 pytest.importorskip("ipywidgets")
 
-CHROMIUM = shutil.which(os.environ.get("CHATBI_TEST_CHROMIUM") or "chromium")
+from browser.chromium import CHROMIUM  # noqa: E402
+
 if CHROMIUM is None:
     pytest.skip("no Chromium to drive: make browser (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, Locator, Page, expect  # noqa: E402
+from browser.chromium import chromium_fixture, page_errors_fixture, page_fixture  # noqa: E402, F401
+from playwright.sync_api import Locator, Page, expect  # noqa: E402
 
 expect.set_options(timeout=15_000)  # what the page shows may take a while on two busy cores
 
@@ -44,14 +46,6 @@ NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 LIGHT, DARK = "JupyterLab Light", "JupyterLab Dark"
-CHROMIUM_ARGS = [
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    *(["--no-sandbox"] if os.geteuid() == 0 else []),
-]
 KERNEL_CONFIG = {"ChatBIMagics": {"time_budget": 30.0}}
 """A model-written answer may take 30 s instead of 10 (``%config ChatBIMagics.time_budget``, as a user
 of a slow machine would set it): on two cores shared with JupyterLab and Chromium, one generation alone
@@ -79,33 +73,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory, isolated_home: Path) -> Iterat
         shutil.copy(NOTEBOOKS / name, root / name)
     with running_lab(folder / "jupyter", root=root, kernel_config=KERNEL_CONFIG) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture()
-def page(chromium: Browser) -> Iterator[Page]:
-    """A fresh browser window that may read and write the clipboard (the Copy SQL button)."""
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
-    )
-    context.set_default_timeout(30_000)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture()
-def page_errors(page: Page) -> list[str]:
-    """Uncaught JavaScript errors on the page (a widget or a chart that failed to draw)."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import date
@@ -483,3 +484,12 @@ def test_the_live_and_the_static_chart_follow_the_theme(build: Frame, question: 
         assert "fill: currentColor" in svg
         colours = set(re.findall(r'(?:fill|stroke)="([^"]+)"', svg))
         assert not colours & {"#000", "#000000", "black", "#fff", "#ffffff", "white"}, colours
+
+
+def test_reasons_are_written_in_the_question_language() -> None:
+    frame = pd.DataFrame({"segment": ["Consumer", "SMB", "Enterprise"], "customers": [4000, 2600, 900]})
+    chinese = choose_chart(frame, "各客户类型有多少客户？").reason
+    english = choose_chart(frame, "How many customers are in each segment?").reason
+    assert "柱状图" in chinese and "customers" in chinese
+    assert english.startswith("a category") and not re.search(r"[\u3400-\u9fff]", english)
+    assert choose_chart(frame.iloc[:0], "各客户类型有多少客户？").reason.startswith("结果为空")

@@ -1,4 +1,5 @@
-"""Corrections: curated from the log, found again for similar questions, shown in the next prompt."""
+"""Corrections: curated from the log as candidates, approved by a reviewer, found again for similar
+questions, shown in the next prompt."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from feedback.corrections import Correction, curate
 from feedback.log import FeedbackLog
+from feedback.review import approve
 from feedback.similar import CorrectionIndex
 from nl2sql import Assistant
 from nl2sql.answer import Answer
@@ -45,11 +47,12 @@ def test_curation_keeps_valid_corrections_and_says_why_it_drops_the_rest(
 
     curation = curate(log, "shop", schema)
 
-    assert [(c.question, c.kind) for c in curation.kept] == [
-        ("Which SMB customers?", "edited"),
-        ("count customers?", "edited"),
+    assert curation.kept == [], "nothing teaches before a reviewer approved it"
+    assert [(c.question, c.kind, c.status) for c in curation.candidates] == [
+        ("Which SMB customers?", "edited", "candidate"),
+        ("count customers?", "edited", "candidate"),
     ]
-    assert curation.kept[0].event_id == kept and curation.kept[0].sql == OPEN_SMB
+    assert curation.candidates[0].event_id == kept and curation.candidates[0].sql == OPEN_SMB
     reasons = {d.question: d.reason for d in curation.dropped}
     assert reasons["Total amount?"] == "withdrawn"
     assert reasons["Revenue?"].startswith("does not validate: ") and "revenue" in reasons["Revenue?"]
@@ -89,7 +92,7 @@ def test_a_restated_question_replaces_its_older_correction() -> None:
     assert len(index) == 1 and index.similar("Total amount")[0].event_id == 2
 
 
-def test_an_edit_is_shown_to_the_model_at_once_and_after_a_restart(
+def test_an_approved_edit_is_shown_to_the_model_at_once_and_after_a_restart(
     log: FeedbackLog, sqlite_shop: str
 ) -> None:
     assistant = Assistant(sqlite_shop, log=log)
@@ -99,8 +102,11 @@ def test_an_edit_is_shown_to_the_model_at_once_and_after_a_restart(
     answer = Answer(question, "SELECT name FROM customers")
     assistant.record("edited", answer, final_sql=OPEN_SMB)
     assistant.record("rejected", Answer("How many planets?", "SELECT 1"))
-
     paraphrase = "List the customers that are small businesses"
+    assert assistant.similar_examples(paraphrase) == [], "a candidate does not teach"
+    (candidate,) = curate(log, assistant.database.name, assistant.schema).candidates
+    approve(log, candidate.event_id, assistant.database, assistant.schema, reviewer="bo")
+
     shown = assistant.similar_examples(paraphrase)
     assert [(e.question, e.sql) for e in shown] == [(question, OPEN_SMB)]
     prompt = assistant.messages(paraphrase)[-1]["content"]
@@ -130,13 +136,17 @@ def test_feedback_commands_list_withdraw_and_export(
 
     assert main(["feedback", "list", "--db", sqlite_shop, "--log", str(log.path), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [c["question"] for c in listed["kept"]] == ["SMB customers?"]
+    assert listed["kept"] == [] and [c["question"] for c in listed["candidates"]] == ["SMB customers?"]
     assert [d["question"] for d in listed["dropped"]] == ["Revenue?"]
 
     out = tmp_path / "pairs.jsonl"
-    assert main(["feedback", "export", "--db", sqlite_shop, "--log", str(log.path), "--out", str(out)]) == 0
+    export = ["feedback", "export", "--db", sqlite_shop, "--log", str(log.path), "--out", str(out)]
+    assert main(export) == 0
     from feedback.datasets import load_examples
 
+    assert load_examples(out) == [], "only approved corrections are exported for training"
+    assert main(["feedback", "approve", str(first), "--db", sqlite_shop, "--log", str(log.path)]) == 0
+    assert main(export) == 0
     exported = load_examples(out)
     assert [(e.question, e.sql, e.db_path) for e in exported] == [
         ("SMB customers?", OPEN_SMB, Path(sqlite_shop).resolve())
@@ -175,6 +185,7 @@ def test_a_rejection_takes_back_the_correction_it_rejects(log: FeedbackLog, sqli
     question = "Which customers are small businesses?"
     answer = Answer(question, OPEN_SMB)
     assistant.record("accepted", answer)
+    approve(log, log.last_id(), assistant.database, assistant.schema)
     assert [e.sql for e in assistant.similar_examples(question)] == [OPEN_SMB]
     assistant.record("rejected", answer, reason="those are not all of them")
     assert assistant.similar_examples(question) == []  # at once
@@ -182,6 +193,7 @@ def test_a_rejection_takes_back_the_correction_it_rejects(log: FeedbackLog, sqli
     assert curation.kept == [] and curation.dropped[0].reason.startswith("rejected later")
     assistant.record("accepted", answer)  # accepted again after the rejection: it counts again
     assert [c.sql for c in curate(log, open_database(sqlite_shop).name).kept] == [OPEN_SMB]
+    assert [e.sql for e in assistant.similar_examples(question)] == [OPEN_SMB]
 
 
 def test_exploring_is_logged_but_never_learned(log: FeedbackLog, sqlite_shop: str) -> None:
@@ -189,7 +201,8 @@ def test_exploring_is_logged_but_never_learned(log: FeedbackLog, sqlite_shop: st
     answer = Answer("Which customers are small businesses?", "SELECT name FROM customers")
     assistant.record("explored", answer, final_sql=OPEN_SMB)
     assert log.events()[-1]["kind"] == "explored"
-    assert curate(log, open_database(sqlite_shop).name).kept == []
+    curation = curate(log, open_database(sqlite_shop).name)
+    assert curation.kept == curation.candidates == []
     assert assistant.similar_examples("Which customers are small businesses?") == []
 
 
@@ -199,14 +212,35 @@ def test_withdrawing_leaves_the_question_unlearned(
     name = open_database(sqlite_shop).name
     log.record("edited", database=name, question="SMB customers?", final_sql="SELECT name FROM customers")
     latest = log.record("edited", database=name, question="smb customers", final_sql=OPEN_SMB)
-    assert [c.event_id for c in curate(log, name).kept] == [latest]
+    assert [c.event_id for c in curate(log, name).candidates] == [latest]
     assert main(["feedback", "withdraw", str(latest), "--log", str(log.path)]) == 0
     capsys.readouterr()
     curation = curate(log, name)
-    assert curation.kept == []  # the older edit of the same question does not come back
+    assert curation.candidates == []  # the older edit of the same question does not come back
     assert {d.reason for d in curation.dropped} == {
         "withdrawn",
         "its question was unlearned (a later correction of it was withdrawn)",
     }
     again = log.record("accepted", database=name, question="SMB customers?", final_sql=OPEN_SMB)
-    assert [c.event_id for c in curate(log, name).kept] == [again]  # answering it again teaches again
+    assert [c.event_id for c in curate(log, name).candidates] == [again]  # a candidate again
+
+
+def test_export_can_redact_literal_values(log: FeedbackLog, sqlite_shop: str, tmp_path: Path) -> None:
+    from feedback.datasets import load_examples
+
+    name = open_database(sqlite_shop).name
+    question = "Which customers in the SMB segment signed up since 2025-01-01?"
+    sql = "SELECT name FROM customers WHERE segment = 'SMB' AND signup_date >= '2025-01-01'"
+    edit = log.record("edited", database=name, question=question, final_sql=sql)
+    where = ["--db", sqlite_shop, "--log", str(log.path)]
+    assert main(["feedback", "approve", str(edit), *where]) == 0
+    out = tmp_path / "pairs.jsonl"
+
+    assert main(["feedback", "export", *where, "--out", str(out), "--redact"]) == 0
+    (example,) = load_examples(out)
+    assert example.question == "Which customers in the value_1 segment signed up since 2025-01-01?"
+    assert (
+        example.sql == "SELECT name FROM customers WHERE segment = 'value_1' AND signup_date >= '2025-01-01'"
+    )
+    assert main(["feedback", "export", *where, "--out", str(out)]) == 0
+    assert [(e.question, e.sql) for e in load_examples(out)] == [(question, sql)]

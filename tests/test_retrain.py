@@ -30,17 +30,20 @@ SHOP_CORRECTIONS = [
 ]
 
 
-def _log_corrections(log: FeedbackLog, database: str, count: int) -> None:
+def _log_corrections(log: FeedbackLog, database: str, count: int, *, approved: bool = True) -> None:
     for question, sql in SHOP_CORRECTIONS[:count]:
-        log.record("edited", database=database, question=question, sql="SELECT 1", final_sql=sql)
+        edit = log.record("edited", database=database, question=question, sql="SELECT 1", final_sql=sql)
+        if approved:
+            log.record("approved", database=database, question=question, final_sql=sql, event=edit)
 
 
 def test_retraining_needs_enough_corrections(tmp_path: Path, sqlite_shop: str) -> None:
     log = FeedbackLog(tmp_path / "feedback.sqlite")
     _log_corrections(log, open_database(sqlite_shop).name, 3)
+    _log_corrections(log, open_database(sqlite_shop).name, len(SHOP_CORRECTIONS), approved=False)
     plan = RetrainPlan(databases=(sqlite_shop,), log=str(log.path), out=str(tmp_path / "run"))
-    with pytest.raises(TrainingError, match="3 curated corrections, fewer than the 20"):
-        retrain(plan, progress=False)
+    with pytest.raises(TrainingError, match="3 approved corrections, fewer than the 20"):
+        retrain(plan, progress=False)  # the candidates waiting for review are not trained on
     with pytest.raises(TrainingError, match="reads database files"):
         retrain(RetrainPlan(databases=("postgresql://h/db",)), progress=False)
 

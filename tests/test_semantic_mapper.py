@@ -13,6 +13,7 @@ from nl2sql.demo.semantic import demo_semantic_model
 from nl2sql.semantic.mapper import map_question
 from nl2sql.semantic.route import route_question
 from nl2sql.semantic.time_words import read_time
+from nl2sql.semantic.timerange import resolve
 
 CASES = yaml.safe_load(
     (Path(__file__).parent / "fixtures" / "semantic_questions.yaml").read_text(encoding="utf-8")
@@ -110,8 +111,71 @@ def test_words_the_model_does_not_cover_go_to_generated_sql_with_the_reading_off
         ("yoy growth in March 2025", "2025-03", "none", "same_period_last_year"),
         ("2026年以来每月的GMV", "2026..", "month", "none"),
         ("前年的退款", "year_before_last", "none", "none"),
+        ("new clients in May this year", "this_year_05", "none", "none"),
+        ("MoM growth in active buyers for June", "recent_06", "none", "previous_period"),
+        ("may I see revenue", "all", "none", "none"),
+        ("去年二季度的销售额", "last_year_q2", "none", "none"),
+        ("3月份的订单量", "recent_03", "none", "none"),
+        ("近3个月的订单量", "last_3_months", "none", "none"),
+        ("units by brand for Q2 so far", "recent_q2", "none", "none"),
+        ("西北区今年上半年的下单客户数", "this_year_h1", "none", "none"),
+        ("线上渠道近半年的复购率", "last_6_months", "none", "none"),
+        ("Daily GMV over the past week", "last_1_weeks", "day", "none"),
+        ("gross margin in H1 2026", "2026-01..2026-06", "none", "none"),
+        ("去年华东的销售额比前年涨了百分之几", "last_year", "none", "previous_period"),
     ],
 )
 def test_time_words(question: str, window: str, grain: str, comparison: str) -> None:
     reading = read_time(question)
     assert (reading.time_range, reading.grain, reading.comparison) == (window, grain, comparison)
+
+
+@pytest.mark.parametrize(
+    ("question", "window", "against"),
+    [
+        ("本周和上周的订单量对比一下", "this_week", "last_week"),  # a whole week, not its first two days
+        ("本月销售额和上个月比怎么样", "this_month", None),  # June is whole on June 30: its previous month
+    ],
+)
+def test_a_named_previous_period_is_compared_whole(question: str, window: str, against: str | None) -> None:
+    query = map_question(question, MODEL, TODAY).query
+    assert (query.time_range, query.comparison.kind, query.comparison.against) == (
+        window,
+        "previous_period",
+        against,
+    )
+
+
+@pytest.mark.parametrize(
+    ("token", "window"),
+    [
+        ("this_year_05", "2026-05-01 to 2026-05-31"),
+        ("recent_06", "2026-06-01 to 2026-06-30"),
+        ("recent_07", "2025-07-01 to 2025-07-31"),  # July has not begun in 2026: last year's
+        ("last_year_q2", "2025-04-01 to 2025-06-30"),
+        ("recent_q3", "2025-07-01 to 2025-09-30"),
+        ("this_year_h1", "2026-01-01 to 2026-06-30"),
+        ("year_before_last_h2", "2024-07-01 to 2024-12-31"),
+    ],
+)
+def test_parts_of_a_year_named_by_where_they_lie(token: str, window: str) -> None:
+    assert resolve(token, TODAY).describe() == window
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("What was the highest revenue last month?", "highest"),
+        ("最高的销售额是多少", "最高"),
+        ("哪天的订单最多", None),
+    ],
+)
+def test_a_superlative_the_reading_does_not_rank_by_is_left_unexplained(
+    question: str, word: str | None
+) -> None:
+    mapping = map_question(question, MODEL, TODAY)
+    if word is None:  # ranked by day: explained
+        assert mapping.query.ranking.direction == "top" and not mapping.unexplained
+    else:
+        assert word in mapping.unexplained
+        assert route_question(question, MODEL, "sqlite", TODAY).path == "sql"

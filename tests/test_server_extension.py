@@ -41,6 +41,8 @@ REGION = "Which region had the highest revenue last quarter?"
 SEGMENTS = "How many customers are in each segment?"
 BROKEN_URL = "postgresql+psycopg://reader:s3cret-pw@127.0.0.1:9/shop"
 """A connection nobody can open (the discard port): its URL and password must never reach a client."""
+TIME_BUDGET_S = 30.0
+"""``ChatBI.time_budget``: the assistants of every connection get it."""
 
 
 @pytest.fixture
@@ -58,6 +60,7 @@ def jp_server_config(feedback_path: Path) -> Config:
             "ChatBI": {
                 "connections": {"demo": "demo", "second": "demo", "broken": BROKEN_URL},
                 "feedback_log": str(feedback_path),
+                "time_budget": TIME_BUDGET_S,
             },
         }
     )
@@ -267,6 +270,62 @@ def test_export_downloads_the_rows_as_csv_or_excel(api: Api) -> None:
     assert xlsx.code == 200 and xlsx.body[:2] == b"PK" and "spreadsheetml" in xlsx.headers["Content-Type"]
     assert_error(api("GET", f"answers/{segments.id}/export", params={"format": "pdf"}), 400, "csv or xlsx")
     assert_error(api("GET", f"answers/{'a' * 32}/export"), 404, "no answer")
+
+
+def test_cell_reproduces_the_rows_and_the_chart_shown(api: Api) -> None:
+    segments = answer_of(api("POST", "ask", {"question": SEGMENTS, "new": True}))
+    first = from_json(wire.NotebookCell, payload(api("GET", f"answers/{segments.id}/cell")))
+    assert segments.chart is not None and segments.chart.kind == "bar"
+    assert 'choice_for(df, "bar", ' in first.source  # the chart the rules chose, as the panel shows it
+    api("POST", "edit", {"answer_id": segments.id, "edit": {"type": "SetLimit", "n": 2}})
+    table = answer_of(api("POST", "chart", {"answer_id": segments.id, "kind": "table"}))
+    plain = from_json(wire.NotebookCell, payload(api("GET", f"answers/{segments.id}/cell")))
+    assert table.sql in plain.source and "choice_for" not in plain.source and plain.source.endswith("\ndf")
+    shown = answer_of(api("POST", "chart", {"answer_id": segments.id, "kind": "bar"}))
+    cell = from_json(wire.NotebookCell, payload(api("GET", f"answers/{segments.id}/cell")))
+    assert cell.answer_id == segments.id and shown.sql in cell.source
+    assert cell.source.startswith(f"# ChatBI: {SEGMENTS}\n") and 'open_database("demo")' in cell.source
+
+    displayed: list[Any] = []
+    namespace: dict[str, Any] = {"display": displayed.append}
+    *statements, last = cell.source.splitlines()
+    exec("\n".join(statements), namespace)  # as a kernel runs it: the rows, then the chart
+    figure = eval(last, namespace)
+    assert shown.table is not None and displayed[0].values.tolist() == shown.table.rows
+    assert 'choice_for(df, "bar", ' in cell.source and figure.data[0].type == "bar"
+    assert list(figure.data[0].x) == [row[0] for row in shown.table.rows]
+
+    assert_error(api("GET", f"answers/{'b' * 32}/cell"), 404, "no answer")
+    refused = answer_of(api("POST", "run", {"sql": "DELETE FROM orders"}))
+    assert_error(api("GET", f"answers/{refused.id}/cell"), 400, "no result to reproduce")
+
+
+def test_a_cell_reads_a_password_from_the_kernels_environment() -> None:
+    from chatbi_jupyterlab.cell import cell_source
+
+    source = cell_source(sql="SELECT 1", spec=BROKEN_URL, name="sales db", question="One?", chart_kind="pie")
+    assert 'open_database(os.environ["CHATBI_URL_SALES_DB"])' in source and "import os" in source
+    assert "s3cret" not in source and "127.0.0.1" not in source
+    assert 'choice_for(df, "pie", "One?")' in source
+    compile(source, "<cell>", "exec")
+    plain = cell_source(sql="SELECT 1", spec="shop.sqlite", name="shop", question="One?", chart_kind=None)
+    assert 'open_database("shop.sqlite")' in plain and "import os" not in plain
+    assert "build_figure" not in plain and plain.endswith("\ndf")
+
+
+def test_ask_explains_in_the_language_asked_for(api: Api) -> None:
+    english = answer_of(api("POST", "ask", {"question": SEGMENTS, "new": True}))
+    chinese = answer_of(api("POST", "ask", {"question": SEGMENTS, "new": True, "language": "zh"}))
+    assert (english.lang, chinese.lang) == ("en", "zh")
+    assert english.summary and not re.search(r"[\u4e00-\u9fff]", english.summary)
+    assert chinese.summary and re.search(r"[\u4e00-\u9fff]", chinese.summary)
+    assert_error(api("POST", "ask", {"question": SEGMENTS, "language": "fr"}), 400, "language")
+
+
+def test_the_time_budget_reaches_every_connection(api: Api, service: Any) -> None:
+    api("GET", "connections")
+    budgets = {name: assistant.time_budget_s for name, assistant in service.session.connections.items()}
+    assert budgets == {"demo": TIME_BUDGET_S, "second": TIME_BUDGET_S}
 
 
 def test_model_status_and_regenerate_with_a_stand_in_model(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,8 @@ from traitlets import Dict, Enum, Float, Integer, Unicode
 from chatbi_jupyterlab.answer_wire import TABLE_ROWS
 from chatbi_jupyterlab.handlers import SERVICE_SETTING, handlers
 from chatbi_jupyterlab.service import ChatBIService, ServiceSettings
+from chatbi_jupyterlab.stream import handlers as stream_handlers
+from nl2sql.assistant import DEFAULT_TIME_BUDGET_S
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
 
@@ -41,6 +43,11 @@ class ChatBI(ExtensionApp):
         TABLE_ROWS, help="Rows an answer carries to the panel; export downloads all rows fetched."
     ).tag(config=True)
     timeout = Float(DEFAULT_TIMEOUT_S, help="Seconds a query may run before it is stopped.").tag(config=True)
+    time_budget = Float(
+        DEFAULT_TIME_BUDGET_S,
+        help="Seconds an answer may take before it stops trying more (a repair round, samples, a larger "
+        "model) and returns what it has; generation stops there too. Raise it on a slow or busy machine.",
+    ).tag(config=True)
     language = Enum(
         ["en", "zh"], None, allow_none=True, help="The explanations' language; the question's when unset."
     ).tag(config=True)
@@ -64,7 +71,8 @@ class ChatBI(ExtensionApp):
         None,
         allow_none=True,
         help="Where accepts, rejects and runs are logged (the same log and events as the notebook's): "
-        "a SQLite file; unset for the default log in the ChatBI data folder; '' to log nothing.",
+        "a SQLite file or a PostgreSQL URL; unset for $CHATBI_FEEDBACK_URL, else the default log in the "
+        "ChatBI data folder; '' to log nothing.",
     ).tag(config=True)
     max_answers = Integer(
         200, help="Answers kept for edits, feedback and export; the least recently used are forgotten."
@@ -76,6 +84,7 @@ class ChatBI(ExtensionApp):
             default_connection=self.default_connection,
             max_rows=self.max_rows,
             timeout_s=self.timeout,
+            time_budget_s=self.time_budget,
             language=self.language,
             model=self.model,
             adapter=self.adapter,
@@ -90,7 +99,7 @@ class ChatBI(ExtensionApp):
         self.service.start()
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend(handlers())
+        self.handlers.extend([*handlers(), *stream_handlers()])
 
     async def stop_extension(self) -> None:
         await self.service.aclose()

@@ -43,6 +43,12 @@ class NotFoundError(RequestError):
     status = 404
 
 
+class AnswerCancelled(Exception):
+    """Raised in the worker, from an answer's stage or token callback, once its question was cancelled:
+    it stops the model at the next token. Not a :class:`~nl2sql.errors.ChatBIError`, so that nothing
+    in the core takes it for a user's error and carries on."""
+
+
 def error_response(error: BaseException) -> tuple[int, str]:
     """The status and the message the client gets for ``error``."""
     if isinstance(error, RequestError):

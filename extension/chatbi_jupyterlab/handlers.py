@@ -12,6 +12,9 @@ POST     chart                                ChartRequest → Answer
 POST     feedback                             FeedbackRequest → FeedbackResult
 GET      model                                :class:`~chatbi_jupyterlab.wire.ModelStatus`
 GET      answers/{id}/export?format=csv|xlsx  the rows as a download
+GET      answers/{id}/cell                    :class:`~chatbi_jupyterlab.wire.NotebookCell`
+WS       stream                               asks and cancels → stages, SQL tokens, the answer
+                                              (:mod:`chatbi_jupyterlab.stream`)
 =======  ===================================  =========================================================
 
 Every method is ``@tornado.web.authenticated`` (jupyter_server's token or login cookie; a POST with the
@@ -166,6 +169,12 @@ class ExportHandler(ChatBIHandler):
         self.finish(data, set_content_type=media_type)
 
 
+class CellHandler(ChatBIHandler):
+    @tornado.web.authenticated
+    async def get(self, answer_id: str) -> None:
+        self.send(await self.service.cell(answer_id))
+
+
 def handlers() -> list[tuple[str, type[ChatBIHandler]]]:
     """The URL patterns (below the server's base URL) and their handlers."""
     return [
@@ -179,4 +188,5 @@ def handlers() -> list[tuple[str, type[ChatBIHandler]]]:
         (f"{PREFIX}/feedback", FeedbackHandler),
         (f"{PREFIX}/model", ModelHandler),
         (f"{PREFIX}/answers/(?P<answer_id>[0-9a-f]+)/export", ExportHandler),
+        (f"{PREFIX}/answers/(?P<answer_id>[0-9a-f]+)/cell", CellHandler),
     ]

@@ -20,19 +20,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chatbi_jupyterlab import wire
 from chatbi_jupyterlab.answer_wire import TABLE_ROWS, answer_wire, schema_wire
+from chatbi_jupyterlab.cell import cell_source
 from chatbi_jupyterlab.errors import NotFoundError, scrub, url_variants
 from chatbi_jupyterlab.export import export
 from chatbi_jupyterlab.store import AnswerStore
 from chatbi_jupyterlab.worker import Worker
 from explain.edits import edit_from_dict
-from nl2sql.assistant import DEFAULT_LOG
+from nl2sql.assistant import DEFAULT_LOG, DEFAULT_TIME_BUDGET_S
 from nl2sql.errors import ChatBIError, ModelUnavailableError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 from nl2sql.notebook.answer_card import AnswerCard, CardError
+from nl2sql.notebook.chart import ChartError, choose_chart
 from nl2sql.notebook.quiet import quiet_model_loading
 from nl2sql.notebook.session import ModelSettings, NotebookSession
 
@@ -48,6 +50,8 @@ class ServiceSettings:
     default_connection: str | None = None
     max_rows: int = DEFAULT_MAX_ROWS
     timeout_s: float = DEFAULT_TIMEOUT_S
+    time_budget_s: float = DEFAULT_TIME_BUDGET_S
+    """Seconds an answer may take before it stops trying more (``Assistant.time_budget_s``)."""
     language: str | None = None
     model: str | None = None
     adapter: str | None = None
@@ -57,6 +61,17 @@ class ServiceSettings:
     """A path; None for the default log in the ChatBI data folder; an empty string for no logging."""
     max_answers: int = 200
     table_rows: int = TABLE_ROWS
+
+
+class AnswerListener(Protocol):
+    """Told, in the worker, what a question's answer is doing (the stream of :mod:`chatbi_jupyterlab.stream`).
+    Either may raise (:class:`~chatbi_jupyterlab.errors.AnswerCancelled`) to stop the answer there."""
+
+    def stage(self, stage: str) -> None:
+        """The answer entered ``stage`` (``Assistant.on_stage``)."""
+
+    def token(self, text: str) -> None:
+        """The model wrote ``text`` of the SQL (``Assistant.on_token``)."""
 
 
 class ChatBIService:
@@ -144,11 +159,37 @@ class ChatBIService:
         loop = asyncio.get_running_loop()  # the frame is never changed, only replaced: no worker needed
         return await loop.run_in_executor(None, export, card, kind)
 
+    async def cell(self, answer_id: str) -> wire.NotebookCell:
+        """The code cell that reproduces an answer's result in a kernel (:mod:`chatbi_jupyterlab.cell`)."""
+        card = self.cards.get(answer_id)
+        if card.frame is None:
+            raise CardError("there is no result to reproduce: the query did not run")
+        source = cell_source(
+            sql=card.sql,
+            spec=self.settings.connections[card.connection],
+            name=card.connection,
+            question=card.answer.question,
+            chart_kind=self._chart_shown(card),
+        )
+        return wire.NotebookCell(card.id, source)
+
+    @staticmethod
+    def _chart_shown(card: AnswerCard) -> str | None:
+        """The kind of chart the panel shows for ``card``: the one picked, else the rules' choice."""
+        if card.chart_kind:
+            return card.chart_kind
+        try:
+            return choose_chart(card.frame, card.answer.question, partial=card.partial).kind
+        except ChartError:
+            return None
+
     # Work in the worker ------------------------------------------------------------------------------
 
-    async def ask(self, request: wire.AskRequest) -> wire.Answer:
+    async def ask(self, request: wire.AskRequest, listener: AnswerListener | None = None) -> wire.Answer:
+        """Answer ``request`` in the worker, after the requests before it; ``listener`` is told the
+        answer's stages and its SQL as it is written."""
         name = self.connection_name(request.connection)
-        return self._keep(await self.worker.submit(self._ask, name, request))
+        return self._keep(await self.worker.submit(self._ask, name, request, listener))
 
     async def run(self, request: wire.RunRequest) -> wire.Answer:
         if request.answer_id:
@@ -200,10 +241,13 @@ class ChatBIService:
             self.log.warning("ChatBI cannot open connection %s: %s", name, message)
             raise ChatBIError(message) from None
         self.failures.pop(name, None)
+        assistant.time_budget_s = self.settings.time_budget_s
         self.session.current = self.default
         return assistant
 
-    def _ask(self, name: str, request: wire.AskRequest) -> tuple[AnswerCard, wire.Answer]:
+    def _ask(
+        self, name: str, request: wire.AskRequest, listener: AnswerListener | None = None
+    ) -> tuple[AnswerCard, wire.Answer]:
         assistant = self._open(name)
         answer = self._model_work(
             assistant,
@@ -212,8 +256,9 @@ class ChatBIService:
             db=name,
             new=request.new,
             follow_up=request.follow_up,
+            listener=listener,
         )
-        card = AnswerCard(answer, self.session, name, lang=self.settings.language)
+        card = AnswerCard(answer, self.session, name, lang=request.language or self.settings.language)
         return card, answer_wire(card, table_rows=self.settings.table_rows)
 
     def _run(self, name: str, sql: str, question: str) -> tuple[AnswerCard, wire.Answer]:
@@ -228,12 +273,27 @@ class ChatBIService:
         change(*args)
         return card, answer_wire(card, table_rows=self.settings.table_rows)
 
-    def _model_work(self, owner: Assistant | AnswerCard, job: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run ``job`` with the stage of the answer reported to :meth:`model_status` as it goes."""
+    def _model_work(
+        self,
+        owner: Assistant | AnswerCard,
+        job: Any,
+        *args: Any,
+        listener: AnswerListener | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run ``job`` with the stage of the answer reported to :meth:`model_status` as it goes, and with
+        its stages and SQL told to ``listener``."""
         assistant = owner.assistant if isinstance(owner, AnswerCard) else owner
         self.loading = not assistant.model_loaded
         self.stage = "loading the model if this question needs it" if self.loading else "answering"
-        assistant.on_stage = self._on_stage
+
+        def on_stage(stage: str) -> None:
+            self.stage, self.loading = stage, stage == "loading the model"
+            if listener is not None:
+                listener.stage(stage)
+
+        assistant.on_stage = on_stage
+        assistant.on_token = listener.token if listener is not None else None
         try:
             with quiet_model_loading():
                 return job(*args, **kwargs)
@@ -241,10 +301,7 @@ class ChatBIService:
             self.model_error = scrub(str(error), self.secrets)
             raise
         finally:
-            assistant.on_stage, self.stage, self.loading = None, None, False
-
-    def _on_stage(self, stage: str) -> None:
-        self.stage, self.loading = stage, False
+            assistant.on_stage, assistant.on_token, self.stage, self.loading = None, None, None, False
 
     # Names -------------------------------------------------------------------------------------------
 

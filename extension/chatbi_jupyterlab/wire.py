@@ -8,8 +8,10 @@ the committed ``src/wire.ts`` differs from what this module generates.
 
 Example:
     >>> from chatbi_jupyterlab.codegen import from_json
-    >>> from_json(AskRequest, {"question": "How many customers are in each segment?"})
-    AskRequest(question='How many customers are in each segment?', connection=None, follow_up=None, new=False)
+    >>> request = from_json(AskRequest, {"question": "How many customers are in each segment?"})
+    >>> request  # doctest: +NORMALIZE_WHITESPACE
+    AskRequest(question='How many customers are in each segment?', connection=None, follow_up=None, new=False,
+    language=None)
     >>> to_json(Table([], [[float("nan")]], 1, False))
     '{"columns": [], "rows": [[null]], "row_count": 1, "truncated": false}'
 """
@@ -43,6 +45,9 @@ class AskRequest:
     """Whether the question builds on the conversation; guessed from its words when absent."""
     new: bool = False
     """Start the conversation on this connection over."""
+    language: Literal["en", "zh"] | None = None
+    """The explanation's language (the panel's setting); the server's ``ChatBI.language``, else the
+    question's, when absent."""
 
 
 @dataclass
@@ -412,11 +417,99 @@ class FeedbackResult:
 
 
 @dataclass
+class NotebookCell:
+    """GET answers/{id}/cell: a code cell that reproduces an answer's result (its SQL run read-only, and
+    its chart), for "Insert into notebook"."""
+
+    answer_id: str
+    source: str
+
+
+@dataclass
 class ErrorBody:
     """Every error response: one message, never a traceback."""
 
     message: str
 
+
+# The answer stream ---------------------------------------------------------------------------------------
+# One websocket per panel, ``{base_url}chatbi/api/stream?token=…`` (:mod:`chatbi_jupyterlab.stream`). The
+# panel sends ``StreamAsk`` and ``StreamCancel``; for each question the server sends its stages, the SQL
+# as the model writes it, and one last message: done, cancelled or error. Questions are answered one after
+# the other, in the order they were sent.
+
+
+@dataclass
+class StreamAsk:
+    """Ask a question over the stream."""
+
+    type: Literal["ask"]
+    request_id: str
+    """Chosen by the panel, unique among its questions being answered; every message about this question
+    carries it."""
+    ask: AskRequest
+
+
+@dataclass
+class StreamCancel:
+    """Stop answering a question: at the next piece of SQL written, or the next stage (a question still
+    queued is never started). The server says ``cancelling`` at once, then ``cancelled``."""
+
+    type: Literal["cancel"]
+    request_id: str
+
+
+@dataclass
+class StreamStage:
+    """A question's answer entered a stage: ``linking``, ``loading the model``, ``generating``,
+    ``checking``, ``repairing``, ``sampling``, ``asking the larger model``, ``running``; and
+    ``cancelling`` when a cancel was received."""
+
+    type: Literal["stage"]
+    request_id: str
+    stage: str
+
+
+@dataclass
+class StreamToken:
+    """SQL the model just wrote (while ``generating``): the tokens of a question, joined, are a prefix of
+    the SQL the model wrote (the answer's ``generated_sql`` unless it was mended)."""
+
+    type: Literal["token"]
+    request_id: str
+    text: str
+
+
+@dataclass
+class StreamDone:
+    """The question's answer, complete: the last message about it."""
+
+    type: Literal["done"]
+    request_id: str
+    answer: Answer
+
+
+@dataclass
+class StreamCancelled:
+    """The question was cancelled: the last message about it (nothing was answered or logged)."""
+
+    type: Literal["cancelled"]
+    request_id: str
+
+
+@dataclass
+class StreamError:
+    """A question could not be answered, or a message was not understood (``request_id`` null when it
+    named no question): one message, never a traceback; ``status`` as the REST API would answer it."""
+
+    type: Literal["error"]
+    request_id: str | None
+    message: str
+    status: int
+
+
+STREAM_REQUESTS: tuple[type, ...] = (StreamAsk, StreamCancel)
+STREAM_MESSAGES: tuple[type, ...] = (StreamStage, StreamToken, StreamDone, StreamCancelled, StreamError)
 
 REQUESTS: tuple[type, ...] = (
     AskRequest,
@@ -453,6 +546,7 @@ RESPONSES: tuple[type, ...] = (
     SchemaSummary,
     ModelStatus,
     FeedbackResult,
+    NotebookCell,
     ErrorBody,
 )
 HEADER = """The wire format between the ChatBI panel and its server extension.
@@ -478,7 +572,7 @@ def _finite(value: Any) -> Any:
 
 def typescript() -> str:
     """The TypeScript interfaces of every request and response, as ``src/wire.ts`` holds them."""
-    return typescript_module((*REQUESTS, *RESPONSES), HEADER)
+    return typescript_module((*REQUESTS, *RESPONSES, *STREAM_REQUESTS, *STREAM_MESSAGES), HEADER)
 
 
 if __name__ == "__main__":  # run as a script its classes would be __main__'s: print the module's own

@@ -11,6 +11,11 @@ export interface AskRequest {
   follow_up?: boolean | null;
   /** Start the conversation on this connection over. */
   new?: boolean;
+  /**
+   * The explanation's language (the panel's setting); the server's ``ChatBI.language``, else the
+   * question's, when absent.
+   */
+  language?: 'en' | 'zh' | null;
 }
 
 /** POST run: SQL written or edited by the user, run read-only after the same checks. */
@@ -348,7 +353,81 @@ export interface FeedbackResult {
   message: string;
 }
 
+/**
+ * GET answers/{id}/cell: a code cell that reproduces an answer's result (its SQL run read-only, and
+ * its chart), for "Insert into notebook".
+ */
+export interface NotebookCell {
+  answer_id: string;
+  source: string;
+}
+
 /** Every error response: one message, never a traceback. */
 export interface ErrorBody {
   message: string;
+}
+
+/** Ask a question over the stream. */
+export interface StreamAsk {
+  type: 'ask';
+  /**
+   * Chosen by the panel, unique among its questions being answered; every message about this question
+   * carries it.
+   */
+  request_id: string;
+  ask: AskRequest;
+}
+
+/**
+ * Stop answering a question: at the next piece of SQL written, or the next stage (a question still
+ * queued is never started). The server says ``cancelling`` at once, then ``cancelled``.
+ */
+export interface StreamCancel {
+  type: 'cancel';
+  request_id: string;
+}
+
+/**
+ * A question's answer entered a stage: ``linking``, ``loading the model``, ``generating``,
+ * ``checking``, ``repairing``, ``sampling``, ``asking the larger model``, ``running``; and
+ * ``cancelling`` when a cancel was received.
+ */
+export interface StreamStage {
+  type: 'stage';
+  request_id: string;
+  stage: string;
+}
+
+/**
+ * SQL the model just wrote (while ``generating``): the tokens of a question, joined, are a prefix of
+ * the SQL the model wrote (the answer's ``generated_sql`` unless it was mended).
+ */
+export interface StreamToken {
+  type: 'token';
+  request_id: string;
+  text: string;
+}
+
+/** The question's answer, complete: the last message about it. */
+export interface StreamDone {
+  type: 'done';
+  request_id: string;
+  answer: Answer;
+}
+
+/** The question was cancelled: the last message about it (nothing was answered or logged). */
+export interface StreamCancelled {
+  type: 'cancelled';
+  request_id: string;
+}
+
+/**
+ * A question could not be answered, or a message was not understood (``request_id`` null when it
+ * named no question): one message, never a traceback; ``status`` as the REST API would answer it.
+ */
+export interface StreamError {
+  type: 'error';
+  request_id: string | null;
+  message: string;
+  status: number;
 }

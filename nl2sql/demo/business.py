@@ -68,15 +68,25 @@ Columns and order:
     tie. Ranking within a group: group label, ranked label, value, with ROW_NUMBER() OVER (PARTITION BY …)
     and no outer ORDER BY.
 
+    A month without a year ("in March", "3月份") is the latest such month that has begun; "H1" / "上半年"
+    without a year, this year's first half; "since March" / "自今年3月以来" runs to today; the month
+    before last (上上个月) = [2026-04-01, 2026-05-01).
+
 Comparisons:
     Year over year (同比) = the same window a year earlier; month over month / period over period (环比)
     = the previous period of the same kind (for the last N days, the N days before). Growth (增长率, 增速)
     = 100.0 * (current - previous) / previous; "how much more" (增加了多少) = current - previous;
-    "compare A with B" = both values.
+    "compare A with B" = both values. A previous period named as a whole is compared whole: "this year
+    vs last year" is this year to date against all of 2025, "本周和上周比" this week against all of last
+    week; "和上周同期比" compares the same weekdays.
 
 Split:
-    About a quarter of the questions are held out (split ``test``), chosen deterministically, stratified
-    by language and rarest tag so that every tag and both languages appear in both splits. The held-out
+    The first 287 questions were written together; about a quarter of them are held out (split ``test``),
+    chosen deterministically, stratified by language and rarest tag so that every tag and both languages
+    appear in both splits. Four batches of 100 (biz-288 on) were written later by other authors, each
+    with 30 held out at random (15 per language, a seeded draw), after the rules had been tuned on the
+    dev questions before them: each batch's dev part measured how far the rules carried to new wording
+    before they were extended to it. The held-out
     questions must never be used to tune anything (prompts, glossary, semantic layer, few-shot examples,
     thresholds); tune on ``dev`` only and report ``test``.
 

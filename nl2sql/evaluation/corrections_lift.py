@@ -74,8 +74,9 @@ def measure_lift(
             )
         with tempfile.TemporaryDirectory() as folder:
             log = FeedbackLog(Path(folder) / "feedback.sqlite")
-            for example in corrections:
-                log.record("edited", database=db_id, question=example.question, final_sql=example.sql)
+            for example in corrections:  # the gold SQL: edits a reviewer approves as they are
+                fields = {"database": db_id, "question": example.question, "final_sql": example.sql}
+                log.record("approved", event=log.record("edited", **fields), **fields)
             curated = curate(log, db_id, cache.schema(corrections[0].db_path)).kept
         indexes[db_id] = CorrectionIndex(curated)
         kept[db_id] = len(curated)

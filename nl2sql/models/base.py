@@ -12,11 +12,14 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 Message = dict[str, str]
 """One chat message: ``{"role": "system" | "user" | "assistant", "content": "..."}``."""
+TokenCallback = Callable[[str], None]
+"""Told each piece of text as the model writes it; raising stops the writing (that error propagates)."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,16 @@ class Generator(Protocol):
         seed: int = 0,
         schema: Any = None,
         max_seconds: float | None = None,
+        on_token: TokenCallback | None = None,
     ) -> Generation:
         """Answer the chat ``messages`` (rendered with the model's chat template).
 
         ``temperature`` 0 is greedy decoding; above 0 samples, reproducibly for a given ``seed``. With a
         ``schema``, a local backend only lets table and column names of that schema through
         (:mod:`nl2sql.constrain`); a server ignores it. ``max_seconds``: stop writing after this long
-        and return what was written (an answer's time budget).
+        and return what was written (an answer's time budget). ``on_token``: told each piece of the
+        answer as it is written (a backend that cannot stream tells the whole answer once); an exception
+        it raises stops the writing and propagates. Callers pass it only when they want it, so a
+        generator that does not take it still works without streaming.
         """
         ...

@@ -18,7 +18,7 @@ import urllib.request
 from typing import Any
 
 from nl2sql.errors import ModelUnavailableError
-from nl2sql.models.base import Generation, Message
+from nl2sql.models.base import Generation, Message, TokenCallback
 
 _MESSAGE_CHARS = 200
 
@@ -52,9 +52,11 @@ class OpenAIHTTPGenerator:
         seed: int = 0,
         schema: object = None,
         max_seconds: float | None = None,
+        on_token: TokenCallback | None = None,
     ) -> Generation:
         """Answer the chat ``messages``; token counts come from the server's ``usage`` when it sends one.
-        ``max_seconds`` shortens the request's timeout (never below one second).
+        ``max_seconds`` shortens the request's timeout (never below one second). The answer comes in one
+        piece, so ``on_token`` is told all of it at once.
 
         Raises:
             ModelUnavailableError: the server cannot be reached, answers an HTTP error, or sends
@@ -85,6 +87,8 @@ class OpenAIHTTPGenerator:
                 f"the model server at {self.base_url} sent no chat completion: "
                 "check that it speaks the OpenAI chat-completions API"
             ) from None
+        if text and on_token is not None:
+            on_token(text)
         usage = answer.get("usage") or {}
         return Generation(
             text=text,

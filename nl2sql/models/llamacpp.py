@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from nl2sql.errors import ModelUnavailableError
-from nl2sql.models.base import Generation, Message
+from nl2sql.models.base import Generation, Message, TokenCallback
 from nl2sql.models.local import adapter_hash
 from nl2sql.models.lora_gguf import lora_gguf_path
 from nl2sql.models.prefix_states import PrefixStates
@@ -135,9 +135,11 @@ class LlamaCppGenerator:
         seed: int = 0,
         schema: Any = None,
         max_seconds: float | None = None,
+        on_token: TokenCallback | None = None,
     ) -> Generation:
         """Answer the chat ``messages`` (greedy unless ``temperature`` > 0); stop once a code block closes,
-        or after ``max_seconds`` with what was written by then."""
+        or after ``max_seconds`` with what was written by then. ``on_token`` is told each piece as it
+        comes; an exception it raises stops the writing there and propagates."""
         pieces: list[str] = []
         stop_at = time.perf_counter() + max_seconds if max_seconds is not None else None
         with self._lock:
@@ -153,15 +155,20 @@ class LlamaCppGenerator:
                 stream=True,
                 logits_processor=self._processors(schema),
             )
-            for chunk in stream:
-                pieces.append(chunk["choices"][0]["delta"].get("content") or "")
-                if "".join(pieces).count("```") >= 2:
-                    break
-                if stop_at is not None and time.perf_counter() > stop_at:
-                    break
-            close = getattr(stream, "close", None)
-            if close:
-                close()
+            try:
+                for chunk in stream:
+                    piece = chunk["choices"][0]["delta"].get("content") or ""
+                    pieces.append(piece)
+                    if piece and on_token is not None:
+                        on_token(piece)
+                    if "".join(pieces).count("```") >= 2:
+                        break
+                    if stop_at is not None and time.perf_counter() > stop_at:
+                        break
+            finally:
+                close = getattr(stream, "close", None)
+                if close:
+                    close()
             total = int(self.llama.n_tokens)
             if self.prefixes is not None:
                 self.prefixes.after(messages)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from nl2sql.errors import ModelUnavailableError
-from nl2sql.models.base import Generation, Message
+from nl2sql.models.base import Generation, Message, TokenCallback
 from nl2sql.models.weights import (
     DEFAULT_MODEL,
     MODEL_PACKAGES_INSTALL,
@@ -183,9 +183,11 @@ class TransformersGenerator:
         seed: int = 0,
         schema: Any = None,
         max_seconds: float | None = None,
+        on_token: TokenCallback | None = None,
     ) -> Generation:
         """Answer the chat ``messages`` (greedy unless ``temperature`` > 0), through the chat template;
-        stop after ``max_seconds`` when given."""
+        stop after ``max_seconds`` when given. ``on_token`` is told the text as it is decoded (word by
+        word); an exception it raises stops the writing and propagates."""
         import torch
 
         inputs = self.tokenizer.apply_chat_template(
@@ -204,9 +206,10 @@ class TransformersGenerator:
             from nl2sql.constrain import SchemaLogitsProcessor
 
             processors.append(SchemaLogitsProcessor([schema], self.tokenizer, prompt_tokens))
+        streamer = _text_streamer(self.tokenizer, on_token) if on_token is not None else None
         with self._lock, torch.inference_mode():
             output = self.model.generate(
-                **inputs, generation_config=config, logits_processor=processors or None
+                **inputs, generation_config=config, logits_processor=processors or None, streamer=streamer
             )
         new_tokens = output[0, prompt_tokens:]
         text = self.tokenizer.decode(new_tokens, skip_special_tokens=True)
@@ -217,6 +220,18 @@ class TransformersGenerator:
         return (
             f"TransformersGenerator({self.model_id!r}{adapter}, device={self.device!r}, dtype={self.dtype})"
         )
+
+
+def _text_streamer(tokenizer: Any, on_token: TokenCallback) -> Any:
+    """A transformers streamer that tells ``on_token`` the answer's text as it is decoded."""
+    from transformers import TextStreamer
+
+    class Streamer(TextStreamer):
+        def on_finalized_text(self, text: str, stream_end: bool = False) -> None:
+            if text:
+                on_token(text)
+
+    return Streamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
 
 
 def _load(auto_class: Any, source: ModelSource, *, model_description: str, **kwargs: Any) -> Any:

@@ -42,6 +42,9 @@ _SHARE_QUESTION = re.compile(
 )
 
 
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
+
+
 class ChartError(ChatBIError, ValueError):
     """A chart of the asked kind cannot be drawn from this result (the message says why)."""
 
@@ -64,7 +67,7 @@ class ChartChoice:
     color: str | None = None
     """A category splitting the measure into series (grouped bars, one line each)."""
     reason: str = ""
-    """One short English sentence saying why this chart, shown to the user."""
+    """One short sentence saying why this chart, shown to the user, in the question's language."""
     order: Order = "none"
     """How the x values run: by the first measure, largest first; in time or category order; as given."""
 
@@ -99,6 +102,12 @@ class _Profile:
     problem: str | None = None
     partial: bool = False
     """The rows are not all there are (a LIMIT, the row cap): they add up to no whole."""
+    zh: bool = False
+    """The question is in Chinese: reasons are written in Chinese."""
+
+    def say(self, english: str, chinese: str) -> str:
+        """The reason in the question's language."""
+        return chinese if self.zh else english
 
     @property
     def rows(self) -> int:
@@ -119,11 +128,16 @@ class _Profile:
         return (pool[0], *same)
 
 
-def _profile(frame: pd.DataFrame, partial: bool = False) -> _Profile:
+def _profile(frame: pd.DataFrame, partial: bool = False, question: str = "") -> _Profile:
+    zh = bool(_CHINESE.search(question))
     if frame.empty:
-        return _Profile(frame, problem="the result is empty: there is nothing to draw")
+        problem = "结果为空，没有可画的内容" if zh else "the result is empty: there is nothing to draw"
+        return _Profile(frame, problem=problem, zh=zh)
     if not frame.columns.is_unique:
-        return _Profile(frame, problem="two columns share a name: a table shows them best")
+        problem = (
+            "有两列同名，用表格展示最清楚" if zh else "two columns share a name: a table shows them best"
+        )
+        return _Profile(frame, problem=problem, zh=zh)
     data = prepare_frame(frame)
     kinds: dict[str, list[str]] = {"measure": [], "time": [], "category": [], "id": [], "ordered": []}
     for name in data.columns:
@@ -146,10 +160,11 @@ def _profile(frame: pd.DataFrame, partial: bool = False) -> _Profile:
         ordered=frozenset(kinds["ordered"]),
         ids=frozenset(kinds["id"]),
         partial=partial,
+        zh=zh,
     )
 
 
-def _pie_fits(values: pd.Series, name: str, question: str) -> str | None:
+def _pie_fits(values: pd.Series, name: str, question: str, profile: _Profile) -> str | None:
     """Why ``values`` read as parts of a whole, or None."""
     if not 2 <= len(values) <= MAX_PIE_SLICES or (values < 0).any():
         return None
@@ -157,9 +172,15 @@ def _pie_fits(values: pd.Series, name: str, question: str) -> str | None:
         return None  # averages and rates are not parts of anything
     total = float(values.sum())
     if abs(total - 100) <= 1.5 or abs(total - 1) <= 0.015:
-        return f"the {len(values)} values of {name} add up to a whole: a pie"
+        return profile.say(
+            f"the {len(values)} values of {name} add up to a whole: a pie",
+            f"{name} 的 {len(values)} 个值合起来是一个整体：饼图",
+        )
     if _SHARE_QUESTION.search(question) and is_additive(name) and total > 0:
-        return f"the question asks for shares of {len(values)} parts: a pie of {name}"
+        return profile.say(
+            f"the question asks for shares of {len(values)} parts: a pie of {name}",
+            f"问题问的是 {len(values)} 个部分的占比：{name} 的饼图",
+        )
     return None
 
 
@@ -183,8 +204,11 @@ def _indicator(profile: _Profile) -> ChartChoice:
         raise ChartError(f"an indicator shows one number, but the result has {profile.rows} rows")
     measure, label = profile.primary()[0], _axis(profile)
     if label is None:
-        return ChartChoice("indicator", y=(measure,), reason=f"one number: {measure} shown as a single value")
-    reason = f"one row with one measure: {measure} for this {label}"
+        reason = profile.say(f"one number: {measure} shown as a single value", f"一个数：{measure} 单独显示")
+        return ChartChoice("indicator", y=(measure,), reason=reason)
+    reason = profile.say(
+        f"one row with one measure: {measure} for this {label}", f"一行一个度量：这个{label}的 {measure}"
+    )
     return ChartChoice("indicator", x=label, y=(measure,), reason=reason)
 
 
@@ -200,12 +224,21 @@ def _line(profile: _Profile) -> ChartChoice:
     color = _series(profile, x)
     if color is not None:
         y = profile.primary()[:1]
-        reason = f"a date column, a category and one measure: one line of {y[0]} per {color}"
+        reason = profile.say(
+            f"a date column, a category and one measure: one line of {y[0]} per {color}",
+            f"一个日期列、一个类别和一个度量：每个{color}一条 {y[0]} 折线",
+        )
         return ChartChoice("line", x=x, y=y, color=color, order="x", reason=reason)
     y = profile.primary()
-    what, over = ("one date column", "time") if x in profile.times else (f"an ordered {x}", x)
-    many = "one measure: a line" if len(y) == 1 else f"{len(y)} measures: lines"
-    return ChartChoice("line", x=x, y=y, order="x", reason=f"{what} and {many} over {over}")
+    if profile.zh:
+        what = "一个日期列" if x in profile.times else f"有序的 {x}"
+        many = "一个度量：折线" if len(y) == 1 else f"{len(y)} 个度量：多条折线"
+        reason = f"{what}和{many}，沿{'时间' if x in profile.times else x}展开"
+    else:
+        what, over = ("one date column", "time") if x in profile.times else (f"an ordered {x}", x)
+        many = "one measure: a line" if len(y) == 1 else f"{len(y)} measures: lines"
+        reason = f"{what} and {many} over {over}"
+    return ChartChoice("line", x=x, y=y, order="x", reason=reason)
 
 
 def _bar(profile: _Profile) -> ChartChoice:
@@ -220,15 +253,26 @@ def _bar(profile: _Profile) -> ChartChoice:
     y = profile.primary()[:1] if color else profile.primary()
     order: Order = "x" if x in profile.times or x in profile.ordered else "descending"
     if color:
-        reason = f"two categories and one measure: bars of {y[0]} by {x}, grouped by {color}"
+        reason = profile.say(
+            f"two categories and one measure: bars of {y[0]} by {x}, grouped by {color}",
+            f"两个类别和一个度量：按 {x} 的 {y[0]} 柱状图，按 {color} 分组",
+        )
     elif order == "x":
-        reason = f"an ordered {x} and {_count(y)}: bars in {x} order"
+        reason = profile.say(
+            f"an ordered {x} and {_count(y)}: bars in {x} order",
+            f"有序的 {x} 和{_count(y, zh=True)}：按 {x} 顺序的柱状图",
+        )
     else:
-        reason = f"a category and {_count(y)}: bars sorted by {y[0]}, largest first"
+        reason = profile.say(
+            f"a category and {_count(y)}: bars sorted by {y[0]}, largest first",
+            f"一个类别和{_count(y, zh=True)}：按 {y[0]} 从大到小排列的柱状图",
+        )
     return ChartChoice("bar", x=x, y=y, color=color, order=order, reason=reason)
 
 
-def _count(measures: tuple[str, ...]) -> str:
+def _count(measures: tuple[str, ...], *, zh: bool = False) -> str:
+    if zh:
+        return "一个度量" if len(measures) == 1 else f"{len(measures)} 个度量"
     return "one measure" if len(measures) == 1 else f"{len(measures)} measures"
 
 
@@ -245,10 +289,14 @@ def _pie(profile: _Profile, question: str = "", *, strict: bool = False) -> Char
     first = profile.primary()[:1] if profile.measures else ()
     for name in first if strict else (*first, *profile.measures):
         values = profile.data[name].dropna()
-        reason = _pie_fits(values, name, question) if strict and profile.unique(x) else None
+        reason = _pie_fits(values, name, question, profile) if strict and profile.unique(x) else None
         if reason or (not strict and not values.empty and (values >= 0).all() and values.sum() > 0):
             return ChartChoice(
-                "pie", x=x, y=(name,), order="descending", reason=reason or f"shares of {name}"
+                "pie",
+                x=x,
+                y=(name,),
+                order="descending",
+                reason=reason or profile.say(f"shares of {name}", f"{name} 的占比"),
             )
     raise ChartError("a pie needs a numeric column with positive values and no negative ones")
 
@@ -260,18 +308,26 @@ def _scatter(profile: _Profile) -> ChartChoice:
         raise ChartError("a scatter needs at least two rows")
     x, y = profile.measures[:2]
     many = f"{profile.rows} rows of" if profile.labels else "no category and"
-    return ChartChoice("scatter", x=x, y=(y,), reason=f"{many} two measures: a scatter of {y} against {x}")
+    reason = profile.say(
+        f"{many} two measures: a scatter of {y} against {x}",
+        f"{f'{profile.rows} 行' if profile.labels else '没有类别'}，两个度量：{y} 对 {x} 的散点图",
+    )
+    return ChartChoice("scatter", x=x, y=(y,), reason=reason)
 
 
 def _choose(profile: _Profile, question: str) -> ChartChoice:
     if profile.problem:
         return ChartChoice("table", reason=profile.problem)
     if not profile.measures:
-        return ChartChoice("table", reason="no numeric column to draw: a table")
+        return ChartChoice(
+            "table", reason=profile.say("no numeric column to draw: a table", "没有可画的数值列：表格")
+        )
     if profile.rows == 1:
         if len(profile.measures) == 1:
             return _indicator(profile)
-        return ChartChoice("table", reason="one row of several numbers: a table")
+        return ChartChoice(
+            "table", reason=profile.say("one row of several numbers: a table", "一行多个数：表格")
+        )
     if profile.times:
         return _line(profile)
     if profile.labels:
@@ -285,7 +341,11 @@ def _choose(profile: _Profile, question: str) -> ChartChoice:
         return _bar(profile)
     if len(profile.measures) == 2:
         return _scatter(profile)
-    return ChartChoice("table", reason=f"{_count(profile.measures)} and no category: a table")
+    reason = profile.say(
+        f"{_count(profile.measures)} and no category: a table",
+        f"{_count(profile.measures, zh=True)}，没有类别：表格",
+    )
+    return ChartChoice("table", reason=reason)
 
 
 def choose_chart(frame: pd.DataFrame, question: str = "", *, partial: bool = False) -> ChartChoice:
@@ -310,7 +370,7 @@ def choose_chart(frame: pd.DataFrame, question: str = "", *, partial: bool = Fal
         >>> choose_chart(shares, "各渠道订单占比是多少？").kind
         'pie'
     """
-    return _choose(_profile(frame, partial), question)
+    return _choose(_profile(frame, partial, question), question)
 
 
 _BUILDERS = {"indicator": _indicator, "line": _line, "bar": _bar, "pie": _pie, "scatter": _scatter}
@@ -334,8 +394,10 @@ def choice_for(frame: pd.DataFrame, kind: str, question: str = "", *, partial: b
     if kind not in CHART_KINDS:
         raise ChartError(f"unknown chart kind {kind!r}: choose one of {', '.join(CHART_KINDS)}")
     if kind == "table":
-        return ChartChoice("table", reason="a table, as asked")
-    profile = _profile(frame, partial)
+        return ChartChoice(
+            "table", reason="按要求用表格" if _CHINESE.search(question) else "a table, as asked"
+        )
+    profile = _profile(frame, partial, question)
     if profile.problem:
         raise ChartError(f"cannot draw a {kind} chart: {profile.problem}")
     best = _choose(profile, question)

@@ -72,6 +72,7 @@ class NotebookSession:
         """Open ``spec`` (``demo``, a URL or a file) read-only under ``name`` and make it current."""
         assistant = self._assistant(spec, glossary)
         name = name or assistant.database.name
+        assistant.connection = name
         self.connections[name] = assistant
         self.conversations[name] = Conversation()
         self.current = name

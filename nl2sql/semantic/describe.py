@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -122,7 +123,7 @@ def _window(query: SemanticQuery, today: date, zh: bool) -> str:
         return ""
     start, last = window.start.isoformat(), window.last_day.isoformat()
     dates = f"{start} 至 {last}" if zh else f"{start} to {last}"
-    if token.startswith("last_") and token.count("_") == 2:
+    if re.fullmatch(r"last_\d+_[a-z]+", token):
         count, unit = token.split("_")[1:]
         words = f"最近{count}{UNITS_ZH[unit.rstrip('s')]}" if zh else f"last {count} {unit}"
     elif token in RANGE_WORDS_ZH:

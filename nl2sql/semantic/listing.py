@@ -52,9 +52,10 @@ def label_dimension(table: LogicalTable) -> Field | None:
 
 
 def compile_listing(
-    query: SemanticQuery, model: SemanticModel, *, dialect: str, today: date
+    query: SemanticQuery, model: SemanticModel, *, dialect: str, today: date, lang: str = "en"
 ) -> CompiledQuery:
-    """The SQL listing the rows ``query`` asks for (``intent`` ``detail``, with a ``subject``).
+    """The SQL listing the rows ``query`` asks for (``intent`` ``detail``, with a ``subject``); a field
+    with a Chinese label (``x_label_zh``) shows it when ``lang`` is ``zh``.
 
     Raises:
         SemanticQueryError: no subject, a name the model lacks, a table not reachable from the subject
@@ -100,14 +101,14 @@ def compile_listing(
     except UnreachableTableError as error:
         raise SemanticQueryError(f"cannot list {subject.name} that way: {error}") from None
 
-    def column(item: Field | str) -> exp.Expression:
+    def column(item: Field | str, *, label: bool = False) -> exp.Expression:
         if isinstance(item, str):
             return exp.column(item, subject.name)
-        return qualified(item.expr, item.table, dialect)
+        expression = item.label_zh if label and lang == "zh" and item.label_zh else item.expr
+        return qualified(expression, item.table, dialect)
 
-    tree = exp.select(*[column(item).as_(name) for name, item in shown.items()]).from_(
-        exp.to_table(subject.base_table, dialect=dialect).as_(subject.name)
-    )
+    selected = [column(item, label=True).as_(name) for name, item in shown.items()]
+    tree = exp.select(*selected).from_(exp.to_table(subject.base_table, dialect=dialect).as_(subject.name))
     tree = joined(tree, joins, model, dialect)
     conditions = [qualified(n.expr, n.table, dialect) for n in named]
     conditions += [condition(column(f), wanted.op, wanted.values, dialect) for f, wanted in filtered]

@@ -68,6 +68,13 @@ PRICIEST = re.compile(
 CHEAPEST = re.compile(
     rf"(?:\b{NUMBER}\s+)?(?:cheapest|least expensive)\b|最便宜的?\s*{NUMBER}?\s*(?:款|个|种)?"
 )
+BIGGEST = re.compile(
+    rf"(?:\b{NUMBER}\s+)?(?:biggest|largest)\b(?:\s+{NUMBER}\b)?|(?:金额)?最大的?\s*{NUMBER}\s*(?:笔|个|单)"
+)
+SMALLEST = re.compile(
+    rf"(?:\b{NUMBER}\s+)?smallest\b(?:\s+{NUMBER}\b)?|(?:金额)?最小的?\s*{NUMBER}\s*(?:笔|个|单)"
+)
+"""Rows by size ("yesterday's 5 biggest orders"): ordered by the listed table's first fact (its amount)."""
 FACT_ORDER = re.compile(
     rf"^\s*(?:(?P<top>最高|最大|最多)|(?P<bottom>最低|最小|最少))的?\s*{NUMBER}?\s*(?:款|个|种|笔|位)?"
 )
@@ -88,7 +95,7 @@ def asks_for_ordered_rows(text: str, matches: list) -> bool:
         >>> asks_for_ordered_rows("which region had the most orders?", [])
         False
     """
-    for pattern in (RECENT, EARLIEST, PRICIEST, CHEAPEST):
+    for pattern in (RECENT, EARLIEST, PRICIEST, CHEAPEST, BIGGEST, SMALLEST):
         found = pattern.search(text)
         if found and any(found.groups()):
             return True
@@ -139,7 +146,7 @@ def _read_listing(
         elif isinstance(target, Field):
             shown.append(target)
         elif match.kind == "metric":
-            fact = _fact_of(match.target, model)
+            fact = fact_of(match.target, model)
             counted = _counted_rows(match.target, model) if fact is None else None
             if fact is None and counted is None:
                 return None
@@ -158,6 +165,9 @@ def _read_listing(
         return None
     if not named_tables and not any(f.table == subject for f in shown):
         subject = _holder(model, subject, needed) or subject  # "显示器有哪些": the products in it
+    own = model.table(subject).fields
+    # "line items … with unit price": the price on the line, not the product's list price
+    shown = [next((f for f in own if f.expr == s.expr and f.kind == s.kind), s) for s in shown]
     for table in dict.fromkeys(named_tables):
         label = label_dimension(model.table(table))
         if table != subject and label is not None:
@@ -179,8 +189,15 @@ def _read_listing(
     )
 
 
-def _fact_of(metric: Metric, model: SemanticModel) -> Field | None:
-    """The fact a sum or average metric adds up (``SUM(refund_amount)`` → ``refund``), if it is one."""
+def fact_of(metric: Metric, model: SemanticModel) -> Field | None:
+    """The fact a sum or average metric adds up (``SUM(refund_amount)`` → ``refund``), if it is one.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> model = demo_semantic_model()
+        >>> fact_of(model.metric("refund_amount"), model).name, fact_of(model.metric("order_count"), model)
+        ('refund', None)
+    """
     found = re.fullmatch(r"\s*(?:SUM|AVG|MAX|MIN)\(\s*([A-Za-z_]\w*)\s*\)\s*", metric.expr, re.IGNORECASE)
     if not found:
         return None
@@ -226,6 +243,17 @@ def _holder(model: SemanticModel, table: str, needed: set[str]) -> str | None:
     return model.table(holders.pop()).name if len(holders) == 1 else None
 
 
+def names_row_ids(text: str, model: SemanticModel) -> bool:
+    """Whether ``text`` names a row by its key ("order 70000", "订单12345").
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> names_row_ids("line items for order 45608", demo_semantic_model())
+        True
+    """
+    return bool(_ids(text, model, []))
+
+
 def _ids(text: str, model: SemanticModel, spans: list[tuple[int, int]]) -> list[Filter]:
     """ "order 70000", "订单12345": the row of that table with that key (its key must be a dimension)."""
     filters = []
@@ -268,7 +296,7 @@ def _measured(text: str, start: int, matches: list, model: SemanticModel, subjec
         if match.kind == "column" and match.target.kind == "fact":
             return match.target
         if match.kind == "metric":
-            return _fact_of(match.target, model)
+            return fact_of(match.target, model)
     facts = model.table(subject).facts
     if PRICED.search(text[max(0, start - 16) : start]):
         return next((f for f in facts if "price" in f.name), None)
@@ -282,15 +310,21 @@ def _order(
     table = model.table(subject)
     price = next((f for f in table.facts if "price" in f.name), table.facts[0] if table.facts else None)
     date = table.time_dimensions[0] if table.time_dimensions else None
+    named = [fact_of(m.target, model) if m.kind == "metric" else m.target for m in matches]
+    own = [f for f in named if isinstance(f, Field) and f.kind == "fact" and f.table == table.name]
+    size = own[0] if own else (table.facts[0] if table.facts else None)  # "the 10 biggest refunds"
     for pattern, direction, by in (
         (RECENT, "top", date),
         (EARLIEST, "bottom", date),
         (PRICIEST, "top", price),
         (CHEAPEST, "bottom", price),
+        (BIGGEST, "top", size),
+        (SMALLEST, "bottom", size),
     ):
         found = pattern.search(text)
         if found:
-            if by is None or (pattern in (RECENT, EARLIEST) and not any(found.groups())):
+            counted = pattern in (RECENT, EARLIEST, BIGGEST, SMALLEST)
+            if by is None or (counted and not any(found.groups())):
                 return None  # "the latest orders": how many is not said
             spans.append(found.span())
             return Ranking(direction, _count(found), by=by.name)

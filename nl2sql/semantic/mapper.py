@@ -25,7 +25,13 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from nl2sql.semantic.listing_words import asks_for_ordered_rows, read_listing
+from nl2sql.semantic.listing_words import (
+    THRESHOLD,
+    asks_for_ordered_rows,
+    fact_of,
+    names_row_ids,
+    read_listing,
+)
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
 from nl2sql.semantic.paths import reachable
 from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery
@@ -41,7 +47,8 @@ GROUP_CUES_BEFORE = re.compile(
     r"|\bsplit by|\bwhich"
     r"|\bwhat|\bbetween|按|各个|各|每一个|每个|每一|每|分|不同|哪个|哪些|哪家|哪一个|哪一|哪位|哪"
     r"|\b(?:top|bottom|best|worst|highest|lowest|largest|biggest|smallest)(?:\s+\d+|[\s-]+[a-z]+)?"
-    r"|(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|名|家|位|款|种|大)(?:的)?|\d+\s*(?:的)?|最高的|最多的|最大的|最低的|最少的|最小的|前[一二两三四五六七八九十\d]+(?:名|个|位|家)?的?)"
+    r"|(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|名|家|位|款|种|大)(?:的)?|\d+\s*(?:的)?"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten)|什么|啥|最好的|最差的|最高的|最多的|最大的|最低的|最少的|最小的|前[一二两三四五六七八九十\d]+(?:名|个|位|家)?的?)"
     r"\s*(?:the\s+)?$"
 )
 SHARE_CUES = re.compile(
@@ -54,18 +61,33 @@ SEPARATELY = re.compile(r"\bseparately\b|\brespectively\b|\beach of them\b|分�
 EACH_CUES_BEFORE = re.compile(
     r"(?:\bin each|\bfor each|\beach|\bevery|\bper|\bwithin each|各个|各|每个|每一个|每)\s*(?:the\s+)?$"
 )
+SIZED = re.compile(r"(?:biggest|largest|smallest)\s*(?:\d+\s*)?$|(?:最大|最小)的?\s*\d*\s*(?:笔|个|条)?$")
+"""A size word right before a metric's name: "the 10 biggest *refunds*" are rows, not a ranking."""
+ORDERS_COUNTED = re.compile(r"有?(?:多少|几)(?:单|笔)(?!价)")
+"""Chinese for "how many orders" without the word 订单 ("有几单")."""
+EACH_PERIOD = re.compile(
+    r"(?:\bin each|\bfor each|\beach|\bevery|每一个|每个|每一|每)\s*(?:the\s+)?"
+    r"(?:day|week|month|quarter|year|天|日|周|星期|月|季度|季|年)"
+)
+"""A period named with "each" ("每个月", "in each quarter"): a ranking beside a grouping restarts in it."""
 GROUP_CUES_AFTER = re.compile(r"^(?:-wise|\s*wise|\s*breakdown|\s*分布|\s*排名|\s*排行)")
 TOP_WORDS = re.compile(
-    r"\btop\b|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b|\bbest\b|\bleading\b|\bmaximum\b|\bfastest\b"
+    r"#\s*1\b|\bno\.\s*1\b|\bnumber one\b"
+    r"|\btop\b|\bhighest\b|\bmost\b|\bstrongest\b|\blargest\b|\bbiggest\b|\bbest\b|\bleading\b|\bmaximum\b|\bfastest\b"
     r"|最高|最多|最大|最好|最快|第一|排名前|前\s*\d+|前[一二两三四五六七八九十]+|top"
 )
 BOTTOM_WORDS = re.compile(
     r"\bbottom\b|\blowest\b|\bleast\b|\bsmallest\b|\bfewest\b|\bworst\b|\bminimum\b|\bslowest\b"
-    r"|最低|最少|最小|最差|最慢|倒数"
+    r"|\bweakest\b|\bpoorest\b|最低|最少|最小|最差|最慢|倒数|垫底"
 )
+_NUMBER_WORDS = r"two|three|four|five|six|seven|eight|nine|ten"
 RANK_NUMBER = re.compile(
-    r"(?:top|bottom|first|前|倒数|排名前)\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})"
-    r"|(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个|名|家|位|款|种|大)?\s*(?:best|highest|lowest|largest|biggest|worst"
+    r"(?:top|bottom|first|前|倒数|排名前)\s*(\d{1,3}|[一二两三四五六七八九十]{1,3}|\b(?:"
+    + _NUMBER_WORDS
+    + r")\b)"
+    r"|(\d{1,3}|[一二两三四五六七八九十]{1,3}|\b(?:"
+    + _NUMBER_WORDS
+    + r")\b)\s*(?:个|名|家|位|款|种|大)?\s*(?:best|highest|lowest|largest|biggest|worst"
     r"|top|most|least|smallest|fewest)?\s*(?=\w)"
 )
 RANKED_PERIODS = re.compile(
@@ -73,10 +95,11 @@ RANKED_PERIODS = re.compile(
     r"|(\d{1,2}|[a-z]+) (?:best|worst|highest|lowest|busiest|biggest|top)"
     r" (?:days|weeks|months|quarters|years)"
 )
-SINGULAR_WHICH = re.compile(r"\bwhich\b|\bwhat\b|哪个|哪一个|哪家|哪位|哪一|谁")
+SINGULAR_WHICH = re.compile(r"\bwhich\b|\bwhat\b|\bwho(?:'s| is)?\b|哪个|哪一个|哪家|哪位|哪一|谁")
 COUNT_CUES = re.compile(r"how many|number of|count of|多少|几个|几家|几位|数量")
 DETAIL_CUES = re.compile(
-    r"^\s*(?:list|show me|show all|show every|show the|give me the list|display)\b|\blist (?:all|the|of)\b"
+    r"^\s*(?:list|show me|show all|show every|show the|give me the list|display|pull up|bring up)\b"
+    r"|\blist (?:all|the|of)\b"
     r"|列出|列举|明细|清单|名单|有哪些"
 )
 AGGREGATE_CUES = re.compile(
@@ -85,6 +108,9 @@ AGGREGATE_CUES = re.compile(
 """Words that ask for a figure, not rows: such a question is never read as a listing."""
 WRITE_CUES = re.compile(
     r"\b(?:delete|remove|drop|update|insert|truncate|alter|modify|change the|set the)\b"
+    r"|\b(?:add|create|register) (?:a|an|new|the)\b|添加|新建一个|录入"
+    r"|^\s*(?:please\s+)?cancel\b(?!\s*(?:rate|ratio|%))|\bissue (?:a|the) refund"
+    r"|(?:请|帮我|给我)\s*(?:把\S{0,12})?取消(?!率)"
     r"|删除|删掉|修改|更新|插入|清空|改成|改为|设为|设置为|调整为"
 )
 STOPWORDS_EN = frozenset(
@@ -103,15 +129,38 @@ STOPWORDS_EN = frozenset(
         "periods ones one sell sold selling sells place placed bring brought generate generated "
         "contribute contributed came come coming earn earned make made right now currently current "
         "today whats hows we've our ours catalog anything everything money terms separately based they "
-        "when"
+        "when within totals break who's who whose better worse move moved moving moves ship shipped "
+        "pull bring still yuan rmb"
+    ).split()
+) | frozenset(
+    (  # noqa: SIM905 English closed-class words (never "not", "no", "without", "except": they change sums)
+        "about above after again against along already also although am among another anybody anyone "
+        "anyhow anyway anywhere are aren't around because before behind below beside besides beyond "
+        "but can't cannot could couldn't didn't doesn't don't down each either else enough etc even ever "
+        "every everybody everyone few for from further hadn't hasn't haven't he her here hers herself him "
+        "himself his how however i'd i'll i'm i've if into isn't it's itself just let's many may maybe me "
+        "might mine more most mostly much must my myself near nearly next now off often once onto other "
+        "others otherwise ought out over own perhaps quite rather really same several shall she should "
+        "shouldn't since some somebody someone something sometimes somewhat such sure than that that's "
+        "their theirs them themselves then there therefore these they they're thing things this those "
+        "though through thus till too toward towards under until up upon us very via was wasn't way ways "
+        "we'd we'll we're well were weren't what where whether which while who whoever whole whom why "
+        "will with won't would wouldn't yet you you'd you'll you're yours yourself yourselves "
+        "show shows showing tell give gives find know want wants wanted need needs needed check "
+        "report reporting calculate compute provide display lookup kindly thanks thank hey hi hello "
+        "quick quickly exactly roughly approximately approx actually basically overall just "
+        "numbers figure figures stats statistics metric metrics kpi kpis info information details "
+        "detail summary summarize summarise"
     ).split()
 )
 STOP_PHRASES_ZH = re.compile(
-    r"有多少单|有几单|多少单|几单|目前|现在|当前|下单|以来|一共|怎么样|怎样|分别|各自|只看|是多少|有多少|都有|一下|来了|下过|卖了|卖出|卖|类的|类"
+    r"有多少单|有几单|多少单|几单|目前|现在|当前|下单|以来|一共|怎么样|怎样|分别|各自|只看|是多少|有多少|都有|一下|来了|下过|卖了|卖出|卖|(?<![每各哪])类的?"
     r"|是否|请问|帮我|给我|看看|统计|情况|数据|相比|比较|对比|百分之几|百分之多少|百分比|款|笔"
+    r"|到目前为止|到现在为止|到现在|为止|截至目前|截止目前|因为|由于|贡献|查一下|查询|查|新增|高了还是低了"
+    r"|来算|算|找出|找一下|钱"
 )
 STOPWORDS_ZH = set(
-    "的了是在和与及或吗呢吧啊呀多少几个哪些哪个哪家哪一谁什么怎么如何请给我们你看一下列出各每个按分不同的情况分别最高最低最多最少最大最小排名前后名里中内之间相比比较对比以及还有有没有共总计合计一共总共全部所有其中各自对应分布变化增长下降趋势"
+    "着过把让从向就都也还又再才只很太更嘛哦被得跟同的了是在和与及或吗呢吧啊呀多少几个哪些哪个哪家哪一谁什么怎么如何请给我们你看一下列出各每个按分不同的情况分别最高最低最多最少最大最小排名前后名里中内之间相比比较对比以及还有有没有共总计合计一共总共全部所有其中各自对应分布变化增长下降趋势"
 )
 _CJK_STOPS = re.compile("[" + "".join(sorted(STOPWORDS_ZH)) + "]")
 """Chinese characters that carry no meaning of their own here; they split runs of unexplained characters."""
@@ -172,9 +221,29 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     )
     # "the 5 most expensive products", "最近10笔订单", "单价最低的4款产品": rows in an order, not a count
     dateless = _masked(text, time.spans)  # "最近三个月" is a window, not "the 3 most recent"
-    ordered_rows = not metrics and model.vocabulary_complete and asks_for_ordered_rows(dateless, matches)
+    # ("the 10 biggest refunds": the returns with the largest refund, when the metric adds up a fact)
+    sized = all(_summed_fact(model, name) for name in metrics) and any(
+        m.kind == "metric" and SIZED.search(dateless[max(0, m.start - 16) : m.start]) for m in matches
+    )
+    ordered_rows = (
+        model.vocabulary_complete and (not metrics or sized) and asks_for_ordered_rows(dateless, matches)
+    )
+    # "北京客户今天下的订单：订单号、客户和金额", "line items for order 45608 w/ product, qty": a row's
+    # key or a row named by its key, and nothing counted or summed
+    ordered_rows = ordered_rows or (
+        model.vocabulary_complete
+        and (_names_a_key(matches, model) or names_row_ids(text, model))
+        and not COUNT_CUES.search(text)
+        and not AGGREGATE_CUES.search(text)
+        and time.comparison == "none"
+        and not time.growth
+    )
     entities = [] if ordered_rows else _counted_entities(text, matches, model, bool(metrics) or subject_only)
     metrics = _dedupe([*entities, *metrics]) if entities else metrics
+    if metrics and not ordered_rows and ORDERS_COUNTED.search(text):  # "有几单，总金额多少": both
+        counted_orders = _orders_count(model)
+        if counted_orders and not any(_counts_rows_of(model, name, counted_orders) for name in metrics):
+            metrics = [counted_orders, *metrics]
     defaulted = False
     intent = "metric"
     if ordered_rows:
@@ -196,11 +265,20 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         within,
         growth,
         metrics,
+        singular=_ranks_one(text, matches),
     )
     if ranking.direction != "none" and within and within not in groups:
         groups.insert(0, within)
     if ranking.direction != "none" and not ranking.within and time.within_grain != "none":
         ranking = replace(ranking, within=time.within_grain)  # "for each year, which month…"
+    elif (
+        ranking.direction != "none"
+        and not ranking.within
+        and groups
+        and time.grain != "none"
+        and EACH_PERIOD.search(text)
+    ):
+        ranking = replace(ranking, within=time.grain)  # "每个月退货最多的原因": the top reason per month
     comparison = (
         Comparison(time.comparison, time.show, time.against) if time.comparison != "none" else Comparison()
     )
@@ -242,7 +320,30 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         share=share is not None,
     )
     unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
-    return Mapping(query, matches, unexplained, defaulted_metric=defaulted)
+    return Mapping(query, matches, unexplained + _unranked(text, time, query), defaulted_metric=defaulted)
+
+
+def _unranked(text: str, time: TimeReading, query: SemanticQuery) -> tuple[str, ...]:
+    """A superlative the reading does not rank by ("the document with the *least* paragraphs" read as a
+    plain count), or a threshold on rows no slot holds ("orders above 50k"): the reading leaves out
+    what the question turns on."""
+    if query.intent != "metric":
+        return ()
+    rest = _masked(text, time.spans)
+    threshold = THRESHOLD.search(rest)
+    if threshold:  # "the cancellation rate on orders above 50k": a condition no slot holds
+        return (threshold.group().strip(),)
+    if query.ranking.direction != "none" or time.growth:
+        return ()
+    rest = re.sub(r"\bmost recent\b|\bat (?:most|least)\b|\bthe most of\b", " ", rest)
+    for found in (*TOP_WORDS.finditer(rest), *BOTTOM_WORDS.finditer(rest)):
+        start, end = found.span()
+        inside_a_word = re.match(r"[a-z]", found.group()) and (
+            (start and rest[start - 1].isalpha()) or (end < len(rest) and rest[end].isalpha())
+        )
+        if not inside_a_word:  # "top" in "laptops" ranks nothing
+            return (found.group().strip(),)
+    return ()
 
 
 def _share(text: str, metrics: list[str], model: SemanticModel) -> tuple[int, int] | None:
@@ -267,14 +368,22 @@ def _unused(
     A table the metric is about ("revenue from customers") is context, not a leftover."""
     if query.subject:  # a listing shows or filters on everything it names, or is not read at all
         used = {*query.fields, *(f.field for f in query.filters)}
+        shown = {model.field(name).expr for name in query.fields if _has_field(model, name)}
         return tuple(
             m.target.name
             for m in matches
             if m.kind in ("column", "dimension")
             and m.target.name not in used
+            and m.target.expr not in shown  # shown from the listed table ("unit price" of the line)
             and not _is_label(m.target, model)
         )
     tables = {model.metric(name).table for name in query.metrics if _has_metric(model, name)}
+    timed = query.time_range != "all" or query.time_grain != "none"
+    clocks = {  # "customers who signed up each year": the date the metric is counted by is in use
+        clock.name
+        for name in query.metrics
+        if timed and _has_metric(model, name) and (clock := model.time_dimension(model.metric(name)))
+    }
     reachable_tables: set[str] = set()
     for table in tables:
         reachable_tables |= set(reachable(model, table))
@@ -285,13 +394,21 @@ def _unused(
             table = str(match.target) if match.kind == "table" else match.target.table
             if not subject and table.lower() not in reachable_tables:
                 left.append(table)
-        elif match.kind == "column" or (
+        elif (match.kind == "column" and match.target.name not in clocks) or (
             match.kind == "dimension"
             and match.target.name not in query.group_by
             and not any(f.field == match.target.name for f in query.filters)
         ):
             left.append(match.target.name)
     return tuple(dict.fromkeys(left))
+
+
+def _has_field(model: SemanticModel, name: str) -> bool:
+    try:
+        model.field(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _has_metric(model: SemanticModel, name: str) -> bool:
@@ -343,11 +460,26 @@ def _key(name: str) -> str:
     return name if name.isupper() and name.lower() in STOPWORDS_EN else name.lower()
 
 
+def _term_aliases(metric: Metric, model: SemanticModel) -> list[str]:
+    """The aliases of the glossary term that names ``metric`` (one concept, not two: "成交额" of GMV)."""
+    names = {n.lower() for n in (*metric.names, metric.name.replace("_", " "))}
+    others = {  # an alias another metric answers to stays that metric's ("gross margin" is no profit)
+        n.lower() for other in model.metrics if other is not metric for n in (*other.names, other.name)
+    }
+    return [
+        alias
+        for term in model.terms
+        if {n.lower() for n in (term.name, *term.aliases)} & names
+        for alias in (term.name, *term.aliases)
+        if alias.lower() not in others
+    ]
+
+
 def _entries(model: SemanticModel) -> list[tuple[str, str, object, str | None]]:
     """(phrase, kind, target, value) for everything the model names, longest phrase first."""
     entries: list[tuple[str, str, object, str | None]] = []
     for metric in model.metrics:
-        for name in {*metric.names, metric.name.replace("_", " ")}:
+        for name in {*metric.names, metric.name.replace("_", " "), *_term_aliases(metric, model)}:
             entries.append((_key(name), "metric", metric, None))
     for named in model.filters:
         for name in {*named.names, named.name.replace("_", " ")}:
@@ -369,7 +501,32 @@ def _entries(model: SemanticModel) -> list[tuple[str, str, object, str | None]]:
     for table in model.tables:
         for name in {table.name, table.name.replace("_", " "), *table.synonyms}:
             entries.append((_key(name), "table", table.name, None))
+    entries += _head_words(model, {phrase for phrase, *_ in entries})
     return sorted(entries, key=lambda e: (-len(e[0]), e[1] != "metric"))
+
+
+HEAD_WORD_VALUES = 12
+"""Dimensions with at most this many values are also matched by a word only one of their values has."""
+
+
+def _head_words(model: SemanticModel, phrases: set[str]) -> list[tuple[str, str, object, str | None]]:
+    """The word that tells apart values of a small dimension that all share another ("northeast" of
+    "Northeast China" among "North China", "East China", …), as an entry for its value, unless the word
+    names something else of the model."""
+    entries: list[tuple[str, str, object, str | None]] = []
+    for dimension in model.fields:
+        values = dimension.sample_values
+        if dimension.kind != "dimension" or not 2 <= len(values) <= HEAD_WORD_VALUES:
+            continue
+        words = {value: set(re.findall(r"[a-z]{4,}", value.lower())) for value in values}
+        shared = set.intersection(*words.values())
+        if not shared:
+            continue
+        for value, own in words.items():
+            for word in own - shared:
+                if sum(word in other for other in words.values()) == 1 and word not in phrases:
+                    entries.append((word, "value", dimension, value))
+    return entries
 
 
 def _vocabulary_matches(
@@ -391,7 +548,7 @@ def _vocabulary_matches(
                 plural = rf"{pattern[:-1]}s?"
             else:
                 plural = rf"{pattern}(?:s|es)?"
-            pattern = rf"(?<![a-z0-9]){plural}(?![a-z0-9])"
+            pattern = rf"(?<![A-Za-z0-9]){plural}(?![A-Za-z0-9])"  # "IT" is not in "EBITDA"
         cased = phrase.isupper()  # see _key: looked for in the question as asked
         if cased and len(original) != len(text):
             continue
@@ -464,6 +621,11 @@ def _counted_entities(text: str, matches: list[Match], model: SemanticModel, hav
         )
         if have_metric and not joined:
             continue
+        qualified = any(  # "Online Store orders": the orders a filter names are context, not counted
+            m.kind == "value" and 0 <= match.start - m.end <= 1 for m in matches
+        )
+        if qualified and not COUNT_CUES.search(text):
+            continue
         counting = (
             COUNT_CUES.search(text)
             or re.search(
@@ -480,6 +642,38 @@ def _counted_entities(text: str, matches: list[Match], model: SemanticModel, hav
             found.append(metric)
             match.kind = "counted"
     return found
+
+
+def _orders_count(model: SemanticModel) -> str | None:
+    """The row count of the table Chinese counts in 单 and 笔 (the one called 订单)."""
+    table = next((t for t in model.tables if "订单" in t.synonyms), None)
+    return _count_metric(model, table.name) if table else None
+
+
+def _counts_rows_of(model: SemanticModel, name: str, count: str) -> bool:
+    """Whether metric ``name`` already counts the rows ``count`` counts (a filtered count of orders)."""
+    try:
+        metric, counted = model.metric(name), model.metric(count)
+    except KeyError:  # a name several metrics share: no telling
+        return True
+    return metric.table == counted.table and "COUNT" in metric.expr.upper()
+
+
+def _summed_fact(model: SemanticModel, name: str) -> Field | None:
+    """The fact metric ``name`` adds up, if it is one metric that sums one fact."""
+    try:
+        return fact_of(model.metric(name), model)
+    except KeyError:
+        return None
+
+
+def _names_a_key(matches: list[Match], model: SemanticModel) -> bool:
+    """Whether the question names a table's key column ("order id", "退货单号"): rows are wanted."""
+    for match in matches:
+        target = match.target
+        if isinstance(target, Field) and target.expr in model.table(target.table).primary_key:
+            return True
+    return False
 
 
 def _is_label(target: object, model: SemanticModel) -> bool:
@@ -527,7 +721,11 @@ def _groups(
             name = model.table(str(match.target)).dimensions[0].name
         else:
             continue
-        before, after = text[max(0, match.start - 16) : match.start], text[match.end : match.end + 8]
+        start = match.start
+        for value in matches:  # "top 3 Marketplace products": the cue comes before the value
+            if value.kind == "value" and 0 <= start - value.end <= 1:
+                start = value.start
+        before, after = text[max(0, start - 16) : start], text[match.end : match.end + 8]
         cue = GROUP_CUES_BEFORE.search(before)
         if not (cue or GROUP_CUES_AFTER.search(after)):
             continue
@@ -535,11 +733,12 @@ def _groups(
         match.kind = "grouped" if match.kind == "dimension" else "grouped_table"
         if EACH_CUES_BEFORE.search(before):
             within = within or name
-        taken.append((match.start - len(cue.group(0)) if cue else match.start, match.end))
-    values: dict[str, int] = {}
+        taken.append((start - len(cue.group(0)) if cue else match.start, match.end))
+    named_values: dict[str, set[str]] = {}
     for match in matches:
-        if match.kind == "value" and isinstance(match.target, Field):
-            values[match.target.name] = values.get(match.target.name, 0) + (match.value is not None)
+        if match.kind == "value" and isinstance(match.target, Field) and match.value is not None:
+            named_values.setdefault(match.target.name, set()).add(match.value)
+    values = {name: len(named) for name, named in named_values.items()}  # "individual consumer": one
     if not re.search(
         r"\btotal\b|\bcombined\b|合计|总共|一共|总计", text
     ):  # "Enterprise vs SMB": each of them
@@ -571,8 +770,32 @@ def _paired_filters(named: list[NamedFilter], model: SemanticModel) -> tuple[lis
     return [i.name for i in named if i.name not in paired], groups
 
 
+RANKS_ONE = re.compile(r"\b(?:top|best|worst|biggest|largest|highest|lowest)(?:[- ]\w+)?\s*$")
+
+
+def _ranks_one(text: str, matches: list[Match]) -> bool:
+    """Whether a ranked thing is named in the singular right after the ranking word ("the top-selling
+    *product* in each region", "best customer"): one of it, not five."""
+    for match in matches:
+        if match.kind not in ("grouped", "grouped_table"):
+            continue
+        word = text[match.start : match.end]
+        before = text[max(0, match.start - 24) : match.start]
+        plain = re.fullmatch(r"[a-z ]+", word) and not word.endswith("s")
+        if plain and text[match.end : match.end + 1] != "s" and RANKS_ONE.search(before):
+            return True
+    return False
+
+
 def _ranking(
-    text: str, numbers: str, groups: list[str], within: str | None, growth: bool, metrics: list[str]
+    text: str,
+    numbers: str,
+    groups: list[str],
+    within: str | None,
+    growth: bool,
+    metrics: list[str],
+    *,
+    singular: bool = False,
 ) -> Ranking:
     """Top or bottom N; ``numbers`` is the text with time phrases blanked ("三个月" is no rank size)."""
     top, bottom = TOP_WORDS.search(text), BOTTOM_WORDS.search(text)
@@ -588,7 +811,8 @@ def _ranking(
     if not n:
         n = (
             1
-            if SINGULAR_WHICH.search(text)
+            if singular
+            or SINGULAR_WHICH.search(text)
             or "最" in text
             or re.search(r"\bthe (?:highest|lowest|most|least|largest|best)", text)
             else 5

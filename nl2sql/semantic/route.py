@@ -42,6 +42,11 @@ from nl2sql.semantic.verified import find_verified
 ALTERNATIVE_METRICS = 3
 """How many other readings a question without a metric offers."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
+OUTSIDE = re.compile(
+    r"\bcompetitors?\b|\bcompetition's\b|\bmarket share\b|\bshare of (?:the )?market\b|\brivals?\b"
+    r"|竞争对手|竞品|友商|对手|市场份额|市场占有率|市占率"
+)
+"""Other companies and the market: a company's own database never holds them."""
 FUTURE = re.compile(
     r"\bnext (?:day|week|month|quarter|year)\b|\btomorrow\b|\bforecast|\bpredict|\bproject(?:ed|ion)\b"
     r"|\bwill\b[^?]*\bbe\b|明天|明年|下周|下个?月|下个?季度|预测|预计|将会"
@@ -102,6 +107,8 @@ def route_question(
         return Route("refused", message=reason, mapping=mapping)
     if FUTURE.search(question.lower()):
         return Route("refused", message=_future(today, lang), mapping=mapping)
+    if OUTSIDE.search(question.lower()):
+        return Route("refused", message=_outside(lang), mapping=mapping)
     names_nothing = not mapping.matches and (mapping.defaulted_metric or query.intent != "metric")
     # naming some of the data ("sales" team) is enough, unless the vocabulary is known complete
     about_other_things = (names_nothing or model.vocabulary_complete) and _about_other_things(
@@ -206,7 +213,16 @@ def _names_values(question: str) -> bool:
     ("Port Chelsea", 'APG') the model does not list, so not a sign of a question about other things."""
     if re.search(r"['\"“‘][^'\"”’]+['\"”’]", question):
         return True
-    return any(word[0].isupper() for word in re.findall(r"[A-Za-z]+", question)[1:])
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)[1:]
+    return any(word[0].isupper() and not _TIME_OR_JARGON.fullmatch(word) for word in words)
+
+
+_TIME_OR_JARGON = re.compile(
+    r"Q[1-4]|H[12]|FY\d*|YTD|MTD|QTD|TTM|LTM|YoY|MoM|QoQ|WoW|KPIs?|GMV|AOV|SKUs?|Jan|Feb|Mar|Apr|May|Jun"
+    r"|Jul|Aug|Sept?|Oct|Nov|Dec|January|February|March|April|June|July|August|September|October"
+    r"|November|December|I"
+)
+"""Capitalized words that are no stored value: periods, abbreviations of business jargon, "I"."""
 
 
 def _data_words(model: SemanticModel) -> frozenset[str]:
@@ -252,6 +268,12 @@ def _future(today: date, lang: str) -> str:
     return f"the data ends on {today.isoformat()}: ChatBI answers from what happened and does not forecast"
 
 
+def _outside(lang: str) -> str:
+    if lang == "zh":
+        return "数据只记录本公司自己的业务，没有竞争对手或整个市场的数据。"
+    return "the data holds this company's own business only: nothing on competitors or the whole market"
+
+
 def _unknown(words: tuple[str, ...], model: SemanticModel, lang: str) -> str:
     """Why a question about things the data lacks is not answered, and what can be asked instead."""
     named = [m for m in model.metrics if m.synonyms][:6]
@@ -291,7 +313,7 @@ def reading_of(
         ('revenue', 'SELECT SUM(orders.amount) AS revenue FROM orders AS orders')
     """
     if query.intent == "detail":
-        compiled: CompiledQuery = compile_listing(query, model, dialect=dialect, today=today)
+        compiled: CompiledQuery = compile_listing(query, model, dialect=dialect, today=today, lang=lang)
     else:
         compiled = compile_query(query, model, dialect=dialect, today=today, lang=lang)
     return Reading(query, describe_query(query, model, today, lang=lang), compiled.sql, compiled.notes)

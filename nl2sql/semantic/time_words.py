@@ -79,6 +79,10 @@ class TimeReading:
     """The window to compare with when it is not the one the comparison kind implies."""
     other_ranges: list[str] = field(default_factory=list)
     """Windows named after the first ("2025 than 2024"): the period to compare with, when it is one."""
+    versus_last_year: bool = False
+    """ "vs last year" named (not "the same period last year")."""
+    previous_unit: str | None = None
+    """The calendar unit of a previous period named in a comparison ("和上周比": 周)."""
     within_grain: str = "none"
     """A coarser period named with "each" beside the grain ("for each year, which month…", "每年…最多的季度"):
     what a ranking of the grain's periods restarts in."""
@@ -121,6 +125,11 @@ def read_time(question: str) -> TimeReading:
                 continue
             if handle(reading, match) is not False:
                 reading.spans.append(match.span())
+    if reading.versus_last_year and reading.time_range == "this_year" and not reading.other_ranges:
+        reading.other_ranges.append("last_year")  # "this year vs last year": all of 2025
+    named = UNIT_WORDS.get(reading.previous_unit or "")
+    if named and reading.time_range == f"this_{named}" and not reading.other_ranges:
+        reading.other_ranges.append(f"last_{named}")  # "本周和上周比": the whole of last week
     if reading.growth and reading.comparison == "none" and reading.time_range != "all":
         reading.comparison = "previous_period"
     return reading
@@ -198,16 +207,26 @@ def _flag(slot: str, value: str):
     return handle
 
 
+def _versus_last_year(reading: TimeReading, match: re.Match[str]) -> None:
+    reading.comparison, reading.versus_last_year = "same_period_last_year", True
+
+
+def _previous_period(reading: TimeReading, match: re.Match[str]) -> None:
+    reading.comparison = "previous_period"
+    if not match.group(2):  # "和上周同期比": the same days of last week, not all of it
+        reading.previous_unit = match.group(1)
+
+
 def _growth(reading: TimeReading, match: re.Match[str]) -> None:
     reading.growth = True
 
 
 def _since(match: re.Match[str]) -> str:
-    """ "since 2025", "since March 2026", "2026年3月以来": from then until today."""
+    """ "since 2025", "since March 2026", "2026年3月以来", "2025 or later": from then until today."""
     named_month, named_year = match.group(3), match.group(4)
     if named_month:
         return f"{named_year}-{MONTHS[named_month]:02d}.."
-    year = match.group(1) or match.group(5)
+    year = match.group(1) or match.group(5) or match.group(7)  # "2025 or later"
     month = match.group(2) or match.group(6)
     return f"{year}-{int(month):02d}.." if month else f"{year}.."
 
@@ -218,6 +237,8 @@ def _alternatives(*parts: str) -> re.Pattern[str]:
 
 
 _COMPARED = r"(?:compared (?:with|to)|versus|vs\.?|than)"
+VERSUS_LAST_YEAR = re.compile(_COMPARED + r" (?:all of )?last year\b(?!'s)")
+"""Last year named as a whole ("this year vs last year"): the whole of it when this year is to date."""
 SAME_PERIOD_LAST_YEAR = _alternatives(
     r"同比|去年同期|上年同期",
     r"year[- ]over[- ]year|year[- ]on[- ]year|\byoy\b|same period (?:of )?last year",
@@ -227,29 +248,42 @@ PREVIOUS_PERIOD = _alternatives(
     r"环比|(?:month|week|quarter|period)[- ]over[- ](?:month|week|quarter|period)|\b(?:mom|qoq|wow)\b",
     _COMPARED
     + r" (?:the )?(?:previous|prior|preceding) (?:\d+ )?(?:days?|weeks?|months?|quarters?|years?|period)",
-    _COMPARED + r" the (?:\w+ )?(?:days?|weeks?|months?|quarters?) before",
-    r"(?:比|与|和|相比|较)(?:上|前)(?:一)?(?:个)?(?:周|月|季度|年|期)",
-    r"(?:比|与|和|较)(?:之)?前\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:天|日|周|个月|月|个季度|季度|年)",
+    _COMPARED + r" (?:in |during )?the (?:\w+ )?(?:days?|weeks?|months?|quarters?) before",
+    r"(?:比|与|和|跟|同|相比|较)(?:上|前)(?:一)?(?:个)?(周|月|季度|年|期)(同期)?",
+    r"(?:比|与|和|跟|同|较)(?:之)?前\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:天|日|周|个月|月|个季度|季度|年)",
 )
 DELTA = _alternatives(
-    r"增加了多少|多了多少|少了多少|减少了多少|差额|差值",
+    r"增加了多少|多了多少|少了多少|减少了多少|高了多少|低了多少|差额|差值",
     r"difference|how much (?:more|less|higher|lower)|how many (?:more|fewer|less)|changed? by how much",
     r"absolute change",
 )
 GROWTH = _alternatives(
-    r"增长率|增速|增幅|涨幅|增长最快|增长最多|增长|下降最多|下降|变化率",
+    r"增长率|增速|增幅|涨幅|增长最快|增长最多|增长|下降最多|下降|变化率|涨了|跌了|涨|跌",
     r"\bgrowth\b|\bgrew\b|\bgrow(?:ing)?\b|increase[ds]?|decline[ds]?|decrease[ds]?|dropp?(?:ed)?\b",
-    r"percent(?:age)? change",
+    r"percent(?:age)? change|%\s*change|change in %|\bup or down\b",
 )
 DATE_RANGE = re.compile(_DATE + r"\s*(?:to|through|until|and|-|~|至|到)\s*" + _DATE)
 SINCE = _alternatives(
     r"(?:since|from) (?:the (?:start|beginning) of )?(?:(\d{4})(?:-(\d{2}))?\b|"
     + _MONTH
     + r"\s*(?:of\s*)?(\d{4}))",
-    r"(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:以来|至今|起)",
+    r"(?:自|从)?\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:以来|至今|起|开始)",
+    r"\b(\d{4})\s+(?:or later|and later|onwards|onward|or after)\b",
 )
+TRAILING_YEAR = re.compile(r"\b(?:ttm|ltm)\b|(?:trailing|rolling)\s+(?:twelve|12)\s*months?")
+FISCAL_YEAR = re.compile(r"\bfy\s*'?(\d{4}|\d{2})\b")
+HALF_YEAR_BACK = re.compile(
+    r"(?:最近|近|过去|(?:over |in |for |during )?(?:the )?(?:last|past))\s*(?:半年|half[- ]year|six months)"
+)
+PAST_UNIT = re.compile(r"(?:over |in |for |during )?(?:the )?past (day|week|month|quarter|year)\b")
+EACH_OF_LAST = re.compile(
+    r"(?:for |in )?each of the (?:last|past) " + _N + r" (day|week|month|quarter|year)s?\b"
+)
+"""A window and its grain at once: "revenue for each of the last 10 days"."""
 ROLLING = re.compile(
-    r"(?:最近|近|过去|(?:over |in |for |during )?(?:the )?(?:last|past|previous))\s*" + _N + r"\s*"
+    r"(?:最近|近|过去|(?:over |in |for |during )?(?:the )?(?:last|past|previous|trailing|rolling))\s*"
+    + _N
+    + r"\s*"
     r"(天|日|个星期|星期|个礼拜|周|个月|月|个季度|季度|年|days?|weeks?|months?|quarters?|years?)"
 )
 QUARTER = _alternatives(
@@ -257,7 +291,39 @@ QUARTER = _alternatives(
     r"(\d{4})\s*年?\s*(q[1-4])|(q[1-4])\s*(\d{4})",
     r"(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th) quarter (?:of )?(\d{4})",
 )
+H_YEAR = _alternatives(r"\b(h[12])\s*(\d{4})\b", r"\b(\d{4})\s*(h[12])\b")
 HALF = _alternatives(r"(\d{4})\s*年\s*(上|下)半年", r"(?:the )?(first|second|h1|h2) half (?:of )?(\d{4})")
+_FULL_MONTH = "(january|february|march|april|may|june|july|august|september|october|november|december)"
+_YEAR_WORD = r"(this|last) year'?s?"
+_SHORT_MONTH = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b"
+)
+SINCE_PART_OF_YEAR = _alternatives(
+    r"\b(?:since|from) (?:the (?:start|beginning) of )?(?:(this|last) year'?s?\s+)?"
+    + _SHORT_MONTH
+    + r"(?!\s*,?\s*\d)",
+    r"(?:自|从)?\s*(今年|去年)?\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?:初|份)?\s*(?:以来|至今|起|开始)",
+)
+"""From a month without a year until today ("since March", "自今年3月以来")."""
+PART_OF_NAMED_YEAR = _alternatives(
+    _FULL_MONTH + r"\s+(?:of\s+)?" + _YEAR_WORD,
+    _YEAR_WORD + r"\s+" + _FULL_MONTH,
+    r"\b(q[1-4]|h[12])\s+(?:of\s+)?" + _YEAR_WORD,
+    _YEAR_WORD + r"\s+(q[1-4]|h[12])\b",
+    r"(?:the )?(first|second) half of " + _YEAR_WORD,
+    r"(今年|去年|前年)\s*(?:的)?\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?",
+    r"(今年|去年|前年)\s*(?:的)?\s*(?:第\s*)?([一二三四1-4])\s*季度",
+    r"(今年|去年|前年)\s*(?:的)?\s*(q[1-4]|h[12])(?![a-z0-9])",
+    r"(今年|去年|前年)?\s*(?:的)?\s*(上|下)半年",
+)
+PART_OF_RECENT_YEAR = _alternatives(
+    r"\b(?:in|for|during|over|of|since)\s+(?:the month of\s+)?" + _SHORT_MONTH + r"\.?(?!\s*,?\s*\d)",
+    r"\b(january|february|march|april|june|july|august|september|october|november|december)\b(?!\s*,?\s*\d)",
+    r"(?<![a-z0-9])(q[1-4]|h[12])(?![a-z0-9])(?!\s*\d)",
+    r"(?<![\d年个近第前上下])(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d底初])",
+    r"(?<![\d年个近前上下本这])(?:第\s*)?([一二三四1-4])\s*季度",
+)
 YEAR_MONTH_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月份?")
 MONTH_NAME = re.compile(_MONTH + r"\s*(?:of\s*)?(\d{4})")
 YEAR_MONTH = re.compile(r"\b(\d{4})-(\d{2})\b(?!-)")
@@ -266,8 +332,9 @@ YEAR_TO_DATE = _alternatives(
 )
 MONTH_TO_DATE = re.compile(r"month[- ]to[- ]date|\bmtd\b|本月至今")
 QUARTER_TO_DATE = re.compile(r"quarter[- ]to[- ]date|\bqtd\b")
+BEFORE_LAST = _alternatives(r"上上个?(周|星期|月|季度)", r"the (week|month|quarter) before last")
 YEAR_BEFORE_LAST = re.compile(r"前年|the year before last")
-THIS_PERIOD = re.compile(r"(本|这|这一|这个|今)(周|星期|月|季度|季|年)|this (week|month|quarter|year)")
+THIS_PERIOD = re.compile(r"(本|这|这一|这个|今)(周|星期|月|季度|季|年)|this (week|month|quarter|year|yr)\b")
 LAST_PERIOD = _alternatives(
     r"(上|上一|上个|去)(周|星期|个星期|月|个月|季度|个季度|年)",
     r"(?:last|previous|prior) (week|month|quarter|year|yr)\b",
@@ -287,24 +354,93 @@ GRAIN = _alternatives(
     r"(day|week|month|quarter|year) by (?:day|week|month|quarter|year)",
 )
 
+
+def _half_en(match: re.Match[str]) -> str:
+    half, year = match.group(3), match.group(4)
+    return f"{year}-01..{year}-06" if half in ("first", "h1") else f"{year}-07..{year}-12"
+
+
+def _each_of_last(reading: TimeReading, match: re.Match[str]) -> bool | None:
+    count, unit = chinese_number(match.group(1)), UNIT_WORDS.get(match.group(2))
+    if not count or not unit or reading.time_range != "all":
+        return False
+    reading.time_range, reading.grain = f"last_{count}_{unit}s", unit
+    return None
+
+
+def _since_part(match: re.Match[str]) -> str | None:
+    """ "since March", "自今年3月以来": from that month (of the year named, else the latest) to today."""
+    named = any(g in _WHICH_YEAR for g in match.groups() if g)
+    token = _part_of_year(match, named=named)
+    return f"{token}.." if token else None
+
+
+def _h_year(match: re.Match[str]) -> str:
+    """ "H1 2026", "2025 H2": that half of that year."""
+    half, year = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+    return f"{year}-01..{year}-06" if half == "h1" else f"{year}-07..{year}-12"
+
+
+_WHICH_YEAR = {"this": "this_year", "last": "last_year", "今年": "this_year", "去年": "last_year"}
+_WHICH_YEAR["前年"] = "year_before_last"
+
+
+def _part_of_year(match: re.Match[str], *, named: bool) -> str | None:
+    """A month, quarter or half of the year a question names ("May this year", "去年二季度", "今年上半年"),
+    or of the latest year it has begun in ("in June", "Q2", "3月", "二季度"): a token of
+    :mod:`nl2sql.semantic.timerange`."""
+    groups = [g for g in match.groups() if g]
+    which = "recent"
+    if named:
+        year_word = next((g for g in groups if g in _WHICH_YEAR), "今年")
+        which = _WHICH_YEAR[year_word]
+        groups = [g for g in groups if g not in _WHICH_YEAR]
+    part = groups[0] if groups else "上"
+    if part in MONTHS:
+        return f"{which}_{MONTHS[part]:02d}"
+    if part.rstrip(".") in MONTHS:
+        return f"{which}_{MONTHS[part.rstrip('.')]:02d}"
+    if part in ("上", "下", "first", "second"):
+        return f"{which}_{'h1' if part in ('上', 'first') else 'h2'}"
+    if part[0] in "qh":
+        return f"{which}_{part}"
+    number = chinese_number(part)
+    if number is None:
+        return None
+    if "季度" in match.group(0):
+        return f"{which}_q{number}" if 1 <= number <= 4 else None
+    return f"{which}_{number:02d}" if 1 <= number <= 12 else None
+
+
 _RULES: list = [
     # comparisons first ("同比", "vs the previous month"), then windows, most specific first, then grains
+    (VERSUS_LAST_YEAR, _versus_last_year),
     (SAME_PERIOD_LAST_YEAR, _flag("comparison", "same_period_last_year")),
-    (PREVIOUS_PERIOD, _flag("comparison", "previous_period")),
+    (PREVIOUS_PERIOD, _previous_period),
     (DELTA, _flag("show", "delta")),
     (GROWTH, _growth),
     (DATE_RANGE, _set("time_range", _date_range)),
     (SINCE, _set("time_range", _since)),
+    (EACH_OF_LAST, _each_of_last),
     (ROLLING, _set("time_range", _rolling)),
     (QUARTER, _set("time_range", _explicit_quarter)),
     (HALF, _set("time_range", lambda m: _half(m) if m.group(1) else _half_en(m))),
+    (HALF_YEAR_BACK, _set("time_range", lambda m: "last_6_months")),
+    (TRAILING_YEAR, _set("time_range", lambda m: "last_12_months")),
+    (FISCAL_YEAR, _set("time_range", lambda m: m.group(1) if len(m.group(1)) == 4 else f"20{m.group(1)}")),
+    (PAST_UNIT, _set("time_range", lambda m: f"last_1_{m.group(1)}s")),
+    (H_YEAR, _set("time_range", _h_year)),
     (YEAR_MONTH_ZH, _set("time_range", lambda m: f"{m.group(1)}-{int(m.group(2)):02d}")),
     (MONTH_NAME, _set("time_range", lambda m: f"{m.group(2)}-{MONTHS[m.group(1)]:02d}")),
     (YEAR_MONTH, _set("time_range", lambda m: f"{m.group(1)}-{m.group(2)}")),
+    (SINCE_PART_OF_YEAR, _set("time_range", _since_part)),
+    (PART_OF_NAMED_YEAR, _set("time_range", lambda m: _part_of_year(m, named=True))),
+    (PART_OF_RECENT_YEAR, _set("time_range", lambda m: _part_of_year(m, named=False))),
     (YEAR_TO_DATE, _set("time_range", lambda m: "this_year")),
     (MONTH_TO_DATE, _set("time_range", lambda m: "this_month")),
     (QUARTER_TO_DATE, _set("time_range", lambda m: "this_quarter")),
     (YEAR_BEFORE_LAST, _set("time_range", lambda m: "year_before_last")),
+    (BEFORE_LAST, _set("time_range", lambda m: "before_last_" + UNIT_WORDS[m.group(1) or m.group(2)])),
     (THIS_PERIOD, _set("time_range", lambda m: "this_" + UNIT_WORDS.get(m.group(2) or m.group(3), "year"))),
     (LAST_PERIOD, _set("time_range", lambda m: "last_" + UNIT_WORDS.get(m.group(2) or m.group(3), "year"))),
     (YESTERDAY, _set("time_range", lambda m: "yesterday")),
@@ -313,8 +449,3 @@ _RULES: list = [
     (RANKED_GRAIN, _set("grain", _grain)),
     (GRAIN, _set("grain", _grain)),
 ]
-
-
-def _half_en(match: re.Match[str]) -> str:
-    half, year = match.group(3), match.group(4)
-    return f"{year}-01..{year}-06" if half in ("first", "h1") else f"{year}-07..{year}-12"

@@ -9,10 +9,13 @@ Tokens:
 * ``last_N_days|weeks|months|quarters|years``: rolling, ending today (``last_3_months`` on 2026-06-30 is
   2026-04-01 to 2026-06-30).
 * ``this_week|month|quarter|year`` (to date), ``last_week|month|quarter|year`` (the previous calendar
-  one, whole), ``year_before_last``.
+  one, whole), ``before_last_week|month|quarter`` (the one before that, "上上个月"), ``year_before_last``.
 * ``YYYY``, ``YYYY-Qn``, ``YYYY-MM``, ``YYYY-MM-DD``, and ``A..B`` from the start of ``A`` to the end of
   ``B`` (``2025-03-01..2025-03-15``, ``2025-01..2025-06``); ``A..`` runs to today ("since 2025").
 * ``today``, ``yesterday``.
+* ``this_year_MM``, ``last_year_qN``, ``year_before_last_h1``: a month, quarter or half of a year named
+  by where it lies ("May this year", "去年二季度", "今年上半年"); ``recent_MM`` / ``recent_qN`` /
+  ``recent_h2``: the latest such period that has begun by today ("in May", "for June", "二季度").
 * ``all``: no window.
 
 Example:
@@ -35,8 +38,10 @@ from nl2sql.errors import ChatBIError
 
 UNITS = ("day", "week", "month", "quarter", "year")
 _ROLLING = re.compile(r"last_(\d{1,4})_(day|week|month|quarter|year)s?")
-_CALENDAR = re.compile(r"(this|last)_(week|month|quarter|year)")
+_CALENDAR = re.compile(r"(this|last|before_last)_(week|month|quarter|year)")
 _PERIOD = re.compile(r"(\d{4})(?:-(Q[1-4]|\d{2})(?:-(\d{2}))?)?")
+_PART_OF_YEAR = re.compile(r"(this_year|last_year|year_before_last|recent)_(\d{2}|q[1-4]|h[12])")
+_YEARS_BACK = {"this_year": 0, "last_year": 1, "year_before_last": 2}
 
 
 class TimeRangeError(ChatBIError):
@@ -128,14 +133,17 @@ def resolve(token: str, today: date) -> DateRange | None:
         current = period_start(today, unit)
         if which == "this":
             return DateRange(current, end, unit, 1)
-        return DateRange(shift(current, unit, -1), current, unit, 1)
+        back = 1 if which == "last" else 2  # before_last: the month before last (上上个月)
+        return DateRange(shift(current, unit, -back), shift(current, unit, 1 - back), unit, 1)
+    if match := _PART_OF_YEAR.fullmatch(text):
+        return _part_of_year(match.group(1), match.group(2), today, token)
     if text == "year_before_last":
         start = date(today.year - 2, 1, 1)
         return DateRange(start, date(today.year - 1, 1, 1), "year", 1)
     if ".." in text:
         first, _, last = text.partition("..")
-        start = _period(first, token)
-        stop = _period(last, token) if last else DateRange(today, end)
+        start = _bound(first, token, today)
+        stop = _bound(last, token, today) if last else DateRange(today, end)
         if stop.end <= start.start:
             raise TimeRangeError(f"the window ends before it starts: {token!r}")
         return DateRange(start.start, stop.end)
@@ -160,6 +168,29 @@ def _period(text: str, token: str) -> DateRange:
     except ValueError:
         raise TimeRangeError(f"not a date: {token!r}") from None
     return DateRange(start, start + timedelta(days=1), "day", 1)
+
+
+def _bound(text: str, token: str, today: date) -> DateRange:
+    """One end of ``A..B``: a period (``2025-03``) or a part of a year named by where it lies."""
+    if match := _PART_OF_YEAR.fullmatch(text):
+        return _part_of_year(match.group(1), match.group(2), today, token)
+    return _period(text, token)
+
+
+def _part_of_year(which: str, part: str, today: date, token: str) -> DateRange:
+    """A month (``05``), quarter (``q2``) or half (``h1``) of the year ``which`` names; ``recent``: of
+    this year when it has begun by ``today``, else of last year."""
+
+    def of_year(year: int) -> DateRange:
+        if part.startswith("h"):
+            start = date(year, 1 if part == "h1" else 7, 1)
+            return DateRange(start, shift(start, "month", 6), "month", 6)
+        return _period(f"{year}-{part.upper()}", token)
+
+    if which != "recent":
+        return of_year(today.year - _YEARS_BACK[which])
+    this_year = of_year(today.year)
+    return this_year if this_year.start <= today else of_year(today.year - 1)
 
 
 def period_start(day: date, unit: str) -> date:

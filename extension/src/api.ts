@@ -1,0 +1,102 @@
+/**
+ * The server extension's REST API (`{baseUrl}chatbi/api/…`), typed with the wire format. Requests go
+ * through `ServerConnection.makeRequest`, which adds the token and the XSRF header.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+import { ApiError } from './errors';
+import * as wire from './wire';
+
+/** The API's prefix below the server's base URL. */
+export const API_PATH = 'chatbi/api';
+
+export { ApiError };
+
+/** Calls the server extension; one per panel. */
+export class ChatBIClient {
+  constructor(
+    readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
+
+  connections(): Promise<wire.ConnectionList> {
+    return this.json('connections');
+  }
+
+  model(): Promise<wire.ModelStatus> {
+    return this.json('model');
+  }
+
+  ask(request: wire.AskRequest): Promise<wire.Answer> {
+    return this.post('ask', request);
+  }
+
+  run(request: wire.RunRequest): Promise<wire.Answer> {
+    return this.post('run', request);
+  }
+
+  edit(request: wire.EditRequest): Promise<wire.Answer> {
+    return this.post('edit', request);
+  }
+
+  regenerate(request: wire.AnswerRequest): Promise<wire.Answer> {
+    return this.post('regenerate', request);
+  }
+
+  chart(request: wire.ChartRequest): Promise<wire.Answer> {
+    return this.post('chart', request);
+  }
+
+  feedback(request: wire.FeedbackRequest): Promise<wire.FeedbackResult> {
+    return this.post('feedback', request);
+  }
+
+  /** A code cell that reproduces an answer's result in a kernel. */
+  cell(answerId: string): Promise<wire.NotebookCell> {
+    return this.json(`answers/${encodeURIComponent(answerId)}/cell`);
+  }
+
+  /** An answer's rows as a file (`csv` or `xlsx`). */
+  async export(answerId: string, format: 'csv' | 'xlsx'): Promise<Blob> {
+    const response = await this.request(
+      `answers/${encodeURIComponent(answerId)}/export?format=${format}`,
+      { method: 'GET' }
+    );
+    return response.blob();
+  }
+
+  private post<T>(path: string, body: unknown): Promise<T> {
+    return this.json(path, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  private async json<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.request(path, init);
+    return (await response.json()) as T;
+  }
+
+  private async request(path: string, init: RequestInit): Promise<Response> {
+    const url = URLExt.join(this.settings.baseUrl, API_PATH, path);
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(url, init, this.settings);
+    } catch (error) {
+      throw new ServerConnection.NetworkError(error as TypeError);
+    }
+    if (!response.ok) {
+      throw new ApiError(await errorMessage(response), response.status);
+    }
+    return response;
+  }
+}
+
+/** The `message` of an error response (`{"message": …}`), or its status text. */
+async function errorMessage(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as Partial<wire.ErrorBody>;
+    if (typeof body.message === 'string' && body.message) {
+      return body.message;
+    }
+  } catch {
+    // not JSON: the status says it
+  }
+  return `${response.status} ${response.statusText}`.trim();
+}

@@ -1,0 +1,116 @@
+/**
+ * ChatBI in JupyterLab: the side panel (right sidebar), its command and shortcut, and its settings.
+ */
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { Clipboard, ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ChatBIClient } from './api';
+import { ChartRenderers } from './chart';
+import { chatbiIcon } from './icon';
+import { insertIntoNotebook } from './insert';
+import { AnswerStream } from './stream';
+// eslint-disable-next-line jupyter/prefer-lazy-imports -- the panel goes into the sidebar at activation
+import { ChatBIPanel } from './panel';
+import { DEFAULT_SETTINGS, IPanelSettings, readSettings } from './settings';
+import { DOMAIN } from './trans';
+
+export const PLUGIN_ID = 'chatbi-jupyterlab:plugin';
+
+export namespace CommandIDs {
+  /** Open the panel (or bring it forward) and put the cursor in the question box. */
+  export const open = 'chatbi:open-panel';
+}
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description:
+    'Ask a database questions from a side panel; check, correct and run the SQL.',
+  autoStart: true,
+  requires: [IRenderMimeRegistry],
+  optional: [
+    ICommandPalette,
+    ISettingRegistry,
+    ITranslator,
+    INotebookTracker,
+    ILayoutRestorer
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    rendermime: IRenderMimeRegistry,
+    palette: ICommandPalette | null,
+    registry: ISettingRegistry | null,
+    translator: ITranslator | null,
+    notebooks: INotebookTracker | null,
+    restorer: ILayoutRestorer | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    let settings: IPanelSettings = { ...DEFAULT_SETTINGS };
+    const client = new ChatBIClient(app.serviceManager.serverSettings);
+    const panel = new ChatBIPanel({
+      client,
+      stream: new AnswerStream(app.serviceManager.serverSettings),
+      charts: new ChartRenderers(rendermime, trans),
+      trans,
+      settings: () => settings,
+      copy: copyText,
+      insert: notebooks
+        ? answer => insertIntoNotebook(app, notebooks, client, answer, trans)
+        : undefined
+    });
+    panel.title.icon = chatbiIcon;
+    app.shell.add(panel, 'right', { rank: 600 });
+    restorer?.add(panel, panel.id);
+    void panel.refreshConnections();
+
+    app.commands.addCommand(CommandIDs.open, {
+      label: trans.__('Open ChatBI Panel'),
+      caption: trans.__('Ask your database a question'),
+      icon: chatbiIcon,
+      describedBy: { args: { type: 'object', properties: {} } },
+      execute: () => {
+        app.shell.activateById(panel.id);
+        // After the activation messages of this frame: the command palette gives the focus back to
+        // the widget it was opened from once a command ran, and that must not take it from the panel.
+        requestAnimationFrame(() => panel.focusQuestion());
+      }
+    });
+    palette?.addItem({
+      command: CommandIDs.open,
+      category: trans.__('ChatBI')
+    });
+
+    if (registry) {
+      registry
+        .load(PLUGIN_ID)
+        .then(loaded => {
+          const update = (): void => {
+            settings = readSettings(loaded);
+            panel.applySettings();
+          };
+          update();
+          loaded.changed.connect(update);
+        })
+        .catch(reason =>
+          console.error('ChatBI: cannot read the settings', reason)
+        );
+    }
+  }
+};
+
+/** Copy `text` to the clipboard (the browser's API when the page may use it, else JupyterLab's). */
+async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+  } else {
+    Clipboard.copyToSystem(text);
+  }
+}
+
+export default plugin;

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests of the panel's DOM builders (src/__tests__), in jsdom: they import no JupyterLab package.
+export default defineConfig({
+  test: {
+    environment: 'jsdom',
+    include: ['src/__tests__/**/*.spec.ts']
+  }
+});

@@ -1,0 +1,225 @@
+"""Review: a reviewer approves or rejects each candidate correction before it teaches.
+
+An accepted or edited answer that passes curation (:func:`feedback.corrections.curate`) is a
+*candidate*. :func:`approve` runs its SQL again, read-only, against the database, refuses it when that
+fails, and appends an ``approved`` event; :func:`reject` appends a ``declined`` one. Only approved
+corrections are shown to the model or trained on. :class:`ReviewRules` may approve without a reviewer
+(off by default).
+
+Example:
+    >>> import os, sqlite3, tempfile
+    >>> from feedback.log import FeedbackLog
+    >>> from nl2sql.connect import open_database
+    >>> folder = tempfile.mkdtemp()
+    >>> with sqlite3.connect(os.path.join(folder, "shop.sqlite")) as con:
+    ...     _ = con.execute("CREATE TABLE orders (id INTEGER, status TEXT)")
+    >>> shop = open_database(os.path.join(folder, "shop.sqlite"))
+    >>> log = FeedbackLog(os.path.join(folder, "feedback.sqlite"), user="ann")
+    >>> edit = log.record("edited", database="shop", question="Open orders?",
+    ...     final_sql="SELECT id FROM orders WHERE status = 'open'")
+    >>> [c.event_id for c in review_queue(log, shop)] == [edit]
+    True
+    >>> approve(log, edit, shop, reviewer="bo").status
+    'approved'
+    >>> review_queue(log, shop)
+    []
+    >>> reject(log, edit, shop, reviewer="cy", reason="open means not shipped").status
+    'declined'
+    >>> auto_approve(log, shop, None, "Open orders?", "SELECT id FROM orders", ReviewRules()) is None
+    True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from feedback.corrections import APPROVED, Correction, Curation, curate, question_key, sql_key
+from feedback.errors import FeedbackError
+from feedback.log import FeedbackLog
+
+if TYPE_CHECKING:  # nl2sql imports this package at load time
+    from nl2sql.connect import Database
+    from nl2sql.schema import Schema
+
+AUTO_APPROVE_VARIABLE = "CHATBI_AUTO_APPROVE_ACCEPTED_BY"
+"""How many different users must accept an answer unchanged for it to be approved without a reviewer."""
+REVIEW_TIMEOUT_S = 30.0
+"""Seconds an approval's run of the SQL may take."""
+
+
+class ReviewError(FeedbackError):
+    """A candidate cannot be approved or rejected (not a candidate, or its SQL fails)."""
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """When a candidate is approved without a reviewer. Every rule is off by default."""
+
+    accepted_by: int = 0
+    """Approve a question's SQL once this many different users accepted it unchanged (0: never)."""
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> ReviewRules:
+        """The rules ``$CHATBI_AUTO_APPROVE_ACCEPTED_BY`` sets.
+
+        Example:
+            >>> ReviewRules.from_environment({"CHATBI_AUTO_APPROVE_ACCEPTED_BY": "2"})
+            ReviewRules(accepted_by=2)
+            >>> ReviewRules.from_environment({})
+            ReviewRules(accepted_by=0)
+        """
+        environ = os.environ if environ is None else environ
+        text = environ.get(AUTO_APPROVE_VARIABLE, "").strip() or "0"
+        if not text.isdigit():
+            raise ReviewError(f"{AUTO_APPROVE_VARIABLE} must be a number of users, not {text!r}")
+        return cls(accepted_by=int(text))
+
+
+def review_queue(log: FeedbackLog, database: Database, schema: Schema | None = None) -> list[Correction]:
+    """The candidates waiting for review on ``database``, oldest first (checked against ``schema``)."""
+    return _curation(log, database, schema).candidates
+
+
+def approve(
+    log: FeedbackLog,
+    event_id: int,
+    database: Database,
+    schema: Schema | None = None,
+    *,
+    reviewer: str | None = None,
+    reason: str | None = None,
+    timeout_s: float = REVIEW_TIMEOUT_S,
+) -> Correction:
+    """Approve candidate ``event_id`` after its SQL ran again, read-only, on ``database``.
+
+    Raises:
+        ReviewError: it is not a candidate on this database, or its SQL fails.
+    """
+    from nl2sql.errors import ChatBIError
+    from nl2sql.execute import run_query
+
+    curation = _curation(log, database, schema)
+    candidate = next((c for c in curation.candidates if c.event_id == event_id), None)
+    if candidate is None:
+        raise ReviewError(_not_a_candidate(log, curation, event_id, database.name))
+    try:
+        result = run_query(database, candidate.sql, max_rows=1, timeout_s=timeout_s)
+    except ChatBIError as error:
+        raise ReviewError(f"not approved: #{event_id} fails when run again: {error}") from error
+    _verdict(log, "approved", candidate, database, schema, reviewer, reason, columns=result.columns)
+    return replace(candidate, status=APPROVED)
+
+
+def reject(
+    log: FeedbackLog,
+    event_id: int,
+    database: Database,
+    schema: Schema | None = None,
+    *,
+    reviewer: str | None = None,
+    reason: str | None = None,
+) -> Correction:
+    """Reject candidate ``event_id`` (or take back its approval): it never teaches unless approved later.
+
+    Raises:
+        ReviewError: it is neither a candidate nor an approved correction on ``database``.
+    """
+    curation = _curation(log, database, schema)
+    found = next((c for c in curation.candidates + curation.kept if c.event_id == event_id), None)
+    if found is None:
+        raise ReviewError(_not_a_candidate(log, curation, event_id, database.name, approved_too=True))
+    _verdict(log, "declined", found, database, schema, reviewer, reason)
+    return replace(found, status="declined")
+
+
+def _verdict(
+    log: FeedbackLog,
+    kind: str,
+    correction: Correction,
+    database: Database,
+    schema: Schema | None,
+    reviewer: str | None,
+    reason: str | None,
+    **details: Any,
+) -> None:
+    """Log a reviewer's verdict (``approved`` or ``declined``) on ``correction``."""
+    log.record(
+        kind,
+        database=database.name,
+        schema_fingerprint=schema.fingerprint if schema else None,
+        question=correction.question,
+        final_sql=correction.sql,
+        user_name=reviewer,
+        event=correction.event_id,
+        reason=reason,
+        **details,
+    )
+
+
+def auto_approve(
+    log: FeedbackLog,
+    database: Database,
+    schema: Schema | None,
+    question: str,
+    sql: str,
+    rules: ReviewRules,
+    *,
+    timeout_s: float = REVIEW_TIMEOUT_S,
+) -> Correction | None:
+    """Approve the candidate for ``question`` with ``sql`` when ``rules`` say so; the approved correction,
+    or None (no rule applies, it is no candidate, or it fails when run)."""
+    if rules.accepted_by < 1:
+        return None
+    pair = (question_key(question), sql_key(sql))
+    users = {
+        event["user_name"]
+        for event in log.events(limit=None, database=database.name, kinds=("accepted",))
+        if (question_key(event["question"] or ""), sql_key(event["final_sql"] or "")) == pair
+        and sql_key(event["sql"] or "") == pair[1]
+    }
+    if len(users) < rules.accepted_by:
+        return None
+    candidate = next(
+        (
+            c
+            for c in review_queue(log, database, schema)
+            if (question_key(c.question), sql_key(c.sql)) == pair
+        ),
+        None,
+    )
+    if candidate is None:
+        return None
+    rule = f"accepted unchanged by {len(users)} users"
+    try:
+        return approve(
+            log, candidate.event_id, database, schema, reviewer="auto", reason=rule, timeout_s=timeout_s
+        )
+    except ReviewError:
+        return None
+
+
+def _curation(log: FeedbackLog, database: Database, schema: Schema | None) -> Curation:
+    return curate(log, database.name, schema, dialect=database.dialect)
+
+
+def _not_a_candidate(
+    log: FeedbackLog,
+    curation: Curation,
+    event_id: int,
+    database: str,
+    *,
+    approved_too: bool = False,
+) -> str:
+    """Why ``event_id`` is not there to review, in one line."""
+    if not approved_too and any(c.event_id == event_id for c in curation.kept):
+        return f"#{event_id} is approved already"
+    dropped = next((d for d in curation.dropped if d.event_id == event_id), None)
+    if dropped is not None:
+        return f"#{event_id} is not a candidate: {dropped.reason}"
+    event = log.event(event_id)
+    if event is not None and event["database"] != database:
+        return f"#{event_id} is about the database {event['database']}, not {database}"
+    return f"no candidate #{event_id} on {database}: `chatbi feedback review --db DB` lists the candidates"

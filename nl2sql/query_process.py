@@ -1,0 +1,189 @@
+"""Queries run in worker processes the product can kill, on every engine.
+
+A worker (:mod:`nl2sql.query_worker`) is started once per database and reused; each query gets a new
+connection in it (a new session on a server, ended after the query). A query that runs past its time
+limit plus :data:`nl2sql.limits.GRACE_S` (the engine was asked to stop and did not, or a server does
+not answer) gets its worker killed, and the next query starts a new one. A worker that dies (out of
+its address space) is replaced the same way. Workers exit when the product does: their pipe closes.
+
+Example:
+    >>> import sqlite3, tempfile, os
+    >>> from nl2sql.connect import open_database
+    >>> from nl2sql.limits import QueryLimits
+    >>> path = os.path.join(tempfile.mkdtemp(), "n.sqlite")
+    >>> with sqlite3.connect(path) as setup:
+    ...     _ = setup.executescript("CREATE TABLE n (x INTEGER); INSERT INTO n VALUES (1), (2), (3);")
+    >>> run_in_worker(open_database(path), "SELECT x FROM n ORDER BY x", QueryLimits(max_rows=2))
+    (['x'], [(1,), (2,)], True)
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+import threading
+from collections import OrderedDict
+from multiprocessing.connection import Connection, Pipe
+from pathlib import Path
+from typing import Any
+
+from nl2sql.connect import Database
+from nl2sql.errors import QueryExecutionError, QueryTimeoutError, ResultTooLargeError
+from nl2sql.limits import QueryLimits
+from nl2sql.server_session import driver_params
+
+WORKER = Path(__file__).with_name("query_worker.py")
+MAX_IDLE_PER_DATABASE = 2
+MAX_IDLE = 4
+"""Idle workers kept in all; past it the one idle longest is ended (each holds tens of MB)."""
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, backend: str) -> None:
+        ours, theirs = Pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-P", str(WORKER), str(theirs.fileno()), backend],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        theirs.close()
+        self.pipe: Connection = ours
+
+    def kill(self) -> None:
+        self.pipe.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+_idle: OrderedDict[tuple[str, str], list[_Worker]] = OrderedDict()
+"""Idle workers by database, the database used least recently first."""
+_lock = threading.Lock()
+
+
+def run_in_worker(
+    database: Database, sql: str, limits: QueryLimits
+) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+    """Run ``sql`` on ``database`` in a worker process, under ``limits``.
+
+    Returns:
+        The column names, at most ``limits.max_rows`` rows, and whether there were more.
+
+    Raises:
+        QueryTimeoutError: it ran past ``limits.timeout_s`` (the worker is killed past the grace).
+        ResultTooLargeError: a value or the result is over its cap, or the query ran out of memory.
+        QueryExecutionError: the engine rejected it.
+    """
+    backend = database.backend
+    request: dict[str, Any] = {"backend": backend}
+    if database.file is not None:
+        request["path"] = str(database.file.resolve())
+        key = (backend, request["path"])
+    else:
+        _, params = database.engine.dialect.create_connect_args(database.engine.url)
+        request["params"] = driver_params(params)
+        key = (backend, database.engine.url.render_as_string(hide_password=False))
+    worker = _take(key, backend)
+    request |= {
+        "sql": sql,
+        "max_rows": limits.max_rows,
+        "timeout_s": limits.timeout_s,
+        "max_value_bytes": limits.max_value_bytes,
+        "max_result_bytes": limits.max_result_bytes,
+    }
+    try:
+        worker.pipe.send(request)
+        if not worker.pipe.poll(limits.deadline_s):
+            worker.kill()
+            raise QueryTimeoutError(
+                f"the query ran longer than {limits.timeout_s:g} s and was stopped"
+                " (the engine did not stop, so its process was ended)"
+            )
+        reply = worker.pipe.recv()
+    except (EOFError, OSError) as error:
+        worker.kill()
+        raise ResultTooLargeError(
+            "the query was stopped: it needed more memory than a query may use"
+        ) from error
+    except BaseException:  # KeyboardInterrupt while waiting: stop the query with it
+        worker.kill()
+        raise
+    if reply[0] == "memory":  # a worker that ran out of memory is not trusted with another query
+        worker.kill()
+    else:
+        _give_back(key, worker)
+    return _result(reply, limits)
+
+
+def _result(reply: tuple[Any, ...], limits: QueryLimits) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+    kind = reply[0]
+    if kind == "rows":
+        return reply[1], reply[2], reply[3]
+    if kind == "timeout":
+        raise QueryTimeoutError(f"the query ran longer than {limits.timeout_s:g} s and was stopped")
+    if kind == "too-large":
+        raise ResultTooLargeError(f"the result is too large: {reply[1]}")
+    if kind == "memory":
+        raise ResultTooLargeError(f"the query needed more memory than a query may use ({reply[1]})")
+    raise QueryExecutionError(f"the database rejected the query: {reply[1]}")
+
+
+def _take(key: tuple[str, str], backend: str) -> _Worker:
+    with _lock:
+        workers = _idle.get(key, [])
+        while workers:
+            worker = workers.pop()
+            if worker.process.poll() is None:
+                return worker
+            worker.kill()
+    return _Worker(backend)
+
+
+def _give_back(key: tuple[str, str], worker: _Worker) -> None:
+    ended = [worker]
+    with _lock:
+        workers = _idle.setdefault(key, [])
+        _idle.move_to_end(key)
+        if len(workers) < MAX_IDLE_PER_DATABASE and worker.process.poll() is None:
+            workers.append(worker)
+            ended = []
+        while sum(len(group) for group in _idle.values()) > MAX_IDLE:
+            oldest = next(key for key, group in _idle.items() if group)
+            ended.append(_idle[oldest].pop(0))
+        for empty in [key for key, group in _idle.items() if not group]:
+            del _idle[empty]
+    for old in ended:
+        old.kill()
+
+
+def worker_pids(path: str | Path | None = None) -> list[int]:
+    """The process ids of the idle workers, of the file ``path`` or of all (for tests and diagnostics)."""
+    wanted = str(Path(path).resolve()) if path is not None else None
+    with _lock:
+        return [
+            worker.process.pid
+            for (_, file), workers in _idle.items()
+            if wanted in (None, file)
+            for worker in workers
+        ]
+
+
+@atexit.register
+def stop_workers() -> None:
+    """End every idle worker (they would end on their own when the pipe closes)."""
+    with _lock:
+        workers = [worker for group in _idle.values() for worker in group]
+        _idle.clear()
+    for worker in workers:
+        worker.kill()
+
+
+if hasattr(os, "register_at_fork"):  # a forked child must not share its parent's workers
+    os.register_at_fork(after_in_child=lambda: _idle.clear())

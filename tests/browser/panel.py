@@ -1,0 +1,74 @@
+"""What a browser test does with the ChatBI side panel: open it from the command palette or with its
+shortcut, find an answer's card and its parts by their ARIA roles and names, and read its table.
+
+Every function takes Playwright objects; Playwright itself is not imported (see :mod:`browser`).
+
+Example:
+    >>> card_name("How many?")
+    'Answer: How many?'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+COMMAND = "chatbi:open-panel"
+PALETTE_LABEL = "Open ChatBI Panel"
+SHORTCUT = "Control+Shift+Y"
+"""``Accel Shift Y`` of ``schema/plugin.json`` (Accel is Control outside macOS)."""
+
+_BODY_ROWS = """(table) => Array.from(table.tBodies[0].rows).map(
+  (row) => Array.from(row.cells).map((cell) => cell.textContent)
+)"""
+_COMMAND_READY = "(command) => !!window.jupyterapp && window.jupyterapp.commands.hasCommand(command)"
+
+
+def wait_for_extension(page: Page, timeout_ms: int) -> None:
+    """Wait until JupyterLab has activated the extension (its command exists)."""
+    page.wait_for_function(_COMMAND_READY, arg=COMMAND, timeout=timeout_ms, polling=250)
+
+
+def panel(page: Page) -> Locator:
+    """The side panel: the region named ChatBI."""
+    return page.get_by_role("region", name="ChatBI", exact=True)
+
+
+def open_from_palette(page: Page) -> None:
+    """Open the panel as a user does from the command palette: Ctrl+Shift+C, type, Enter."""
+    page.evaluate("() => window.jupyterapp.commands.execute('apputils:activate-command-palette')")
+    search = page.locator(".lm-CommandPalette-input")
+    search.fill(PALETTE_LABEL)
+    page.locator(".lm-CommandPalette-item", has_text=PALETTE_LABEL).first.click()
+
+
+def collapse_right(page: Page) -> None:
+    """Close the right sidebar (the panel hides)."""
+    page.evaluate("() => window.jupyterapp.shell.collapseRight()")
+
+
+def card_name(question: str) -> str:
+    """The accessible name of the card answering ``question``."""
+    return f"Answer: {question}"
+
+
+def card(container: Locator, question: str) -> Locator:
+    """The (newest) answer card for ``question``: an ``article`` named after it."""
+    return container.get_by_role("article", name=card_name(question), exact=True).last
+
+
+def part(card: Locator, name: str) -> Locator:
+    """A titled part of a card (SQL, Explanation, Checks, Change the query, Result, Chart)."""
+    return card.get_by_role("region", name=name, exact=True)
+
+
+def table_rows(card: Locator) -> list[list[str]]:
+    """The result table's body rows as the page shows them, cell texts in order."""
+    return body_rows(part(card, "Result").get_by_role("table"))
+
+
+def body_rows(table: Locator) -> list[list[str]]:
+    """The body rows of the HTML ``table``, cell texts in order (the row headers of a DataFrame too)."""
+    return table.evaluate(_BODY_ROWS)
