@@ -182,7 +182,8 @@ def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
     for parameter in trainable:
         parameter.data = parameter.data.to(torch.bfloat16)  # saved in bf16: half the size, same answers
     model.peft_config["default"].base_model_name_or_path = config.base  # the name, not a machine's path
-    model.save_pretrained(str(out), safe_serialization=True)
+    # no embedding layers are trained: peft need not look the base up on the hub to decide (offline)
+    model.save_pretrained(str(out), safe_serialization=True, save_embedding_layers=False)
     result = TrainResult(
         adapter=out,
         examples=len(encoded),
