@@ -74,6 +74,16 @@ export function renderPlanControls(
   });
 }
 
+/** Run ``apply`` when Enter is pressed in ``input`` (instead of submitting anything). */
+function applyOnEnter(input: HTMLElement, apply: () => void): void {
+  input.addEventListener('keydown', event => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      apply();
+    }
+  });
+}
+
 function limitControl(
   plan: Plan,
   trans: ITrans,
@@ -101,12 +111,7 @@ function limitControl(
       input.reportValidity();
     }
   };
-  input.addEventListener('keydown', event => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      apply();
-    }
-  });
+  applyOnEnter(input, apply);
   return h('div', {
     className: 'jp-ChatBI-planRow',
     children: [
@@ -136,12 +141,7 @@ function filterControl(
   const old = filter.values[0];
   input.value = old === null ? '' : String(old);
   const apply = (): void => onEdit(filterValueEdit(filter, input.value));
-  input.addEventListener('keydown', event => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      apply();
-    }
-  });
+  applyOnEnter(input, apply);
   return h('div', {
     className: 'jp-ChatBI-planRow',
     children: [

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -404,16 +405,17 @@ def _unused(
 
 
 def _has_field(model: SemanticModel, name: str) -> bool:
-    try:
-        model.field(name)
-    except KeyError:
-        return False
-    return True
+    return _names_one(model.field, name)
 
 
 def _has_metric(model: SemanticModel, name: str) -> bool:
+    return _names_one(model.metric, name)
+
+
+def _names_one(lookup: Callable[[str], object], name: str) -> bool:
+    """Whether ``lookup`` (a model's ``field`` or ``metric``) finds one thing by ``name``."""
     try:
-        model.metric(name)
+        lookup(name)
     except KeyError:
         return False
     return True
@@ -652,19 +654,15 @@ def _orders_count(model: SemanticModel) -> str | None:
 
 def _counts_rows_of(model: SemanticModel, name: str, count: str) -> bool:
     """Whether metric ``name`` already counts the rows ``count`` counts (a filtered count of orders)."""
-    try:
-        metric, counted = model.metric(name), model.metric(count)
-    except KeyError:  # a name several metrics share: no telling
-        return True
+    if not (_has_metric(model, name) and _has_metric(model, count)):
+        return True  # a name several metrics share: no telling
+    metric, counted = model.metric(name), model.metric(count)
     return metric.table == counted.table and "COUNT" in metric.expr.upper()
 
 
 def _summed_fact(model: SemanticModel, name: str) -> Field | None:
     """The fact metric ``name`` adds up, if it is one metric that sums one fact."""
-    try:
-        return fact_of(model.metric(name), model)
-    except KeyError:
-        return None
+    return fact_of(model.metric(name), model) if _has_metric(model, name) else None
 
 
 def _names_a_key(matches: list[Match], model: SemanticModel) -> bool:
