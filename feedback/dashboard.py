@@ -1,7 +1,7 @@
 """The adoption dashboard: plotly figures of :class:`feedback.stats.AdoptionStats`.
 
 Figures are data (no widget, no display): the notebook shows them (``notebooks/adoption.ipynb``, through
-:mod:`nl2sql.notebook.dashboard`, which also draws each as SVG for saved and offline notebooks).
+:mod:`chatbi_jupyterlab.notebook.dashboard`, which also draws each as SVG for saved and offline notebooks).
 
 Example:
     >>> from feedback.stats import AdoptionStats, DayStats
@@ -33,14 +33,19 @@ OUTCOME_COLORS = {
     "no verdict": "#b0b0b0",
 }
 """One colour per outcome, the same in every figure."""
+SHARES = ("answered", "accepted", "edited", "rejected", "regenerated")
+"""The shares per day the shares figure draws."""
+SHARE_COLORS = {**OUTCOME_COLORS, "answered": "#636efa", "regenerated": "#19d3f3"}
+"""The colours of the shares figure's lines."""
 TOP_ERRORS = 10
 """The errors figure shows at most this many tables and as many columns."""
 
 
 def dashboard_figures(stats: AdoptionStats) -> dict[str, go.Figure]:
     """The dashboard's figures by name: ``questions`` per day stacked by outcome, ``shares`` answered,
-    accepted, edited and rejected per day, ``edits`` by kind, ``latency`` p50/p95 per day, ``errors`` by
-    table and column, ``versions`` (questions per day by model/adapter version); none for no questions."""
+    accepted, edited, rejected and regenerated per day, ``edits`` by kind, ``latency`` p50/p95 per day,
+    ``errors`` by table and column, ``versions`` (questions per day by model/adapter version); none for no
+    questions."""
     if stats.empty:
         return {}
     return {
@@ -76,11 +81,12 @@ def questions_figure(stats: AdoptionStats) -> go.Figure:
 
 
 def shares_figure(stats: AdoptionStats) -> go.Figure:
-    """The share of each day's questions answered without error, accepted unchanged, edited, rejected.
+    """The share of each day's questions answered without error, accepted unchanged, edited, rejected,
+    and regenerated (the user asked the model for another answer at least once).
 
     Example:
         >>> [trace.name for trace in shares_figure(AdoptionStats()).data]
-        ['answered', 'accepted', 'edited', 'rejected']
+        ['answered', 'accepted', 'edited', 'rejected', 'regenerated']
     """
     import plotly.graph_objects as go
 
@@ -91,9 +97,9 @@ def shares_figure(stats: AdoptionStats) -> go.Figure:
             x=days,
             y=[day.share(name) for day in stats.days],
             mode="lines+markers",
-            line={"color": OUTCOME_COLORS.get(name, "#636efa")},
+            line={"color": SHARE_COLORS[name]},
         )
-        for name in ("answered", "accepted", "edited", "rejected")
+        for name in SHARES
     ]
     figure = go.Figure(traces, layout=_layout("Share of questions per day", "share of questions"))
     figure.update_yaxes(tickformat=".0%", range=[0, 1.05])

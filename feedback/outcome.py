@@ -52,15 +52,21 @@ def record_outcome(
     if kind not in OUTCOMES:
         raise ValueError(f"unknown outcome {kind!r}; expected one of {', '.join(OUTCOMES)}")
     final = final_sql if final_sql is not None else generated_sql
-    changes = _changes(generated_sql, final, dialect) if final != generated_sql else []
+    changes = sql_changes(generated_sql, final, dialect) if final != generated_sql else []
     if reason:
         fields["reason"] = reason
     fields.setdefault("dialect", dialect)  # to read the diff's conditions again (feedback.edit_kinds)
     return log.record(kind, question=question, sql=generated_sql, final_sql=final, diff=changes, **fields)
 
 
-def _changes(before: str, after: str, dialect: str) -> list[dict[str, Any]]:
-    """The diff of a correction; a whole rewrite when either side does not parse (a broken answer fixed)."""
+def sql_changes(before: str, after: str, dialect: str = "sqlite") -> list[dict[str, Any]]:
+    """The diff of a correction (:func:`explain.diff.diff`, as dictionaries); a whole rewrite when either
+    side does not parse (a broken answer fixed).
+
+    Example:
+        >>> [c["kind"] for c in sql_changes("SELECT a FROM t", "SELECT a FROM t LIMIT 5")]
+        ['limit']
+    """
     from explain.diff import diff
     from explain.errors import ExplainError
 

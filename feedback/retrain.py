@@ -5,8 +5,12 @@
    the model keeps what it knew), going on from the adapter in use.
 3. Ask the held-out questions with the adapter in use and with the new one (the same pipeline; no
    corrections in the prompt, so only the model differs), and optionally a guard set such as Spider dev.
-4. Promote the new adapter (:mod:`feedback.promotion`) only if it answers more held-out questions
-   correctly and is not worse on the guard set; otherwise keep the one in use. The report says why.
+4. Record the new adapter in the registry (:mod:`feedback.registry`) with its measurements, and
+   promote it only if it answers more held-out questions correctly and is not worse on the guard set;
+   otherwise keep the one in use. The report says why.
+
+:func:`new_approvals` counts the corrections approved since the last recorded training, for
+``chatbi retrain --if-new N``.
 
 Example:
     >>> split_holdout(list(range(8)), share=0.25, seed=0)
@@ -16,17 +20,17 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from feedback.corrections import curate
 from feedback.datasets import TextToSQLExample, load_examples, seeded_shuffle, write_jsonl
 from feedback.errors import TrainingError
-from feedback.log import FeedbackLog
-from feedback.promotion import promote, promotions_dir
+from feedback.log import FeedbackLog, utc_now
+from feedback.registry import AdapterEntry, AdapterRegistry, RegistryError, adapters_dir
 from feedback.train import TrainConfig, train
 
 T = TypeVar("T")
@@ -79,6 +83,8 @@ class RetrainResult:
     guard_after: float | None = None
     promoted: bool = False
     reason: str = ""
+    adapter_id: str | None = None
+    """The new adapter's id in the registry."""
 
     def to_dict(self) -> dict[str, Any]:
         return {key: str(value) if isinstance(value, Path) else value for key, value in asdict(self).items()}
@@ -91,19 +97,27 @@ def split_holdout(items: Sequence[T], *, share: float, seed: int) -> tuple[list[
     return shuffled[: len(shuffled) - held], shuffled[len(shuffled) - held :]
 
 
-def retrain(plan: RetrainPlan, *, progress: bool = True) -> RetrainResult:
-    """Run one retraining as ``plan`` says; see the module docstring."""
+def retrain(
+    plan: RetrainPlan, *, progress: bool = True, clock: Callable[[], datetime] = utc_now
+) -> RetrainResult:
+    """Run one retraining as ``plan`` says; see the module docstring. ``clock`` stamps the run."""
+    from feedback.base_weights import base_sha256
     from nl2sql.evaluation.harness import EvalSettings, evaluate
     from nl2sql.models.resolve import active_adapter, load_generator
 
-    training_part, held_out = _corrections(plan)
-    out = Path(plan.out) if plan.out else promotions_dir() / f"retrain-{_stamp()}"
+    log = FeedbackLog(plan.log)
+    registry = AdapterRegistry(log)
+    through = log.last_id(kinds=("approved",))  # read first: later approvals count towards the next run
+    training_part, held_out = _corrections(plan, log)
+    started = clock()
+    out = Path(plan.out) if plan.out else adapters_dir() / f"retrain-{started:%Y%m%d-%H%M%S}"
     out.mkdir(parents=True, exist_ok=True)
     replay = load_examples(plan.replay)[: plan.replay_limit] if plan.replay else []
     data = out / "train.jsonl"
     write_jsonl(data, training_part + [e for e in replay if e.available])
     model = plan.training.base
-    current = active_adapter(model)
+    in_use = registry.active(model)
+    current = active_adapter(model, log)
     config = replace(
         plan.training,
         data=str(data),
@@ -132,28 +146,72 @@ def retrain(plan: RetrainPlan, *, progress: bool = True) -> RetrainResult:
         result.guard_before = round(evaluate(guard, before_model, settings, progress=progress).ex, 4)
         result.guard_after = round(evaluate(guard, after_model, settings, progress=progress).ex, 4)
     result.reason = _verdict(result, plan.guard_tolerance)
-    if plan.promote and result.reason.startswith("better"):
-        promote(model, trained.adapter, {"replaced": str(current) if current else None, **result.to_dict()})
-        result.promoted = True
+    better = result.reason.startswith("better")
+    entry = registry.record(
+        trained.adapter,
+        base_model=model,
+        base_sha256=base_sha256(model),
+        data_sha256=_trained_on(trained.adapter),
+        metrics=_metrics(result, current),
+        created_at=started,
+        status="shadow" if better else "candidate",
+        trained_through=through,
+    )
+    result.adapter_id = entry.id
+    if plan.promote and better:
+        try:
+            registry.promote(entry.id, at=clock(), replacing=in_use.id if in_use else None)
+            result.promoted = True
+        except RegistryError as error:
+            result.reason += f"; not promoted: {error}"
     (out / "retrain.json").write_text(
         json.dumps({"plan": _plan_dict(plan), **result.to_dict()}, indent=1), encoding="utf-8"
     )
     return result
 
 
-def _corrections(plan: RetrainPlan) -> tuple[list[TextToSQLExample], list[TextToSQLExample]]:
-    """Each database's approved corrections as (training part, held-out part)."""
+def new_approvals(plan: RetrainPlan) -> tuple[int, AdapterEntry | None]:
+    """How many corrections were approved on ``plan``'s databases since the last recorded training of
+    its base model (since the log began when none is recorded), and that training's entry.
+
+    Example:
+        >>> import sqlite3, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> sqlite3.connect(f"{folder}/shop.sqlite").execute("CREATE TABLE t (x INT)").close()
+        >>> plan = RetrainPlan(databases=(f"{folder}/shop.sqlite",), log=f"{folder}/feedback.sqlite")
+        >>> new_approvals(plan)
+        (0, None)
+    """
+    log = FeedbackLog(plan.log)
+    last = AdapterRegistry(log).last_training(plan.training.base)
+    after = last.trained_through if last is not None and last.trained_through is not None else 0
+    names = {_open(spec)[1].name for spec in plan.databases}
+    approvals = log.events(limit=None, kinds=("approved",))
+    count = sum(1 for event in approvals if event["id"] > after and event["database"] in names)
+    log.close()
+    return count, last
+
+
+def _open(spec: str) -> tuple[Path, Any]:
+    """A database file named on the command line, and the database opened."""
     from nl2sql.connect import open_database
+
+    path = Path(spec).expanduser().resolve()
+    if not path.is_file():
+        raise TrainingError(f"retraining reads database files (SQLite or DuckDB); no such file: {spec}")
+    return path, open_database(path)
+
+
+def _corrections(
+    plan: RetrainPlan, log: FeedbackLog
+) -> tuple[list[TextToSQLExample], list[TextToSQLExample]]:
+    """Each database's approved corrections as (training part, held-out part)."""
     from nl2sql.schema import load_schema
 
-    log = FeedbackLog(plan.log)
     training_part: list[TextToSQLExample] = []
     held_out: list[TextToSQLExample] = []
     for spec in plan.databases:
-        path = Path(spec).expanduser().resolve()
-        if not path.is_file():
-            raise TrainingError(f"retraining reads database files (SQLite or DuckDB); no such file: {spec}")
-        database = open_database(path)
+        path, database = _open(spec)
         kept = curate(log, database.name, load_schema(database)).kept
         learn, measure = split_holdout(kept, share=plan.holdout, seed=plan.seed)
         training_part += [c.as_example(path, redact=plan.redact, dialect=database.dialect) for c in learn]
@@ -179,9 +237,18 @@ def _verdict(result: RetrainResult, tolerance: float) -> str:
     return f"better: held-out EX {result.ex_before:.3f} → {result.ex_after:.3f}"
 
 
+def _metrics(result: RetrainResult, current: Path | None) -> dict[str, Any]:
+    """What the registry keeps of a run: its measurements, and the adapter they were compared with."""
+    names = ("ex_before", "ex_after", "guard_before", "guard_after", "corrections", "trained_on", "held_out")
+    measured = {name: getattr(result, name) for name in names}
+    return {**measured, "verdict": result.reason, "compared_with": str(current) if current else None}
+
+
+def _trained_on(adapter: Path) -> str | None:
+    """The data hash the training recorded beside the adapter."""
+    record = adapter / "train_config.json"
+    return json.loads(record.read_text(encoding="utf-8")).get("data_sha256") if record.is_file() else None
+
+
 def _plan_dict(plan: RetrainPlan) -> dict[str, Any]:
     return {**asdict(plan), "databases": list(plan.databases)}
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

@@ -2,9 +2,10 @@
 
 An accepted or edited answer that passes curation (:func:`feedback.corrections.curate`) is a
 *candidate*. :func:`approve` runs its SQL again, read-only, against the database, refuses it when that
-fails, and appends an ``approved`` event; :func:`reject` appends a ``declined`` one. Only approved
-corrections are shown to the model or trained on. :class:`ReviewRules` may approve without a reviewer
-(off by default).
+fails, and appends an ``approved`` event (what the approved corrections teach beyond their own
+questions is then offered as suggestions: :mod:`feedback.learn`); :func:`reject` appends a ``declined``
+one. Only approved corrections are shown to the model or trained on. :class:`ReviewRules` may approve
+without a reviewer (off by default).
 
 Example:
     >>> import os, sqlite3, tempfile
@@ -110,7 +111,21 @@ def approve(
     except ChatBIError as error:
         raise ReviewError(f"not approved: #{event_id} fails when run again: {error}") from error
     _verdict(log, "approved", candidate, database, schema, reviewer, reason, columns=result.columns)
+    _learn(log, database, schema)
     return replace(candidate, status=APPROVED)
+
+
+def _learn(log: FeedbackLog, database: Database, schema: Schema | None) -> None:
+    """Offer what the approved corrections teach beyond their own questions (:mod:`feedback.learn`)."""
+    from feedback.learn import learn
+    from nl2sql.errors import ChatBIError
+    from nl2sql.semantic.locate import database_semantic_model
+
+    try:
+        model = database_semantic_model(database)
+    except ChatBIError:  # a broken model file is reported where it is used; learning goes on without it
+        model = None
+    learn(log, database.name, schema, dialect=database.dialect, model=model)
 
 
 def reject(

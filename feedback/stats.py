@@ -1,16 +1,29 @@
 """Adoption figures from the feedback log: how many questions, answered how well, judged how, how fast.
 
-Each ``generated`` event is a question. What the user said about it is the last ``accepted``,
-``edited`` or ``rejected`` event on the same database with the same question and generated SQL
-(:func:`feedback.corrections.question_key`, :func:`feedback.corrections.sql_key`) logged after it; an
-accepted answer whose final SQL differs from the generated one counts as edited, an edit that changed
-nothing as accepted unchanged. A verdict with no question logged before it (an older log, a verdict sent
-from elsewhere) counts as a question of its own. A question without a verdict is an ``error`` when its
-answer had one, else ``no verdict``.
+Each ``generated`` event is a question, except a *regeneration*: another answer to a question already
+asked (Regenerate in the notebook's answer view or the JupyterLab panel), logged with the id of the
+question's event in ``details["regenerates"]`` (and the sample's ``seed``). A regeneration belongs to the
+question it regenerates: that question counts once, and how often its user had to regenerate is counted
+apart (``regenerated``, ``regenerations``). A sample the view drew and discarded unseen, because its SQL
+was rejected for the question before, is no answer; the view's next sample names it in ``regenerates``,
+as a retry of the same Regenerate. A regeneration whose question is not in the period counts as a
+question of its own.
+
+What the user said about a question is the last ``accepted``, ``edited`` or ``rejected`` event on the
+same database with the same question and generated SQL (:func:`feedback.corrections.question_key`,
+:func:`feedback.corrections.sql_key`) logged after it. An accepted answer whose final SQL differs from
+the SQL the model wrote counts as edited, an edit that changed nothing as accepted unchanged; after a
+regeneration the SQL the model wrote is the regenerated one on screen, so accepting it as it is counts as
+accepted unchanged, and an edit is sorted by what it changed in that SQL. A verdict with no question
+logged before it (an older log, a verdict sent from elsewhere) counts as a question of its own. A
+question is answered when one of its answers (the first or a regeneration) had no error; without a
+verdict, a question no answer of which worked is an ``error``, else ``no verdict``.
 
 Edits are sorted by kind from the diff logged with them (:mod:`feedback.edit_kinds`); errors by the table
-and column their message names (:mod:`feedback.error_names`); latency is the ``total`` of a question's
-logged timings, in seconds, with nearest-rank percentiles (:func:`percentile`). Days are UTC days.
+and column their message names (:mod:`feedback.error_names`), one per answer that had one; latency is the
+``total`` of each answer's logged timings (regenerations too), in seconds, with nearest-rank percentiles
+(:func:`percentile`). Days are UTC days; a question, its regenerations and its verdict count on the day
+it was asked.
 
 Example:
     >>> import os, tempfile
@@ -43,12 +56,15 @@ from feedback.corrections import question_key, sql_key
 from feedback.edit_kinds import EDIT_KINDS, edit_kinds
 from feedback.error_names import error_names
 from feedback.log import FeedbackLog
+from feedback.outcome import sql_changes
 
 OUTCOMES = ("accepted", "edited", "rejected", "error", "no verdict")
 """What became of a question, in the order the figures stack them."""
 VERDICTS = ("accepted", "edited", "rejected")
 """The events in which a user judges an answer."""
 REVIEWS = ("approved", "declined")
+SHARES = ("answered", *OUTCOMES, "regenerated")
+"""The shares :meth:`AdoptionStats.to_dict` gives."""
 NO_REASON = "(no reason given)"
 
 
@@ -94,18 +110,28 @@ class Tally:
 
     questions: int = 0
     answered: int = 0
-    """Questions whose answer had no error."""
+    """Questions one of whose answers had no error."""
     outcomes: dict[str, int] = field(default_factory=dict)
     """:data:`OUTCOMES` → how many questions ended so (every outcome present, 0 when none)."""
+    regenerated: int = 0
+    """Questions whose user regenerated the answer at least once."""
+    regenerations: int = 0
+    """How many times answers were regenerated in all."""
 
     def share(self, outcome: str) -> float:
-        """The share of questions that ended in ``outcome`` (``answered`` too); 0.0 for no questions.
+        """The share of questions that ended in ``outcome`` (``answered`` and ``regenerated`` too); 0.0
+        for no questions.
 
         Example:
-            >>> Tally(4, 3, {"accepted": 1}).share("answered"), Tally().share("accepted")
+            >>> Tally(4, 3, {"accepted": 1}, regenerated=1).share("answered"), Tally().share("accepted")
             (0.75, 0.0)
+            >>> Tally(4, 3, {"accepted": 1}, regenerated=1).share("regenerated")
+            0.25
         """
-        count = self.answered if outcome == "answered" else self.outcomes.get(outcome, 0)
+        if outcome in ("answered", "regenerated"):
+            count = getattr(self, outcome)
+        else:
+            count = self.outcomes.get(outcome, 0)
         return count / self.questions if self.questions else 0.0
 
 
@@ -152,8 +178,11 @@ class AdoptionStats(Tally):
     kind (one edit may count under several kinds)."""
     rejections: dict[str, int] = field(default_factory=dict)
     """Reason given → rejected questions, most frequent first (:data:`NO_REASON` when none was given)."""
+    regenerated_outcomes: dict[str, int] = field(default_factory=dict)
+    """:data:`OUTCOMES` → regenerated questions that ended so: what regenerating led to."""
     errors: int = 0
-    """Questions whose answer had an error (whatever the user did next)."""
+    """Answers with an error, a question's first answer and its regenerations alike (whatever the user
+    did next)."""
     error_tables: dict[str, int] = field(default_factory=dict)
     """Table an error names → errors naming it, most frequent first."""
     error_columns: dict[str, int] = field(default_factory=dict)
@@ -179,7 +208,7 @@ class AdoptionStats(Tally):
             0.5
         """
         data = asdict(self)
-        data["shares"] = {name: self.share(name) for name in ("answered", *OUTCOMES)}
+        data["shares"] = {name: self.share(name) for name in SHARES}
         return data
 
 
@@ -187,12 +216,38 @@ class AdoptionStats(Tally):
 class _Question:
     day: str
     user: str
-    error: str | None
-    seconds: float | None
     version: tuple[str | None, str | None]
+    error: str | None = None
+    """The error of the answer it ended with: None once one of its answers worked."""
+    errors: list[str] = field(default_factory=list)
+    """The error of each of its answers that had one."""
+    seconds: list[float] = field(default_factory=list)
+    """How long each of its answers took."""
+    shown: str = ""
+    """The SQL of the model's answer on screen: the latest that worked, else the first."""
+    regenerated: set[str] = field(default_factory=set)
+    """The SQL (:func:`feedback.corrections.sql_key`) of its regenerations that worked."""
+    regenerations: int = 0
     outcome: str | None = None
     reason: str | None = None
     kinds: list[str] = field(default_factory=list)
+
+    def answer(self, event: Mapping[str, Any], *, regeneration: bool = False) -> None:
+        """Count ``event`` (``generated``) as one of its answers: the first, or a regeneration."""
+        error, sql = event.get("error") or None, event.get("sql") or ""
+        seconds = _seconds(event)
+        if seconds is not None:
+            self.seconds.append(seconds)
+        if error:
+            self.errors.append(error)
+        if not (regeneration and self.shown):  # its first answer
+            self.error, self.shown = error, sql
+        elif not error:  # the view shows it in place of the answer before
+            self.error, self.shown = None, sql
+        elif self.error:  # none worked yet: it ends with the latest error
+            self.error = error
+        if regeneration and not error:
+            self.regenerated.add(sql_key(sql))
 
 
 def adoption_stats(
@@ -228,21 +283,40 @@ def stats_from_events(
     """
     questions: list[_Question] = []
     latest: dict[tuple[Any, ...], _Question] = {}
+    by_event: dict[int, _Question] = {}  # a question's (or a regeneration's) event id → the question
+    asked: dict[tuple[Any, ...], _Question] = {}  # (database, question, user) → the latest question
+    rejected: dict[tuple[Any, ...], set[str]] = {}  # (database, question) → SQL rejected for it
+    samples: set[int] = set()  # the ids of regenerations
     reviews: Counter[str] = Counter()
     for event in sorted(events, key=lambda e: e["id"]):
+        kind = event["kind"]
+        topic = (event.get("database"), question_key(event.get("question") or ""))
+        if kind == "rejected":  # known from then on, whatever the period: the view never offers it again
+            sql = event.get("final_sql") or event.get("sql") or ""
+            rejected.setdefault(topic, set()).add(sql_key(sql))
         day = event_day(event["created_at"])
         if (database is not None and event.get("database") != database) or (
             since is not None and day < since.isoformat()
         ):
             continue
-        kind = event["kind"]
         key = _key(event)
         if kind == "generated":
-            question = _question(event, day)
-            question.seconds = _seconds(event)
-            question.error = event.get("error") or None
-            questions.append(question)
-            latest[key] = question
+            regenerates = _regenerates(event)
+            question = None
+            if regenerates is not None:
+                question = by_event.get(regenerates) or asked.get((*topic, event.get("user_name")))
+            if question is None:  # asked anew, or a regeneration whose question is not in the period
+                question = _question(event, day)
+                questions.append(question)
+                asked[(*topic, event.get("user_name"))] = question
+            if regenerates is not None:
+                samples.add(event["id"])
+                question.regenerations += regenerates not in samples  # not a retry of the same Regenerate
+                if sql_key(event.get("sql") or "") in rejected.get(topic, ()):
+                    by_event[event["id"]] = question
+                    continue  # a sample the view discarded unseen: it had been rejected for the question
+            question.answer(event, regeneration=regenerates is not None)
+            latest[key] = by_event[event["id"]] = question
         elif kind in VERDICTS:
             question = latest.get(key)
             if question is None:
@@ -284,7 +358,17 @@ def _key(event: Mapping[str, Any]) -> tuple[Any, ...]:
 
 def _question(event: Mapping[str, Any], day: str) -> _Question:
     version = (event.get("model_id") or None, event.get("adapter_hash") or None)
-    return _Question(day, event.get("user_name") or "unknown", None, None, version)
+    return _Question(day, event.get("user_name") or "unknown", version)
+
+
+def _regenerates(event: Mapping[str, Any]) -> int | None:
+    """The id of the event whose question a ``generated`` event regenerates (-1 when a sample says it
+    regenerates without naming which); None for a question asked anew."""
+    details = event.get("details") or {}
+    target = details.get("regenerates")
+    if isinstance(target, int) and not isinstance(target, bool):
+        return target
+    return -1 if details.get("seed") is not None else None
 
 
 def _seconds(event: Mapping[str, Any]) -> float | None:
@@ -303,6 +387,13 @@ def _judge(question: _Question, event: Mapping[str, Any]) -> None:
         return
     changes = details.get("diff") or []
     generated, final = event.get("sql") or "", event.get("final_sql") or ""
+    if final and sql_key(final) in question.regenerated:  # a regenerated answer, as the model wrote it
+        question.outcome = "accepted"
+        return
+    if generated and final and question.regenerated and sql_key(question.shown) != sql_key(generated):
+        # edited after a regeneration: what the user changed is what differs from the SQL on screen
+        generated = question.shown
+        changes = sql_changes(generated, final, details.get("dialect") or "sqlite")
     changed = sql_key(final) != sql_key(generated) if generated and final else event["kind"] == "edited"
     if not changes and not changed:  # the SQL shown was the one generated: accepted unchanged
         question.outcome = "accepted"
@@ -323,7 +414,7 @@ def _stats(
         if q.outcome == "rejected":
             reason = q.reason or NO_REASON
             rejections[reasons.setdefault(reason.casefold(), reason)] += 1
-    named = [error_names(q.error) for q in questions if q.error]
+    named = [error_names(error) for q in questions for error in q.errors]
     tables = Counter(n.table for n in named if n.table)
     columns = Counter(f"{n.table}.{n.column}" if n.table else n.column for n in named if n.column)
     days = sorted({q.day for q in questions})
@@ -334,10 +425,11 @@ def _stats(
         since=since.isoformat() if since else None,
         edits={kind: edits[kind] for kind in EDIT_KINDS},
         rejections=dict(_ranked(rejections)),
+        regenerated_outcomes=_outcomes([q for q in questions if q.regenerations]),
         errors=len(named),
         error_tables=dict(_ranked(tables)),
         error_columns=dict(_ranked(columns)),
-        latency=Latency.of([q.seconds for q in questions if q.seconds is not None]),
+        latency=_latency(questions),
         reviews={kind: reviews[kind] for kind in REVIEWS},
         days=[_day_stats(day, [q for q in questions if q.day == day]) for day in days],
         users=[UserStats(**_tally([q for q in questions if q.user == user]), user=user) for user, _ in users],
@@ -346,12 +438,22 @@ def _stats(
 
 
 def _tally(questions: list[_Question]) -> dict[str, Any]:
-    outcomes = Counter(q.outcome for q in questions)
     return {
         "questions": len(questions),
         "answered": sum(1 for q in questions if not q.error),
-        "outcomes": {outcome: outcomes[outcome] for outcome in OUTCOMES},
+        "outcomes": _outcomes(questions),
+        "regenerated": sum(1 for q in questions if q.regenerations),
+        "regenerations": sum(q.regenerations for q in questions),
     }
+
+
+def _outcomes(questions: list[_Question]) -> dict[str, int]:
+    outcomes = Counter(q.outcome for q in questions)
+    return {outcome: outcomes[outcome] for outcome in OUTCOMES}
+
+
+def _latency(questions: list[_Question]) -> Latency:
+    return Latency.of([seconds for q in questions for seconds in q.seconds])
 
 
 def _day_stats(day: str, questions: list[_Question]) -> DayStats:
@@ -359,7 +461,7 @@ def _day_stats(day: str, questions: list[_Question]) -> DayStats:
     return DayStats(
         **_tally(questions),
         day=day,
-        latency=Latency.of([q.seconds for q in questions if q.seconds is not None]),
+        latency=_latency(questions),
         versions=dict(versions),
     )
 

@@ -1,6 +1,7 @@
 """The adoption figures (:class:`feedback.stats.AdoptionStats`) as one plain-text table for the terminal:
 a row per day, the whole period with its shares, a row per user, then edits by kind, rejections with
-their reasons, errors by table and column, reviews, and the model versions over time.
+their reasons, regenerations and what they led to, errors by table and column, reviews, and the model
+versions over time.
 
 Example:
     >>> from feedback.stats import AdoptionStats
@@ -13,7 +14,7 @@ from __future__ import annotations
 from feedback.edit_kinds import EDIT_LABELS
 from feedback.stats import OUTCOMES, AdoptionStats, Latency, Tally
 
-HEADERS = ("", "questions", "answered", *OUTCOMES, "p50 s", "p95 s")
+HEADERS = ("", "questions", "answered", *OUTCOMES, "regenerated", "p50 s", "p95 s")
 
 
 def stats_report(stats: AdoptionStats) -> str:
@@ -44,7 +45,8 @@ def stats_report(stats: AdoptionStats) -> str:
     rows: list[tuple[str, ...]] = [HEADERS]
     rows += [_row(day.day, day, day.latency) for day in stats.days]
     rows.append(_row("all", stats, stats.latency))
-    rows.append(("share", "", *(f"{stats.share(name):.0%}" for name in ("answered", *OUTCOMES)), "", ""))
+    shares = ("answered", *OUTCOMES, "regenerated")
+    rows.append(("share", "", *(f"{stats.share(name):.0%}" for name in shares), "", ""))
     rows += [_row(f"user {user.user}", user, None) for user in stats.users]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
     for row in rows:
@@ -60,6 +62,7 @@ def stats_report(stats: AdoptionStats) -> str:
     rejected = stats.outcomes.get("rejected", 0)
     reasons = "; ".join(f"{reason} ({count})" for reason, count in stats.rejections.items())
     lines.append(f"rejected: {rejected}" + (f": {reasons}" if reasons else ""))
+    lines.append(_regenerated(stats))
     lines.append(
         f"errors: {stats.errors}"
         + _named("tables", stats.error_tables)
@@ -80,7 +83,25 @@ def stats_report(stats: AdoptionStats) -> str:
 def _row(label: str, tally: Tally, latency: Latency | None) -> tuple[str, ...]:
     timing = ("", "") if latency is None else (_seconds(latency.p50), _seconds(latency.p95))
     counts = (str(tally.outcomes.get(name, 0)) for name in OUTCOMES)
-    return (label, str(tally.questions), str(tally.answered), *counts, *timing)
+    return (label, str(tally.questions), str(tally.answered), *counts, str(tally.regenerated), *timing)
+
+
+def _regenerated(stats: AdoptionStats) -> str:
+    """How many questions were regenerated, how many times, and how those questions ended.
+
+    Example:
+        >>> outcomes = {"accepted": 1, "rejected": 1}
+        >>> _regenerated(AdoptionStats(regenerated=2, regenerations=3, regenerated_outcomes=outcomes))
+        'regenerated: 2 questions, 3 times; then accepted 1, rejected 1'
+        >>> _regenerated(AdoptionStats())
+        'regenerated: none'
+    """
+    if not stats.regenerated:
+        return "regenerated: none"
+    ended = ", ".join(f"{name} {count}" for name, count in stats.regenerated_outcomes.items() if count)
+    questions = f"{stats.regenerated} question{'s' * (stats.regenerated != 1)}"
+    times = f"{stats.regenerations} time{'s' * (stats.regenerations != 1)}"
+    return f"regenerated: {questions}, {times}; then {ended}"
 
 
 def _seconds(value: float | None) -> str:

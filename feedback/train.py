@@ -6,6 +6,13 @@ adapter (bf16 on a GPU, fp32 on a CPU), skip any step whose loss or gradient is 
 the adapter in bf16 beside a ``train_config.json`` that records the data hash, the base model's
 sha256, every hyper-parameter, the package versions and the loss curve.
 
+It runs as one process, or as several under ``accelerate launch`` (one per GPU, or several on the
+CPU with ``--device cpu``): every process builds the same shuffled steps, takes its share of each step's
+examples and trains its own copy of the model, whose gradients accelerate averages (DDP). The loss
+is summed over the answer tokens and divided by the step's total, on every process, so a step
+learns the same whatever the number of processes. Only the main process shows progress and writes
+the adapter; :func:`record_training` then records it in the adapter registry.
+
 Example:
     >>> config = TrainConfig(data="spider:/data/spider", out="adapters/spider")
     >>> config.rank, config.alpha, config.epochs
@@ -20,14 +27,21 @@ import platform
 import random
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
 from feedback.datasets import TextToSQLExample, examples_hash, load_examples
 from feedback.errors import TrainingError
 from nl2sql.models.weights import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from feedback.registry import AdapterEntry
+
+Encoded = tuple[list[int], list[int]]
+"""One example as the model reads it: its token ids, and its labels (the prompt masked)."""
 
 IGNORE_INDEX = -100
 """Label of the tokens the loss ignores (the prompt and the padding)."""
@@ -67,7 +81,8 @@ class TrainConfig:
     seed: int = 0
     """Shuffling and initialisation seed."""
     device: str = "auto"
-    """``auto`` (cuda when available), ``cuda`` or ``cpu``."""
+    """``auto`` (cuda when available), ``cuda`` or ``cpu``; under ``accelerate launch``, each process
+    takes the device the launcher gives it."""
     start_from: str | None = None
     """An adapter folder to go on training (its rank and alpha then apply), instead of a new LoRA."""
 
@@ -99,18 +114,27 @@ class TrainResult:
     seconds: float
     final_loss: float
     losses: list[float] = field(default_factory=list)
+    processes: int = 1
+    """How many processes trained it together (``accelerate launch``)."""
+    main_process: bool = True
+    """False in the other processes of a launch: they wrote nothing, and record and print nothing."""
 
 
 def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
     """Train a LoRA adapter as ``config`` says and save it; see the module docstring."""
     config.validate()
-    torch, peft = _import_training()
+    torch, peft, accelerate = _import_training()
     started = time.perf_counter()
+    # One process, or one of those `accelerate launch` started: then its rank, its device, and DDP.
+    accelerator = _accelerator(config.device, torch, accelerate)
+    main, rank, processes = accelerator.is_main_process, accelerator.process_index, accelerator.num_processes
+    progress = progress and main
+    if not main:
+        _quiet()  # the main process shows the progress bars, warnings and library messages once
     random.seed(config.seed)
-    torch.manual_seed(config.seed)
-    device = "cuda" if config.device == "auto" and torch.cuda.is_available() else config.device
-    device = "cpu" if device == "auto" else device
-    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    torch.manual_seed(config.seed)  # the same LoRA initialisation in every process
+    device = accelerator.device
+    dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
 
     examples = [e for e in load_examples(config.data) if e.available]
     if config.limit:
@@ -120,7 +144,7 @@ def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
 
     from nl2sql.models.local import TransformersGenerator
 
-    base = TransformersGenerator(config.base, device=device, dtype=dtype)
+    base = TransformersGenerator(config.base, device=str(device), dtype=dtype)
     tokenizer = base.tokenizer
     encoded, dropped = encode_examples(
         examples, tokenizer, samples=config.samples, max_tokens=config.max_tokens, progress=progress
@@ -143,6 +167,7 @@ def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
     for parameter in trainable:
         parameter.data = parameter.data.float()  # LoRA weights and their optimizer state in fp32
     model.train()
+    model = accelerator.prepare_model(model)  # wrapped in DDP when there are several processes
 
     batches = _batches(encoded, config.batch_size, config.epochs, config.seed)
     optimizer = torch.optim.AdamW(trainable, lr=config.learning_rate, weight_decay=0.0)
@@ -156,15 +181,20 @@ def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
     skipped = 0
     bar = tqdm(batches, desc="training", unit="step", disable=not progress)
     for batch in bar:
-        input_ids, labels = _collate([encoded[i] for i in batch], pad, torch)
+        items = [encoded[i] for i in batch]
+        targets = sum(_answer_tokens(labels) for _, labels in items)
+        input_ids, labels = _collate(shard(items, rank, processes), pad, torch)
         # Right padding and a causal mask: the padding never reaches real tokens, so no attention mask.
-        with torch.autocast(device_type=device, dtype=dtype, enabled=device == "cuda"):
-            loss = model(input_ids=input_ids.to(device), labels=labels.to(device)).loss
-        if not torch.isfinite(loss):
+        with torch.autocast(device_type=device.type, dtype=dtype, enabled=device.type == "cuda"):
+            part = model(
+                input_ids=input_ids.to(device), labels=labels.to(device), num_items_in_batch=targets
+            ).loss  # this process's share of the step's mean loss
+        loss = accelerator.reduce(part.detach(), reduction="sum")  # the step's mean, in every process
+        if not torch.isfinite(loss):  # every process sees the same sum, so all of them skip
             optimizer.zero_grad(set_to_none=True)
             skipped += 1
             continue
-        loss.backward()
+        (part * processes).backward()  # DDP averages the gradients over the processes: this sums them
         norm = torch.nn.utils.clip_grad_norm_(trainable, 1.0)
         if not torch.isfinite(norm):
             optimizer.zero_grad(set_to_none=True)
@@ -173,17 +203,11 @@ def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
         optimizer.step()
         schedule.step()
         optimizer.zero_grad(set_to_none=True)
-        losses.append(float(loss.detach()))
+        losses.append(float(loss))
         bar.set_postfix(loss=f"{sum(losses[-20:]) / len(losses[-20:]):.4f}")
     bar.close()
 
     out = Path(config.out).expanduser()
-    out.mkdir(parents=True, exist_ok=True)
-    for parameter in trainable:
-        parameter.data = parameter.data.to(torch.bfloat16)  # saved in bf16: half the size, same answers
-    model.peft_config["default"].base_model_name_or_path = config.base  # the name, not a machine's path
-    # no embedding layers are trained: peft need not look the base up on the hub to decide (offline)
-    model.save_pretrained(str(out), safe_serialization=True, save_embedding_layers=False)
     result = TrainResult(
         adapter=out,
         examples=len(encoded),
@@ -193,9 +217,66 @@ def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
         seconds=time.perf_counter() - started,
         final_loss=_tail_mean(losses),
         losses=losses,
+        processes=processes,
+        main_process=main,
     )
-    _save_record(config, result, examples, device, torch)
+    accelerator.wait_for_everyone()
+    if main:
+        model = accelerator.unwrap_model(model)
+        out.mkdir(parents=True, exist_ok=True)
+        for parameter in trainable:
+            parameter.data = parameter.data.to(torch.bfloat16)  # saved in bf16: half the size, same answers
+        model.peft_config["default"].base_model_name_or_path = config.base  # the name, not a machine's path
+        # no embedding layers are trained: peft need not look the base up on the hub to decide (offline)
+        model.save_pretrained(str(out), safe_serialization=True, save_embedding_layers=False)
+        _save_record(config, result, examples, device, torch)
+    accelerator.wait_for_everyone()  # the other processes end once the adapter is written
     return result
+
+
+def record_training(
+    result: TrainResult, config: TrainConfig, *, store: Any = None, created_at: datetime
+) -> AdapterEntry:
+    """Record a trained adapter in the adapter registry of ``store`` (a feedback store: a
+    :class:`feedback.log.FeedbackLog`, a file or a URL; default: ``$CHATBI_FEEDBACK_URL``, else the data
+    folder's) as a ``candidate``: measured by nothing yet, it answers once someone promotes it
+    (``chatbi models promote ID``).
+
+    Example:
+        >>> import tempfile
+        >>> from datetime import UTC, datetime
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "adapter_model.safetensors").write_bytes(b"weights")
+        >>> result = TrainResult(adapter=folder, examples=3, dropped=0, steps=2, skipped_steps=0,
+        ...                      seconds=1.0, final_loss=0.5)
+        >>> config = TrainConfig(data="pairs.jsonl", out=str(folder))
+        >>> entry = record_training(result, config, store=folder / "feedback.sqlite",
+        ...                         created_at=datetime(2026, 3, 1, tzinfo=UTC))
+        >>> entry.short_id, entry.status, entry.metrics["final_loss"]
+        ('9a129038d9a0', 'candidate', 0.5)
+    """
+    from feedback.base_weights import base_sha256
+    from feedback.registry import AdapterRegistry
+
+    record = result.adapter / "train_config.json"
+    trained = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
+    registry = AdapterRegistry(store)
+    try:
+        return registry.record(
+            result.adapter,
+            base_model=config.base,
+            base_sha256=base_sha256(config.base),
+            data_sha256=trained.get("data_sha256"),
+            metrics={
+                "examples": result.examples,
+                "steps": result.steps,
+                "final_loss": result.final_loss,
+                "processes": result.processes,
+            },
+            created_at=created_at,
+        )
+    finally:
+        registry.close()
 
 
 def encode_examples(
@@ -290,6 +371,30 @@ def _batches(
     return batches
 
 
+def shard(items: list[Encoded], rank: int, processes: int) -> list[Encoded]:
+    """Process ``rank``'s share of one step's examples: every ``processes``-th, starting at ``rank``.
+    A process whose share would be empty gets the step's first example with nothing to learn (labels
+    all ignored), so that every process takes part in each step.
+
+    Example:
+        >>> steps = [([1, 2, 3], [-100, 2, 3]), ([4, 5], [-100, 5]), ([6, 7], [-100, 7])]
+        >>> shard(steps, 1, 2)
+        [([4, 5], [-100, 5])]
+        >>> shard(steps[:1], 1, 2)
+        [([1, 2, 3], [-100, -100, -100])]
+    """
+    share = items[rank::processes]
+    if share or not items:
+        return share
+    ids, labels = items[0]
+    return [(ids, [IGNORE_INDEX] * len(labels))]
+
+
+def _answer_tokens(labels: list[int]) -> int:
+    """The tokens an example's loss is taken on (each predicted from the token before it)."""
+    return sum(1 for label in labels[1:] if label != IGNORE_INDEX)
+
+
 def _collate(items: list[tuple[list[int], list[int]]], pad: int, torch: Any) -> tuple[Any, Any]:
     width = max(len(ids) for ids, _ in items)
     input_ids = torch.full((len(items), width), pad, dtype=torch.long)
@@ -313,14 +418,17 @@ def _tail_mean(losses: list[float], n: int = 50) -> float:
 
 
 def _save_record(
-    config: TrainConfig, result: TrainResult, examples: list[TextToSQLExample], device: str, torch: Any
+    config: TrainConfig, result: TrainResult, examples: list[TextToSQLExample], device: Any, torch: Any
 ) -> None:
+    import accelerate
     import peft
     import transformers
 
     from nl2sql.models.weights import MODELS
 
     bundled = MODELS.get(config.base)
+    on_gpu = device.type == "cuda"
+    device_name = torch.cuda.get_device_name(device) if on_gpu else platform.processor() or "cpu"
     record = {
         "config": asdict(config),
         "data_sha256": examples_hash(examples),
@@ -332,11 +440,13 @@ def _save_record(
         "skipped_steps": result.skipped_steps,
         "final_loss": result.final_loss,
         "seconds": round(result.seconds, 1),
-        "device": torch.cuda.get_device_name(0) if device == "cuda" else platform.processor() or "cpu",
+        "device": device_name,
+        "processes": result.processes,
         "versions": {
             "torch": torch.__version__,
             "transformers": transformers.__version__,
             "peft": peft.__version__,
+            "accelerate": accelerate.__version__,
             "python": platform.python_version(),
         },
         "losses": [round(x, 4) for x in result.losses],
@@ -344,10 +454,33 @@ def _save_record(
     (result.adapter / "train_config.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
-def _import_training() -> tuple[Any, Any]:
+def _accelerator(device: str, torch: Any, accelerate: Any) -> Any:
+    """The Accelerator of this process: on the CPU for ``cpu`` (and for ``auto`` without a GPU), else
+    on the GPU the launcher gives the process. Several processes on the CPU talk over gloo."""
+    has_gpu = torch.cuda.is_available()
+    if device == "cuda" and not has_gpu:
+        raise TrainingError("--device cuda, but torch sees no CUDA device here")
+    return accelerate.Accelerator(cpu=device == "cpu" or not has_gpu)
+
+
+def _quiet() -> None:
+    """Silence this process's warnings, library log messages and progress bars."""
+    import warnings
+
+    import transformers
+
+    warnings.simplefilter("ignore")
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+
+
+def _import_training() -> tuple[Any, Any, Any]:
     try:
+        import accelerate
         import peft
         import torch
     except ImportError as error:
-        raise TrainingError("training needs torch and peft: pip install 'chatbi[model]'") from error
-    return torch, peft
+        raise TrainingError(
+            "training needs torch, peft and accelerate: pip install 'chatbi[model]'"
+        ) from error
+    return torch, peft, accelerate

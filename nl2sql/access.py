@@ -3,7 +3,9 @@
 Read-only accounts often have SELECT on some tables (or some columns) of a database and not on the
 rest. The catalog lists every table all the same, so each one is probed before it goes into the
 schema: ``SELECT * … WHERE 1 = 0`` reads no row but fails when any column is off limits; only then
-is each column probed on its own. SQLite and DuckDB files have no grants and are not probed.
+is each column probed on its own. SQLite and DuckDB files have no grants and are not probed. A probe
+that runs out of time (a table locked by another session) leaves the table out, saying so, without
+probing its columns one by one.
 
 Example:
     >>> import sqlite3, tempfile, os
@@ -24,6 +26,7 @@ from sqlalchemy import sql
 
 from nl2sql.connect import Database
 from nl2sql.errors import driver_message
+from nl2sql.own_query_timeout import timed_out
 
 UNGRANTED_BACKENDS = frozenset({"sqlite", "duckdb"})
 """Engines without per-table privileges: whoever can open the file can read all of it."""
@@ -55,6 +58,8 @@ def readable_columns(
     refused = _refusal(database, table, columns, db_schema)
     if not refused:
         return Access(tuple(columns))
+    if timed_out(refused):  # not a refusal of some columns: the table did not answer in time
+        return Access((), refused)
     allowed = tuple(c for c in columns if not _refusal(database, table, [c], db_schema))
     return Access(allowed, refused)
 

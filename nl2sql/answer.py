@@ -71,6 +71,8 @@ class Answer:
     """Other ways to understand the question, offered to choose from when the reading is uncertain."""
     notes: list[str] = field(default_factory=list)
     """What the reader should know about how the answer was reached (a default metric, a pinned day)."""
+    event_id: int | None = None
+    """The id of the ``generated`` event the answer was logged as; None when it was not logged."""
 
     @property
     def ok(self) -> bool:

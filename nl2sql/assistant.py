@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -47,6 +48,7 @@ from nl2sql.safety import ensure_read_only
 from nl2sql.schema import Schema, load_schema
 from nl2sql.selection import FALLBACK_SAMPLES, select_by_execution
 from nl2sql.semantic.follow_up import follow_up_reading
+from nl2sql.semantic.learned import overlay
 from nl2sql.semantic.locate import database_semantic_model, database_today
 from nl2sql.semantic.model import SemanticModel, VerifiedQuery
 from nl2sql.semantic.route import Route, question_language, route_question
@@ -102,7 +104,9 @@ class Assistant:
         semantic: the database's semantic model (metrics, dimensions, synonyms): a model, a YAML file,
             None for the database's own (:mod:`nl2sql.semantic.locate`), or False to answer every
             question with generated SQL. Metric questions it reads completely are compiled from it
-            without the model (:mod:`nl2sql.semantic.route`).
+            without the model (:mod:`nl2sql.semantic.route`). The suggestions a reviewer accepted from
+            corrections in ``log`` (value synonyms, join paths, business rules) are laid over it, again
+            whenever one is decided (:mod:`nl2sql.semantic.learned`).
         today: the day relative windows count back from (default: the demo data's last day on the demo
             database, else the clock's); generated SQL reading the clock is pinned to it
             (:mod:`nl2sql.today`).
@@ -205,6 +209,11 @@ class Assistant:
             self.semantic = database_semantic_model(
                 self.database, None if semantic in (None, True) else semantic
             )
+        self._semantic_file = self.semantic
+        """The semantic model as given, before the suggestions accepted from corrections are laid over it."""
+        self._learned_key: tuple[tuple[int, str], ...] = ()
+        self._learned_version = 0
+        self._apply_learned()
         self.today = today or database_today(self.database)
         self.escalate = escalate
         self.time_budget_s = time_budget_s
@@ -231,6 +240,7 @@ class Assistant:
                 str(self._adapter) if self._adapter else None,
                 base_url=self._base_url,
                 backend=self._backend,
+                registry=self._registry,
             )
         return self._generator
 
@@ -241,8 +251,16 @@ class Assistant:
             from nl2sql.models.resolve import load_generator
 
             assert isinstance(self.escalate, str), "no model to escalate to"
-            self._escalation_generator = load_generator(self.escalate, None, backend=self._backend)
+            self._escalation_generator = load_generator(
+                self.escalate, None, backend=self._backend, registry=self._registry
+            )
         return self._escalation_generator
+
+    @property
+    def _registry(self) -> FeedbackLog | None:
+        """The store whose adapter registry names the active adapter: the one this assistant logs to
+        (None: the default store)."""
+        return self.log if isinstance(self.log, FeedbackLog) else None
 
     @property
     def corrections(self) -> CorrectionIndex:
@@ -261,12 +279,13 @@ class Assistant:
     def routing_model(self) -> SemanticModel | None:
         """The semantic model questions are routed with: the database's own, whose verified queries are
         joined by every approved correction (a reviewed question is answered with its SQL at once)."""
+        self._apply_learned()
         if self.semantic is None:
             return None
         approved = [c for c in self.corrections.corrections if c.status == APPROVED]
         if not approved:
             return self.semantic
-        key = tuple(c.event_id for c in approved)
+        key = (self._learned_version, *(c.event_id for c in approved))
         if self._routing_key != key:
             reviewed = tuple(
                 VerifiedQuery(f"correction-{c.event_id}", c.question, c.sql, c.user_name or "")
@@ -277,6 +296,19 @@ class Assistant:
             )
             self._routing_key = key
         return self._routing
+
+    def _apply_learned(self) -> None:
+        """Lay the suggestions accepted for this database in ``log`` over the semantic model (again once
+        a reviewer has decided on one since)."""
+        if self._semantic_file is None or not isinstance(self.log, FeedbackLog):
+            return
+        from feedback.suggestions import accepted_suggestions
+
+        accepted = accepted_suggestions(self.database.name, self.log)
+        key = tuple((s.id, json.dumps(s.payload, sort_keys=True)) for s in accepted)
+        if key != self._learned_key:
+            self.semantic = overlay(self._semantic_file, accepted)
+            self._learned_key, self._learned_version = key, self._learned_version + 1
 
     def similar_examples(self, question: str) -> list[Example]:
         """The earlier corrections most like ``question`` that its prompt shows (none when off)."""
@@ -310,7 +342,13 @@ class Assistant:
         return render_schema(linking.schema(self.schema)) if linking.pruned else None
 
     def ask(
-        self, question: str, *, run: bool = True, history: Sequence[Example] = (), seed: int | None = None
+        self,
+        question: str,
+        *,
+        run: bool = True,
+        history: Sequence[Example] = (),
+        seed: int | None = None,
+        regenerates: int | None = None,
     ) -> Answer:
         """Answer ``question``: from the semantic model when it reads the question completely (compiled
         SQL, no model; ``Answer.path`` is ``semantic``), refused when it asks to change data, else with
@@ -321,7 +359,10 @@ class Assistant:
         keeps it. A follow-up on a semantic answer that only changes its slots (window, grouping, filter,
         comparison) is compiled from the semantic model too (:mod:`nl2sql.semantic.follow_up`).
         ``seed``: sample another query (at ``candidate_temperature``) instead of the most likely
-        one, for "Regenerate"; the same seed gives the same query.
+        one, for "Regenerate"; the same seed gives the same query. ``regenerates``: the
+        :attr:`Answer.event_id` of the answer a Regenerate asks again for (or of the sample it retries);
+        logged with the answer, so that the adoption figures count its question once and the
+        regeneration apart (:mod:`feedback.stats`).
 
         Problems with the SQL (invalid, refused, timed out, rejected by the database) come back in
         ``Answer.error``; problems with the setup (no model, empty question) raise a ChatBIError.
@@ -372,7 +413,7 @@ class Assistant:
                 answer = self._escalate(answer, messages, run=run, seed=seed)
         timings["total"] = time.perf_counter() - started
         answer.timings = timings
-        self._log(answer)
+        self._log(answer, seed=seed, regenerates=regenerates)
         return answer
 
     def _write_and_run(
@@ -651,10 +692,12 @@ class Assistant:
             if question_key(e["question"] or "") == key
         }
 
-    def _log(self, answer: Answer) -> None:
+    def _log(self, answer: Answer, **sampling: int | None) -> None:
+        """Log ``answer`` as a ``generated`` event (with the ``seed`` and ``regenerates`` of a sample
+        asked for again) and keep the event's id in ``answer.event_id``."""
         if self.log is None:
             return
-        self.log.record(
+        answer.event_id = self.log.record(
             "generated",
             database=self.database.name,
             connection=self.connection,
@@ -667,6 +710,7 @@ class Assistant:
             timings=answer.timings,
             repaired=answer.repaired,
             examples=[example.question for example in answer.examples],
+            **{name: value for name, value in sampling.items() if value is not None},
         )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from nl2sql.cli_feedback import FEEDBACK_COMMANDS, add_feedback_commands, add_retrain_command
 from nl2sql.cli_measure import MEASURE_COMMANDS, add_measure_commands
+from nl2sql.cli_models import MODELS_COMMANDS, add_models_commands
 from nl2sql.cli_options import (
     add_database_option,
     add_escalation_option,
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     prepare = model_commands.add_parser("prepare", help="assemble and convert a bundled model once")
     prepare.add_argument("--model", default=None, help="bundled model name (default: the default model)")
     model_commands.add_parser("list", help="list the bundled models")
+    add_models_commands(commands)
 
     add_measure_commands(commands)
     add_feedback_commands(commands)
@@ -326,6 +328,7 @@ DEMO_QUESTIONS = ("demo-001", "demo-003", "demo-009", "demo-011", "demo-013")
 COMMANDS = {
     **MEASURE_COMMANDS,
     **FEEDBACK_COMMANDS,
+    **MODELS_COMMANDS,
     **SEMANTIC_COMMANDS,
     "ask": _ask,
     "sql": _sql,

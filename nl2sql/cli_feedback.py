@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nl2sql.cli_options import add_database_option
+from nl2sql.cli_suggestions import SUGGESTION_ACTIONS, add_suggestion_commands, suggestions_command
 from nl2sql.errors import ChatBIError
 
 
@@ -27,7 +28,8 @@ class FeedbackCommandError(ChatBIError):
 
 
 def add_feedback_commands(commands: Any) -> None:
-    """Add ``feedback list|review|approve|reject|withdraw|export|stats`` to the CLI's subcommands."""
+    """Add ``feedback list|review|approve|reject|withdraw|export|stats`` and the suggestion commands
+    (:mod:`nl2sql.cli_suggestions`) to the CLI's subcommands."""
     feedback = commands.add_parser(
         "feedback", help="the corrections users made, curated and reviewed; adoption figures"
     )
@@ -72,6 +74,7 @@ def add_feedback_commands(commands: Any) -> None:
         "--json", default=None, metavar="PATH", help="also write the figures as JSON ('-': print)"
     )
     _add_log_option(stats)
+    add_suggestion_commands(actions)
 
 
 def add_retrain_command(commands: Any) -> None:
@@ -100,23 +103,31 @@ def add_retrain_command(commands: Any) -> None:
     retrain.add_argument(
         "--redact", action="store_true", help="train with text literals replaced by placeholders"
     )
-    retrain.add_argument("--no-promote", action="store_true", help="measure only; never promote")
     retrain.add_argument(
-        "--rollback", action="store_true", help="forget the promoted adapter: answer with the shipped one"
+        "--no-promote",
+        action="store_true",
+        help="measure and record only (a shadow if better); never promote",
+    )
+    retrain.add_argument(
+        "--if-new",
+        type=int,
+        default=None,
+        metavar="N",
+        help="do nothing unless N or more corrections were approved since the last recorded training"
+        " (for cron or a systemd timer)",
+    )
+    retrain.add_argument(
+        "--rollback", action="store_true", help="undo the last promotion (as `chatbi models rollback`)"
     )
 
 
 def _retrain(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from feedback.promotion import rollback
-    from feedback.retrain import RetrainPlan, retrain
-    from nl2sql.models.weights import DEFAULT_MODEL
+    from feedback.retrain import RetrainPlan, new_approvals, retrain
 
     if args.rollback:
-        done = rollback(DEFAULT_MODEL)
-        print("back to the shipped adapter" if done else "nothing was promoted: the shipped adapter answers")
-        return 0
+        return _rollback(args)
     if not args.db:
         raise FeedbackCommandError("name the databases whose corrections to learn from: --db FILE")
     plan = RetrainPlan(databases=tuple(args.db), log=args.log, out=args.out)
@@ -138,10 +149,33 @@ def _retrain(args: argparse.Namespace) -> int:
             device=args.device,
         ),
     )
+    if args.if_new is not None:
+        if args.if_new < 1:
+            raise FeedbackCommandError(
+                f"--if-new takes a number of corrections (1 or more), not {args.if_new}"
+            )
+        count, last = new_approvals(plan)
+        if count < args.if_new:
+            since = f"since the training recorded at {last.created_at}" if last else "(no training recorded)"
+            print(f"nothing to do: {count} corrections approved {since}; --if-new asks for {args.if_new}")
+            return 0
     result = retrain(plan)
     print(json.dumps(result.to_dict(), indent=1))
     print(("promoted: " if result.promoted else "") + result.reason)
     return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from feedback.registry import AdapterRegistry
+    from nl2sql.cli_models import rollback
+
+    if args.if_new is not None or args.db:
+        raise FeedbackCommandError("--rollback undoes the last promotion; it takes no --db or --if-new")
+    registry = AdapterRegistry(args.log)
+    try:
+        return rollback(registry, None)
+    finally:
+        registry.close()
 
 
 def _add_log_option(parser: argparse.ArgumentParser) -> None:
@@ -161,6 +195,8 @@ def _feedback(args: argparse.Namespace) -> int:
         return _withdraw(log, args.event)
     if args.feedback_command == "stats":
         return _stats(log, args)
+    if args.feedback_command in SUGGESTION_ACTIONS:
+        return suggestions_command(log, args)
     from feedback.corrections import curate
     from nl2sql.connect import open_database
     from nl2sql.schema import load_schema

@@ -23,6 +23,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from nl2sql.cli_models import add_store_option
 from nl2sql.cli_options import add_database_option, add_escalation_option, add_model_options
 from nl2sql.errors import ConnectionSpecError
 
@@ -101,6 +102,19 @@ def add_measure_commands(commands: Any) -> None:
         "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
     )
 
+    panel = bench_commands.add_parser(
+        "panel", help="the JupyterLab panel's overhead: its websocket answer vs Assistant.ask, warm"
+    )
+    add_model_options(panel)
+    panel.add_argument(
+        "--questions", type=_count, default=None, help="only the first N panel questions (default all 8)"
+    )
+    panel.add_argument(
+        "--repetitions", type=_count, default=5, help="measured rounds of the questions (default %(default)s)"
+    )
+    panel.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
+    panel.add_argument("--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md")
+
     linking = bench_commands.add_parser("linking", help="recall of gold tables under a prompt token budget")
     linking.add_argument("--spider", metavar="DIR", required=True, help="a Spider folder")
     linking.add_argument("--split", default="dev", help="data split (default %(default)s)")
@@ -149,6 +163,18 @@ def add_measure_commands(commands: Any) -> None:
     )
     train.add_argument("--out", required=True, help="the adapter folder to write")
     _add_train_settings(train)
+    add_store_option(train)  # the registry the new adapter is recorded in, as a candidate
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 1, for ``--questions`` and ``--repetitions``."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
 
 
 def _add_train_settings(parser: argparse.ArgumentParser) -> None:
@@ -303,7 +329,9 @@ def _eval_business(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from feedback.train import TrainConfig, train
+    from datetime import UTC, datetime
+
+    from feedback.train import TrainConfig, record_training, train
 
     config = TrainConfig(
         data=args.data,
@@ -323,10 +351,15 @@ def _train(args: argparse.Namespace) -> int:
         device=args.device,
     )
     result = train(config)
+    if not result.main_process:  # another process of `accelerate launch`: the main one reports
+        return 0
+    entry = record_training(result, config, store=args.log, created_at=datetime.now(UTC))
+    processes = f", {result.processes} processes" if result.processes > 1 else ""
     print(
         f"adapter: {result.adapter} ({result.examples} examples, {result.dropped} too long, "
         f"{result.steps} steps, {result.skipped_steps} skipped, final loss {result.final_loss}, "
-        f"{result.seconds:.0f} s)"
+        f"{result.seconds:.0f} s{processes})\n"
+        f"recorded as candidate {entry.short_id}: `chatbi models promote {entry.short_id}` makes it answer"
     )
     return 0
 
@@ -335,6 +368,7 @@ def _bench(args: argparse.Namespace) -> int:
     benches = {
         "linking": _bench_linking,
         "latency": _bench_latency,
+        "panel": _bench_panel,
         "explain": _bench_explain,
         "corrections": _bench_corrections,
     }
@@ -431,6 +465,38 @@ def _bench_latency(args: argparse.Namespace) -> int:
         append_benchmark(
             Path(args.benchmarks), latency_row(summary, command), LATENCY_HEADING, LATENCY_HEADER
         )
+    return 0
+
+
+def _bench_panel(args: argparse.Namespace) -> int:
+    from nl2sql.evaluation.panel_overhead import (
+        PANEL_HEADER,
+        PANEL_HEADING,
+        measure_panel_overhead,
+        panel_questions,
+        panel_row,
+    )
+    from nl2sql.evaluation.report import append_benchmark
+
+    report = measure_panel_overhead(
+        panel_questions(args.questions),
+        repetitions=args.repetitions,
+        model=args.model,
+        adapter=args.adapter,
+        backend=args.backend,
+        base_url=args.base_url,
+    )
+    summary = report.summary()
+    print(json.dumps(summary, indent=1, ensure_ascii=False))
+    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(
+            json.dumps({"command": command, **report.to_dict()}, indent=1, ensure_ascii=False),
+            encoding="utf-8",
+        )
+    if args.benchmarks:
+        append_benchmark(Path(args.benchmarks), panel_row(summary, command), PANEL_HEADING, PANEL_HEADER)
     return 0
 
 

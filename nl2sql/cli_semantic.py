@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,12 @@ def add_semantic_commands(commands: Any) -> None:
     check.add_argument("--model", default=None, help="the YAML file (default: the database's own)")
     show = actions.add_parser("show", help="print the semantic model a database is answered with")
     add_database_option(show)
+    show.add_argument(
+        "--log",
+        default=None,
+        help="the feedback log whose accepted suggestions are merged in (default: $CHATBI_FEEDBACK_URL,"
+        " else the data folder's file)",
+    )
 
 
 def _semantic(args: argparse.Namespace) -> int:
@@ -73,7 +80,8 @@ def _semantic(args: argparse.Namespace) -> int:
     if args.semantic_command == "show":
         from nl2sql.semantic.dump import dump_model
 
-        print(dump_model(model), end="")
+        merged, header = _with_learned(model, database.name, args.log)
+        print(header + dump_model(merged), end="")
         return 0
     from nl2sql.semantic.validate import check_model
 
@@ -86,6 +94,30 @@ def _semantic(args: argparse.Namespace) -> int:
         + ("ok" if not problems else f"{len(problems)} problems")
     )
     return 0 if not problems else 1
+
+
+def _with_learned(model: Any, database: str, log: str | None) -> tuple[Any, str]:
+    """``model`` with the suggestions accepted for ``database`` merged in, and YAML comments saying
+    which (and those it has no place for); the model and no comment when none is accepted."""
+    from feedback.errors import FeedbackStoreError
+    from feedback.suggestions import accepted_suggestions
+    from nl2sql.semantic.learned import overlay, overlay_notes
+
+    try:
+        accepted = accepted_suggestions(database, log)
+    except FeedbackStoreError as error:
+        print(f"warning: accepted suggestions left out: {error}", file=sys.stderr)
+        return model, ""
+    if not accepted:
+        return model, ""
+    listed = ", ".join(f"#{s.id}" for s in accepted)
+    where = model.source or "the model's YAML file"
+    lines = [
+        f"# With the suggestions accepted from corrections ({listed}; `chatbi feedback suggestions`)"
+        f" merged in: copy what you keep into {where}.",
+        *(f"# {note}" for note in overlay_notes(model, accepted)),
+    ]
+    return overlay(model, accepted), "\n".join(lines) + "\n"
 
 
 SEMANTIC_COMMANDS = {"semantic": _semantic}

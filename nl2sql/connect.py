@@ -11,7 +11,8 @@ Nothing a query does survives it on a server connection: a PostgreSQL connection
 made read-only again each time it goes back to the pool; MariaDB connections are not pooled at all
 (user variables and ``GET_LOCK`` locks end with the session). A server that does not answer is given
 up on after :data:`CONNECT_TIMEOUT_S`; an account that can write is named once
-(:mod:`nl2sql.account_check`).
+(:mod:`nl2sql.account_check`). Every statement the product runs itself on these connections (the
+catalog, row counts, sample values) is bounded in time (:mod:`nl2sql.own_query_timeout`).
 
 Example:
     >>> import sqlite3, tempfile, os
@@ -37,6 +38,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from nl2sql.account_check import warn_if_powerful
 from nl2sql.engine_settings import DUCKDB_CONFIG, open_sqlite
 from nl2sql.errors import ConnectionSpecError, DatabaseUnreachableError, driver_message
+from nl2sql.own_query_timeout import bound_embedded, session_timeout_statements
 
 SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".db3"}
 DUCKDB_SUFFIXES = {".duckdb", ".ddb"}
@@ -180,7 +182,9 @@ def _server_options(backend: str) -> dict[str, Any]:
 
 
 def _sqlite_engine(path: Path) -> Engine:
-    return sa.create_engine("sqlite://", creator=lambda: open_sqlite(path), poolclass=sa.pool.QueuePool)
+    engine = sa.create_engine("sqlite://", creator=lambda: open_sqlite(path), poolclass=sa.pool.QueuePool)
+    bound_embedded(engine)
+    return engine
 
 
 def _duckdb_engine(path: Path) -> Engine:
@@ -188,15 +192,19 @@ def _duckdb_engine(path: Path) -> Engine:
         import duckdb_engine  # noqa: F401
     except ModuleNotFoundError as error:
         raise ConnectionSpecError("DuckDB support is not installed: pip install 'chatbi[db]'") from error
-    return sa.create_engine(
+    engine = sa.create_engine(
         f"duckdb:///{path.resolve().as_posix()}",
         connect_args={"read_only": True, "config": dict(DUCKDB_CONFIG)},
     )
+    bound_embedded(engine)
+    return engine
 
 
 def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    for statement in session_timeout_statements("postgresql"):
+        cursor.execute(statement)
     cursor.close()
     dbapi_connection.commit()
 
@@ -204,12 +212,15 @@ def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
 def _postgres_discard(dbapi_connection: Any, _record: Any, _state: Any = None) -> None:
     """Before a connection goes back to the pool: end its transaction, then forget everything the session
     did (``DISCARD ALL``: advisory locks, settings, temporary tables, prepared statements, listeners) and
-    make it read-only again. Should any of it fail, the pool closes the connection instead."""
+    make it read-only and time-bounded again. Should any of it fail, the pool closes the connection
+    instead."""
     dbapi_connection.rollback()
     dbapi_connection.autocommit = True
     try:
         dbapi_connection.execute("DISCARD ALL")
         dbapi_connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        for statement in session_timeout_statements("postgresql"):
+            dbapi_connection.execute(statement)
     finally:
         dbapi_connection.autocommit = False
 
@@ -217,6 +228,8 @@ def _postgres_discard(dbapi_connection: Any, _record: Any, _state: Any = None) -
 def _mysql_read_only(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("SET SESSION TRANSACTION READ ONLY")
+    for statement in session_timeout_statements("mysql", dbapi_connection.get_server_info()):
+        cursor.execute(statement)
     cursor.close()
 
 

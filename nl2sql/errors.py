@@ -42,6 +42,10 @@ class QueryTimeoutError(ChatBIError):
     """The statement ran past its time limit and was stopped."""
 
 
+class QueryCancelledError(ChatBIError):
+    """The statement was cancelled while it ran (and was stopped on the server too)."""
+
+
 class QueryExecutionError(ChatBIError):
     """The database rejected the statement."""
 

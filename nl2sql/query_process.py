@@ -6,6 +6,13 @@ limit plus :data:`nl2sql.limits.GRACE_S` (the engine was asked to stop and did n
 not answer) gets its worker killed, and the next query starts a new one. A worker that dies (out of
 its address space) is replaced the same way. Workers exit when the product does: their pipe closes.
 
+Killing a worker does not stop a statement running on a server (the server notices the dead client
+only when it next writes to it), so when a worker whose query runs on PostgreSQL or MariaDB is killed,
+the session it reported is ended on the server as well, from a new short-lived connection
+(:func:`nl2sql.server_session.end_session`, in a thread of its own so that nobody waits for it).
+The same happens when a query is cancelled: queries run inside :func:`cancelled_by` stop as soon as
+its event is set (the panel's Cancel), and Ctrl+C (``KeyboardInterrupt``) stops the query it interrupts.
+
 Example:
     >>> import sqlite3, tempfile, os
     >>> from nl2sql.connect import open_database
@@ -24,20 +31,54 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 from typing import Any
 
 from nl2sql.connect import Database
-from nl2sql.errors import QueryExecutionError, QueryTimeoutError, ResultTooLargeError
+from nl2sql.errors import QueryCancelledError, QueryExecutionError, QueryTimeoutError, ResultTooLargeError
 from nl2sql.limits import QueryLimits
-from nl2sql.server_session import driver_params
+from nl2sql.server_session import driver_params, end_session
 
 WORKER = Path(__file__).with_name("query_worker.py")
 MAX_IDLE_PER_DATABASE = 2
 MAX_IDLE = 4
 """Idle workers kept in all; past it the one idle longest is ended (each holds tens of MB)."""
+CANCEL_POLL_S = 0.05
+"""How often a query that can be cancelled looks at its cancel event."""
+
+_cancel: ContextVar[threading.Event | None] = ContextVar("chatbi_query_cancel", default=None)
+
+
+@contextmanager
+def cancelled_by(event: threading.Event | None) -> Iterator[None]:
+    """Queries run inside stop as soon as ``event`` is set (within :data:`CANCEL_POLL_S`): the worker is
+    killed, the statement ended on the server, and :class:`QueryCancelledError` raised; a query started
+    once it is set does not start at all.
+
+    Example:
+        >>> import sqlite3, tempfile, os, threading
+        >>> from nl2sql.connect import open_database
+        >>> path = os.path.join(tempfile.mkdtemp(), "c.sqlite")
+        >>> sqlite3.connect(path).execute("CREATE TABLE t (x INTEGER)").connection.close()
+        >>> stop = threading.Event()
+        >>> stop.set()
+        >>> with cancelled_by(stop):
+        ...     run_in_worker(open_database(path), "SELECT 1", QueryLimits())
+        Traceback (most recent call last):
+        ...
+        nl2sql.errors.QueryCancelledError: the query was cancelled
+    """
+    token = _cancel.set(event)
+    try:
+        yield
+    finally:
+        _cancel.reset(token)
 
 
 class _Worker:
@@ -55,6 +96,8 @@ class _Worker:
         )
         theirs.close()
         self.pipe: Connection = ours
+        self.session: Any = None
+        """The server session running the current query, as the worker reported it (None on a file)."""
 
     def kill(self) -> None:
         self.pipe.close()
@@ -80,7 +123,11 @@ def run_in_worker(
         QueryTimeoutError: it ran past ``limits.timeout_s`` (the worker is killed past the grace).
         ResultTooLargeError: a value or the result is over its cap, or the query ran out of memory.
         QueryExecutionError: the engine rejected it.
+        QueryCancelledError: it was cancelled (:func:`cancelled_by`).
     """
+    cancel = _cancel.get()
+    if cancel is not None and cancel.is_set():
+        raise QueryCancelledError("the query was cancelled")
     backend = database.backend
     request: dict[str, Any] = {"backend": backend}
     if database.file is not None:
@@ -100,26 +147,56 @@ def run_in_worker(
     }
     try:
         worker.pipe.send(request)
-        if not worker.pipe.poll(limits.deadline_s):
-            worker.kill()
+        reply = _reply(worker, time.monotonic() + limits.deadline_s, cancel)
+        if reply is None:
+            _stop(worker, request)
+            if cancel is not None and cancel.is_set():
+                raise QueryCancelledError("the query was cancelled")
             raise QueryTimeoutError(
                 f"the query ran longer than {limits.timeout_s:g} s and was stopped"
                 " (the engine did not stop, so its process was ended)"
             )
-        reply = worker.pipe.recv()
     except (EOFError, OSError) as error:
-        worker.kill()
+        _stop(worker, request)
         raise ResultTooLargeError(
             "the query was stopped: it needed more memory than a query may use"
         ) from error
     except BaseException:  # KeyboardInterrupt while waiting: stop the query with it
-        worker.kill()
+        _stop(worker, request)
         raise
+    worker.session = None  # the worker closed it after the query
     if reply[0] == "memory":  # a worker that ran out of memory is not trusted with another query
         worker.kill()
     else:
         _give_back(key, worker)
     return _result(reply, limits)
+
+
+def _reply(worker: _Worker, deadline: float, cancel: threading.Event | None) -> tuple[Any, ...] | None:
+    """The worker's answer to the request sent, noting the session it reports on the way; None once
+    ``deadline`` (a :func:`time.monotonic` time) has passed or ``cancel`` is set."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or (cancel is not None and cancel.is_set()):
+            return None
+        if worker.pipe.poll(left if cancel is None else min(left, CANCEL_POLL_S)):
+            message = worker.pipe.recv()
+            if message[0] != "session":
+                return message
+            worker.session = message[1]
+
+
+def _stop(worker: _Worker, request: dict[str, Any]) -> None:
+    """Kill ``worker`` and end the server session running its query (in the background: a server that
+    does not answer keeps nobody waiting; the process waits for it before it exits)."""
+    session, worker.session = worker.session, None
+    worker.kill()
+    if session is not None:
+        threading.Thread(
+            target=end_session,
+            args=(request["backend"], request["params"], session),
+            name="chatbi-end-session",
+        ).start()
 
 
 def _result(reply: tuple[Any, ...], limits: QueryLimits) -> tuple[list[str], list[tuple[Any, ...]], bool]:

@@ -14,7 +14,10 @@ library, the engine's driver, and four sibling modules (:mod:`nl2sql.engine_sett
 this file. Each request is a dict read from the pipe; each reply a tuple:
 ``("rows", columns, rows, truncated)`` or ``(kind, message)`` with ``kind`` one of ``timeout``,
 ``too-large`` (a cap), ``memory`` (the engine or the worker ran out of memory), ``error``. Every query
-gets a new connection (a new session on a server), closed after it.
+gets a new connection (a new session on a server), closed after it. On a server, before the query
+runs, the worker also tells the product which session runs it (``("session", id)``,
+:func:`nl2sql.server_session.session_id`), so that the product can end that session on the server
+should it have to kill the worker.
 
 Example:
     >>> import sqlite3, tempfile, os
@@ -31,13 +34,20 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 if __package__:
     from nl2sql.bounded_fetch import TooLarge, fetch_bounded
     from nl2sql.engine_settings import open_duckdb, open_sqlite
-    from nl2sql.server_session import SERVER_BACKENDS, close_server, open_server, server_cursor
+    from nl2sql.server_session import (
+        SERVER_BACKENDS,
+        close_server,
+        open_server,
+        server_cursor,
+        session_id,
+    )
 else:  # started as a script (``python -P``): the siblings become plain modules, found last on sys.path
     sys.path.append(str(Path(__file__).resolve().parent))
     from bounded_fetch import TooLarge, fetch_bounded  # type: ignore[import-not-found, no-redef]
@@ -47,6 +57,7 @@ else:  # started as a script (``python -P``): the siblings become plain modules,
         close_server,
         open_server,
         server_cursor,
+        session_id,
     )
 
 TIMEOUT_WORDS = ("interrupt", "statement timeout", "max_statement_time", "max_execution_time")
@@ -56,13 +67,16 @@ ADDRESS_SPACE_BYTES = 1024 * 1024 * 1024
 """How much more address space than it holds at start the worker may take: past it, allocations fail."""
 
 
-def answer(request: dict[str, Any]) -> tuple[Any, ...]:
-    """Run one request's query on a new connection and say what came of it (never raises for the query)."""
+def answer(request: dict[str, Any], tell: Callable[[tuple[Any, ...]], None] | None = None) -> tuple[Any, ...]:
+    """Run one request's query on a new connection and say what came of it (never raises for the query);
+    on a server, ``tell`` is given the session's id before the query starts."""
     backend = request["backend"]
     server = backend in SERVER_BACKENDS
     try:
         if server:
             connection = open_server(backend, request["params"])
+            if tell is not None:
+                _tell_session(connection, backend, tell)
         elif backend == "sqlite":
             connection = open_sqlite(request["path"], max_value_bytes=request["max_value_bytes"])
         else:
@@ -116,6 +130,17 @@ def answer(request: dict[str, Any]) -> tuple[Any, ...]:
             connection.close()
 
 
+def _tell_session(connection: Any, backend: str, tell: Callable[[tuple[Any, ...]], None]) -> None:
+    """Tell the product which session will run the query; a server that will not say is not fatal."""
+    try:
+        session = session_id(connection, backend)
+    except Exception:  # the query itself will meet whatever else is wrong
+        if backend == "postgresql":
+            connection.rollback()
+        return
+    tell(("session", session))
+
+
 def _message_of(error: BaseException) -> str:
     """PyMySQL's ``(code, message)`` as its message; any other error's first line."""
     arguments = getattr(error, "args", ())
@@ -156,7 +181,7 @@ def serve(descriptor: int, backend: str) -> None:
             request = pipe.recv()
         except (EOFError, OSError):
             return
-        pipe.send(answer(request))
+        pipe.send(answer(request, tell=pipe.send))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ The decision is made on the sqlglot AST, never with patterns over the text: the 
 as exactly one query (SELECT, WITH … SELECT, a set operation or VALUES), and no node anywhere in it
 may write, lock, change settings or reach outside the database (:mod:`explain.statement`); every
 function it calls must be on its dialect's list of functions that compute from their arguments
-(:mod:`nl2sql.function_policy`, deny by default); and the server must read the text as sqlglot does:
+(:mod:`nl2sql.function_policy`, deny by default), and padding, repeating and formatting functions may
+not be asked for huge widths (:mod:`nl2sql.width_policy`); and the server must read the text as sqlglot does:
 executable comments and quoting that depends on server modes are refused
 (:mod:`nl2sql.ambiguous_text`); tables of credentials and server internals are never read
 (:mod:`nl2sql.catalog_policy`); text that cannot be parsed safely (NUL, not UTF-8, huge, nested too
@@ -35,6 +36,7 @@ from nl2sql.catalog_policy import catalog_reason
 from nl2sql.errors import RefusedStatementError
 from nl2sql.function_policy import file_table_reason, function_reason
 from nl2sql.input_checks import sql_text_reason
+from nl2sql.width_policy import width_reason
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -103,6 +105,9 @@ def ensure_read_only(sql: str, dialect: str) -> exp.Expression:
         raise RefusedStatementError(
             f"refused: {reason}; only functions that compute from their arguments may run"
         )
+    reason = width_reason(statement, sql, dialect)
+    if reason:
+        raise RefusedStatementError(f"refused: {reason}")
     reason = file_table_reason(statement, dialect)
     if reason:
         raise RefusedStatementError(f"refused: {reason}; only the database's own tables may be read")

@@ -1,6 +1,10 @@
 """What a database holds: tables, columns, keys, comments,
 row counts and a few sample values of low-cardinality text columns.
 
+Every statement runs under the product's own time bound (:mod:`nl2sql.own_query_timeout`): a table
+whose rows cannot be counted or sampled in time (locked by another session, slow to compute) is kept
+without its row count or samples.
+
 Example:
     >>> import sqlite3, tempfile, os
     >>> from nl2sql.connect import open_database
@@ -34,6 +38,7 @@ from nl2sql.access import readable_columns
 from nl2sql.catalog import Catalog, RawColumn, open_catalog
 from nl2sql.connect import Database
 from nl2sql.errors import DatabaseUnreachableError, driver_message
+from nl2sql.own_query_timeout import timed_out
 
 if TYPE_CHECKING:
     from nl2sql.glossary import Glossary
@@ -300,11 +305,17 @@ def _without_dangling_keys(tables: list[Table]) -> tuple[Table, ...]:
     return tuple(kept)
 
 
-def _row_count(database: Database, name: str, db_schema: str | None) -> int:
+def _row_count(database: Database, name: str, db_schema: str | None) -> int | None:
+    """The table's rows, or None when counting them ran out of time."""
     query = sa.select(sa.func.count()).select_from(sql.table(name, schema=db_schema))
-    with database.engine.connect() as connection:
-        count = connection.execute(query).scalar_one()
-        connection.rollback()
+    try:
+        with database.engine.connect() as connection:
+            count = connection.execute(query).scalar_one()
+            connection.rollback()
+    except sa.exc.DBAPIError as error:
+        if timed_out(error) and not error.connection_invalidated:
+            return None
+        raise
     return int(count)
 
 
@@ -319,9 +330,14 @@ def _sample_values(database: Database, table: str, column: str, db_schema: str |
         .order_by(frequency.desc(), scanned.c.value)
         .limit(MAX_SAMPLE_VALUES + 1)
     )
-    with database.engine.connect() as connection:
-        rows = connection.execute(query).fetchall()
-        connection.rollback()
+    try:
+        with database.engine.connect() as connection:
+            rows = connection.execute(query).fetchall()
+            connection.rollback()
+    except sa.exc.DBAPIError as error:
+        if timed_out(error) and not error.connection_invalidated:
+            return ()  # too slow to sample: the column is described without values
+        raise
     values = [str(row[0]) for row in rows]
     if len(values) > MAX_SAMPLE_VALUES or any(len(v) > MAX_SAMPLE_LENGTH for v in values):
         return ()

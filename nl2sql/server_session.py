@@ -5,6 +5,11 @@ The session is made read-only before anything else, gets the server's own time l
 one) so that the caps apply before the driver holds the whole result, and is closed after the query:
 nothing the query did — locks, variables, settings, temporary objects — outlives it.
 
+A session is known by what identifies it on its server (:func:`session_id`: PostgreSQL's backend pid
+and start, MariaDB's connection id), so that a query whose worker was killed can be ended on the
+server too, from a new short-lived connection (:func:`end_session`): a killed client does not stop a
+running statement, which would otherwise go on until it next writes to the dead connection.
+
 Needs only the standard library and the driver (``psycopg`` or ``pymysql``): the query worker
 (:mod:`nl2sql.query_worker`) loads it beside itself.
 
@@ -79,6 +84,77 @@ def close_server(connection: Any) -> None:
         connection.close()
     except Exception:  # the session is gone either way
         return
+
+
+def session_id(connection: Any, backend: str) -> Any:
+    """What identifies the session of ``connection`` on its server: PostgreSQL's backend pid and its
+    start in microseconds (a pid may be reused once the backend is gone), MariaDB's ``CONNECTION_ID()``
+    (never reused while the server runs)."""
+    if backend == "postgresql":
+        row = connection.execute(
+            "SELECT pid, (extract(epoch FROM backend_start) * 1000000)::bigint FROM pg_stat_activity"
+            " WHERE pid = pg_backend_pid()"
+        ).fetchone()
+        return [int(row[0]), int(row[1])]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT CONNECTION_ID()")
+        return int(cursor.fetchone()[0])
+
+
+def end_session_statement(backend: str, session: Any) -> tuple[str, tuple[Any, ...]]:
+    """The statement, and its parameters, that ends ``session`` (from :func:`session_id`) and the
+    statement it runs, from another connection of the same account.
+
+    Example:
+        >>> end_session_statement("mariadb", 42)
+        ('KILL %s', (42,))
+        >>> end_session_statement("postgresql", [4242, 1700000000000000])[1]
+        (4242, 1700000000000000)
+    """
+    if backend == "postgresql":
+        pid, started = session
+        statement = (
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE pid = %s AND (extract(epoch FROM backend_start) * 1000000)::bigint = %s"
+        )
+        return statement, (int(pid), int(started))
+    return "KILL %s", (int(session),)
+
+
+def end_session(backend: str, params: dict[str, Any], session: Any) -> bool:
+    """End the server session ``session`` and its running statement, from a new connection with the
+    driver's keyword ``params`` (the account that opened it may always end its own sessions); whether
+    that was done. Never raises: a session that has ended already, or a server that does not answer
+    within :data:`CONNECT_TIMEOUT_S`, leaves nothing to do."""
+    statement, arguments = end_session_statement(backend, session)
+    try:
+        if backend == "postgresql":
+            import psycopg
+
+            with psycopg.connect(
+                **{**params, "application_name": "chatbi cancel"},
+                connect_timeout=CONNECT_TIMEOUT_S,
+                autocommit=True,
+            ) as connection:
+                connection.execute(f"SET statement_timeout = {CONNECT_TIMEOUT_S * 1000}")
+                connection.execute(statement, arguments)
+            return True
+        import pymysql
+
+        connection = pymysql.connect(
+            **params,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            read_timeout=CONNECT_TIMEOUT_S,
+            write_timeout=CONNECT_TIMEOUT_S,
+        )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement, arguments)
+        finally:
+            connection.close()
+        return True
+    except Exception:  # gone already (MariaDB: unknown thread id), or the server does not answer
+        return False
 
 
 def driver_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -13,13 +13,13 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 import pytest
+from chatbi_jupyterlab.notebook.answer_html import ERROR_COLOR, WARNING_COLOR
+from chatbi_jupyterlab.notebook.answer_view import AnswerView
+from chatbi_jupyterlab.notebook.session import NotebookSession
 
 from explain.edits import AddGroupBy, SetFilterValue
 from feedback import FeedbackLog
 from nl2sql.answer import Answer
-from nl2sql.notebook.answer_html import ERROR_COLOR, WARNING_COLOR
-from nl2sql.notebook.answer_view import AnswerView
-from nl2sql.notebook.session import NotebookSession
 from nl2sql.prompt import Example
 
 GOLD = {
@@ -507,9 +507,8 @@ def test_every_button_says_what_it_does_in_words(session: NotebookSession, quest
 def test_regenerate_never_offers_a_query_rejected_for_the_question(
     session: NotebookSession, log: FeedbackLog
 ) -> None:
+    from chatbi_jupyterlab.notebook.answer_card import REGENERATE_TRIES
     from conftest import Replies
-
-    from nl2sql.notebook.answer_card import REGENERATE_TRIES
 
     rejected = "SELECT name FROM customers LIMIT 3"
     view = view_of(session, rejected, "Name three customers")
@@ -525,7 +524,7 @@ def test_regenerate_never_offers_a_query_rejected_for_the_question(
 
 
 def test_sql_and_messages_follow_the_jupyterlab_theme() -> None:
-    from nl2sql.notebook.answer_html import highlight_sql, status_html
+    from chatbi_jupyterlab.notebook.answer_html import highlight_sql, status_html
 
     block = highlight_sql("SELECT c.name, COUNT(*) FROM customers AS c WHERE c.city = 'Wuhan' GROUP BY 1")
     colors = re.findall(r"(?:color|background): ([^;\"]+)", block)

@@ -3,7 +3,11 @@ command palette and with its shortcut, pick the demo database, ask a question th
 and check by ARIA roles that the SQL, its explanation, the result table and the chart appear; change the
 row limit through the plan's controls and see the SQL and the rows change; 👍 writes an event to the
 feedback log; Copy puts the SQL on the clipboard; "Insert into notebook" adds a cell that runs and gives
-the same rows; the panel stays readable in the dark theme.
+the same rows; the panel stays readable in the dark theme. The result table pages (the rows-per-page
+setting, Previous and Next from the keyboard) and opens whole in a main-area tab; with JupyterLab's
+language set to Chinese, so are the panel's labels. The model's SQL shows token by token while its card
+is busy; Cancel stops a question and the panel answers the next one; a SQLite file added from the
+connection picker's form is picked and asked (a missing file refused there, and not created).
 
 The lab serves a scratch notebook and has two connections, a small shop database (the first, so the
 default) and the demo database, which the test picks. Screenshots go to ``CHATBI_TEST_SCREENSHOTS``
@@ -49,11 +53,17 @@ expect.set_options(timeout=15_000)
 
 REPO = Path(__file__).resolve().parents[1]
 PLUGIN = "chatbi-jupyterlab:plugin"
+LANGUAGE_PLUGIN = "@jupyterlab/translation-extension:plugin"
+"""Where JupyterLab keeps its display language (Settings ▸ Language)."""
 LIGHT, DARK = "JupyterLab Light", "JupyterLab Dark"
 SEGMENTS = "How many customers are in each segment?"
 """A question the semantic model answers (no language model): three rows."""
 QUESTION = "How many products are in each category? Use the category name."
 """A question the semantic model does not answer: the language model writes its SQL (path ``sql``)."""
+STREAMED = "Which products were never returned? List their names."
+CANCELLED = "Which customers have never placed an order? Give their names and emails."
+"""Two more questions for the language model (path ``sql``): one to watch its SQL being written, one to
+cancel while it is."""
 ANSWER_TIMEOUT_MS = 300_000
 """The first answer loads the model in the server (and converts it on a machine that never did)."""
 ACTION_TIMEOUT_MS = 60_000
@@ -124,12 +134,12 @@ def test_the_palette_and_the_shortcut_open_the_panel(page: Page, page_errors: li
     expect(question).to_be_focused()
 
     connection = panel.get_by_role("combobox", name="Connection")
-    expect(connection.locator("option")).to_have_text(["shop (sqlite)", "demo (sqlite)"])
+    expect(connection.locator("option")).to_have_text(["shop (sqlite)", "demo (sqlite)", "Add connection…"])
     expect(connection).to_have_value("shop")  # the server's default: its first connection
     assert page_errors == []
 
 
-def test_the_settings_pick_the_connection_and_the_rows_shown(
+def test_the_settings_pick_the_connection_and_the_rows_per_page_and_the_result_opens_in_the_main_area(
     page: Page, page_errors: list[str], lab: Lab
 ) -> None:
     _put_settings(lab, {"defaultConnection": "demo", "rowLimit": 2})
@@ -145,10 +155,51 @@ def test_the_settings_pick_the_connection_and_the_rows_shown(
         expect(card).to_have_attribute("aria-busy", "false", timeout=ACTION_TIMEOUT_MS)
         expect(card).to_have_attribute("data-path", "semantic")  # compiled from the semantic model
         result = chatbi.part(card, "Result")
-        expect(result.get_by_role("table").locator("caption")).to_have_text("3 rows, the first 2 shown")
-        expect(result.locator("tbody tr")).to_have_count(2)
+        expect(result.get_by_role("table").locator("caption")).to_have_text("3 rows")
+        shown = _page_through(page, result)
+        assert [len(rows) for rows in shown] == [2, 1]
+        rows = [row for rows in shown for row in rows]
+        assert rows == _rows_of(card.locator(".jp-ChatBI-sql").inner_text())
+
+        # The whole result in a main-area tab titled with the question, paged the same way.
+        result.get_by_role("button", name="Open in main area").click()
+        expect(card.get_by_role("status")).to_have_text("Opened in the main area", timeout=ACTION_TIMEOUT_MS)
+        expect(page.get_by_role("tab", name=SEGMENTS)).to_have_attribute("aria-selected", "true")
+        view = page.locator("#jp-main-dock-panel").get_by_role("article", name=chatbi.result_name(SEGMENTS))
+        expect(view.get_by_role("heading", name=SEGMENTS)).to_be_visible()
+        assert [row for rows in _page_through(page, view) for row in rows] == rows
     finally:
         _put_settings(lab, {})
+    assert page_errors == [], page_errors
+
+
+def test_the_panel_speaks_chinese_when_jupyterlab_does(page: Page, page_errors: list[str], lab: Lab) -> None:
+    """JupyterLab set to 简体中文 (its zh_CN language pack, the panel's catalogue served with it)."""
+    _put_settings(lab, {"locale": "zh_CN"}, plugin=LANGUAGE_PLUGIN)
+    try:
+        nb.open_notebook(page, lab, "scratch.ipynb")
+        chatbi.wait_for_extension(page, EXTENSION_TIMEOUT_MS)
+        label = page.evaluate("(command) => window.jupyterapp.commands.label(command)", chatbi.COMMAND)
+        assert label == "打开 ChatBI 面板"
+        page.locator(".jp-Notebook").first.click()
+        page.keyboard.press(chatbi.SHORTCUT)
+        panel = chatbi.panel(page)
+        question = panel.get_by_role("textbox", name="问题")
+        expect(question).to_be_focused()
+        expect(panel.get_by_role("combobox", name="连接")).to_be_visible()
+        panel.get_by_role("combobox", name="连接").select_option("demo")
+        question.fill(SEGMENTS)
+        panel.get_by_role("button", name="提问", exact=True).click()
+        card = panel.get_by_role("article", name=f"回答：{SEGMENTS}", exact=True)
+        expect(card).to_have_attribute("aria-busy", "false", timeout=ACTION_TIMEOUT_MS)
+        result = card.get_by_role("region", name="结果", exact=True)
+        expect(result.get_by_role("table").locator("caption")).to_have_text("3 行")
+        pages = result.get_by_role("navigation", name="结果分页")
+        expect(pages.locator(".jp-ChatBI-pageRange")).to_have_text("第 1–3 行，共 3 行")
+        expect(result.get_by_role("button", name="在主区域打开")).to_be_visible()
+        expect(card.get_by_role("button", name="重新生成")).to_be_visible()
+    finally:
+        _put_settings(lab, {}, plugin=LANGUAGE_PLUGIN)
     assert page_errors == [], page_errors
 
 
@@ -228,10 +279,126 @@ def test_a_question_answered_by_the_model_shows_its_card_and_its_controls_work(
     assert foreign_requests == [], "the page fetched from outside the lab (a CDN?)"
 
 
-def _put_settings(lab: Lab, values: dict[str, Any]) -> None:
-    """Save the panel's settings as the settings editor does (JupyterLab's settings API)."""
+def test_the_sql_streams_into_the_card_and_cancel_stops_a_question(
+    page: Page, page_errors: list[str], lab: Lab
+) -> None:
+    nb.open_notebook(page, lab, "scratch.ipynb")
+    chatbi.wait_for_extension(page, EXTENSION_TIMEOUT_MS)
+    chatbi.open_from_palette(page)
+    panel = chatbi.panel(page)
+    panel.get_by_role("combobox", name="Connection").select_option("demo")
+    question = panel.get_by_role("textbox", name="Question")
+    chatbi.watch_streamed_sql(page)
+
+    # The SQL as the model writes it, in the card, before the answer replaces the card.
+    question.fill(STREAMED)
+    question.press("Enter")
+    card = chatbi.card(panel, STREAMED)
+    expect(card).to_have_attribute("aria-busy", "false", timeout=ANSWER_TIMEOUT_MS)
+    expect(card, _said(card)).to_have_attribute("data-path", "sql")
+    streamed = chatbi.streamed_sql(page)
+    longest = max(chatbi.growing_runs(streamed), key=len, default=[])
+    assert len(longest) >= 3, f"the SQL did not come token by token: {streamed}"
+    assert re.match(r"\s*(WITH|SELECT)\b", longest[-1], re.IGNORECASE), longest[-1]
+
+    # Cancel once the SQL is being written: the card says so, and the panel answers the next question.
+    question.fill(CANCELLED)
+    question.press("Enter")
+    pending = panel.locator("article.jp-mod-pending")
+    expect(pending.locator(".jp-ChatBI-streamedSql pre")).not_to_be_empty(timeout=ANSWER_TIMEOUT_MS)
+    pending.get_by_role("button", name="Cancel").click()
+    cancelled = chatbi.card(panel, CANCELLED)
+    expect(cancelled.get_by_role("status")).to_have_text(
+        "Cancelled: nothing was answered", timeout=ACTION_TIMEOUT_MS
+    )
+    expect(cancelled).to_have_attribute("aria-busy", "false")
+    expect(cancelled.get_by_role("button", name="Cancel")).to_be_hidden()
+    expect(cancelled.get_by_role("alert")).to_have_count(0)
+    expect(panel.locator(".jp-ChatBI-progress")).to_be_empty(timeout=ACTION_TIMEOUT_MS)
+
+    question.fill(SEGMENTS)
+    question.press("Enter")
+    after = chatbi.card(panel, SEGMENTS)
+    expect(after).to_have_attribute("aria-busy", "false", timeout=ANSWER_TIMEOUT_MS)
+    expect(chatbi.part(after, "Result").get_by_role("table").locator("caption")).to_have_text("3 rows")
+    assert page_errors == [], page_errors
+
+
+def test_a_sqlite_file_added_from_the_picker_is_picked_and_asked(
+    page: Page, page_errors: list[str], lab: Lab
+) -> None:
+    """Last in the module: the connection it adds stays while the lab runs."""
+    (lab.root / "data").mkdir()
+    shop = Path(_sqlite_shop(lab.root / "data"))
+    nb.open_notebook(page, lab, "scratch.ipynb")
+    chatbi.wait_for_extension(page, EXTENSION_TIMEOUT_MS)
+    chatbi.open_from_palette(page)
+    panel = chatbi.panel(page)
+    connection = panel.get_by_role("combobox", name="Connection")
+    form = panel.get_by_role("form", name="Add connection")
+    expect(form).to_be_hidden()
+    connection.select_option(label="Add connection…")
+    expect(form).to_be_visible()
+    name, database = form.get_by_role("textbox", name="Name"), form.get_by_role("textbox", name="Database")
+    expect(name).to_be_focused()
+    expect(connection).to_have_value("shop")  # still the connection asked until one is added
+
+    name.fill("mini")
+    database.fill("data/missing.sqlite")
+    form.get_by_role("button", name="Add", exact=True).click()
+    expect(form.get_by_role("alert")).to_contain_text("no such database file", timeout=ACTION_TIMEOUT_MS)
+    assert not (lab.root / "data" / "missing.sqlite").exists(), "asking for a missing file created it"
+
+    database.fill("data/shop.sqlite")  # as JupyterLab's file browser shows it
+    database.press("Enter")
+    expect(form).to_be_hidden(timeout=ACTION_TIMEOUT_MS)
+    expect(connection).to_have_value("mini")
+    expect(connection.locator("option")).to_have_text(
+        ["shop (sqlite)", "demo (sqlite)", "mini (sqlite)", "Add connection…"]
+    )
+    expect(panel.locator(".jp-ChatBI-progress")).to_have_text("Connection mini added")
+    question = panel.get_by_role("textbox", name="Question")
+    expect(question).to_be_focused()
+
+    question.fill(SEGMENTS)
+    question.press("Enter")
+    card = chatbi.card(panel, SEGMENTS)
+    expect(card).to_have_attribute("aria-busy", "false", timeout=ANSWER_TIMEOUT_MS)
+    expect(card.get_by_role("alert")).to_have_count(0)
+    sql = chatbi.part(card, "SQL").locator("pre").inner_text()
+    assert chatbi.table_rows(card) == _rows_of(sql, shop), _said(card)
+    assert page_errors == [], page_errors
+
+
+def _page_through(page: Page, result: Locator) -> list[list[list[str]]]:
+    """The rows of each page of the paged table in ``result``, read page by page from the keyboard:
+    Enter on Next (a button), then Home back to the first page. Checks what the pager says on the way."""
+    pages = result.get_by_role("navigation", name="Result pages")
+    previous = pages.get_by_role("button", name="Previous page")
+    following = pages.get_by_role("button", name="Next page")
+    where = pages.locator(".jp-ChatBI-pageRange")
+    expect(where).to_have_text(re.compile(r"^rows 1–\d+ of [\d,]+$"))
+    expect(previous).to_be_disabled()
+    total = int(where.inner_text().rsplit(" ", 1)[1].replace(",", ""))
+    shown = [chatbi.body_rows(result.get_by_role("table"))]
+    following.focus()
+    while sum(len(rows) for rows in shown) < total:
+        page.keyboard.press("Enter")
+        first = sum(len(rows) for rows in shown) + 1
+        expect(where).to_have_text(re.compile(rf"^rows {first}–\d+ of [\d,]+$"))
+        shown.append(chatbi.body_rows(result.get_by_role("table")))
+    expect(following).to_be_disabled()
+    expect(previous).to_be_focused()  # Next, disabled on the last page, handed the focus over
+    page.keyboard.press("Home")
+    expect(where).to_have_text(re.compile(r"^rows 1–"))
+    return shown
+
+
+def _put_settings(lab: Lab, values: dict[str, Any], *, plugin: str = PLUGIN) -> None:
+    """Save a plugin's settings (the panel's by default) as the settings editor does (JupyterLab's
+    settings API)."""
     request = urllib.request.Request(
-        f"{lab.url}lab/api/settings/{PLUGIN}",
+        f"{lab.url}lab/api/settings/{plugin}",
         data=json.dumps({"raw": json.dumps(values)}).encode(),
         method="PUT",
         headers={"Authorization": f"token {lab.token}", "Content-Type": "application/json"},
@@ -250,13 +417,13 @@ def _notebook(sources: list[str]) -> dict[str, Any]:
     return {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
 
 
-def _rows_of(sql: str) -> list[list[str]]:
-    """The rows ``sql`` gives on the demo database (the same data as the lab's), as the panel writes
-    them (null empty, whole numbers without a decimal point)."""
+def _rows_of(sql: str, database: str | Path = "demo") -> list[list[str]]:
+    """The rows ``sql`` gives on ``database`` (by default the demo database, the same data as the lab's),
+    as the panel writes them (null empty, whole numbers without a decimal point)."""
     from nl2sql.connect import open_database
     from nl2sql.execute import run_query
 
-    return [[_text(value) for value in row] for row in run_query(open_database("demo"), sql).rows]
+    return [[_text(value) for value in row] for row in run_query(open_database(database), sql).rows]
 
 
 def _text(value: Any) -> str:

@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-
-from nl2sql.notebook.chart import (
+from chatbi_jupyterlab.notebook.chart import (
     CHART_KINDS,
     ChartChoice,
     ChartError,
@@ -21,7 +20,7 @@ from nl2sql.notebook.chart import (
     choice_for,
     choose_chart,
 )
-from nl2sql.notebook.figure import MAX_BARS, build_figure
+from chatbi_jupyterlab.notebook.figure import MAX_BARS, build_figure
 
 Frame = Callable[[], pd.DataFrame]
 
@@ -441,9 +440,9 @@ def test_demo_questions_get_the_expected_chart(question_id: str, demo_results: d
 def test_every_chart_has_a_static_drawing_that_needs_nothing_loaded(
     frame: pd.DataFrame, kind: str, shape: str
 ) -> None:
-    from nl2sql.notebook.chart import choice_for
-    from nl2sql.notebook.figure import build_figure
-    from nl2sql.notebook.static_chart import figure_svg
+    from chatbi_jupyterlab.notebook.chart import choice_for
+    from chatbi_jupyterlab.notebook.figure import build_figure
+    from chatbi_jupyterlab.notebook.static_chart import figure_svg
 
     svg = figure_svg(build_figure(frame, choice_for(frame, kind)))
     assert svg.startswith("<svg") and shape in svg and "<script" not in svg
@@ -466,8 +465,8 @@ def test_the_live_and_the_static_chart_follow_the_theme(build: Frame, question: 
     drawing takes the page's text colour and paints no background."""
     import re
 
-    from nl2sql.notebook.answer_chart import PLOTLY_MIMETYPE, plotly_bundle
-    from nl2sql.notebook.static_chart import figure_svg
+    from chatbi_jupyterlab.notebook.answer_chart import PLOTLY_MIMETYPE, plotly_bundle
+    from chatbi_jupyterlab.notebook.static_chart import figure_svg
 
     data = build()
     for kind in available_kinds(data)[:-1]:

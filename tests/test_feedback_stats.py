@@ -1,15 +1,19 @@
-"""The adoption figures of a real SQLite feedback log, written as the product writes it (questions as
-:class:`nl2sql.Assistant` logs them, verdicts through ``Assistant.record``, an approval through
-:func:`feedback.review.approve`) on a pinned clock, against numbers worked out by hand."""
+"""The adoption figures of a real feedback log, on SQLite and on PostgreSQL, written as the product writes
+it (questions as :class:`nl2sql.Assistant` logs them, verdicts through ``Assistant.record``, an approval
+through :func:`feedback.review.approve`, regenerations through the notebook view and the panel's server)
+on a pinned clock, against numbers worked out by hand."""
 
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Replies
+import sqlalchemy as sa
+from conftest import POSTGRES_ADMIN_URL, Replies
 
 from feedback.log import FeedbackLog
 from feedback.review import approve
@@ -41,8 +45,8 @@ class Clock:
 class Session:
     """One user's notebook on the shop database, logging to the shared log."""
 
-    def __init__(self, path: Path, user: str, clock: Clock, shop: str) -> None:
-        self.log = FeedbackLog(path, user=user, clock=clock)
+    def __init__(self, location: str | Path, user: str, clock: Clock, shop: str) -> None:
+        self.log = FeedbackLog(location, user=user, clock=clock)
         self.assistant = Assistant(shop, log=self.log)
 
     def ask(
@@ -60,12 +64,50 @@ class Session:
         self.assistant.record(kind, answer, final_sql=final_sql, reason=reason)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty feedback store: a SQLite file, or a PostgreSQL database of the test's own, dropped after
+    it (skipped when no server can be reached)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "feedback.sqlite")
+        return
+    name = f"chatbi_stats_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = sa.create_engine(
+            POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    except Exception as error:  # no server, no driver: this store is not available here
+        pytest.skip(f"postgresql is not reachable at {POSTGRES_ADMIN_URL}: {str(error).splitlines()[0]}")
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+@pytest.fixture()
+def team_store(store: str, sqlite_shop: str) -> str:
+    """The team's log (:func:`write_team_log`) in each store."""
+    write_team_log(store, sqlite_shop)
+    return store
+
+
 @pytest.fixture()
 def team_log(tmp_path: Path, sqlite_shop: str) -> Path:
+    """The team's log (:func:`write_team_log`) in a SQLite file."""
+    path = tmp_path / "feedback.sqlite"
+    write_team_log(path, sqlite_shop)
+    return path
+
+
+def write_team_log(location: str | Path, sqlite_shop: str) -> None:
     """Three days of two users on the shop database (questions Q1–Q12), one question on another database,
     and one approval. The comments give each question's outcome, edit kinds and seconds."""
-    path, clock = tmp_path / "feedback.sqlite", Clock()
-    ann, bo = (Session(path, user, clock, sqlite_shop) for user in ("ann", "bo"))
+    clock = Clock()
+    ann, bo = (Session(location, user, clock, sqlite_shop) for user in ("ann", "bo"))
 
     clock.set(D1, 9)
     q1 = ann.ask("How many customers?", "SELECT COUNT(*) FROM customers", 0.5)
@@ -116,11 +158,12 @@ def team_log(tmp_path: Path, sqlite_shop: str) -> Path:
     edits = ann.log.events(limit=None, kinds=["edited"])
     q2_edit = next(e["id"] for e in edits if e["question"] == q2.question)
     approve(ann.log, q2_edit, ann.assistant.database, ann.assistant.schema, reviewer="cy")  # a review
-    return path
+    for session in (ann, bo):
+        session.log.close()
 
 
-def test_counts_shares_edit_kinds_and_percentiles_are_those_worked_out_by_hand(team_log: Path) -> None:
-    stats = adoption_stats(FeedbackLog(team_log), database="shop")
+def test_counts_shares_edit_kinds_and_percentiles_are_those_worked_out_by_hand(team_store: str) -> None:
+    stats = adoption_stats(FeedbackLog(team_store), database="shop")
 
     assert (stats.questions, stats.answered, stats.errors) == (12, 10, 2)
     assert stats.outcomes == {"accepted": 3, "edited": 5, "rejected": 2, "error": 1, "no verdict": 1}
@@ -163,8 +206,8 @@ def test_counts_shares_edit_kinds_and_percentiles_are_those_worked_out_by_hand(t
     assert days[D2].versions == {"qwen + adapter aaaa1111bbbb": 4}
 
 
-def test_since_and_database_filter(team_log: Path) -> None:
-    log = FeedbackLog(team_log)
+def test_since_and_database_filter(team_store: str) -> None:
+    log = FeedbackLog(team_store)
     everything = adoption_stats(log)
     assert everything.questions == 13 and everything.days[1].questions == 5, "the sales question too"
     assert adoption_stats(log, database="sales").questions == 1
@@ -178,24 +221,24 @@ def test_since_and_database_filter(team_log: Path) -> None:
 
 
 def test_the_command_prints_one_table_and_writes_the_figures_as_json(
-    team_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    team_store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "stats.json"
-    command = ["feedback", "stats", "--log", str(team_log), "--db", "shop", "--since", D2, "--json", str(out)]
-    assert main(command) == 0
+    monkeypatch.setenv("CHATBI_FEEDBACK_URL", team_store)  # the store the command reads by default
+    assert main(["feedback", "stats", "--db", "shop", "--since", D2, "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     lines = printed.splitlines()
     assert lines[0] == f"8 questions on shop from 2 users, {D2} to {D3}"
     header = ["questions", "answered", "accepted", "edited", "rejected", "error", "no", "verdict"]
-    assert lines[2].split() == [*header, "p50", "s", "p95", "s"]
-    assert lines[3].split() == [D2, "4", "3", "0", "3", "1", "0", "0", "1.50", "3.00"]
-    assert lines[5].split() == ["all", "8", "7", "2", "3", "2", "0", "1", "1.50", "4.00"]
-    assert lines[6].split() == ["share", "88%", "25%", "38%", "25%", "0%", "12%"]
+    assert lines[2].split() == [*header, "regenerated", "p50", "s", "p95", "s"]
+    assert lines[3].split() == [D2, "4", "3", "0", "3", "1", "0", "0", "0", "1.50", "3.00"]
+    assert lines[5].split() == ["all", "8", "7", "2", "3", "2", "0", "1", "0", "1.50", "4.00"]
+    assert lines[6].split() == ["share", "88%", "25%", "38%", "25%", "0%", "12%", "0%"]
     assert "edits by kind: columns or measures 1, join 1, limit or order 1" in printed
-    assert f"rejected: 2: {CHURN} (2)" in printed
+    assert f"rejected: 2: {CHURN} (2)\nregenerated: none\n" in printed
     assert "errors: 1; tables: orders (1); columns: orders.amout (1)" in printed
     written = json.loads(out.read_text(encoding="utf-8"))
-    expected = adoption_stats(FeedbackLog(team_log), since=date(2026, 3, 2), database="shop").to_dict()
+    expected = adoption_stats(FeedbackLog(team_store), since=date(2026, 3, 2), database="shop").to_dict()
     assert written == json.loads(json.dumps(expected))
     assert written["shares"]["edited"] == 3 / 8 and written["latency"] == {"count": 7, "p50": 1.5, "p95": 4.0}
 
@@ -205,7 +248,7 @@ def test_the_command_prints_one_table_and_writes_the_figures_as_json(
                 "feedback",
                 "stats",
                 "--log",
-                str(team_log),
+                str(team_store),
                 "--db",
                 str(tmp_path / "shop.sqlite"),
                 "--json",
@@ -217,8 +260,8 @@ def test_the_command_prints_one_table_and_writes_the_figures_as_json(
     assert json.loads(capsys.readouterr().out)["questions"] == 12, "a database file stands for its name"
 
 
-def test_an_empty_log_says_so_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    log = tmp_path / "feedback.sqlite"
+def test_an_empty_log_says_so_in_one_line(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    log = store
     assert main(["feedback", "stats", "--log", str(log)]) == 0
     assert capsys.readouterr().out == (
         "no questions in the feedback log yet: ask some (%%ask, chatbi ask) and they show here\n"
@@ -230,10 +273,10 @@ def test_an_empty_log_says_so_in_one_line(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_questions_asked_through_the_assistant_are_counted_with_their_time_and_errors(
-    tmp_path: Path, sqlite_shop: str
+    store: str, sqlite_shop: str
 ) -> None:
     clock = Clock()
-    log = FeedbackLog(tmp_path / "feedback.sqlite", user="ann", clock=clock)
+    log = FeedbackLog(store, user="ann", clock=clock)
     good = Assistant(sqlite_shop, log=log, generator=Replies("SELECT COUNT(*) FROM orders"), semantic=False)
     bad = Assistant(
         sqlite_shop, log=log, generator=Replies("SELECT AVG(amout) FROM orders"), semantic=False, repair=False
@@ -251,17 +294,17 @@ def test_questions_asked_through_the_assistant_are_counted_with_their_time_and_e
     assert [v.version for v in stats.versions] == ["replies"] and stats.days[0].day == D1
 
 
-def test_the_figures_json_holds_every_field_of_the_dataclass(team_log: Path) -> None:
-    data = adoption_stats(FeedbackLog(team_log), database="shop").to_dict()
+def test_the_figures_json_holds_every_field_of_the_dataclass(team_store: str) -> None:
+    data = adoption_stats(FeedbackLog(team_store), database="shop").to_dict()
     assert set(data) == {f for f in AdoptionStats.__dataclass_fields__} | {"shares"}
     assert data["days"][0]["latency"] == {"count": 4, "p50": 0.5, "p95": 2.0}
     assert stats_report(AdoptionStats()).startswith("no questions")
 
 
-def test_the_dashboard_figures_draw_the_figures(team_log: Path) -> None:
+def test_the_dashboard_figures_draw_the_figures(team_store: str) -> None:
     from feedback.dashboard import dashboard_figures
 
-    stats = adoption_stats(FeedbackLog(team_log), database="shop")
+    stats = adoption_stats(FeedbackLog(team_store), database="shop")
     figures = dashboard_figures(stats)
     questions = {trace.name: list(trace.y) for trace in figures["questions"].data}
     assert questions == {
@@ -274,6 +317,7 @@ def test_the_dashboard_figures_draw_the_figures(team_log: Path) -> None:
     assert list(figures["questions"].data[0].x) == [D1, D2, D3]
     shares = {trace.name: list(trace.y) for trace in figures["shares"].data}
     assert shares["answered"] == [0.75, 0.75, 1.0] and shares["rejected"] == [0, 0.25, 0.25]
+    assert shares["regenerated"] == [0, 0, 0]
     edits = figures["edits"].data[0]
     assert list(edits.x) == ["filter value", "time window", "columns or measures", "join", "limit or order"]
     assert list(edits.y) == [1, 1, 1, 1, 1]
@@ -285,12 +329,85 @@ def test_the_dashboard_figures_draw_the_figures(team_log: Path) -> None:
     assert versions == {"qwen + adapter aaaa1111bbbb": [4, 4, 0], "qwen + adapter cccc3333dddd": [0, 0, 4]}
 
 
-def test_an_edit_logged_without_the_generated_sql_is_an_edit_of_another_kind(tmp_path: Path) -> None:
-    log = FeedbackLog(tmp_path / "feedback.sqlite", user="ann", clock=Clock())
+def test_an_edit_logged_without_the_generated_sql_is_an_edit_of_another_kind(store: str) -> None:
+    log = FeedbackLog(store, user="ann", clock=Clock())
     log.record("edited", database="shop", question="SMB?", final_sql="SELECT name FROM customers")
     log.record("accepted", database="shop", question="All?", final_sql="SELECT name FROM customers")
     stats = adoption_stats(log)
     assert stats.outcomes["edited"] == stats.outcomes["accepted"] == 1 and stats.edits["other"] == 1
+
+
+def test_a_regenerated_answer_counts_with_its_question_and_the_regenerations_apart(
+    store: str, sqlite_shop: str
+) -> None:
+    """Regenerate, accept, reject and edit clicked in the notebook's answer view, on a stand-in model."""
+    from chatbi_jupyterlab.notebook.answer_view import AnswerView
+    from chatbi_jupyterlab.notebook.session import NotebookSession
+
+    from explain.edits import SetLimit
+
+    clock = Clock()
+    session = NotebookSession(log=FeedbackLog(store, user="ann", clock=clock))
+    assistant = session.connect(sqlite_shop, name="shop")
+
+    def asked(question: str, sql: str) -> AnswerView:
+        assistant._generator = Replies(sql)
+        return AnswerView(session.ask(question, new=True), session, db="shop")
+
+    def regenerate(view: AnswerView, sql: str) -> bool:
+        assistant._generator = Replies(sql)
+        return view.regenerate()
+
+    clock.set(D1, 9)
+    ordered = asked("Which customers ordered?", "SELECT name FROM customers")
+    join = "SELECT DISTINCT c.name FROM customers AS c JOIN orders AS o ON o.customer_id = c.customer_id"
+    assert regenerate(ordered, join) and ordered.accept()  # Q1 regenerated once, then accepted as it was
+
+    clock.set(D1, 10)
+    smb = asked("Small business customers", "SELECT name FROM customers WHERE segment = 'Consumer'")
+    smb.reject("no rows")
+    first = smb.sql
+    assert not regenerate(smb, first), "three samples of the rejected query, discarded unseen"
+    assert regenerate(smb, "SELECT name FROM customers WHERE segment = 'SMB'")
+    assert smb.apply_edit(SetLimit(1)) and smb.accept()  # Q2 regenerated twice, then its limit edited
+
+    clock.set(D2, 9)
+    broken = asked("How many orders?", "SELECT COUNT(*) FROM ordres")
+    assert broken.current.error
+    assert regenerate(broken, "SELECT COUNT(*) FROM orders")  # Q3 answered by its regeneration
+    clock.set(D2, 10)
+    assert asked("How many customers?", "SELECT COUNT(*) FROM customers").accept()  # Q4
+
+    log = FeedbackLog(store)
+    generated = log.events(limit=None, kinds=["generated"])
+    assert len(generated) == 10, "4 questions and 1 + 4 + 1 samples"
+    ids = [e["id"] for e in generated]
+    samples = [e["details"].get("regenerates") for e in generated if "regenerates" in e["details"]]
+    assert samples == [ids[0], ids[2], ids[3], ids[4], ids[2], ids[7]], "a retry names the sample it retries"
+
+    stats = adoption_stats(log)
+    assert (stats.questions, stats.answered, stats.regenerated, stats.regenerations) == (4, 4, 3, 4)
+    assert stats.outcomes == {"accepted": 2, "edited": 1, "rejected": 0, "error": 0, "no verdict": 1}
+    assert stats.regenerated_outcomes == {
+        "accepted": 1,
+        "edited": 1,
+        "rejected": 0,
+        "error": 0,
+        "no verdict": 1,
+    }
+    assert stats.edits["limit-order"] == 1 and stats.edits["filter-value"] == 0, "edited after regenerating"
+    assert (stats.errors, stats.error_tables) == (1, {"ordres": 1})
+    assert stats.latency.count == 7, "the answers shown: discarded samples are none"
+    assert [(d.day, d.questions, d.regenerated, d.regenerations) for d in stats.days] == [
+        (D1, 2, 2, 3),
+        (D2, 2, 1, 1),
+    ]
+    assert [(u.user, u.questions, u.regenerated) for u in stats.users] == [("ann", 4, 3)]
+    assert stats.share("regenerated") == 3 / 4 and stats.to_dict()["shares"]["regenerated"] == 3 / 4
+    report = stats_report(stats)
+    assert "regenerated: 3 questions, 4 times; then accepted 1, edited 1, no verdict 1" in report
+    seconds = [f"{stats.latency.p50:.2f}", f"{stats.latency.p95:.2f}"]
+    assert report.splitlines()[5].split() == ["all", "4", "4", "2", "1", "0", "0", "1", "3", *seconds]
 
 
 def test_the_readme_documents_the_stats_command_and_its_options() -> None:

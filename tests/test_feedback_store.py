@@ -33,7 +33,7 @@ def _all_text(log: FeedbackLog) -> str:
 
 
 def test_events_carry_user_connection_and_schema_fingerprint(feedback_url: str, sqlite_shop: str) -> None:
-    from nl2sql.notebook.session import NotebookSession
+    from chatbi_jupyterlab.notebook.session import NotebookSession
 
     log = FeedbackLog(feedback_url, user="ann", clock=_pinned)
     asked = Assistant(sqlite_shop, generator=Replies("SELECT name FROM customers"), log=log).ask("Names?")

@@ -6,22 +6,49 @@ from pathlib import Path
 
 import IPython
 import pytest
+from chatbi_jupyterlab.notebook.session import NotebookSession
 from IPython.core.error import UsageError
 from IPython.testing.globalipapp import start_ipython
 
 from feedback import FeedbackLog
-from nl2sql.notebook.session import NotebookSession
 
 
 @pytest.fixture(scope="module")
 def shell():
     ipython = start_ipython() or IPython.get_ipython()
-    ipython.run_line_magic("load_ext", "nl2sql")
+    ipython.run_line_magic("load_ext", "chatbi_jupyterlab.notebook")
     return ipython
 
 
 def _magics(shell):
     return shell.magics_manager.registry["ChatBIMagics"]
+
+
+def test_load_ext_nl2sql_registers_the_same_magics(shell) -> None:
+    from chatbi_jupyterlab.notebook.magic import ChatBIMagics
+
+    import nl2sql
+
+    kept = _magics(shell)  # the shell is shared: put the module's magics back
+    try:
+        nl2sql.load_ipython_extension(shell)
+        assert _magics(shell) is not kept and type(_magics(shell)) is ChatBIMagics
+        assert "ask" in shell.magics_manager.magics["cell"]
+    finally:
+        shell.register_magics(kept)
+    assert _magics(shell) is kept
+
+
+def test_load_ext_nl2sql_without_the_extension_says_what_to_install(
+    shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    import nl2sql
+
+    monkeypatch.setitem(sys.modules, "chatbi_jupyterlab.notebook", None)  # as if it were not installed
+    with pytest.raises(UsageError, match=r"^the notebook magics come with chatbi-jupyterlab, which is not"):
+        nl2sql.load_ipython_extension(shell)
 
 
 def test_connect_status_glossary_and_model(shell, capsys: pytest.CaptureFixture[str]) -> None:

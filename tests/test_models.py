@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -353,17 +354,26 @@ def test_lora_adapter_loads_and_is_identified(local_generator, tmp_path):
 
 @pytest.fixture(scope="module")
 def llama_server(shared_cache, tmp_path_factory):
+    yield from _llama_server(tmp_path_factory, DEFAULT_MODEL)
+
+
+def _llama_server(tmp_path_factory, alias: str, *options: str):
+    """Start ``python -m llama_cpp.server`` on the bundled GGUF under ``alias`` on a free port, yield its
+    API root once it lists its model, and stop it."""
     for module in ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context"):
         if importlib.util.find_spec(module) is None:
             pytest.skip(
                 f"{module} is not installed: run `pip install 'chatbi[server]'` to test the HTTP backend"
             )
-    model = gguf_path(DEFAULT_MODEL)
+    try:
+        model = gguf_path(DEFAULT_MODEL)
+    except ModelUnavailableError as error:
+        pytest.skip(f"the bundled model is not here: {error}")
     port = _free_port()
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
     command = [
         sys.executable, "-m", "llama_cpp.server",
-        "--model", str(model), "--model_alias", DEFAULT_MODEL,
+        "--model", str(model), "--model_alias", alias, *options,
         "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", "2048", "--n_threads", "2",
     ]  # fmt: skip
@@ -403,6 +413,46 @@ def test_llama_cpp_server_answers_a_count_question(llama_server):
     assert _asks_for_count(generation.text), generation.text
     assert generation.prompt_tokens > 20
     assert generation.output_tokens > 0
+
+
+@pytest.fixture(scope="module")
+def adapter_server(shared_cache, tmp_path_factory):
+    """The bundled model with the shipped adapter applied, served under the adapter's name, as
+    ``vllm serve BASE --enable-lora --lora-modules chatbi=ADAPTER`` serves it (README, "Serving a promoted
+    adapter with vLLM")."""
+    from nl2sql.models.lora_gguf import lora_gguf_path
+
+    adapter = resolve.default_adapter()
+    if adapter is None:
+        pytest.skip("the shipped adapter's weights are not here")
+    lora = lora_gguf_path(adapter, local.adapter_hash(adapter))
+    yield from _llama_server(tmp_path_factory, "chatbi", "--lora_path", str(lora))
+
+
+@pytest.mark.slow
+def test_a_served_adapter_answers_through_the_assistant_by_name(adapter_server, sqlite_shop):
+    from nl2sql.assistant import Assistant
+
+    assert served_models(adapter_server) == ["chatbi"]
+    assistant = Assistant(sqlite_shop, model="chatbi", base_url=adapter_server, log=None, semantic=False)
+    answer = assistant.ask("How many customers are there?")
+    assert answer.model_id == "server:chatbi" and answer.path == "sql"
+    assert _asks_for_count(answer.sql) and "customers" in answer.sql.lower(), answer.sql
+    assert answer.error is None and answer.data.iloc[0, 0] == 4
+
+
+def test_the_readme_serves_an_adapter_under_the_name_chatbi_asks_for():
+    from nl2sql.cli import build_parser
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    serve = re.search(r"^vllm serve .*\\\n(.*)$", text, re.MULTILINE)
+    ask = re.search(r"^chatbi (ask .*--base-url.*)$", text, re.MULTILINE)
+    assert serve and ask, "README.md shows no vllm serve command, or no question asked of it"
+    options = serve.group(1).split()
+    assert "--enable-lora" in options
+    name = options[options.index("--lora-modules") + 1].split("=")[0]
+    args = build_parser().parse_args(shlex.split(ask.group(1)))
+    assert (args.model, args.base_url.endswith("/v1")) == (name, True)
 
 
 # --- the in-process llama.cpp backend, with the shipped adapter (slow) ----------------------------------

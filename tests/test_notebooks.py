@@ -106,7 +106,7 @@ def test_quickstart(quickstart) -> None:
     def cell(fragment: str):
         return next(c for key, c in cells.items() if fragment in key)
 
-    assert "connected demo: sqlite, 8 tables" in _text(cell("%load_ext nl2sql"))
+    assert "connected demo: sqlite, 8 tables" in _text(cell("%load_ext chatbi_jupyterlab.notebook"))
     assert "* demo: sqlite, 8 tables, 16 glossary terms" in _text(cell("%chatbi status"))
     for output in (o for c in cells.values() for o in c.outputs if o.output_type == "stream"):
         assert "llama_" not in output.text, "llama.cpp's log leaks into the notebook"
@@ -177,7 +177,8 @@ def test_loading_the_model_leaves_no_progress_bar(tmp_path: Path) -> None:
     notebook.cells = [
         nbformat.v4.new_code_cell(source)
         for source in (
-            "%load_ext nl2sql\n%chatbi connect demo\n%chatbi model --backend transformers",
+            "%load_ext chatbi_jupyterlab.notebook\n%chatbi connect demo\n"
+            "%chatbi model --backend transformers",
             "%%ask\nList the customers in Chengdu who never ordered",
             "_ask_view.regenerate()",
             "_ask_view.accept()",

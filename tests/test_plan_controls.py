@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from chatbi_jupyterlab.notebook.answer_controls import PlanControls
+from chatbi_jupyterlab.notebook.answer_view import AnswerView
+from chatbi_jupyterlab.notebook.session import NotebookSession
 
 from explain.edits import AddGroupBy
 from explain.errors import PlanEditError
@@ -15,9 +18,6 @@ from explain.lookup_joins import lookup_columns, lookup_path
 from explain.plan import plan
 from explain.plan_read import outermost_select
 from feedback import FeedbackLog
-from nl2sql.notebook.answer_controls import PlanControls
-from nl2sql.notebook.answer_view import AnswerView
-from nl2sql.notebook.session import NotebookSession
 
 
 @pytest.fixture()

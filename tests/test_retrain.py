@@ -1,5 +1,6 @@
 """Retraining on corrections: refused without enough of them, promoted only when it measures better,
-and a tiny real run on the CPU that goes on from the shipped adapter (slow)."""
+and a tiny real run on the CPU that goes on from the shipped adapter and is recorded in the adapter
+registry (slow). The registry itself, promotion and rollback: tests/test_adapter_registry.py."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ import pytest
 
 from feedback.errors import TrainingError
 from feedback.log import FeedbackLog
-from feedback.promotion import promote, promoted_adapter, rollback
+from feedback.registry import AdapterRegistry
 from feedback.retrain import RetrainPlan, RetrainResult, _verdict, retrain
-from nl2sql.cli import main
 from nl2sql.connect import open_database
 from nl2sql.models.resolve import active_adapter, default_adapter
 from nl2sql.models.weights import DEFAULT_MODEL
@@ -65,20 +65,6 @@ def test_only_a_better_adapter_is_promoted(
     assert _verdict(result, tolerance=0.01).startswith("better") is promoted
 
 
-def test_a_promotion_changes_the_active_adapter_until_rolled_back(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert active_adapter() == default_adapter()
-    (tmp_path / "adapter_model.safetensors").write_bytes(b"weights")
-    promote(DEFAULT_MODEL, tmp_path, {"ex_before": 0.5, "ex_after": 0.6})
-    try:
-        assert active_adapter() == tmp_path.resolve() == promoted_adapter(DEFAULT_MODEL)
-    finally:
-        assert main(["retrain", "--rollback"]) == 0
-    assert "back to the shipped adapter" in capsys.readouterr().out
-    assert active_adapter() == default_adapter() and not rollback(DEFAULT_MODEL)
-
-
 @pytest.mark.slow
 def test_tiny_retraining_on_the_cpu_goes_on_from_the_shipped_adapter(
     tmp_path: Path, sqlite_shop: str
@@ -93,15 +79,19 @@ def test_tiny_retraining_on_the_cpu_goes_on_from_the_shipped_adapter(
         min_corrections=4,
         training=training,
     )
-    try:
-        result = retrain(plan, progress=False)
-        assert (result.corrections, result.trained_on, result.held_out) == (8, 6, 2)
-        report = json.loads((tmp_path / "run" / "retrain.json").read_text())
-        assert report["plan"]["databases"] == [sqlite_shop] and report["ex_before"] == result.ex_before
-        saved = json.loads((result.adapter / "train_config.json").read_text())
-        assert saved["config"]["start_from"] == str(default_adapter())
-        assert json.loads((result.adapter / "adapter_config.json").read_text())["r"] == 16
-        assert result.promoted is (result.ex_after > result.ex_before)
-        assert active_adapter() == (result.adapter.resolve() if result.promoted else default_adapter())
-    finally:
-        rollback(DEFAULT_MODEL)
+    result = retrain(plan, progress=False)
+    assert (result.corrections, result.trained_on, result.held_out) == (8, 6, 2)
+    report = json.loads((tmp_path / "run" / "retrain.json").read_text())
+    assert report["plan"]["databases"] == [sqlite_shop] and report["ex_before"] == result.ex_before
+    saved = json.loads((result.adapter / "train_config.json").read_text())
+    assert saved["config"]["start_from"] == str(default_adapter())
+    assert json.loads((result.adapter / "adapter_config.json").read_text())["r"] == 16
+    assert result.promoted is (result.ex_after > result.ex_before)
+    entry = AdapterRegistry(log).entry(result.adapter_id)
+    assert entry.status == ("active" if result.promoted else "candidate")
+    assert (entry.data_sha256, entry.base_sha256) == (saved["data_sha256"], saved["base_sha256"])
+    assert (entry.metrics["ex_before"], entry.metrics["ex_after"]) == (result.ex_before, result.ex_after)
+    assert entry.trained_through == log.last_id(kinds=["approved"])
+    expected = result.adapter.resolve() if result.promoted else default_adapter()
+    assert active_adapter(DEFAULT_MODEL, log) == expected
+    assert active_adapter() == default_adapter()  # the default store was not touched

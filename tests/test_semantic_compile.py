@@ -13,7 +13,7 @@ from nl2sql.connect import open_database
 from nl2sql.execute import run_query
 from nl2sql.semantic.compile import compile_query
 from nl2sql.semantic.load import load_model
-from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery, SemanticQueryError
+from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery, SemanticQueryError, Threshold
 
 MODEL = load_model(Path(__file__).parent / "fixtures" / "shop.semantic.yaml")
 TODAY = date(2025, 4, 30)
@@ -113,6 +113,29 @@ CASES = {
     "two tables, one row each": (
         SemanticQuery(metrics=("orders", "new_customers"), time_range="2025"),
         [(5, 2)],
+    ),
+    "one metric as a percent of another, each on its own table": (
+        SemanticQuery(metrics=("orders", "new_customers"), time_range="2025", ratio=True),
+        [(5, 2, 250.0)],
+    ),
+    "a ratio by month, none where the whole is missing": (
+        SemanticQuery(
+            metrics=("orders", "new_customers"), time_grain="month", time_range="2025-01..2025-02", ratio=True
+        ),
+        [("2025-01", 1, None, None), ("2025-02", 2, 1, 200.0)],
+    ),
+    "groups within a bound on their metric": (
+        SemanticQuery(metrics=("revenue",), group_by=("customer",), having=(Threshold("revenue", ">", 50),)),
+        [("Acme", 200.5), ("Dune", 99.99)],
+    ),
+    "the top 1 among groups under a bound": (
+        SemanticQuery(
+            metrics=("revenue",),
+            group_by=("customer",),
+            having=(Threshold("revenue", "<", 100),),
+            ranking=Ranking("top", 1),
+        ),
+        [("Dune", 99.99)],
     ),
     "two tables by month": (
         SemanticQuery(metrics=("orders", "new_customers"), time_grain="month", time_range="2025-01..2025-02"),

@@ -4,10 +4,10 @@ the SQL from the semantic model (no language model) and the rows match a hand-wr
 from __future__ import annotations
 
 import pytest
+from chatbi_jupyterlab.notebook.semantic_controls import InterpretationControls
 
 from nl2sql.connect import open_database
 from nl2sql.execute import run_query
-from nl2sql.notebook.semantic_controls import InterpretationControls
 from nl2sql.semantic.locate import database_semantic_model, database_today
 from nl2sql.semantic.query import SemanticQueryError
 from nl2sql.semantic.route import route_question
@@ -102,9 +102,10 @@ def test_showing_a_breakdown_as_shares(demo) -> None:
 
 
 def test_the_answer_view_recompiles_a_changed_reading(tmp_path) -> None:
+    from chatbi_jupyterlab.notebook.answer_view import AnswerView
+    from chatbi_jupyterlab.notebook.session import NotebookSession
+
     from feedback import FeedbackLog
-    from nl2sql.notebook.answer_view import AnswerView
-    from nl2sql.notebook.session import NotebookSession
 
     session = NotebookSession(log=FeedbackLog(tmp_path / "f.sqlite"))
     session.connect("demo")

@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from chatbi_jupyterlab.notebook.session import NotebookSession
 
 from feedback import FeedbackLog
 from nl2sql.demo.semantic import demo_semantic_model
-from nl2sql.notebook.session import NotebookSession
 from nl2sql.semantic.follow_up import follow_up_reading
 from nl2sql.semantic.mapper import map_question
 from nl2sql.semantic.route import route_question

@@ -46,6 +46,8 @@ def test_the_mapper_reads_the_question(case: dict) -> None:
         "subject": case.get("subject", query.subject),
         "fields": tuple(case.get("fields", query.fields)),
         "share": case.get("share", False),
+        "ratio": case.get("ratio", False),
+        "having": case.get("having", [[t.metric, t.op, t.value] for t in query.having]),
     }
     actual = {
         "metrics": query.metrics,
@@ -63,6 +65,8 @@ def test_the_mapper_reads_the_question(case: dict) -> None:
         "subject": query.subject,
         "fields": query.fields,
         "share": query.share,
+        "ratio": query.ratio,
+        "having": [[t.metric, t.op, t.value] for t in query.having],
     }
     assert actual == expected, mapping.unexplained
 
@@ -106,6 +110,9 @@ def test_words_the_model_does_not_cover_go_to_generated_sql_with_the_reading_off
         ("过去两周", "last_2_weeks", "none", "none"),
         ("本季度的销量环比", "this_quarter", "none", "previous_period"),
         ("2025年3月", "2025-03", "none", "none"),
+        ("monthly net sales, Jan-Jun 2026", "2026-01..2026-06", "month", "none"),
+        ("2025年3月到5月每月订单", "2025-03..2025-05", "month", "none"),
+        ("revenue from March to May 2025", "2025-03..2025-05", "none", "none"),
         ("from 2025-03-01 to 2025-03-15", "2025-03-01..2025-03-15", "none", "none"),
         ("year to date revenue by quarter", "this_year", "quarter", "none"),
         ("yoy growth in March 2025", "2025-03", "none", "same_period_last_year"),
@@ -179,3 +186,38 @@ def test_a_superlative_the_reading_does_not_rank_by_is_left_unexplained(
     else:
         assert word in mapping.unexplained
         assert route_question(question, MODEL, "sqlite", TODAY).path == "sql"
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("pls give me the number of cancelled orders on the Online Store over the last 2 weeks", "pls"),
+        ("近12个月每个月的客单价走势", "走"),
+    ],
+)
+def test_a_reading_that_leaves_out_one_ordinary_word_is_answered_with_that_word_named(
+    question: str, word: str
+) -> None:
+    route = route_question(question, MODEL, "sqlite", TODAY)
+    assert route.path == "semantic"
+    assert f"“{word}”" in route.message and route.reading is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Revenue from customers who signed up in 2025 by segment",  # a column the reading leaves out
+        "What was our EBITDA margin for FY2025?",  # jargon in capitals the model does not define
+        "What's the cancellation rate on orders above 50k this year?",  # a threshold no slot holds
+        "Which individual consumer spent the most with us last year?",  # a listing
+    ],
+)
+def test_a_reading_that_leaves_out_more_than_an_ordinary_word_goes_to_generated_sql(question: str) -> None:
+    assert route_question(question, MODEL, "sqlite", TODAY).path == "sql"
+
+
+def test_a_word_read_as_the_model_word_it_is_one_slip_away_from_is_said() -> None:
+    route = route_question("wht's the cancelation rate for Retail Store in Q2", MODEL, "sqlite", TODAY)
+    assert route.path == "semantic"
+    assert route.reading is not None and route.reading.query.metrics == ("cancellation_rate",)
+    assert "read “cancelation” as “cancellation”" in route.message

@@ -272,6 +272,23 @@ def test_export_downloads_the_rows_as_csv_or_excel(api: Api) -> None:
     assert_error(api("GET", f"answers/{'a' * 32}/export"), 404, "no answer")
 
 
+def test_table_gives_every_row_fetched_where_the_answer_carries_the_first(api: Api) -> None:
+    sql = "SELECT order_id, order_date FROM orders ORDER BY order_id"
+    answer = answer_of(api("POST", "run", {"sql": sql, "question": "Every order"}))
+    assert answer.table is not None and answer.table.row_count > len(answer.table.rows) == 1000
+    response = api("GET", f"answers/{answer.id}/table")
+    assert response.code == 200, response.body
+    whole = from_json(wire.Table, payload(response))
+    assert len(whole.rows) == whole.row_count == answer.table.row_count
+    assert whole.columns == answer.table.columns and whole.truncated == answer.table.truncated
+    assert whole.rows[:1000] == answer.table.rows
+    assert [row[0] for row in whole.rows] == sorted(row[0] for row in whole.rows)
+
+    refused = answer_of(api("POST", "run", {"sql": "DELETE FROM orders"}))
+    assert_error(api("GET", f"answers/{refused.id}/table"), 400, "did not run")
+    assert_error(api("GET", f"answers/{'a' * 32}/table"), 404, "no answer")
+
+
 def test_cell_reproduces_the_rows_and_the_chart_shown(api: Api) -> None:
     segments = answer_of(api("POST", "ask", {"question": SEGMENTS, "new": True}))
     first = from_json(wire.NotebookCell, payload(api("GET", f"answers/{segments.id}/cell")))
@@ -341,6 +358,25 @@ def test_model_status_and_regenerate_with_a_stand_in_model(api: Api, monkeypatch
     assert again.status == "regenerated (sample 1): 3 rows" and again.model_id == "replies"
     status = from_json(wire.ModelStatus, payload(api("GET", "model")))
     assert (status.loaded, status.model_id, status.queued) == (True, "replies", 0)
+
+
+def test_a_regenerated_answer_counts_once_in_the_adoption_figures(
+    api: Api, feedback_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedback.stats import adoption_stats
+
+    replies = Replies("SELECT segment, COUNT(*) AS n FROM customers GROUP BY segment ORDER BY n")
+    monkeypatch.setattr("nl2sql.models.resolve.load_generator", lambda *args, **kwargs: replies)
+    segments = answer_of(api("POST", "ask", {"question": SEGMENTS, "new": True}))
+    answer_of(api("POST", "regenerate", {"answer_id": segments.id}))
+    api("POST", "feedback", {"answer_id": segments.id, "kind": "accept"})
+
+    log = FeedbackLog(feedback_path)
+    asked, again = log.events(limit=None, kinds=("generated",))
+    assert again["details"]["regenerates"] == asked["id"] and again["details"]["seed"] == 1
+    stats = adoption_stats(log)
+    assert (stats.questions, stats.regenerated, stats.regenerations) == (1, 1, 1)
+    assert stats.outcomes["accepted"] == 1, "the regenerated SQL accepted as the model wrote it"
 
 
 # Security and errors -------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 result table and chart, and a schema.
 
 The table and the chart are those the notebook shows: readable headers from
-:func:`explain.column_labels.column_labels`, the chart chosen by :func:`nl2sql.notebook.chart.choose_chart`
-(or the kind the user picked), drawn by :func:`nl2sql.notebook.figure.build_figure` and themed as the
-notebook's live chart (:func:`nl2sql.notebook.answer_chart.plotly_bundle`).
+:func:`explain.column_labels.column_labels`, the chart chosen by
+:func:`chatbi_jupyterlab.notebook.chart.choose_chart` (or the kind the user picked), drawn by
+:func:`chatbi_jupyterlab.notebook.figure.build_figure` and themed as the notebook's live chart
+(:func:`chatbi_jupyterlab.notebook.answer_chart.plotly_bundle`).
 
 Example:
     >>> import datetime, pandas as pd
@@ -25,16 +26,22 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from chatbi_jupyterlab import wire
+from chatbi_jupyterlab.notebook.chart import (
+    ChartChoice,
+    ChartError,
+    available_kinds,
+    choice_for,
+    choose_chart,
+)
 from explain.column_labels import column_labels
 from nl2sql.answer import PATH_LABELS
-from nl2sql.notebook.chart import ChartChoice, ChartError, available_kinds, choice_for, choose_chart
 from nl2sql.semantic.route import question_language
 
 if TYPE_CHECKING:
+    from chatbi_jupyterlab.notebook.answer_card import AnswerCard
     from explain.plan import Plan
     from explain.plan_conditions import DateBound
     from explain.steps import Step
-    from nl2sql.notebook.answer_card import AnswerCard
     from nl2sql.schema import Schema
     from nl2sql.semantic.route import Reading
 
@@ -47,11 +54,10 @@ def answer_wire(card: AnswerCard, *, table_rows: int = TABLE_ROWS) -> wire.Answe
     answer, current, shown = card.answer, card.current, card.review
     explanation = shown.explanation
     lang = explanation.lang if explanation else card.lang or question_language(answer.question)
-    labels = column_labels(card.sql, card.assistant.schema, card.lang or "en") if card.sql else {}
     frame = card.frame
-    table = chart = None
+    table = result_table_wire(card, rows=table_rows)
+    chart = None
     if frame is not None:
-        table = table_wire(frame, truncated=current.truncated, labels=labels, rows=table_rows)
         chart = chart_wire(frame, answer.question, card.chart_kind, partial=card.partial)
     reading = card.reading_shown
     return wire.Answer(
@@ -84,6 +90,33 @@ def answer_wire(card: AnswerCard, *, table_rows: int = TABLE_ROWS) -> wire.Answe
         interpretation=reading_wire(reading) if reading else None,
         readings=[reading_wire(r) for r in answer.readings],
     )
+
+
+def result_table_wire(card: AnswerCard, *, rows: int | None = None) -> wire.Table | None:
+    """The result ``card`` shows, its first ``rows`` rows (all the rows fetched when None), with the
+    headers the notebook shows; None when the query did not run.
+
+    Example:
+        >>> import os, sqlite3, tempfile
+        >>> from chatbi_jupyterlab.notebook.answer_card import AnswerCard
+        >>> from chatbi_jupyterlab.notebook.session import NotebookSession
+        >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
+        >>> with sqlite3.connect(path) as setup:
+        ...     _ = setup.execute("CREATE TABLE orders (id INTEGER)")
+        ...     _ = setup.executemany("INSERT INTO orders VALUES (?)", [(1,), (2,), (3,)])
+        >>> session = NotebookSession(log=None)
+        >>> answer = session.connect(path, name="shop").run("SELECT id FROM orders")
+        >>> card = AnswerCard(answer, session, "shop")
+        >>> first, whole = result_table_wire(card, rows=2), result_table_wire(card)
+        >>> first.rows, first.row_count, whole.rows
+        ([[1], [2]], 3, [[1], [2], [3]])
+    """
+    frame = card.frame
+    if frame is None:
+        return None
+    labels = column_labels(card.sql, card.assistant.schema, card.lang or "en") if card.sql else {}
+    shown = len(frame) if rows is None else rows
+    return table_wire(frame, truncated=card.current.truncated, labels=labels, rows=shown)
 
 
 def table_wire(
@@ -152,8 +185,8 @@ def cell(value: Any) -> wire.JSONScalar:
 
 def chart_wire(frame: pd.DataFrame, question: str, wanted: str | None, *, partial: bool) -> wire.Chart:
     """The chart of ``frame``: the kind ``wanted`` when it fits it, else the one the rules choose."""
-    from nl2sql.notebook.answer_chart import PLOTLY_MIMETYPE, plotly_bundle
-    from nl2sql.notebook.figure import build_figure
+    from chatbi_jupyterlab.notebook.answer_chart import PLOTLY_MIMETYPE, plotly_bundle
+    from chatbi_jupyterlab.notebook.figure import build_figure
 
     note, choice = None, None
     if wanted:

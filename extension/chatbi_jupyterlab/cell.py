@@ -10,8 +10,8 @@ Example:
     # ChatBI: One?
     from nl2sql.connect import open_database
     from nl2sql.execute import run_query
-    from nl2sql.notebook.chart import choice_for
-    from nl2sql.notebook.figure import build_figure
+    from chatbi_jupyterlab.notebook.chart import choice_for
+    from chatbi_jupyterlab.notebook.figure import build_figure
     <BLANKLINE>
     database = open_database("demo")  # connection "demo"
     sql = \"\"\"
@@ -40,8 +40,8 @@ def cell_source(*, sql: str, spec: str, name: str, question: str, chart_kind: st
         *(["import os"] if _password_in(spec) else []),
         "from nl2sql.connect import open_database",
         "from nl2sql.execute import run_query",
-        *(["from nl2sql.notebook.chart import choice_for"] if chart else []),
-        *(["from nl2sql.notebook.figure import build_figure"] if chart else []),
+        *(["from chatbi_jupyterlab.notebook.chart import choice_for"] if chart else []),
+        *(["from chatbi_jupyterlab.notebook.figure import build_figure"] if chart else []),
         "",
         f"database = open_database({_database_argument(spec, name)})  # connection {json.dumps(name)}",
         f"sql = {_string_literal(sql.strip())}",

@@ -1,10 +1,10 @@
 r"""An answer's rows as a download: CSV text, or the Excel workbook the notebook view's Download link
-gives (:meth:`nl2sql.notebook.answer_card.AnswerCard.workbook`: the SQL on a second sheet).
+gives (:meth:`chatbi_jupyterlab.notebook.answer_card.AnswerCard.workbook`: the SQL on a second sheet).
 
 Example:
     >>> import os, sqlite3, tempfile
-    >>> from nl2sql.notebook.answer_card import AnswerCard
-    >>> from nl2sql.notebook.session import NotebookSession
+    >>> from chatbi_jupyterlab.notebook.answer_card import AnswerCard
+    >>> from chatbi_jupyterlab.notebook.session import NotebookSession
     >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
     >>> with sqlite3.connect(path) as setup:
     ...     _ = setup.execute("CREATE TABLE customers (segment TEXT)")
@@ -23,10 +23,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chatbi_jupyterlab.errors import BadRequestError
-from nl2sql.notebook.answer_card import CardError
+from chatbi_jupyterlab.notebook.answer_card import CardError
 
 if TYPE_CHECKING:
-    from nl2sql.notebook.answer_card import AnswerCard
+    from chatbi_jupyterlab.notebook.answer_card import AnswerCard
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

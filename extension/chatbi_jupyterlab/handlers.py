@@ -3,6 +3,7 @@ call :class:`~chatbi_jupyterlab.service.ChatBIService` and write the wire answer
 
 =======  ===================================  =========================================================
 GET      connections                          :class:`~chatbi_jupyterlab.wire.ConnectionList`
+POST     connections                          AddConnectionRequest → ConnectionList (201)
 GET      connections/{name}/schema            :class:`~chatbi_jupyterlab.wire.SchemaSummary`
 POST     ask                                  AskRequest → Answer
 POST     run                                  RunRequest → Answer
@@ -12,6 +13,7 @@ POST     chart                                ChartRequest → Answer
 POST     feedback                             FeedbackRequest → FeedbackResult
 GET      model                                :class:`~chatbi_jupyterlab.wire.ModelStatus`
 GET      answers/{id}/export?format=csv|xlsx  the rows as a download
+GET      answers/{id}/table                   :class:`~chatbi_jupyterlab.wire.Table`, every row fetched
 GET      answers/{id}/cell                    :class:`~chatbi_jupyterlab.wire.NotebookCell`
 WS       stream                               asks and cancels → stages, SQL tokens, the answer
                                               (:mod:`chatbi_jupyterlab.stream`)
@@ -111,6 +113,13 @@ class ConnectionsHandler(ChatBIHandler):
     async def get(self) -> None:
         self.send(await self.service.connections())
 
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        request = self.body(wire.AddConnectionRequest)
+        listing = await self.service.add_connection(request, root=self.settings.get("server_root_dir"))
+        self.set_status(201)
+        self.send(listing)
+
 
 class SchemaHandler(ChatBIHandler):
     @tornado.web.authenticated
@@ -169,6 +178,12 @@ class ExportHandler(ChatBIHandler):
         self.finish(data, set_content_type=media_type)
 
 
+class TableHandler(ChatBIHandler):
+    @tornado.web.authenticated
+    async def get(self, answer_id: str) -> None:
+        self.send(await self.service.table(answer_id))
+
+
 class CellHandler(ChatBIHandler):
     @tornado.web.authenticated
     async def get(self, answer_id: str) -> None:
@@ -188,5 +203,6 @@ def handlers() -> list[tuple[str, type[ChatBIHandler]]]:
         (f"{PREFIX}/feedback", FeedbackHandler),
         (f"{PREFIX}/model", ModelHandler),
         (f"{PREFIX}/answers/(?P<answer_id>[0-9a-f]+)/export", ExportHandler),
+        (f"{PREFIX}/answers/(?P<answer_id>[0-9a-f]+)/table", TableHandler),
         (f"{PREFIX}/answers/(?P<answer_id>[0-9a-f]+)/cell", CellHandler),
     ]

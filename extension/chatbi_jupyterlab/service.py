@@ -1,4 +1,4 @@
-"""What the server extension does, without HTTP: one :class:`~nl2sql.notebook.session.NotebookSession`
+"""What the server extension does, without HTTP: one :class:`~chatbi_jupyterlab.notebook.session.NotebookSession`
 (the magic's Python API: connections, conversations, the model settings, the feedback log), its answers
 kept by id, and the one worker that does all the session's work.
 
@@ -22,21 +22,22 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from chatbi_jupyterlab import wire
-from chatbi_jupyterlab.answer_wire import TABLE_ROWS, answer_wire, schema_wire
+from chatbi_jupyterlab import new_connection, wire
+from chatbi_jupyterlab.answer_wire import TABLE_ROWS, answer_wire, result_table_wire, schema_wire
 from chatbi_jupyterlab.cell import cell_source
-from chatbi_jupyterlab.errors import NotFoundError, scrub, url_variants
+from chatbi_jupyterlab.errors import AnswerCancelled, NotFoundError, scrub, url_variants
 from chatbi_jupyterlab.export import export
+from chatbi_jupyterlab.notebook.answer_card import AnswerCard, CardError
+from chatbi_jupyterlab.notebook.chart import ChartError, choose_chart
+from chatbi_jupyterlab.notebook.quiet import quiet_model_loading
+from chatbi_jupyterlab.notebook.session import ModelSettings, NotebookSession
 from chatbi_jupyterlab.store import AnswerStore
 from chatbi_jupyterlab.worker import Worker
 from explain.edits import edit_from_dict
 from nl2sql.assistant import DEFAULT_LOG, DEFAULT_TIME_BUDGET_S
 from nl2sql.errors import ChatBIError, ModelUnavailableError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
-from nl2sql.notebook.answer_card import AnswerCard, CardError
-from nl2sql.notebook.chart import ChartError, choose_chart
-from nl2sql.notebook.quiet import quiet_model_loading
-from nl2sql.notebook.session import ModelSettings, NotebookSession
+from nl2sql.query_process import cancelled_by
 
 if TYPE_CHECKING:
     from nl2sql.assistant import Assistant
@@ -159,6 +160,15 @@ class ChatBIService:
         loop = asyncio.get_running_loop()  # the frame is never changed, only replaced: no worker needed
         return await loop.run_in_executor(None, export, card, kind)
 
+    async def table(self, answer_id: str) -> wire.Table:
+        """An answer's result with every row fetched (an answer carries the first ``table_rows``)."""
+        card = self.cards.get(answer_id)
+        loop = asyncio.get_running_loop()  # as for export: the frame is replaced, never changed
+        table = await loop.run_in_executor(None, result_table_wire, card)
+        if table is None:
+            raise CardError("there is no result to show: the query did not run")
+        return table
+
     async def cell(self, answer_id: str) -> wire.NotebookCell:
         """The code cell that reproduces an answer's result in a kernel (:mod:`chatbi_jupyterlab.cell`)."""
         card = self.cards.get(answer_id)
@@ -213,6 +223,21 @@ class ChatBIService:
         card = self._card(request.answer_id)
         return self._keep(await self.worker.submit(self._change, card, card.switch_chart, request.kind))
 
+    async def add_connection(
+        self, request: wire.AddConnectionRequest, root: str | None = None
+    ) -> wire.ConnectionList:
+        """Open ``request``'s database as the CLI does (a relative file path from ``root``) and keep it
+        for the server's lifetime, in memory only (:mod:`chatbi_jupyterlab.new_connection`)."""
+        name = new_connection.connection_name(request.name, self.settings.connections)
+        spec = new_connection.database_spec(request.database, root)
+        secrets = url_variants(spec)
+        await self.worker.submit(self._add, name, spec, secrets)
+        self.settings.connections[name] = spec  # here, on the event loop, which alone reads the list
+        self.secrets.extend(secrets)
+        self.default = self.default or name
+        self.log.info("ChatBI opened connection %s, added from the panel", name)
+        return await self.connections()
+
     async def feedback(self, request: wire.FeedbackRequest) -> wire.FeedbackResult:
         card = self._card(request.answer_id)
         if request.kind == "accept":
@@ -244,6 +269,15 @@ class ChatBIService:
         assistant.time_budget_s = self.settings.time_budget_s
         self.session.current = self.default
         return assistant
+
+    def _add(self, name: str, spec: str, secrets: list[str]) -> None:
+        new_connection.connection_name(name, self.session.connections)  # one queued before took it?
+        try:
+            assistant = self.session.connect(spec, name=name)
+        except ChatBIError as error:
+            raise ChatBIError(scrub(str(error), [*self.secrets, *secrets])) from None
+        assistant.time_budget_s = self.settings.time_budget_s
+        self.session.current = self.default
 
     def _ask(
         self, name: str, request: wire.AskRequest, listener: AnswerListener | None = None
@@ -282,7 +316,8 @@ class ChatBIService:
         **kwargs: Any,
     ) -> Any:
         """Run ``job`` with the stage of the answer reported to :meth:`model_status` as it goes, and with
-        its stages and SQL told to ``listener``."""
+        its stages and SQL told to ``listener``; a query running when the listener's ``cancelled`` event
+        is set is stopped there, on the server too (:func:`nl2sql.query_process.cancelled_by`)."""
         assistant = owner.assistant if isinstance(owner, AnswerCard) else owner
         self.loading = not assistant.model_loaded
         self.stage = "loading the model if this question needs it" if self.loading else "answering"
@@ -294,9 +329,13 @@ class ChatBIService:
 
         assistant.on_stage = on_stage
         assistant.on_token = listener.token if listener is not None else None
+        cancelled = getattr(listener, "cancelled", None)
         try:
-            with quiet_model_loading():
-                return job(*args, **kwargs)
+            with quiet_model_loading(), cancelled_by(cancelled):
+                result = job(*args, **kwargs)
+            if cancelled is not None and cancelled.is_set():  # its query was stopped: no answer to give
+                raise AnswerCancelled(getattr(listener, "request_id", ""))
+            return result
         except ModelUnavailableError as error:
             self.model_error = scrub(str(error), self.secrets)
             raise

@@ -98,6 +98,16 @@ class FeedbackRequest:
     """Why the answer is wrong, in the user's words (reject)."""
 
 
+@dataclass
+class AddConnectionRequest:
+    """POST connections: open a database read-only and keep it under ``name`` while the server runs."""
+
+    name: str
+    """Letters, digits, spaces, ``_``, ``.`` and ``-``; not a connection's name already."""
+    database: str
+    """A SQLAlchemy URL, or the path of a SQLite or DuckDB file (relative to the server's root folder)."""
+
+
 # Answers -------------------------------------------------------------------------------------------------
 
 
@@ -118,7 +128,8 @@ class Table:
 
     columns: list[Column]
     rows: list[list[JSONScalar]]
-    """The first rows fetched (at most the server's table_rows); export gives all of them."""
+    """The first rows fetched (at most the server's table_rows in an answer); GET answers/{id}/table
+    and export give all of them."""
     row_count: int
     """How many rows were fetched."""
     truncated: bool
@@ -333,7 +344,8 @@ class Answer:
 
 @dataclass
 class ConnectionInfo:
-    """A connection the server was configured with; never its URL or credentials."""
+    """A connection the server was configured with, or one added from the panel; never its URL or
+    credentials."""
 
     name: str
     dialect: str | None
@@ -346,7 +358,7 @@ class ConnectionInfo:
 
 @dataclass
 class ConnectionList:
-    """GET connections."""
+    """GET connections, and POST connections with the connection added."""
 
     connections: list[ConnectionInfo]
     default: str | None
@@ -518,6 +530,7 @@ REQUESTS: tuple[type, ...] = (
     AnswerRequest,
     ChartRequest,
     FeedbackRequest,
+    AddConnectionRequest,
 )
 RESPONSES: tuple[type, ...] = (
     Column,

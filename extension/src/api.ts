@@ -22,6 +22,13 @@ export class ChatBIClient {
     return this.json('connections');
   }
 
+  /** Open a database read-only and keep it on the server as a connection; the connections with it. */
+  addConnection(
+    request: wire.AddConnectionRequest
+  ): Promise<wire.ConnectionList> {
+    return this.post('connections', request);
+  }
+
   model(): Promise<wire.ModelStatus> {
     return this.json('model');
   }
@@ -53,6 +60,11 @@ export class ChatBIClient {
   /** A code cell that reproduces an answer's result in a kernel. */
   cell(answerId: string): Promise<wire.NotebookCell> {
     return this.json(`answers/${encodeURIComponent(answerId)}/cell`);
+  }
+
+  /** An answer's result with all the rows fetched (an answer carries the first of them only). */
+  table(answerId: string): Promise<wire.Table> {
+    return this.json(`answers/${encodeURIComponent(answerId)}/table`);
   }
 
   /** An answer's rows as a file (`csv` or `xlsx`). */

@@ -7,7 +7,7 @@ import { button, h, section } from './dom';
 import { renderDiagnostics } from './diagnostics';
 import { PlanEdit, renderPlanControls } from './plan';
 import { renderSteps } from './steps';
-import { renderTable } from './table';
+import { TablePager } from './pager';
 import { ITrans } from './trans';
 import { Answer, Chart, ChartRequest } from './wire';
 
@@ -25,21 +25,30 @@ export interface ICardActions {
   download(format: ExportFormat): void;
   /** Insert a cell that reproduces the result; absent when there is no notebook to insert into. */
   insert?: () => void;
+  /** Open the whole result (all rows fetched) in the main area; absent where there is none. */
+  openTable?: () => void;
   /** Draw `chart.figure` into `host` (through JupyterLab's renderers). */
   drawChart(host: HTMLElement, chart: Chart): void;
 }
 
 export interface ICardOptions {
   trans: ITrans;
-  /** The most rows the table shows. */
-  rowLimit: number;
+  /** Rows per page of the result table (the row-limit setting). */
+  pageSize: number;
   actions: ICardActions;
 }
+
+/** The controls a busy card leaves enabled: they act on what the card shows, not on the server. */
+const KEEP_ENABLED =
+  '.jp-ChatBI-copy, .jp-ChatBI-pagePrevious, .jp-ChatBI-pageNext';
 
 /** A drawn answer, with the status line the panel writes to while a request on it runs. */
 export class AnswerCard {
   readonly node: HTMLElement;
   private readonly status: HTMLElement;
+  private disabledWhileBusy: (
+    HTMLButtonElement | HTMLInputElement | HTMLSelectElement
+  )[] = [];
 
   constructor(
     readonly answer: Answer,
@@ -86,16 +95,28 @@ export class AnswerCard {
     this.status.classList.toggle('jp-mod-error', error);
   }
 
-  /** Disable the card's controls while a request on it runs, and say so. */
+  /**
+   * Disable the card's controls while a request on it runs, and say so; afterwards enable those it
+   * disabled (a control disabled for its own reason, such as Previous on the first page, stays so).
+   * Copy and the table's paging work on what is shown and stay usable.
+   */
   setBusy(busy: boolean): void {
     this.node.setAttribute('aria-busy', busy ? 'true' : 'false');
+    if (!busy) {
+      for (const control of this.disabledWhileBusy) {
+        control.disabled = false;
+      }
+      this.disabledWhileBusy = [];
+      return;
+    }
     for (const control of Array.from(
       this.node.querySelectorAll<
         HTMLButtonElement | HTMLInputElement | HTMLSelectElement
       >('button, input, select')
     )) {
-      if (!control.classList.contains('jp-ChatBI-copy')) {
-        control.disabled = busy;
+      if (!control.disabled && !control.matches(KEEP_ENABLED)) {
+        control.disabled = true;
+        this.disabledWhileBusy.push(control);
       }
     }
   }
@@ -215,10 +236,13 @@ export class AnswerCard {
   }
 
   private table(): HTMLElement {
-    const { trans, rowLimit } = this.options;
-    return section('jp-ChatBI-result', trans.__('Result'), [
-      renderTable(this.answer.table!, trans, rowLimit)
-    ]);
+    const { trans, pageSize, actions } = this.options;
+    const pager = new TablePager(this.answer.table!, {
+      trans,
+      pageSize,
+      openAll: actions.openTable ? () => actions.openTable!() : undefined
+    });
+    return section('jp-ChatBI-result', trans.__('Result'), [pager.node]);
   }
 
   private chart(chart: Chart): HTMLElement {

@@ -15,6 +15,7 @@ import { ChatBIClient } from './api';
 import { ChartRenderers } from './chart';
 import { chatbiIcon } from './icon';
 import { insertIntoNotebook } from './insert';
+import type { ResultTabs } from './resultview';
 import { AnswerStream } from './stream';
 // eslint-disable-next-line jupyter/prefer-lazy-imports -- the panel goes into the sidebar at activation
 import { ChatBIPanel } from './panel';
@@ -53,6 +54,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
     let settings: IPanelSettings = { ...DEFAULT_SETTINGS };
     const client = new ChatBIClient(app.serviceManager.serverSettings);
+    // the main-area view loads the first time a result is opened there
+    let results: Promise<ResultTabs> | null = null;
     const panel = new ChatBIPanel({
       client,
       stream: new AnswerStream(app.serviceManager.serverSettings),
@@ -62,7 +65,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
       copy: copyText,
       insert: notebooks
         ? answer => insertIntoNotebook(app, notebooks, client, answer, trans)
-        : undefined
+        : undefined,
+      openTable: async (answer, table) => {
+        results ??= import('./resultview').then(
+          module => new module.ResultTabs(app)
+        );
+        (await results).show(answer, table, {
+          trans,
+          pageSize: settings.rowLimit
+        });
+      }
     });
     panel.title.icon = chatbiIcon;
     app.shell.add(panel, 'right', { rank: 600 });

@@ -3,10 +3,12 @@
  * Questions go over the answer stream ({@link AnswerStream}): the card shows the stage and the SQL as
  * the model writes it, with a Cancel button, until the answer replaces it (over REST when the stream
  * cannot connect). Other requests go to the REST API ({@link ChatBIClient}); an answer changed by a
- * card's control (an edit, a chart switch, Regenerate) replaces its card.
+ * card's control (an edit, a chart switch, Regenerate) replaces its card. The connection picker's last
+ * option, "Add connection…", opens a form that adds one ({@link AddConnectionForm}) and picks it.
  */
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
+import { AddConnectionForm } from './addconnection';
 import { ApiError, ChatBIClient } from './api';
 import { AnswerCard, ExportFormat } from './card';
 import { ChartRenderers } from './chart';
@@ -20,10 +22,13 @@ import {
   StreamClosedError
 } from './stream';
 import { ITrans } from './trans';
-import { Answer, AskRequest, ConnectionList } from './wire';
+import { Answer, AskRequest, ConnectionList, Table } from './wire';
 
 /** How often the model's status is read while a question is being answered. */
 const MODEL_POLL_MS = 1000;
+
+/** The picker's option that opens the add-connection form: no connection's name starts with a space. */
+const ADD_CONNECTION = ' add';
 
 export interface IPanelOptions {
   client: ChatBIClient;
@@ -38,6 +43,8 @@ export interface IPanelOptions {
    * notebooks.
    */
   insert?: (answer: Answer) => Promise<string>;
+  /** Open `table`, all the rows `answer` fetched, in the main area; absent without one. */
+  openTable?: (answer: Answer, table: Table) => Promise<void>;
 }
 
 export class ChatBIPanel extends Widget {
@@ -46,6 +53,9 @@ export class ChatBIPanel extends Widget {
   private readonly feed: HTMLElement;
   private readonly progress: HTMLElement;
   private readonly alert: HTMLElement;
+  private readonly addForm: AddConnectionForm;
+  /** The connection picked: the picker's value, except while it shows "Add connection…". */
+  private current = '';
   private pending = 0;
   private startOver = false;
   private chosen = false;
@@ -63,7 +73,13 @@ export class ChatBIPanel extends Widget {
       className: 'jp-ChatBI-select jp-ChatBI-connection',
       attrs: { 'aria-label': trans.__('Connection') }
     });
-    this.connection.addEventListener('change', () => (this.chosen = true));
+    this.connection.addEventListener('change', () => this.picked());
+    this.addForm = new AddConnectionForm({
+      trans,
+      add: request => options.client.addConnection(request),
+      added: (name, list) => this.added(name, list),
+      cancelled: () => this.connection.focus()
+    });
     this.question = h('textarea', {
       className: 'jp-ChatBI-input jp-ChatBI-questionBox',
       attrs: {
@@ -131,6 +147,7 @@ export class ChatBIPanel extends Widget {
           })
         ]
       }),
+      this.addForm.node,
       form,
       this.progress,
       this.alert,
@@ -159,7 +176,7 @@ export class ChatBIPanel extends Widget {
   applySettings(): void {
     const wanted = this.options.settings().defaultConnection;
     if (!this.chosen && wanted && this.hasConnection(wanted)) {
-      this.connection.value = wanted;
+      this.connection.value = this.current = wanted;
     }
   }
 
@@ -174,7 +191,7 @@ export class ChatBIPanel extends Widget {
     const language = settings().language;
     const request: AskRequest = {
       question,
-      connection: this.connection.value || null,
+      connection: this.current || null,
       new: this.startOver,
       language: language === 'auto' ? null : language
     };
@@ -237,7 +254,7 @@ export class ChatBIPanel extends Widget {
     };
     const card: AnswerCard = new AnswerCard(answer, {
       trans,
-      rowLimit: settings().rowLimit,
+      pageSize: settings().rowLimit,
       actions: {
         copy: text => this.options.copy(text),
         feedback: (kind, reason) => {
@@ -271,6 +288,16 @@ export class ChatBIPanel extends Widget {
           ? () =>
               void this.run(card, async () => {
                 card.setStatus(await this.options.insert!(card.answer));
+              })
+          : undefined,
+        openTable: this.options.openTable
+          ? () =>
+              void this.run(card, async () => {
+                await this.options.openTable!(
+                  card.answer,
+                  await this.wholeTable(card.answer)
+                );
+                card.setStatus(trans.__('Opened in the main area'));
               })
           : undefined,
         drawChart: (host, chart) => charts.draw(host, chart)
@@ -310,6 +337,14 @@ export class ChatBIPanel extends Widget {
     }
   }
 
+  /** All the rows `answer` fetched: those it carries when they are all, else the server's. */
+  private async wholeTable(answer: Answer): Promise<Table> {
+    const table = answer.table!;
+    return table.rows.length >= table.row_count
+      ? table
+      : this.options.client.table(answer.id);
+  }
+
   private async download(answer: Answer, format: ExportFormat): Promise<void> {
     const blob = await this.options.client.export(answer.id, format);
     const url = URL.createObjectURL(blob);
@@ -324,7 +359,11 @@ export class ChatBIPanel extends Widget {
 
   private fillConnections(list: ConnectionList): void {
     const { trans, settings } = this.options;
-    const previous = this.connection.value;
+    const previous = this.current;
+    const add = h('option', {
+      text: trans.__('Add connection…'),
+      attrs: { value: ADD_CONNECTION }
+    });
     this.connection.replaceChildren(
       ...list.connections.map(info => {
         const option = h('option', {
@@ -337,20 +376,57 @@ export class ChatBIPanel extends Widget {
         });
         option.disabled = info.error !== null;
         return option;
-      })
+      }),
+      add
     );
     const wanted = settings().defaultConnection;
     const pick = [this.chosen ? previous : '', wanted, list.default ?? ''].find(
       name => name && this.hasConnection(name)
     );
-    if (pick) {
-      this.connection.value = pick;
+    const first = list.connections.find(info => info.error === null);
+    this.current = pick ?? first?.name ?? '';
+    if (!this.current) {
+      // something to show that is not "Add connection…", so that picking that is a change
+      const none = h('option', {
+        text: trans.__('No connection yet'),
+        attrs: { value: '' }
+      });
+      none.disabled = true;
+      this.connection.prepend(none);
     }
+    this.connection.value = this.current;
+  }
+
+  /** The picker changed: a connection was picked, or "Add connection…" (which opens the form). */
+  private picked(): void {
+    if (this.connection.value === ADD_CONNECTION) {
+      this.connection.value = this.current;
+      this.addForm.open();
+      return;
+    }
+    this.current = this.connection.value;
+    this.chosen = true;
+  }
+
+  /** The form added connection `name`: list it and pick it. */
+  private added(name: string, list: ConnectionList): void {
+    this.chosen = true;
+    this.current = name;
+    this.fillConnections(list);
+    this.showError(null);
+    this.progress.textContent = this.options.trans.__(
+      'Connection %1 added',
+      name
+    );
+    this.question.focus();
   }
 
   private hasConnection(name: string): boolean {
     return Array.from(this.connection.options).some(
-      option => option.value === name && !option.disabled
+      option =>
+        option.value === name &&
+        option.value !== ADD_CONNECTION &&
+        !option.disabled
     );
   }
 

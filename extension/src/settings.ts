@@ -1,10 +1,11 @@
 /** The panel's settings (the settings editor's "ChatBI" page, `schema/plugin.json`). */
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { DEFAULT_PAGE_SIZE } from './pager';
 
 export interface IPanelSettings {
   /** The connection picked when the panel opens; the server's default when empty. */
   defaultConnection: string;
-  /** The most rows an answer's table shows. */
+  /** Rows per page of an answer's table (in the panel and in the main area). */
   rowLimit: number;
   /** The explanations' language; `auto`: the server's setting, else the question's language. */
   language: 'auto' | 'en' | 'zh';
@@ -12,7 +13,7 @@ export interface IPanelSettings {
 
 export const DEFAULT_SETTINGS: IPanelSettings = {
   defaultConnection: '',
-  rowLimit: 100,
+  rowLimit: DEFAULT_PAGE_SIZE,
   language: 'auto'
 };
 

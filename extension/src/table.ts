@@ -1,6 +1,6 @@
 /**
- * The result table of an answer, from its JSON rows (never from HTML): a `<table>` with a caption
- * saying how many rows there are and how many are shown.
+ * The result table of an answer, from its JSON rows (never from HTML): a `<table>` of a slice of the
+ * rows, with a caption saying how many rows the result has.
  */
 import { h } from './dom';
 import { ITrans } from './trans';
@@ -19,29 +19,34 @@ export function formatValue(value: Value): string {
   return String(value);
 }
 
-/** What the caption says: the rows fetched, and how many the table shows when it is fewer. */
-export function tableCaption(
-  table: Table,
-  shown: number,
-  trans: ITrans
-): string {
-  const more = table.truncated ? '+' : '';
-  const rows =
-    table.row_count === 1
-      ? trans.__('1 row')
-      : trans.__('%1 rows', `${table.row_count}${more}`);
-  return shown < table.row_count
-    ? trans.__('%1, the first %2 shown', rows, shown)
-    : rows;
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { useGrouping: true });
+
+/** A count with its thousands grouped, `1,234` (the same in English and Chinese). */
+export function formatCount(count: number): string {
+  return COUNT_FORMAT.format(count);
 }
 
-/** The table of `table`'s first `maxRows` rows (at most the rows the answer carries). */
+/** The total as the pager and the caption say it: `1,234`, or `10,000+` when the result was cut. */
+export function totalText(table: Table): string {
+  return `${formatCount(table.row_count)}${table.truncated ? '+' : ''}`;
+}
+
+/** What the caption says: how many rows the result has. */
+export function tableCaption(table: Table, trans: ITrans): string {
+  return table.row_count === 1 && !table.truncated
+    ? trans.__('1 row')
+    : trans.__('%1 rows', totalText(table));
+}
+
+/** The table of `count` of `table`'s rows from row `first` (0-based; all the rows it carries by default). */
 export function renderTable(
   table: Table,
   trans: ITrans,
-  maxRows: number
+  first = 0,
+  count: number = table.rows.length
 ): HTMLElement {
-  const rows = table.rows.slice(0, Math.max(0, maxRows));
+  const start = Math.max(0, first);
+  const rows = table.rows.slice(start, start + Math.max(0, count));
   const head = h('tr', {
     children: table.columns.map(column =>
       h('th', {
@@ -61,7 +66,7 @@ export function renderTable(
       h('table', {
         className: 'jp-ChatBI-table',
         children: [
-          h('caption', { text: tableCaption(table, rows.length, trans) }),
+          h('caption', { text: tableCaption(table, trans) }),
           h('thead', { children: [head] }),
           h('tbody', { children: body })
         ]

@@ -58,6 +58,14 @@ export interface FeedbackRequest {
   reason?: string | null;
 }
 
+/** POST connections: open a database read-only and keep it under ``name`` while the server runs. */
+export interface AddConnectionRequest {
+  /** Letters, digits, spaces, ``_``, ``.`` and ``-``; not a connection's name already. */
+  name: string;
+  /** A SQLAlchemy URL, or the path of a SQLite or DuckDB file (relative to the server's root folder). */
+  database: string;
+}
+
 /** One column of a result. */
 export interface Column {
   /** The name in the result (what the SQL calls it). */
@@ -70,7 +78,10 @@ export interface Column {
 /** A query result: rows as JSON values (NaN as null, dates and times as ISO strings). */
 export interface Table {
   columns: Column[];
-  /** The first rows fetched (at most the server's table_rows); export gives all of them. */
+  /**
+   * The first rows fetched (at most the server's table_rows in an answer); GET answers/{id}/table
+   * and export give all of them.
+   */
   rows: ((string | number | number | boolean | null)[])[];
   /** How many rows were fetched. */
   row_count: number;
@@ -281,7 +292,10 @@ export interface Answer {
   readings: Reading[];
 }
 
-/** A connection the server was configured with; never its URL or credentials. */
+/**
+ * A connection the server was configured with, or one added from the panel; never its URL or
+ * credentials.
+ */
 export interface ConnectionInfo {
   name: string;
   /** sqlite, duckdb, postgres or mysql; null when it could not be opened. */
@@ -292,7 +306,7 @@ export interface ConnectionInfo {
   error: string | null;
 }
 
-/** GET connections. */
+/** GET connections, and POST connections with the connection added. */
 export interface ConnectionList {
   connections: ConnectionInfo[];
   default: string | null;

@@ -51,6 +51,11 @@ Metrics (any of the names, in either language):
       by returns.return_date.
     * return rate (退货率): 100.0 * units returned of the items / SUM(order_items.quantity), items of
       non-cancelled orders, window on orders.order_date; returns are summed per item before the join.
+    * discount amount (让利, 折扣金额): SUM(quantity * unit_price * discount) of items of non-cancelled
+      orders; discount rate (折扣率) = 100.0 * that / SUM(quantity * unit_price) (the value before
+      discount, 折前金额); average discount (平均折扣) = 100.0 * AVG(discount) over those items.
+    * a metric "as a % of" another (退款占营收的比例, 几个点) = 100.0 * one / the other, each over its
+      own rows and date column in the same window (refunds by return_date, revenue by order_date).
     * products (产品数): COUNT of products; average unit price (平均单价): AVG(products.unit_price).
     * online (线上) / offline (线下): channels.channel_type = 'online' / 'offline'; business customers
       (B2B, 对公客户): segment Enterprise or SMB.
@@ -83,12 +88,12 @@ Comparisons:
 Split:
     The first 287 questions were written together; about a quarter of them are held out (split ``test``),
     chosen deterministically, stratified by language and rarest tag so that every tag and both languages
-    appear in both splits. Four batches of 100 (biz-288 on) were written later by other authors, each
-    with 30 held out at random (15 per language, a seeded draw), after the rules had been tuned on the
-    dev questions before them: each batch's dev part measured how far the rules carried to new wording
-    before they were extended to it. The held-out
-    questions must never be used to tune anything (prompts, glossary, semantic layer, few-shot examples,
-    thresholds); tune on ``dev`` only and report ``test``.
+    appear in both splits. Five batches of 100 (biz-288 on) were written later by other authors, each
+    with 30 held out at random (a seeded draw; 15 per language in the first four), after the rules had
+    been tuned on the dev questions before them: each batch's dev part measured how far the rules
+    carried to new wording before they were extended to it. The held-out questions must never be used
+    to tune anything (prompts, glossary, semantic layer, few-shot examples, thresholds); tune on ``dev``
+    only and report ``test``.
 
 Example:
     >>> questions = load_business_questions()

@@ -14,12 +14,16 @@ from __future__ import annotations
 import importlib.util
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nl2sql.errors import ModelUnavailableError
 from nl2sql.models.base import Generator
 from nl2sql.models.http import OpenAIHTTPGenerator, served_models
 from nl2sql.models.local import TransformersGenerator
 from nl2sql.models.weights import DEFAULT_MODEL, MODELS
+
+if TYPE_CHECKING:
+    from feedback.log import FeedbackLog
 
 TRANSFORMERS, LLAMA_CPP = "transformers", "llama.cpp"
 BACKENDS = ("auto", TRANSFORMERS, LLAMA_CPP)
@@ -40,6 +44,7 @@ def load_generator(
     base_url: str | None = None,
     device: str = "cpu",
     backend: str = "auto",
+    registry: FeedbackLog | str | Path | None = None,
 ) -> Generator:
     """The generator for ``model`` (the bundled default when None), loading it only the first time.
 
@@ -53,6 +58,9 @@ def load_generator(
         device: Where a local model runs: ``cpu``, ``cuda``, or ``auto`` (cuda when there is one).
         backend: ``transformers``, ``llama.cpp``, or ``auto``: llama.cpp on a CPU when it is installed
             and the model is a GGUF (several times faster there), transformers otherwise.
+        registry: The feedback store whose adapter registry names the active adapter (a
+            :class:`feedback.log.FeedbackLog`, a file or a URL; default: ``$CHATBI_FEEDBACK_URL``, else
+            the data folder's log).
 
     Raises:
         ModelUnavailableError: the model, its packages or the server are unavailable, or an adapter
@@ -82,7 +90,7 @@ def load_generator(
         device = "cuda" if torch.cuda.is_available() else "cpu"
     name = _normalized(model or DEFAULT_MODEL)
     if adapter is None:
-        active = active_adapter(name)
+        active = active_adapter(name, registry)
         adapter = str(active) if active else None
     elif adapter == NO_ADAPTER:
         adapter = None
@@ -122,17 +130,20 @@ def default_adapter(model: str = DEFAULT_MODEL) -> Path | None:
     return folder if folder is not None and (folder / "adapter_model.safetensors").is_file() else None
 
 
-def active_adapter(model: str = DEFAULT_MODEL) -> Path | None:
-    """The adapter a model answers with when none is named: one retrained on user corrections and
-    promoted because it measured better (:mod:`feedback.promotion`), else the shipped one.
+def active_adapter(
+    model: str = DEFAULT_MODEL, registry: FeedbackLog | str | Path | None = None
+) -> Path | None:
+    """The adapter a model answers with when none is named: the active entry of the adapter registry
+    in the feedback store ``registry`` (:mod:`feedback.registry`; only a promotion makes one active),
+    else the shipped one.
 
     Example:
         >>> active_adapter("smollm2-135m") is None
         True
     """
-    from feedback.promotion import promoted_adapter
+    from feedback.registry import active_adapter_folder
 
-    return promoted_adapter(model) or default_adapter(model)
+    return active_adapter_folder(_normalized(model), registry) or default_adapter(model)
 
 
 def clear_loaded() -> None:

@@ -204,6 +204,10 @@ class _Compiler:
             tree = self._combined(parts, self.window, None)
         if self.query.share:
             tree = self._shared(tree, labels)
+        if self.query.ratio:
+            tree = self._ratio(tree)
+        if self.query.having:
+            tree = self._bounded(tree)
         tree = self._ordered(tree, labels)
         return CompiledQuery(
             sql=tree.sql(dialect=self.dialect),
@@ -212,6 +216,30 @@ class _Compiler:
             previous_window=previous,
             notes=tuple(self.notes),
         )
+
+    def _bounded(self, tree: exp.Select) -> exp.Select:
+        """Only the rows whose metrics are within the query's bounds (before any ranking)."""
+        outputs = [s.alias_or_name for s in tree.selects]
+        operators = {">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
+        conditions = [
+            operators[bound.op](this=exp.column(bound.metric, "b"), expression=_number(bound.value))
+            for bound in self.query.having
+        ]
+        return (
+            exp.select(*[exp.column(c, "b").as_(c) for c in outputs])
+            .from_(tree.subquery("b"))
+            .where(exp.and_(*conditions))
+        )
+
+    def _ratio(self, tree: exp.Select) -> exp.Select:
+        """Beside the two metrics, the first as a percent of the second (each aggregated on its own
+        rows and time dimension first, then divided)."""
+        part, whole = self._metric_names()
+        outputs = [s.alias_or_name for s in tree.selects]
+        return exp.select(
+            *[exp.column(c, "m").as_(c) for c in outputs],
+            _percent(exp.column(part, "m"), exp.column(whole, "m")).as_(f"{part}_pct_of_{whole}"),
+        ).from_(tree.subquery("m"))
 
     def _shared(self, tree: exp.Select, labels: list[str]) -> exp.Select:
         """Beside each metric, its percent of the whole: of all rows' total when the result has rows by
@@ -439,6 +467,11 @@ class _Compiler:
 
     def _qualified(self, text: str, table: str) -> exp.Expression:
         return self._expr(text, table)
+
+
+def _number(value: float) -> exp.Literal:
+    """``value`` as a SQL number literal (``50``, not ``50.0``, for a whole number)."""
+    return exp.Literal.number(int(value) if float(value).is_integer() else value)
 
 
 def _percent(part: exp.Expression, whole: exp.Expression) -> exp.Expression:

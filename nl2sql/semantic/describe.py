@@ -56,6 +56,13 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
         parts.append(
             f"{comparison}（{shown}）" if zh and shown else f"{comparison} ({shown})" if shown else comparison
         )
+    for bound in query.having:
+        value = int(bound.value) if float(bound.value).is_integer() else bound.value
+        sign = {">=": "≥", "<=": "≤"}.get(bound.op, bound.op)
+        parts.append(f"{_metric_label(bound.metric, model, zh)} {sign} {value:,}")
+    if query.ratio and len(query.metrics) == 2:
+        part, whole = (_metric_label(name, model, zh) for name in query.metrics)
+        parts.append(f"{part}占{whole}的比例（%）" if zh else f"{part} as % of {whole}")
     if query.share:
         grouped = bool(query.group_by) or query.time_grain != "none"
         if zh:

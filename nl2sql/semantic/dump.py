@@ -106,6 +106,7 @@ def _metric(metric: Metric) -> dict[str, Any]:
             "x_finer_metric": metric.finer,
             "x_per": per,
             "x_format": None if metric.format == "number" else metric.format,
+            "x_lower_is_better": metric.lower_is_better or None,
         }
     )
 

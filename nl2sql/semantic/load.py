@@ -222,6 +222,7 @@ class _Reader:
             per=self.text(per.get("key")) or None,
             per_measures=tuple((key, self.text(value)) for key, value in measures.items()),
             format=self.text(values.get("x_format")) or "number",
+            lower_is_better=self.flag(values.get("x_lower_is_better")),
         )
 
     def named_filter(self, node: Node, table: str) -> NamedFilter:

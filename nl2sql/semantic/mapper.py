@@ -21,13 +21,17 @@ Example:
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from nl2sql.semantic.listing_words import (
+    OPERATORS,
     THRESHOLD,
+    UNITS,
     asks_for_ordered_rows,
     fact_of,
     names_row_ids,
@@ -35,7 +39,8 @@ from nl2sql.semantic.listing_words import (
 )
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
 from nl2sql.semantic.paths import reachable
-from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery
+from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery, Threshold
+from nl2sql.semantic.shorthand import write_out
 from nl2sql.semantic.time_words import TimeReading, chinese_number, normalize, read_time
 from nl2sql.semantic.timerange import TimeRangeError, resolve
 
@@ -57,6 +62,16 @@ SHARE_CUES = re.compile(
     r"|%\s*of\b|占比|所占比例|占的比例|的比例|比重|占了?(?:百分之多少|百分之几|多少比例|多少)|占.{0,3}百分比"
 )
 """A part of a whole in percent ("what share of revenue came from online", "各品类的销售额占比")."""
+RATIO_CUE = re.compile(
+    r"^\s*(?:as\s+)?(?:a\s+)?(?:%|percent(?:age)?|share|proportion|fraction)\s+of\s*$"
+    r"|^\s*(?:to|vs\.?|versus)\s*$|^\s*/\s*$|^\s*占了?(?:当[年季月期]|同期)?\s*$"
+)
+"""What stands between the two metrics of a ratio: "refunds *as a % of* revenue", "退款*占*营收…"."""
+RATIO_TAIL = re.compile(
+    r"^\s*(?:ratio|rate)\b|^(?:的)?(?:比例|比重|占比|百分比)|^(?:大概|大约|约)?(?:几个点|多少个点|百分之几|百分之多少|多少)"
+)
+"""After the second metric: the word that asks for the ratio when the words between are short ("to",
+"/", "占"): "refunds to revenue ratio", "退款占营收的比例", "占营收大概几个点"."""
 SEPARATELY = re.compile(r"\bseparately\b|\brespectively\b|\beach of them\b|分别|各自")
 """Two values named with "separately" ("Enterprise and SMB separately"): rank within each of them."""
 EACH_CUES_BEFORE = re.compile(
@@ -81,6 +96,8 @@ BOTTOM_WORDS = re.compile(
     r"\bbottom\b|\blowest\b|\bleast\b|\bsmallest\b|\bfewest\b|\bworst\b|\bminimum\b|\bslowest\b"
     r"|\bweakest\b|\bpoorest\b|最低|最少|最小|最差|最慢|倒数|垫底"
 )
+JUDGEMENTS = re.compile(r"best|worst|strongest|weakest|poorest|最好|最差")
+"""Ranking words that judge rather than measure: which end is best depends on the metric."""
 _NUMBER_WORDS = r"two|three|four|five|six|seven|eight|nine|ten"
 RANK_NUMBER = re.compile(
     r"(?:top|bottom|first|前|倒数|排名前)\s*(\d{1,3}|[一二两三四五六七八九十]{1,3}|\b(?:"
@@ -151,7 +168,8 @@ STOPWORDS_EN = frozenset(
         "report reporting calculate compute provide display lookup kindly thanks thank hey hi hello "
         "quick quickly exactly roughly approximately approx actually basically overall just "
         "numbers figure figures stats statistics metric metrics kpi kpis info information details "
-        "detail summary summarize summarise"
+        "detail summary summarize summarise close closing month-end quarter-end year-end pack deck "
+        "recap snapshot dashboard booked let advance away"
     ).split()
 )
 STOP_PHRASES_ZH = re.compile(
@@ -189,11 +207,18 @@ class Mapping:
     intent_reason: str = ""
     defaulted_metric: bool = False
     """No metric was named; the model's first metric was assumed (a reading to confirm)."""
+    unranked: tuple[str, ...] = ()
+    """Of ``unexplained``: a superlative or threshold the reading leaves out ("orders above 50k")."""
+    slips: tuple[tuple[str, str], ...] = ()
+    """Words read as a word of the model they are one slip away from: ("custmers", "customer")."""
 
 
 def map_question(question: str, model: SemanticModel, today: date | None = None) -> Mapping:
     """Fill a semantic query for ``question`` from the model's vocabulary and the rules above
-    (``today`` tells how two named periods relate: "2025 than 2024" is a comparison with the year before)."""
+    (``today`` tells how two named periods relate: "2025 than 2024" is a comparison with the year before).
+    Shorthand ("rev by chnl QTD") is written out first."""
+    slips: list[tuple[str, str]] = []
+    question = write_out(question, vocabulary_words(model), STOPWORDS_EN, slips)
     text = normalize(question)
     time = read_time(question)
     unrelated = _compared_periods(time, today)
@@ -207,6 +232,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
             query, matches, intent_reason="the question asks to change data, which ChatBI never does"
         )
 
+    matches = _without_definitions(text, matches)
     metrics = _dedupe([m.target.name for m in matches if m.kind == "metric"])
     counted = _counted_tables(text, matches, model)
     if not metrics and counted:
@@ -267,6 +293,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         growth,
         metrics,
         singular=_ranks_one(text, matches),
+        lower_is_better=bool(metrics) and _lower_is_better(model, metrics[0]),
     )
     if ranking.direction != "none" and within and within not in groups:
         groups.insert(0, within)
@@ -283,7 +310,21 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     comparison = (
         Comparison(time.comparison, time.show, time.against) if time.comparison != "none" else Comparison()
     )
-    share = _share(text, metrics, model) if intent == "metric" and time.comparison == "none" else None
+    ratio = _ratio(text, matches) if intent == "metric" and time.comparison == "none" else None
+    if ratio is not None:
+        metrics, span = ratio
+        taken.append(span)
+    having: tuple[Threshold, ...] = ()
+    bound_spans: list[tuple[int, int]] = []
+    if intent == "metric" and time.comparison == "none" and (groups or time.grain != "none"):
+        having, bound_spans = _bounds(_masked(text, time.spans), matches)
+        taken += bound_spans
+        metrics = _dedupe([*metrics, *(bound.metric for bound in having)])
+    share = (
+        _share(text, metrics, model)
+        if intent == "metric" and time.comparison == "none" and ratio is None
+        else None
+    )
     if share is not None:
         taken.append(share)
     # listings are read on curated models only: on one bootstrapped from a schema, which columns name
@@ -319,9 +360,38 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         comparison=comparison,
         ranking=ranking if intent == "metric" else Ranking(),
         share=share is not None,
+        ratio=ratio is not None,
+        having=having,
     )
     unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
-    return Mapping(query, matches, unexplained + _unranked(text, time, query), defaulted_metric=defaulted)
+    unranked = _unranked(_masked(text, bound_spans), time, query)
+    return Mapping(
+        query,
+        matches,
+        unexplained + unranked,
+        defaulted_metric=defaulted,
+        unranked=unranked,
+        slips=tuple(slips),
+    )
+
+
+ASIDE = re.compile(r"\([^()]*\)|（[^（）]*）")
+"""A remark in brackets: "discount rate (discount amount / list value, valid orders)"."""
+
+
+def _without_definitions(text: str, matches: list[Match]) -> list[Match]:
+    """``matches`` less the measures and columns a remark in brackets names to define a metric the
+    question names outside it ("折扣率（折扣金额/折前金额，有效订单）" asks for the rate alone); the
+    words stay read. Values in brackets still filter ("(Beijing only)")."""
+    # a remark that bounds something ("只看下单客户不少于50个的城市") is a condition, not a definition
+    asides = [found.span() for found in ASIDE.finditer(text) if not THRESHOLD.search(found.group())]
+
+    def aside(match: Match) -> bool:
+        return any(start < match.start and match.end < end for start, end in asides)
+
+    if not any(m.kind == "metric" and not aside(m) for m in matches):
+        return matches
+    return [m for m in matches if not (aside(m) and m.kind in ("metric", "column", "table"))]
 
 
 def _unranked(text: str, time: TimeReading, query: SemanticQuery) -> tuple[str, ...]:
@@ -345,6 +415,54 @@ def _unranked(text: str, time: TimeReading, query: SemanticQuery) -> tuple[str, 
         if not inside_a_word:  # "top" in "laptops" ranks nothing
             return (found.group().strip(),)
     return ()
+
+
+BOUND_GAP_BEFORE = 12
+BOUND_GAP_AFTER = 4
+"""How close a metric's name must be to a bound to be what it bounds: "下单客户不少于50个" (just before),
+"with at least 50 units sold" (just after)."""
+
+
+def _bounds(text: str, matches: list[Match]) -> tuple[tuple[Threshold, ...], list[tuple[int, int]]]:
+    """Bounds on a metric of each result row ("cities with at least 50 buyers"), and where they are
+    said. A bound with no metric named right beside it is left out (it may bound rows, not groups:
+    "orders above 50k")."""
+    bounds, spans = [], []
+    metrics = [m for m in matches if m.kind == "metric"]
+    for found in THRESHOLD.finditer(text):
+        after = [m for m in metrics if 0 <= m.start - found.end() <= BOUND_GAP_AFTER]
+        before = [m for m in metrics if 0 <= found.start() - m.end <= BOUND_GAP_BEFORE]
+        named = after[0] if after else (before[-1] if before else None)
+        if named is None:
+            continue
+        number = float(found.group("number").replace(",", ""))
+        number *= UNITS.get((found.group("unit") or "").lower(), 1)
+        op = OPERATORS[found.group("op")]
+        if found.group("inclusive"):
+            op = ">=" if found.group("inclusive") == "以上" else "<="
+        bounds.append(Threshold(named.target.name, op, number))
+        spans.append(found.span())
+    return tuple(bounds), spans
+
+
+def _ratio(text: str, matches: list[Match]) -> tuple[list[str], tuple[int, int]] | None:
+    """The two metrics of a ratio, the part first, and the span of the words that ask for it: two
+    metrics named one after the other with "as a % of" (or "占" … "的比例", "to" … "ratio") between."""
+    named = [m for m in matches if m.kind == "metric"]
+    for part, whole in itertools.pairwise(named):
+        if part.target is whole.target:
+            continue
+        between = text[part.end : whole.start]
+        tail = RATIO_TAIL.search(text[whole.end :])
+        cue = RATIO_CUE.search(between)
+        if cue is None:
+            continue
+        asks = "%" in between or re.search(r"percent|share|proportion|fraction", between)
+        if not asks and tail is None:
+            continue
+        end = whole.end + tail.end() if tail else whole.end
+        return [part.target.name, whole.target.name], (part.end, end)
+    return None
 
 
 def _share(text: str, metrics: list[str], model: SemanticModel) -> tuple[int, int] | None:
@@ -531,15 +649,30 @@ def _head_words(model: SemanticModel, phrases: set[str]) -> list[tuple[str, str,
     return entries
 
 
-def _vocabulary_matches(
-    text: str, model: SemanticModel, taken: list[tuple[int, int]], *, original: str = ""
-) -> list[Match]:
-    """Every name of the model found in ``text``, longest first. An acronym that is also an English
-    function word ("IT" for the technology industry) counts only as written, in capitals, in
-    ``original`` (the question as asked, as long as ``text``): "break it down" names no industry."""
-    matches: list[Match] = []
-    occupied = list(taken)
-    for phrase, kind, target, value in _entries(model):
+@dataclass(frozen=True)
+class _Vocabulary:
+    """A model's names, compiled once: (pattern, looked for as written, kind, target, value), longest
+    first, and the one-word names a misspelling may stand for."""
+
+    patterns: tuple[tuple[re.Pattern[str], bool, str, object, str | None], ...]
+    single: dict[str, tuple[str, object, str | None]]
+    spellable: tuple[str, ...]
+    words: frozenset[str]
+    """Every word of every name, lower case."""
+
+
+_VOCABULARIES: dict[int, tuple[weakref.ref[SemanticModel], _Vocabulary]] = {}
+"""Compiled vocabularies by model (the model is immutable; an entry goes when its model does)."""
+
+
+def _vocabulary(model: SemanticModel) -> _Vocabulary:
+    """The compiled vocabulary of ``model``, built on its first question."""
+    cached = _VOCABULARIES.get(id(model))
+    if cached is not None and cached[0]() is model:
+        return cached[1]
+    entries = _entries(model)
+    patterns = []
+    for phrase, kind, target, value in entries:
         if len(phrase) < 2 and not _CJK.search(phrase):
             continue
         pattern = re.escape(phrase).replace(r"\ ", r"[\s_-]+")
@@ -551,16 +684,47 @@ def _vocabulary_matches(
             else:
                 plural = rf"{pattern}(?:s|es)?"
             pattern = rf"(?<![A-Za-z0-9]){plural}(?![A-Za-z0-9])"  # "IT" is not in "EBITDA"
-        cased = phrase.isupper()  # see _key: looked for in the question as asked
+        patterns.append((re.compile(pattern), phrase.isupper(), kind, target, value))
+    single = {phrase: (kind, target, value) for phrase, kind, target, value in entries}
+    spellable = tuple(p for p in single if " " not in p and len(p) >= 5 and p.isascii() and p.isalpha())
+    words = frozenset(w.lower() for phrase in single for w in re.findall(r"[\w']+", phrase))
+    vocabulary = _Vocabulary(tuple(patterns), single, spellable, words)
+    key = id(model)
+    _VOCABULARIES[key] = (weakref.ref(model, lambda _: _VOCABULARIES.pop(key, None)), vocabulary)
+    return vocabulary
+
+
+def vocabulary_words(model: SemanticModel) -> frozenset[str]:
+    """Every word the names, synonyms and values of ``model`` are made of, in lower case.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> {"revenue", "channel", "销售额"} <= vocabulary_words(demo_semantic_model())
+        True
+    """
+    return _vocabulary(model).words
+
+
+def _vocabulary_matches(
+    text: str, model: SemanticModel, taken: list[tuple[int, int]], *, original: str = ""
+) -> list[Match]:
+    """Every name of the model found in ``text``, longest first. An acronym that is also an English
+    function word ("IT" for the technology industry) counts only as written, in capitals, in
+    ``original`` (the question as asked, as long as ``text``): "break it down" names no industry."""
+    matches: list[Match] = []
+    occupied = list(taken)
+    vocabulary = _vocabulary(model)
+    for pattern, cased, kind, target, value in vocabulary.patterns:
+        # see _key: an acronym is looked for in the question as asked
         if cased and len(original) != len(text):
             continue
-        for found in re.finditer(pattern, original if cased else text):
+        for found in pattern.finditer(original if cased else text):
             span = found.span()
             if any(span[0] < end and start < span[1] for start, end in occupied):
                 continue
             matches.append(Match(span[0], span[1], kind, target, value))
             occupied.append(span)
-    matches += _misspelled(text, model, occupied)
+    matches += _misspelled(text, vocabulary, occupied)
     return sorted(matches, key=lambda m: m.start)
 
 
@@ -568,10 +732,9 @@ FUZZY_CUTOFF = 0.84
 """How alike a word must be to a name of the model to be read as a misspelling of it (difflib ratio)."""
 
 
-def _misspelled(text: str, model: SemanticModel, occupied: list[tuple[int, int]]) -> list[Match]:
+def _misspelled(text: str, vocabulary: _Vocabulary, occupied: list[tuple[int, int]]) -> list[Match]:
     """Words of five letters or more left over that are one slip away from a one-word name ("revenu")."""
-    single = {phrase: (kind, target, value) for phrase, kind, target, value in _entries(model)}
-    names = [p for p in single if " " not in p and len(p) >= 5 and p.isascii() and p.isalpha()]
+    single, names = vocabulary.single, vocabulary.spellable
     found = []
     for word in re.finditer(r"[a-z]{5,}", text):
         span = word.span()
@@ -794,12 +957,17 @@ def _ranking(
     metrics: list[str],
     *,
     singular: bool = False,
+    lower_is_better: bool = False,
 ) -> Ranking:
-    """Top or bottom N; ``numbers`` is the text with time phrases blanked ("三个月" is no rank size)."""
+    """Top or bottom N; ``numbers`` is the text with time phrases blanked ("三个月" is no rank size).
+    A judgement ("worst", "最差") of a metric whose best value is its lowest ranks the other way."""
     top, bottom = TOP_WORDS.search(text), BOTTOM_WORDS.search(text)
     if not (top or bottom) or not groups:
         return Ranking()
-    direction = "top" if top and (not bottom or top.start() < bottom.start()) else "bottom"
+    first = top if top and (not bottom or top.start() < bottom.start()) else bottom
+    direction = "top" if first is top else "bottom"
+    if lower_is_better and not growth and JUDGEMENTS.fullmatch(first.group()):
+        direction = "bottom" if direction == "top" else "top"
     number = RANK_NUMBER.search(numbers)
     n = None
     if number:
@@ -819,6 +987,11 @@ def _ranking(
     if within and len(groups) >= 2:
         return Ranking(direction, n, within, by)
     return Ranking(direction, n, None, by)
+
+
+def _lower_is_better(model: SemanticModel, name: str) -> bool:
+    metric = next((m for m in model.metrics if m.name == name), None)
+    return metric is not None and metric.lower_is_better
 
 
 def _masked(text: str, spans: list[tuple[int, int]]) -> str:

@@ -83,6 +83,8 @@ class Metric:
     """``x_per`` measures: name → aggregate computed per key, referred to by name in ``expr``."""
     format: str = "number"
     """``x_format``: number, currency, percent or count (how the value is shown)."""
+    lower_is_better: bool = False
+    """``x_lower_is_better``: the best value is the lowest (a cancellation rate): "worst" ranks top."""
 
     @property
     def names(self) -> tuple[str, ...]:

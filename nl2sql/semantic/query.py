@@ -26,6 +26,7 @@ OPERATORS = ("=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "contai
 COMPARISONS = ("none", "previous_period", "same_period_last_year")
 SHOWN_CHANGES = ("value", "delta", "percent")
 DIRECTIONS = ("none", "top", "bottom")
+BOUNDS = (">", ">=", "<", "<=")
 
 
 class SemanticQueryError(ChatBIError):
@@ -64,6 +65,15 @@ class Ranking:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """Keep only the rows (groups) whose ``metric`` is ``op value``: cities with at least 50 buyers."""
+
+    metric: str
+    op: str = ">"
+    value: float = 0
+
+
+@dataclass(frozen=True)
 class SemanticQuery:
     intent: str = "metric"
     metrics: tuple[str, ...] = ()
@@ -84,6 +94,12 @@ class SemanticQuery:
     share: bool = False
     """Each value as a percent of the whole: of the column's total when grouped ("各品类的销售额占比"),
     else of the same metric without the query's filters ("what share of revenue came from online")."""
+    ratio: bool = False
+    """The first metric as a percent of the second, beside both ("refunds as a % of revenue",
+    "退款占营收的比例")."""
+    having: tuple[Threshold, ...] = ()
+    """Bounds on metrics of each result row, before any ranking ("products with at least 50 units
+    sold", "下单客户不少于50个的城市"); each bounded metric is among ``metrics``."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (lists, not tuples) for JSON."""
@@ -121,6 +137,11 @@ class SemanticQuery:
                 subject=data.get("subject") or None,
                 fields=_names(data.get("fields")),
                 share=bool(data.get("share") or False),
+                ratio=bool(data.get("ratio") or False),
+                having=tuple(
+                    Threshold(str(t["metric"]), str(t.get("op") or ">"), float(t.get("value") or 0))
+                    for t in data.get("having") or ()
+                ),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise SemanticQueryError(f"not a semantic query: {error}") from error
@@ -144,6 +165,7 @@ quarter, year; not fortnight
             ("comparison show", self.comparison.show, SHOWN_CHANGES),
             ("ranking direction", self.ranking.direction, DIRECTIONS),
             *(("filter op", f.op, OPERATORS) for f in self.filters),
+            *(("bound", t.op, BOUNDS) for t in self.having),
         ):
             if value not in allowed:
                 raise SemanticQueryError(f"{name} must be one of {', '.join(allowed)}; not {value}")
@@ -153,6 +175,14 @@ quarter, year; not fortnight
             raise SemanticQueryError("limit must be at least 1")
         if self.share and self.comparison.kind != "none":
             raise SemanticQueryError("a share of the whole cannot also be compared with another period")
+        if any(t.metric not in self.metrics for t in self.having):
+            raise SemanticQueryError("a bound is on one of the query's metrics")
+        if self.having and self.comparison.kind != "none":
+            raise SemanticQueryError("a bound on a metric cannot also be compared with another period")
+        if self.ratio and (len(self.metrics) != 2 or self.share or self.comparison.kind != "none"):
+            raise SemanticQueryError(
+                "a ratio takes exactly two metrics (the part first), with no share or comparison"
+            )
 
 
 def _names(value: Any) -> tuple[str, ...]:

@@ -34,7 +34,7 @@ from typing import Any
 from nl2sql.semantic.compile import CompiledQuery, compile_query
 from nl2sql.semantic.describe import describe_query
 from nl2sql.semantic.listing import compile_listing
-from nl2sql.semantic.mapper import Mapping, map_question
+from nl2sql.semantic.mapper import Mapping, map_question, vocabulary_words
 from nl2sql.semantic.model import SemanticModel
 from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
 from nl2sql.semantic.verified import find_verified
@@ -124,6 +124,13 @@ def route_question(
     reading = _reading(query, model, dialect, today, lang)
     if reading is None:
         return Route("sql", message=_unchecked(lang), mapping=mapping)
+    # a curated model only: on one bootstrapped from a schema, a word it lacks may be what matters
+    stray = query.intent == "metric" and model.vocabulary_complete and not mapping.unranked
+    if stray and _one_stray_word(mapping.unexplained, model, question):
+        note = _read_without(mapping.unexplained[0], lang)
+        if mapping.slips:
+            note = f"{_read_as(mapping.slips, lang)}{'；' if lang == 'zh' else '; '}{note}"
+        return Route("semantic", reading, [], note, mapping)
     if mapping.unexplained:
         words = ", ".join(mapping.unexplained)
         uncovered = (
@@ -148,6 +155,8 @@ def route_question(
             else f"The question names no metric: read as {assumed}; see the other readings"
         )
         return Route("semantic", reading, others, message, mapping)
+    if mapping.slips:
+        return Route("semantic", reading, [], _read_as(mapping.slips, lang), mapping)
     return Route("semantic", reading, [], "", mapping)
 
 
@@ -250,6 +259,53 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             return word[: -len(suffix)] + replacement
     return word
+
+
+MEASURING_WORDS = re.compile(
+    r"share|percent(?:age)?|proportion|ratio|fraction|average|avg|mean|median|point|points"
+    r"|平均|人均|占|占比|比例|比重|中位数"
+)
+"""Words that say how to measure: left unplaced, the reading measures something else."""
+
+
+def _one_stray_word(words: tuple[str, ...], model: SemanticModel, question: str) -> bool:
+    """Whether all the reading leaves out is one ordinary word ("pls", "drove", "走势"), not a column
+    of the data the question names and the reading does not use (``signup_date``), nor a term written
+    in capitals ("EBITDA": jargon the model does not define). Such a reading is
+    answered, with the word named in a warning: on analysts' questions it was right about six times in
+    ten, and model-written SQL for the same questions far less often; two words left out, or a column,
+    and it was mostly wrong, so those still go to generated SQL."""
+    if len(words) != 1 or "_" in words[0] or _has_field_named(model, words[0]):
+        return False
+    if words[0].lower() in vocabulary_words(model) or MEASURING_WORDS.fullmatch(words[0].lower()):
+        return False  # a word the model or the rules know, left unplaced: it means something here
+    capitals = re.escape(words[0].upper())
+    return not (words[0].isascii() and re.search(rf"(?<![A-Za-z]){capitals}(?![A-Za-z])", question))
+
+
+def _has_field_named(model: SemanticModel, name: str) -> bool:
+    try:
+        model.field(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _read_as(slips: tuple[tuple[str, str], ...], lang: str) -> str:
+    """The note of a reading that took words for the model's words they are one slip away from."""
+    if lang == "zh":
+        return "；".join(f"“{word}”按“{read}”理解" for word, read in slips)
+    return "; ".join(f"read “{word}” as “{read}”" for word, read in slips)
+
+
+def _read_without(word: str, lang: str) -> str:
+    """The warning of a reading that leaves one word of the question out."""
+    if lang == "zh":
+        return f"按语义模型理解，未计入“{word}”：请确认它不改变问题的意思（“重新生成”改由模型写 SQL）"
+    return (
+        f"read without “{word}”, a word the semantic model does not cover: check that it does not change"
+        " the question (Regenerate has the model write SQL instead)"
+    )
 
 
 def _unchecked(lang: str) -> str:

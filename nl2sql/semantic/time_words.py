@@ -170,6 +170,15 @@ def _explicit_quarter(match: re.Match[str]) -> str:
     return f"{year}-Q{number}"
 
 
+def _month_span(year: str, first: str, last: str) -> str | None:
+    """``2026-01..2026-06`` for January to June 2026 (months by name or number), None when they run
+    backwards or are no months."""
+    start, stop = (MONTHS.get(m.rstrip(".")) or (int(m) if m.isdigit() else 0) for m in (first, last))
+    if not 1 <= start <= stop <= 12:
+        return None
+    return f"{year}-{start:02d}..{year}-{stop:02d}"
+
+
 def _half(match: re.Match[str]) -> str:
     year, half = match.group(1), match.group(2)
     return f"{year}-01..{year}-06" if half in ("上", "first", "h1") else f"{year}-07..{year}-12"
@@ -324,14 +333,20 @@ PART_OF_RECENT_YEAR = _alternatives(
     r"(?<![\d年个近第前上下])(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d底初])",
     r"(?<![\d年个近前上下本这])(?:第\s*)?([一二三四1-4])\s*季度",
 )
+MONTH_SPAN_EN = re.compile(
+    r"(?:from\s+)?" + _MONTH + r"\s*(?:-|–|to|through|thru|until)\s*" + _MONTH + r",?\s*(?:of\s+)?(\d{4})"
+)
+"""A run of months of a named year: "Jan-Jun 2026", "from March to May 2025"."""
+MONTH_SPAN_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月?\s*(?:-|–|~|到|至)\s*(\d{1,2})\s*月份?")
+"""The same in Chinese: "2026年1-6月", "2025年3月到5月", "2025年1至3月"."""
 YEAR_MONTH_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月份?")
 MONTH_NAME = re.compile(_MONTH + r"\s*(?:of\s*)?(\d{4})")
 YEAR_MONTH = re.compile(r"\b(\d{4})-(\d{2})\b(?!-)")
 YEAR_TO_DATE = _alternatives(
-    r"今年以来|年初至今|年初以来|本年度至今", r"year[- ]to[- ]date|\bytd\b|so far this year"
+    r"今年以来|年初至今|年初以来|本年度至今", r"year[- ]to[- ]date|(?<![a-z])ytd(?![a-z])|so far this year"
 )
-MONTH_TO_DATE = re.compile(r"month[- ]to[- ]date|\bmtd\b|本月至今")
-QUARTER_TO_DATE = re.compile(r"quarter[- ]to[- ]date|\bqtd\b")
+MONTH_TO_DATE = re.compile(r"month[- ]to[- ]date|(?<![a-z])mtd(?![a-z])|本月至今")
+QUARTER_TO_DATE = re.compile(r"quarter[- ]to[- ]date|(?<![a-z])qtd(?![a-z])|本季度至今")
 BEFORE_LAST = _alternatives(r"上上个?(周|星期|月|季度)", r"the (week|month|quarter) before last")
 YEAR_BEFORE_LAST = re.compile(r"前年|the year before last")
 THIS_PERIOD = re.compile(r"(本|这|这一|这个|今)(周|星期|月|季度|季|年)|this (week|month|quarter|year|yr)\b")
@@ -430,6 +445,8 @@ _RULES: list = [
     (FISCAL_YEAR, _set("time_range", lambda m: m.group(1) if len(m.group(1)) == 4 else f"20{m.group(1)}")),
     (PAST_UNIT, _set("time_range", lambda m: f"last_1_{m.group(1)}s")),
     (H_YEAR, _set("time_range", _h_year)),
+    (MONTH_SPAN_ZH, _set("time_range", lambda m: _month_span(m.group(1), m.group(2), m.group(3)))),
+    (MONTH_SPAN_EN, _set("time_range", lambda m: _month_span(m.group(3), m.group(1), m.group(2)))),
     (YEAR_MONTH_ZH, _set("time_range", lambda m: f"{m.group(1)}-{int(m.group(2)):02d}")),
     (MONTH_NAME, _set("time_range", lambda m: f"{m.group(2)}-{MONTHS[m.group(1)]:02d}")),
     (YEAR_MONTH, _set("time_range", lambda m: f"{m.group(1)}-{m.group(2)}")),

@@ -4,8 +4,10 @@ shortcut, find an answer's card and its parts by their ARIA roles and names, and
 Every function takes Playwright objects; Playwright itself is not imported (see :mod:`browser`).
 
 Example:
-    >>> card_name("How many?")
-    'Answer: How many?'
+    >>> card_name("How many?"), result_name("How many?")
+    ('Answer: How many?', 'Result: How many?')
+    >>> growing_runs(["SELECT", "SELECT name", "SELECT name FROM", "SEL"])
+    [['SELECT', 'SELECT name', 'SELECT name FROM'], ['SEL']]
 """
 
 from __future__ import annotations
@@ -24,6 +26,16 @@ _BODY_ROWS = """(table) => Array.from(table.tBodies[0].rows).map(
   (row) => Array.from(row.cells).map((cell) => cell.textContent)
 )"""
 _COMMAND_READY = "(command) => !!window.jupyterapp && window.jupyterapp.commands.hasCommand(command)"
+_WATCH_STREAMED_SQL = """() => {
+  const seen = (window.chatbiStreamedSql = []);
+  const feed = document.querySelector('#chatbi-panel .jp-ChatBI-feed');
+  new MutationObserver(() => {
+    const pending = feed.querySelector('article.jp-mod-pending[aria-busy="true"]');
+    const sql = pending && pending.querySelector('.jp-ChatBI-streamedSql:not([hidden]) pre');
+    const text = sql ? sql.textContent : '';
+    if (text && seen[seen.length - 1] !== text) seen.push(text);
+  }).observe(feed, { subtree: true, childList: true, characterData: true });
+}"""
 
 
 def wait_for_extension(page: Page, timeout_ms: int) -> None:
@@ -59,6 +71,11 @@ def card(container: Locator, question: str) -> Locator:
     return container.get_by_role("article", name=card_name(question), exact=True).last
 
 
+def result_name(question: str) -> str:
+    """The accessible name of the main-area view of the whole result of ``question``."""
+    return f"Result: {question}"
+
+
 def part(card: Locator, name: str) -> Locator:
     """A titled part of a card (SQL, Explanation, Checks, Change the query, Result, Chart)."""
     return card.get_by_role("region", name=name, exact=True)
@@ -67,6 +84,28 @@ def part(card: Locator, name: str) -> Locator:
 def table_rows(card: Locator) -> list[list[str]]:
     """The result table's body rows as the page shows them, cell texts in order."""
     return body_rows(part(card, "Result").get_by_role("table"))
+
+
+def watch_streamed_sql(page: Page) -> None:
+    """From now on, note each SQL text a card being answered shows (the model's tokens as they come),
+    while the card is still busy; :func:`streamed_sql` reads them."""
+    page.evaluate(_WATCH_STREAMED_SQL)
+
+
+def streamed_sql(page: Page) -> list[str]:
+    """The SQL texts shown while cards were being answered, in order, since :func:`watch_streamed_sql`."""
+    return page.evaluate("() => window.chatbiStreamedSql")
+
+
+def growing_runs(texts: list[str]) -> list[list[str]]:
+    """``texts`` cut where one does not carry on the one before (a new generation starts afresh)."""
+    runs: list[list[str]] = []
+    for text in texts:
+        if runs and text.startswith(runs[-1][-1]):
+            runs[-1].append(text)
+        else:
+            runs.append([text])
+    return runs
 
 
 def body_rows(table: Locator) -> list[list[str]]:

@@ -11,6 +11,7 @@ class Recorder implements ICardActions {
   drawn: [HTMLElement, Chart][] = [];
   copied: string[] = [];
   insert?: () => void = () => this.calls.push(['insert']);
+  openTable?: () => void = () => this.calls.push(['openTable']);
 
   copy(sql: string): Promise<void> {
     this.copied.push(sql);
@@ -41,7 +42,7 @@ let actions: Recorder;
 function draw(value: Answer = answer()): AnswerCard {
   const card = new AnswerCard(value, {
     trans: plainTrans,
-    rowLimit: 100,
+    pageSize: 50,
     actions
   });
   document.body.replaceChildren(card.node);
@@ -216,5 +217,33 @@ describe('AnswerCard', () => {
     expect(button(card, 'Copy SQL').disabled).toBe(false);
     card.setBusy(false);
     expect(button(card, 'Regenerate').disabled).toBe(false);
+  });
+
+  it('pages its result, and leaves a page button disabled for its own reason so after busy', () => {
+    const rows = Array.from({ length: 120 }, (_, i) => [`s${i + 1}`, i]);
+    const base = answer().table!;
+    const card = draw(answer({ table: { ...base, rows, row_count: 1234 } }));
+    const result = region(card, 'Result')!;
+    const rangeOf = () =>
+      result.querySelector('.jp-ChatBI-pageRange')!.textContent;
+    expect(rangeOf()).toBe('rows 1–50 of 1,234');
+    expect(result.querySelectorAll('tbody tr')).toHaveLength(50);
+    expect(button(card, 'Previous page').disabled).toBe(true);
+    card.setBusy(true);
+    expect(button(card, 'Open in main area').disabled).toBe(true);
+    expect(button(card, 'Next page').disabled).toBe(false);
+    card.setBusy(false);
+    expect(button(card, 'Previous page').disabled).toBe(true);
+    expect(button(card, 'Open in main area').disabled).toBe(false);
+    button(card, 'Next page').click();
+    expect(rangeOf()).toBe('rows 51–100 of 1,234');
+    button(card, 'Open in main area').click();
+    expect(actions.calls).toEqual([['openTable']]);
+    expect(card.node.querySelectorAll('[role="status"]')).toHaveLength(1);
+  });
+
+  it('offers no main-area view where there is none', () => {
+    actions.openTable = undefined;
+    expect(() => button(draw(), 'Open in main area')).toThrow();
   });
 });

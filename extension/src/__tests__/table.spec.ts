@@ -14,7 +14,7 @@ function bodyTexts(node: HTMLElement): string[][] {
 
 describe('renderTable', () => {
   it('shows the headers and every row of the JSON as text', () => {
-    const node = renderTable(table, plainTrans, 100);
+    const node = renderTable(table, plainTrans);
     const headers = Array.from(node.querySelectorAll('th')).map(
       th => th.textContent
     );
@@ -28,13 +28,15 @@ describe('renderTable', () => {
     expect(node.querySelector('caption')!.textContent).toBe('3 rows');
   });
 
-  it('marks nulls and numbers, and shows at most the row limit', () => {
-    const node = renderTable(table, plainTrans, 2);
+  it('marks nulls and numbers, and shows the slice of rows asked for', () => {
+    const node = renderTable(table, plainTrans, 0, 2);
     expect(bodyTexts(node)).toHaveLength(2);
-    expect(node.querySelector('caption')!.textContent).toBe(
-      '3 rows, the first 2 shown'
-    );
-    const cells = renderTable(table, plainTrans, 3).querySelectorAll(
+    expect(node.querySelector('caption')!.textContent).toBe('3 rows');
+    expect(bodyTexts(renderTable(table, plainTrans, 1, 5))).toEqual([
+      ['SMB', '2600'],
+      ['', '3']
+    ]);
+    const cells = renderTable(table, plainTrans).querySelectorAll(
       'tbody tr:last-child td'
     );
     expect(cells[0].classList.contains('jp-ChatBI-null')).toBe(true);
@@ -48,7 +50,7 @@ describe('renderTable', () => {
       row_count: 1,
       truncated: false
     };
-    const node = renderTable(hostile, plainTrans, 10);
+    const node = renderTable(hostile, plainTrans);
     expect(node.querySelector('img')).toBeNull();
     expect(node.querySelector('b')).toBeNull();
     expect(bodyTexts(node)).toEqual([['<img src=x onerror="alert(1)">']]);
@@ -59,10 +61,13 @@ describe('renderTable', () => {
 describe('tableCaption and formatValue', () => {
   it('says when the database had more rows than were fetched', () => {
     expect(
-      tableCaption({ ...table, row_count: 1, rows: [['a', 1]] }, 1, plainTrans)
+      tableCaption({ ...table, row_count: 1, rows: [['a', 1]] }, plainTrans)
     ).toBe('1 row');
-    expect(tableCaption({ ...table, truncated: true }, 3, plainTrans)).toBe(
+    expect(tableCaption({ ...table, truncated: true }, plainTrans)).toBe(
       '3+ rows'
+    );
+    expect(tableCaption({ ...table, row_count: 1234 }, plainTrans)).toBe(
+      '1,234 rows'
     );
   });
 

@@ -5,7 +5,7 @@ rates and averages), bars are capped at the top 30, a pie at 7 slices and "Other
 
 Example:
     >>> import pandas as pd
-    >>> from nl2sql.notebook.chart import choose_chart
+    >>> from chatbi_jupyterlab.notebook.chart import choose_chart
     >>> frame = pd.DataFrame({"segment": ["SMB", "Consumer"], "customers": [2600, 4000]})
     >>> figure = build_figure(frame, choose_chart(frame))
     >>> list(figure.data[0].x), figure.data[0].y.tolist()
@@ -19,8 +19,8 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from nl2sql.notebook.chart import MAX_PIE_SLICES, ChartChoice, ChartError
-from nl2sql.notebook.columns import as_ordinal, as_time, is_additive, is_percentage, prepare_frame
+from chatbi_jupyterlab.notebook.chart import MAX_PIE_SLICES, ChartChoice, ChartError
+from chatbi_jupyterlab.notebook.columns import as_ordinal, as_time, is_additive, is_percentage, prepare_frame
 
 MAX_BARS = 30
 """Bars drawn at most; the rest are left out, and the title says so."""
@@ -39,8 +39,8 @@ def build_figure(frame: pd.DataFrame, choice: ChartChoice, *, title: str | None 
 
     Args:
         frame: the query result.
-        choice: from :func:`~nl2sql.notebook.chart.choose_chart` or
-            :func:`~nl2sql.notebook.chart.choice_for`.
+        choice: from :func:`~chatbi_jupyterlab.notebook.chart.choose_chart` or
+            :func:`~chatbi_jupyterlab.notebook.chart.choice_for`.
         title: the figure's title; by default one saying what is drawn. A note on what was summed or
             left out is appended either way.
 

@@ -1,11 +1,11 @@
 """The "Copy SQL" button: copies the SQL an answer shows to the clipboard, in the browser.
 
-The SQL is never written into JavaScript. The button's fixed handler reads the text of the answer's
-SQL block (``<pre class="chatbi-sql">``, whose content :func:`~nl2sql.notebook.answer_html.highlight_sql`
+The SQL is never written into JavaScript. The button's fixed handler reads the text of the answer's SQL block
+(``<pre class="chatbi-sql">``, whose content :func:`~chatbi_jupyterlab.notebook.answer_html.highlight_sql`
 escapes) inside the nearest element of class ``chatbi-answer``: the live widget, or the static copy of an
-answer. So it copies the SQL on screen, edits included, and nothing in the SQL can run. The handler uses
-the clipboard API, or the older ``execCommand("copy")`` where the page is not a secure context (a
-notebook server reached over plain http). In Python the SQL is ``view.sql``.
+answer. So it copies the SQL on screen, edits included, and nothing in the SQL can run. The handler uses the
+clipboard API, or the older ``execCommand("copy")`` where the page is not a secure context (a notebook server
+reached over plain http). In Python the SQL is ``view.sql``.
 
 Example:
     >>> button = copy_sql_button()

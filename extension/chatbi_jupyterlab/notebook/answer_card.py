@@ -1,5 +1,5 @@
 """One answer and what the user did to it since: what the notebook's answer view
-(:class:`nl2sql.notebook.answer_view.AnswerView`) and the JupyterLab panel's server both show and
+(:class:`chatbi_jupyterlab.notebook.answer_view.AnswerView`) and the JupyterLab panel's server both show and
 change, without any widget. Both are thin shells over this class, so the panel and the magic log the
 same events with the same diffs. It works through the core: the SQL is checked and explained by
 :func:`explain.review.review`, changed by :meth:`explain.plan.Plan.apply`, run by
@@ -10,7 +10,7 @@ the last run that worked.
 Example:
     >>> import os, sqlite3, tempfile
     >>> from explain.edits import SetLimit
-    >>> from nl2sql.notebook.session import NotebookSession
+    >>> from chatbi_jupyterlab.notebook.session import NotebookSession
     >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
     >>> con = sqlite3.connect(path)
     >>> _ = con.executescript("CREATE TABLE customers (name TEXT, segment TEXT);"
@@ -29,7 +29,7 @@ Example:
     >>> card.run_sql("SELECT segment FROM nowhere")
     Traceback (most recent call last):
     ...
-    nl2sql.notebook.answer_card.CardError: not run: no table nowhere
+    chatbi_jupyterlab.notebook.answer_card.CardError: not run: no table nowhere
     >>> card.accept()
     'accepted: thank you (feedback logging is off)'
 """
@@ -43,18 +43,18 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from chatbi_jupyterlab.notebook.chart import choice_for
+from chatbi_jupyterlab.notebook.quiet import quiet_model_loading
 from explain.errors import ExplainError
 from explain.plan import plan as make_plan
 from explain.review import Review, review
 from feedback.corrections import sql_key
 from nl2sql.errors import ChatBIError
-from nl2sql.notebook.chart import choice_for
-from nl2sql.notebook.quiet import quiet_model_loading
 
 if TYPE_CHECKING:
+    from chatbi_jupyterlab.notebook.session import NotebookSession
     from explain.edits import Edit
     from nl2sql.answer import Answer
-    from nl2sql.notebook.session import NotebookSession
     from nl2sql.semantic.route import Reading
 
 REGENERATE_TRIES = 3
@@ -194,8 +194,11 @@ class AnswerCard:
     def regenerate(self, on_try: Callable[[int], Any] | None = None) -> None:
         """Ask the model again, sampling with seed 1, 2, 3, … on each call with the same context; a query
         rejected for this question (here or earlier) is never offered again: up to
-        :data:`REGENERATE_TRIES` samples are drawn to find another. ``on_try`` is told each seed."""
+        :data:`REGENERATE_TRIES` samples are drawn to find another. ``on_try`` is told each seed. Each
+        sample is logged as a regeneration of the answer's question, a discarded one's retry as a
+        regeneration of that sample (:mod:`feedback.stats` counts a Regenerate once)."""
         rejected = self._rejected | self.assistant.rejected_sql(self.answer.question)
+        regenerates = self.answer.event_id  # a retry asks again for the sample it discards
         for _ in range(REGENERATE_TRIES):
             self._seed += 1
             if on_try is not None:
@@ -203,12 +206,16 @@ class AnswerCard:
             try:
                 with quiet_model_loading():
                     result = self.assistant.ask(
-                        self.answer.question, history=self.answer.history, seed=self._seed
+                        self.answer.question,
+                        history=self.answer.history,
+                        seed=self._seed,
+                        regenerates=regenerates,
                     )
             except ChatBIError as error:
                 raise CardError(f"cannot regenerate: {error}") from error
             if sql_key(result.sql) not in rejected:
                 break
+            regenerates = result.event_id or regenerates
         else:
             raise CardError(
                 f"the model offered only queries rejected for this question ({REGENERATE_TRIES} samples)"

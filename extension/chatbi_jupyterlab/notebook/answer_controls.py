@@ -36,6 +36,18 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
+from chatbi_jupyterlab.notebook.answer_html import read_only_html
+from chatbi_jupyterlab.notebook.control_texts import AGGREGATES, operator_options, texts
+from chatbi_jupyterlab.notebook.control_values import (
+    bound_day,
+    format_values,
+    group_choices,
+    numeric_type,
+    own_columns,
+    parse_values,
+    sort_choices,
+    window_shift,
+)
 from explain.column_labels import column_labels
 from explain.edits import (
     AddFilter,
@@ -52,18 +64,6 @@ from explain.edits import (
 )
 from explain.errors import PlanEditError
 from explain.plan_conditions import ARITY, OPERATORS
-from nl2sql.notebook.answer_html import read_only_html
-from nl2sql.notebook.control_texts import AGGREGATES, operator_options, texts
-from nl2sql.notebook.control_values import (
-    bound_day,
-    format_values,
-    group_choices,
-    numeric_type,
-    own_columns,
-    parse_values,
-    sort_choices,
-    window_shift,
-)
 
 if TYPE_CHECKING:
     from explain.plan import Plan

@@ -1,10 +1,12 @@
-"""The IPython magics: ``%chatbi`` manages connections and the model, ``%%ask`` / ``%ask`` answer.
+"""The IPython magics: ``%chatbi`` manages connections and the model (``%chatbi review`` shows the
+corrections waiting for a reviewer: :mod:`chatbi_jupyterlab.notebook.review_view`), ``%%ask`` / ``%ask``
+answer.
 
-A thin shell over :class:`nl2sql.notebook.session.NotebookSession`: arguments are parsed with
-IPython's ``magic_arguments`` (so ``%ask?`` shows the help), user mistakes become ``UsageError``
-(one line, no traceback), and the answer is shown by :class:`nl2sql.notebook.answer_view.AnswerView`
-(kept in ``_ask_view``; the result DataFrame goes to ``--out VAR`` or ``_ask``, and stays the rows on
-screen: after an edit, a run of edited SQL or a regenerate in the view, the variable holds the new rows).
+A thin shell over :class:`chatbi_jupyterlab.notebook.session.NotebookSession`: arguments are parsed with
+IPython's ``magic_arguments`` (so ``%ask?`` shows the help), user mistakes become ``UsageError`` (one line, no
+traceback), and the answer is shown by :class:`chatbi_jupyterlab.notebook.answer_view.AnswerView` (kept in
+``_ask_view``; the result DataFrame goes to ``--out VAR`` or ``_ask``, and stays the rows on screen: after an
+edit, a run of edited SQL or a regenerate in the view, the variable holds the new rows).
 
 Settings, with ``%config ChatBIMagics.<name> = value``: ``max_rows``, ``timeout``, ``shown_rows``,
 ``result_variable``, ``time_budget`` (seconds an answer may take before it stops trying more). While
@@ -16,13 +18,13 @@ HTML and the live widget (:meth:`AnswerView.show`): an exported notebook shows i
 Example:
     >>> import IPython
     >>> from IPython.testing.globalipapp import start_ipython
-    >>> shell = start_ipython() or IPython.get_ipython()  # a test shell; in a notebook: %load_ext nl2sql
-    >>> _ = shell.extension_manager.load_extension("nl2sql")  # what %load_ext nl2sql does
+    >>> shell = start_ipython() or IPython.get_ipython()  # a test shell
+    >>> _ = shell.extension_manager.load_extension("chatbi_jupyterlab.notebook")  # %load_ext does this
     >>> try:
     ...     shell.run_line_magic("chatbi", "frobnicate")
     ... except Exception as error:
     ...     print(type(error).__name__, error)
-    UsageError unknown action frobnicate: use connect, model, status or glossary
+    UsageError unknown action frobnicate: use connect, model, status, glossary or review
 """
 
 from __future__ import annotations
@@ -36,17 +38,19 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from IPython.display import HTML, display
 from traitlets import Float, Int, Unicode
 
+from chatbi_jupyterlab.notebook.answer_html import status_html
+from chatbi_jupyterlab.notebook.quiet import quiet_model_loading
+from chatbi_jupyterlab.notebook.session import NotebookSession
 from nl2sql.assistant import DEFAULT_TIME_BUDGET_S
 from nl2sql.errors import ChatBIError
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
-from nl2sql.notebook.answer_html import status_html
-from nl2sql.notebook.quiet import quiet_model_loading
-from nl2sql.notebook.session import NotebookSession
 
 CHART_CHOICES = ("auto", "indicator", "line", "bar", "pie", "scatter", "table")
-ACTIONS = ("connect", "model", "status", "glossary")
+ACTIONS = ("connect", "model", "status", "glossary", "review")
 VIEW_VARIABLE = "_ask_view"
 """The notebook variable holding the last answer's view (to edit it, switch its chart, accept it…)."""
+REVIEW_VARIABLE = "_review_view"
+"""The notebook variable holding the last review view (its ``approve``, ``reject``, ``refresh``)."""
 
 
 @magics_class
@@ -77,6 +81,7 @@ class ChatBIMagics(Magics):
         %chatbi model [NAME] [--adapter DIR|none] [--backend auto|transformers|llama.cpp] [--base-url URL]
         %chatbi status
         %chatbi glossary [--db NAME]
+        %chatbi review [--db NAME]
         """
         words = shlex.split(line)
         if not words or words[0] not in ACTIONS:
@@ -126,6 +131,20 @@ class ChatBIMagics(Magics):
         args = parse_argstring(self._glossary, rest)
         glossary = self.session.assistant(args.db).glossary
         print(f"{glossary.path or '(no file)'}\n{glossary.to_text()}")
+
+    @magic_arguments()
+    @argument("--db", default=None, help="which connection (default: the current one)")
+    def _review(self, rest: str) -> None:
+        """The candidate corrections on the connection waiting for a reviewer, to approve or reject."""
+        args = parse_argstring(self._review, rest)
+        assistant = self.session.assistant(args.db)
+        if assistant.log is None:
+            raise UsageError("feedback logging is off in this session: there is nothing to review")
+        from chatbi_jupyterlab.notebook.review_view import ReviewView
+
+        view = ReviewView(assistant.log, assistant.database, assistant.schema)
+        self.shell.user_ns[REVIEW_VARIABLE] = view
+        view.show()
 
     @line_cell_magic
     @magic_arguments()
@@ -181,7 +200,7 @@ class ChatBIMagics(Magics):
         variable = args.out or self.result_variable
         if answer.data is not None:
             self.shell.user_ns[variable] = answer.data
-        from nl2sql.notebook.answer_view import AnswerView
+        from chatbi_jupyterlab.notebook.answer_view import AnswerView
 
         def keep_in_step(frame: Any) -> None:  # the variable holds the rows on screen, edits included
             if frame is not None:
@@ -201,5 +220,5 @@ class ChatBIMagics(Magics):
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext nl2sql`` lands here: register the magics."""
+    """``%load_ext chatbi_jupyterlab.notebook`` (or ``%load_ext nl2sql``) lands here: register the magics."""
     ipython.register_magics(ChatBIMagics)

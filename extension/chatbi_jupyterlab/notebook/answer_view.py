@@ -4,18 +4,18 @@ buttons to run, accept, reject or regenerate it.
 
 A thin shell: the SQL is checked and explained by :func:`explain.review.review`, changed by
 :meth:`explain.plan.Plan.apply`, run by :meth:`nl2sql.assistant.Assistant.run`, drawn by
-:mod:`nl2sql.notebook.chart`, and what the user did is logged by :meth:`Assistant.record`. A change that
-fails (an edit that does not fit, SQL the database rejects) is shown in the status line and loses
+:mod:`chatbi_jupyterlab.notebook.chart`, and what the user did is logged by :meth:`Assistant.record`. A
+change that fails (an edit that does not fit, SQL the database rejects) is shown in the status line and loses
 nothing: the SQL and the result shown stay those of the last run that worked.
 
 Displayed (``display(view)``, or :meth:`AnswerView.show`), the view is two outputs: the answer as static
 HTML (:meth:`AnswerView.to_html`: no script, the chart as SVG), updated after every change, and the live
-widget, which hides that static copy wherever it renders (:mod:`nl2sql.notebook.answer_outputs`). A
+widget, which hides that static copy wherever it renders (:mod:`chatbi_jupyterlab.notebook.answer_outputs`). A
 notebook exported offline or shown on GitHub shows the static copy; JupyterLab shows the widget alone.
 
 Example:
     >>> import os, sqlite3, tempfile
-    >>> from nl2sql.notebook.session import NotebookSession
+    >>> from chatbi_jupyterlab.notebook.session import NotebookSession
     >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
     >>> con = sqlite3.connect(path)
     >>> _ = con.executescript("CREATE TABLE customers (name TEXT, segment TEXT);"
@@ -51,14 +51,10 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import pandas as pd
 
-from explain.column_labels import column_labels
-from explain.errors import ExplainError
-from explain.review import Review
-from nl2sql.errors import ChatBIError
-from nl2sql.notebook.answer_card import AnswerCard, CardError
-from nl2sql.notebook.answer_chart import ChartPanel
-from nl2sql.notebook.answer_controls import FilterControl, PlanControls, TimeControl
-from nl2sql.notebook.answer_html import (
+from chatbi_jupyterlab.notebook.answer_card import AnswerCard, CardError
+from chatbi_jupyterlab.notebook.answer_chart import ChartPanel
+from chatbi_jupyterlab.notebook.answer_controls import FilterControl, PlanControls, TimeControl
+from chatbi_jupyterlab.notebook.answer_html import (
     MUTED_COLOR,
     answer_html,
     diagnostics_html,
@@ -69,18 +65,22 @@ from nl2sql.notebook.answer_html import (
     status_html,
     table_html,
 )
-from nl2sql.notebook.answer_outputs import display_id, live_style, static_bundle
-from nl2sql.notebook.control_texts import texts
-from nl2sql.notebook.copy_sql import ANSWER_CLASS, copy_sql_button
-from nl2sql.notebook.semantic_controls import InterpretationControls
+from chatbi_jupyterlab.notebook.answer_outputs import display_id, live_style, static_bundle
+from chatbi_jupyterlab.notebook.control_texts import texts
+from chatbi_jupyterlab.notebook.copy_sql import ANSWER_CLASS, copy_sql_button
+from chatbi_jupyterlab.notebook.semantic_controls import InterpretationControls
+from explain.column_labels import column_labels
+from explain.errors import ExplainError
+from explain.review import Review
+from nl2sql.errors import ChatBIError
 from nl2sql.semantic.route import Reading, question_language
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+    from chatbi_jupyterlab.notebook.session import NotebookSession
     from explain.edits import Edit
     from nl2sql.answer import Answer
-    from nl2sql.notebook.session import NotebookSession
 
 MORE_ROWS_FACTOR = 5
 """"Show more rows" shows this many times as many rows as before."""
@@ -98,8 +98,8 @@ class AnswerView:
         session: the notebook session: its connection ``db`` runs the SQL and logs feedback, and its
             conversation on ``db`` learns the SQL the user ended with.
         db: the connection's name in ``session``.
-        chart: the chart kind to draw (see :data:`nl2sql.notebook.chart.CHART_KINDS`); chosen by rules
-            when None.
+        chart: the chart kind to draw (see :data:`chatbi_jupyterlab.notebook.chart.CHART_KINDS`); chosen by
+            rules when None.
         lang: the explanation's language, "en" or "zh"; the question's when None.
         shown_rows: table rows shown at first; "Show more rows" multiplies them by
             :data:`MORE_ROWS_FACTOR`.
@@ -110,7 +110,7 @@ class AnswerView:
         current: the answer of the SQL shown (the last run that worked).
         widget: the top VBox.
         review: the diagnostics, explanation and plan of the SQL shown.
-        chart: the chart and its switcher (:class:`~nl2sql.notebook.answer_chart.ChartPanel`).
+        chart: the chart and its switcher (:class:`~chatbi_jupyterlab.notebook.answer_chart.ChartPanel`).
         status: the status line (an HTML widget).
     """
 
@@ -285,7 +285,7 @@ class AnswerView:
         """Ask the model again (sampling with seed 1, 2, 3, … on each call, with the same context); True
         when the new query ran, else the status line says why and the view stays as it was. A query
         rejected for this question (here or earlier) is never offered again (see
-        :meth:`AnswerCard.regenerate <nl2sql.notebook.answer_card.AnswerCard.regenerate>`)."""
+        :meth:`AnswerCard.regenerate <chatbi_jupyterlab.notebook.answer_card.AnswerCard.regenerate>`)."""
 
         def trying(seed: int) -> None:
             self._say(f"asking the model again (sample {seed})…")

@@ -1,11 +1,11 @@
 """The chart part of the answer view: the chart of a result, and a switcher over the kinds that fit it.
 
-The chart is chosen by :func:`nl2sql.notebook.chart.choose_chart` (or is the kind asked for), drawn by
-:func:`nl2sql.notebook.figure.build_figure`, and shown in an ``ipywidgets.Output`` as plotly's own
-``application/vnd.plotly.v1+json`` output, which JupyterLab, VS Code and nteract draw. That output
-carries no template and a transparent background, with grey grid lines, so the chart reads in light and
-dark themes alike; the view's stylesheet (:func:`nl2sql.notebook.answer_outputs.live_style`) writes its
-text in the theme's colour (:func:`plotly_bundle`).
+The chart is chosen by :func:`chatbi_jupyterlab.notebook.chart.choose_chart` (or is the kind asked for), drawn
+by :func:`chatbi_jupyterlab.notebook.figure.build_figure`, and shown in an ``ipywidgets.Output`` as plotly's
+own ``application/vnd.plotly.v1+json`` output, which JupyterLab, VS Code and nteract draw. That output carries
+no template and a transparent background, with grey grid lines, so the chart reads in light and dark themes
+alike; the view's stylesheet (:func:`chatbi_jupyterlab.notebook.answer_outputs.live_style`) writes its text in
+the theme's colour (:func:`plotly_bundle`).
 
 Example:
     >>> import pandas as pd
@@ -27,10 +27,16 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import plotly.io as pio
 
-from nl2sql.notebook.answer_html import status_html
-from nl2sql.notebook.chart import ChartChoice, ChartError, available_kinds, choice_for, choose_chart
-from nl2sql.notebook.figure import build_figure
-from nl2sql.notebook.static_chart import PALETTE
+from chatbi_jupyterlab.notebook.answer_html import status_html
+from chatbi_jupyterlab.notebook.chart import (
+    ChartChoice,
+    ChartError,
+    available_kinds,
+    choice_for,
+    choose_chart,
+)
+from chatbi_jupyterlab.notebook.figure import build_figure
+from chatbi_jupyterlab.notebook.static_chart import PALETTE
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,6 +1,6 @@
 """The static HTML of an answer: the pieces the answer widget shows, and the whole page that notebooks
 show where the live widget cannot run (an exported notebook, GitHub; see
-:mod:`nl2sql.notebook.answer_outputs`).
+:mod:`chatbi_jupyterlab.notebook.answer_outputs`).
 
 Every piece is a function of plain data (an answer, a review, a frame) returning an HTML fragment with
 inline styles only, so the same text works in a widget, in a saved notebook and in an e-mail. User text
@@ -22,12 +22,12 @@ import pandas as pd
 from pygments.lexers import MySqlLexer, PostgresLexer, SqlLexer
 from pygments.token import Token
 
+from chatbi_jupyterlab.notebook.copy_sql import copy_sql_button
 from explain import Diagnostic
 from explain.column_labels import label_of
 from explain.explanation import BULLET_KINDS, Explanation, Step
 from explain.phrases import phrase
 from nl2sql.answer import PATH_LABELS
-from nl2sql.notebook.copy_sql import copy_sql_button
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -330,8 +330,8 @@ def status_html(message: str, severity: str = "info") -> str:
 
 
 def figure_html(figure: go.Figure | None) -> str:
-    """The figure as an inline SVG drawing (:mod:`nl2sql.notebook.static_chart`): it shows in saved and
-    exported notebooks with nothing to fetch (no plotly.js, no CDN); empty for no figure.
+    """The figure as an inline SVG drawing (:mod:`chatbi_jupyterlab.notebook.static_chart`): it shows in
+    saved and exported notebooks with nothing to fetch (no plotly.js, no CDN); empty for no figure.
 
     Example:
         >>> import plotly.graph_objects as go
@@ -341,7 +341,7 @@ def figure_html(figure: go.Figure | None) -> str:
     """
     if figure is None:
         return ""
-    from nl2sql.notebook.static_chart import figure_svg
+    from chatbi_jupyterlab.notebook.static_chart import figure_svg
 
     drawing = figure_svg(figure) or f'<div style="color: {MUTED_COLOR}">(this chart has no static form)</div>'
     return f'<div class="chatbi-chart">{drawing}</div>'
@@ -363,8 +363,8 @@ def answer_html(
     reading: Reading | None = None,
 ) -> str:
     """The whole answer as one self-contained HTML fragment: what a notebook without the widget shows.
-    It has no script; its "Copy SQL" button (:mod:`nl2sql.notebook.copy_sql`) works where the page runs
-    inline handlers (an exported notebook, a trusted one).
+    It has no script; its "Copy SQL" button (:mod:`chatbi_jupyterlab.notebook.copy_sql`) works where the
+    page runs inline handlers (an exported notebook, a trusted one).
 
     Example:
         >>> from explain.review import Review

@@ -22,8 +22,15 @@ from typing import Literal, get_args
 
 import pandas as pd
 
+from chatbi_jupyterlab.notebook.columns import (
+    as_ordinal,
+    as_time,
+    is_additive,
+    is_id,
+    is_percentage,
+    prepare_frame,
+)
 from nl2sql.errors import ChatBIError
-from nl2sql.notebook.columns import as_ordinal, as_time, is_additive, is_id, is_percentage, prepare_frame
 
 ChartKind = Literal["indicator", "line", "bar", "pie", "scatter", "table"]
 CHART_KINDS: tuple[ChartKind, ...] = get_args(ChartKind)
@@ -389,7 +396,7 @@ def choice_for(frame: pd.DataFrame, kind: str, question: str = "", *, partial: b
         >>> choice_for(frame, "scatter")
         Traceback (most recent call last):
         ...
-        nl2sql.notebook.chart.ChartError: a scatter needs two numeric columns, but the result has 1
+        chatbi_jupyterlab.notebook.chart.ChartError: a scatter needs two numeric columns, but the result has 1
     """
     if kind not in CHART_KINDS:
         raise ChartError(f"unknown chart kind {kind!r}: choose one of {', '.join(CHART_KINDS)}")

@@ -9,7 +9,7 @@ the widget renders (JupyterLab, an export read online) only the widget shows; wh
 offline export, GitHub, a notebook reopened without its kernel) the static copy shows.
 
 The same ``<style>`` gives the live plotly chart the theme's text colour: the chart is sent without a
-template, on a transparent background (:func:`nl2sql.notebook.answer_chart.plotly_bundle`).
+template, on a transparent background (:func:`chatbi_jupyterlab.notebook.answer_chart.plotly_bundle`).
 
 Example:
     >>> bundle = static_bundle("a1b2", "<p>answer</p>", "the answer")
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from nl2sql.notebook.answer_chart import PLOTLY_CLASS
+from chatbi_jupyterlab.notebook.answer_chart import PLOTLY_CLASS
 
 STATIC_CLASS = "chatbi-static"
 """The class of the static copy's wrapper; ``data-chatbi-answer`` says which answer it is."""

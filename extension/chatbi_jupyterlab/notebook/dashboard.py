@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from chatbi_jupyterlab.notebook.answer_chart import plotly_bundle
+from chatbi_jupyterlab.notebook.answer_html import figure_html
 from feedback.dashboard import dashboard_figures
 from feedback.stats import AdoptionStats
 from feedback.stats_report import stats_report
-from nl2sql.notebook.answer_chart import plotly_bundle
-from nl2sql.notebook.answer_html import figure_html
 
 
 def dashboard_bundles(stats: AdoptionStats) -> list[dict[str, Any]]:

@@ -1,0 +1,120 @@
+"""Learn from approved corrections what holds beyond their own question, as suggestions for review.
+
+An approved edit is read against the SQL it corrected: changed values are value mappings
+(:mod:`feedback.value_mappings`), added joins join paths (:mod:`feedback.join_paths`), and conditions
+that several corrections add are business rules (:mod:`feedback.business_rules`). What the database's
+semantic model already says is not suggested again; the rest is stored as pending suggestions
+(:mod:`feedback.suggestions`). Learning runs after every approval (:func:`feedback.review.approve`) and
+before ``chatbi feedback suggestions`` lists them; it adds only what is new, so running it again is
+harmless, and a suggestion once rejected stays rejected.
+
+Example:
+    >>> import os, tempfile
+    >>> from feedback.log import FeedbackLog
+    >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "feedback.sqlite"), user="ann")
+    >>> fixed = "SELECT COUNT(*) FROM customers WHERE city = 'New York'"
+    >>> edit = log.record("edited", database="shop", question="Customers in NY?",
+    ...                   sql="SELECT COUNT(*) FROM customers WHERE city = 'NY'", final_sql=fixed)
+    >>> _ = log.record("approved", database="shop", question="Customers in NY?", final_sql=fixed, event=edit)
+    >>> [s.describe() for s in learn(log, "shop")]
+    ["customers.city: 'NY' means 'New York' (the question's word)"]
+    >>> learn(log, "shop")
+    []
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from feedback.business_rules import added_conditions, business_rules
+from feedback.corrections import Correction, curate
+from feedback.join_paths import join_paths
+from feedback.log import FeedbackLog
+from feedback.suggestions import Proposal, Suggestion, SuggestionStore
+from feedback.value_mappings import value_mappings
+
+if TYPE_CHECKING:  # nl2sql imports this package at load time
+    from nl2sql.schema import Schema
+    from nl2sql.semantic.model import SemanticModel
+
+Edit = tuple[Correction, str]
+"""An approved correction with the SQL it corrected."""
+
+
+def learn(
+    log: FeedbackLog,
+    database: str,
+    schema: Schema | None = None,
+    *,
+    dialect: str = "sqlite",
+    model: SemanticModel | None = None,
+    at: datetime | None = None,
+) -> list[Suggestion]:
+    """Store what the approved corrections of ``database`` teach (checked against ``schema``) and
+    ``model`` does not say yet; the suggestions that are new (stamped ``at``, by default now)."""
+    edits = approved_edits(log, database, schema, dialect=dialect)
+    proposals = proposals_from(edits, schema, dialect=schema.dialect if schema else dialect)
+    if model is not None:
+        from nl2sql.semantic.learned import already_known
+
+        proposals = [p for p in proposals if not already_known(model, p)]
+    if not proposals:
+        return []
+    store = SuggestionStore(log)
+    return store.propose(database, proposals, at=at or log.clock())
+
+
+def approved_edits(
+    log: FeedbackLog, database: str, schema: Schema | None = None, *, dialect: str = "sqlite"
+) -> list[Edit]:
+    """The approved corrections of ``database`` that changed the SQL they were given, with that SQL."""
+    originals = {
+        event["id"]: (event["sql"] or "").strip()
+        for event in log.events(limit=None, database=database, kinds=("edited",))
+    }
+    edits = []
+    for correction in curate(log, database, schema, dialect=dialect).kept:
+        original = originals.get(correction.event_id, "")
+        if original and original != correction.sql.strip():
+            edits.append((correction, original))
+    return edits
+
+
+def proposals_from(
+    edits: Sequence[Edit], schema: Schema | None = None, *, dialect: str = "sqlite"
+) -> list[Proposal]:
+    """What ``edits`` teach: their value mappings and join paths, and the conditions several of them
+    add; the same thing learned twice is one proposal with both sources.
+
+    Example:
+        >>> edit = Correction(3, "shop", "Valid orders?", "SELECT * FROM orders WHERE status <> 'void'",
+        ...                   "edited")
+        >>> other = Correction(5, "shop", "Valid sales?",
+        ...                    "SELECT SUM(amount) FROM orders WHERE status <> 'void'", "edited")
+        >>> [(p.kind, p.sources) for p in proposals_from([(edit, "SELECT * FROM orders"),
+        ...                                               (other, "SELECT SUM(amount) FROM orders")])]
+        [('rule', (3, 5))]
+    """
+    merged: dict[tuple[str, str], Proposal] = {}
+
+    def add(proposal: Proposal) -> None:
+        key = (proposal.kind, proposal.key)
+        known = merged.get(key)
+        sources = tuple(sorted({*proposal.sources, *(known.sources if known else ())}))
+        merged[key] = Proposal(proposal.kind, proposal.key, (known or proposal).payload, sources)
+
+    added = {}
+    for correction, original in edits:
+        options = {"schema": schema, "dialect": dialect, "source": correction.event_id}
+        for proposal in value_mappings(correction.question, original, correction.sql, **options):
+            add(proposal)
+        for proposal in join_paths(original, correction.sql, **options):
+            add(proposal)
+        added[correction.event_id] = added_conditions(
+            original, correction.sql, schema=schema, dialect=dialect
+        )
+    for proposal in business_rules(added, dialect=dialect):
+        add(proposal)
+    return list(merged.values())
