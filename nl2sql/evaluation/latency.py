@@ -46,7 +46,7 @@ class LatencyReport:
             "model_id": self.model_id,
             "adapter_hash": self.adapter_hash,
             "backend": self.backend,
-            "machine": f"{platform.machine()}, {_cores()} cores",
+            "machine": machine(),
             "setup_seconds": round(self.setup_seconds, 2),
             "cold": {k: round(v, 3) for k, v in self.cold.items()},
             "warm_questions": len(self.warm),
@@ -134,6 +134,16 @@ LATENCY_HEADER = (
     " validate p50 | execute p50 | correct | date | command |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
+
+
+def machine() -> str:
+    """This machine as the benchmark rows name it: its architecture and the cores this process may use.
+
+    Example:
+        >>> machine().endswith(" cores")
+        True
+    """
+    return f"{platform.machine()}, {_cores()} cores"
 
 
 def _cores() -> int:

@@ -23,7 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import platform
 import tempfile
 import time
 from collections.abc import Sequence
@@ -34,7 +33,7 @@ from typing import Any
 from tqdm import tqdm
 
 from nl2sql.evaluation.ask_timing import AskTiming, PanelClient, time_in_process
-from nl2sql.evaluation.latency import _cores, percentile
+from nl2sql.evaluation.latency import machine, percentile
 from nl2sql.evaluation.panel_server import running_server, server_config
 
 QUESTION_IDS = (
@@ -83,7 +82,7 @@ class PanelOverheadReport:
             "model_id": self.model_id,
             "adapter_hash": self.adapter_hash,
             "backend": self.backend,
-            "machine": f"{platform.machine()}, {_cores()} cores",
+            "machine": machine(),
             "setup_seconds": round(self.setup_seconds, 2),
             "warmup_seconds": round(self.warmup_seconds, 2),
             "questions": [{**q, "path": paths.get(q["id"])} for q in self.questions],
