@@ -26,7 +26,7 @@ SHIFTED_DATE ?= 2028-02-29 03:00:00
 SHIFTED_TZ ?= Pacific/Kiritimati
 MONOTONIC_SLEEP := build/monotonic_sleep.so
 
-.PHONY: install demo lab test test-shifted-clock faketime browser lint clean
+.PHONY: install demo lab test ui-test test-shifted-clock faketime browser lint clean
 
 # The side panel: its labextension is built with npm, from the modules extension/package-lock.json pins
 # (`npm ci`), into extension/chatbi_jupyterlab/labextension (git-ignored), which `jupyter-builder develop`
@@ -81,7 +81,22 @@ test: install browser
 	$(BIN)/python -m pytest
 	# the panel's unit tests (vitest, in jsdom)
 	cd extension && npm test
+	$(MAKE) --no-print-directory ui-test
 	$(MAKE) --no-print-directory test-shifted-clock
+
+# The panel's UI tests (extension/ui-tests): Galata and Playwright drive Debian's Chromium (never a
+# downloaded browser) against JupyterLab of $(VENV), which they start on a free port with
+# ui-tests/jupyter_server_test_config.py. Their modules are installed like the panel's (`npm ci`, from
+# ui-tests/package-lock.json), once per change of that file. Screenshots and the report stay in
+# ui-tests/test-results and ui-tests/playwright-report (git-ignored).
+UI_TESTS := extension/ui-tests
+UI_TESTS_MODULES := $(UI_TESTS)/node_modules/.package-lock.json
+
+ui-test: install browser $(UI_TESTS_MODULES)
+	cd $(UI_TESTS) && npx playwright test
+
+$(UI_TESTS_MODULES): $(UI_TESTS)/package.json $(UI_TESTS)/package-lock.json
+	cd $(UI_TESTS) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 
 # The browser test runs in the first pass only: under libfaketime, Chromium and JupyterLab crawl (every
 # clock read goes through it) and what it checks is the page, not dates.

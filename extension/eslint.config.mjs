@@ -16,7 +16,8 @@ export default defineConfig([
       '**/*.d.ts',
       'src/wire.ts',
       '**/__tests__',
-      'vitest.config.mts'
+      'vitest.config.mts',
+      'ui-tests'
     ]
   },
   js.configs.recommended,

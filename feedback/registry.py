@@ -4,9 +4,11 @@ measured, and its status. A base model answers with its one ``active`` adapter, 
 An entry's id is the sha256 of its weights file (the ``adapter_hash`` every answer is logged with).
 It is recorded once (:meth:`AdapterRegistry.record`); after that only its status changes:
 
-- ``candidate``: trained and recorded; not measured better than the adapter in use;
-- ``shadow``: measured better than the adapter in use but kept out of use (``chatbi retrain
-  --no-promote``, or another promotion came first) until someone promotes it;
+- ``candidate``: trained and recorded, not in use (its metrics say whether it measured better);
+- ``shadow``: answers live questions silently beside the active adapter, so that its agreement with
+  it, and its accuracy where users accepted or corrected an answer, are known before a promotion
+  (:meth:`AdapterRegistry.shadow`, :mod:`feedback.shadow_log`); at most one per base model, back to
+  candidate with :meth:`AdapterRegistry.unshadow` or when promoted;
 - ``active``: the adapter its base model answers with; at most one per base model (a unique index in
   the store says so), and the shipped adapter answers while there is none;
 - ``retired``: was active; replaced by a promotion, or taken back by a rollback.
@@ -193,6 +195,8 @@ class AdapterRegistry:
         with _writing(self.engine) as connection:
             if _row(connection, row["id"]) is not None:
                 raise RegistryError(f"adapter {row['id'][:12]} is recorded already: {path}")
+            if status == "shadow":
+                _refuse_second_shadow(connection, row["base_model"])
             connection.execute(sa.insert(ADAPTERS).values(row))
         return self.entry(row["id"])
 
@@ -226,6 +230,44 @@ class AdapterRegistry:
         with self.engine.connect() as connection:
             row = connection.execute(query).mappings().first()
         return None if row is None else _entry(row)
+
+    def shadowing(self, base_model: str) -> AdapterEntry | None:
+        """The entry of ``base_model`` in shadow, or None."""
+        query = sa.select(ADAPTERS).where(
+            ADAPTERS.c.base_model == base_key(base_model), ADAPTERS.c.status == "shadow"
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return None if row is None else _entry(row)
+
+    def shadow(self, reference: str, *, at: datetime) -> AdapterEntry:
+        """Put a candidate in shadow: it answers live questions silently beside the active adapter (the
+        assistant logs both answers, :mod:`feedback.shadow_log`). At most one shadow per base model."""
+        chosen = self.entry(reference)
+        if chosen.status != "candidate":
+            raise RegistryError(
+                f"adapter {chosen.short_id} is {chosen.status}: only a candidate goes in shadow"
+            )
+        _check_weights(chosen)
+        with _writing(self.engine) as connection:
+            row = _row(connection, chosen.id)
+            if row is None or row["status"] != "candidate":
+                raise RegistryError(f"adapter {chosen.short_id} changed meanwhile: try again")
+            _refuse_second_shadow(connection, chosen.base_model)
+            _set(connection, chosen.id, status="shadow", changed_at=_stamp(at))
+        return self.entry(chosen.id)
+
+    def unshadow(self, reference: str, *, at: datetime) -> AdapterEntry:
+        """Take an adapter out of shadow: a candidate again (what it answered in shadow stays logged)."""
+        chosen = self.entry(reference)
+        if chosen.status != "shadow":
+            raise RegistryError(f"adapter {chosen.short_id} is {chosen.status}, not in shadow")
+        with _writing(self.engine) as connection:
+            row = _row(connection, chosen.id)
+            if row is None or row["status"] != "shadow":
+                raise RegistryError(f"adapter {chosen.short_id} changed meanwhile: try again")
+            _set(connection, chosen.id, status="candidate", changed_at=_stamp(at))
+        return self.entry(chosen.id)
 
     def promote(
         self, reference: str, *, at: datetime, replacing: str | EllipsisType | None = ...
@@ -332,17 +374,38 @@ def active_adapter_folder(model: str, store: FeedbackLog | str | Path | None = N
     return Path(entry.path)
 
 
-def _unusable(entry: AdapterEntry) -> str | None:
-    """Why the active ``entry`` cannot answer as recorded, or None."""
+def usable_shadow(model: str, store: FeedbackLog) -> AdapterEntry | None:
+    """The entry of ``model``'s adapter in shadow in ``store``'s registry; None when there is none, or,
+    with a :class:`RegistryWarning`, when it can no longer be used as recorded.
+
+    Example:
+        >>> import tempfile
+        >>> from feedback.log import FeedbackLog
+        >>> store = FeedbackLog(f"{tempfile.mkdtemp()}/feedback.sqlite")
+        >>> usable_shadow("qwen2.5-coder-0.5b", store) is None
+        True
+    """
+    entry = AdapterRegistry(store).shadowing(model)
+    if entry is None:
+        return None
+    problem = _unusable(entry, "shadow")
+    if problem:
+        warnings.warn(f"{problem}: nothing answers in shadow", RegistryWarning, stacklevel=2)
+        return None
+    return entry
+
+
+def _unusable(entry: AdapterEntry, role: str = "active") -> str | None:
+    """Why ``entry`` cannot answer as recorded, or None."""
     from nl2sql.models.weights import MODELS
 
     bundled = MODELS.get(entry.base_model)
     if bundled is not None and bundled.sha256 != entry.base_sha256:
-        return f"the active adapter {entry.short_id} was trained on other weights of {entry.base_model}"
+        return f"the {role} adapter {entry.short_id} was trained on other weights of {entry.base_model}"
     try:
         _check_weights(entry)
     except RegistryError as error:
-        return f"the active adapter {error}"
+        return f"the {role} adapter {error}"
     return None
 
 
@@ -391,6 +454,15 @@ def _row(connection: sa.Connection, adapter_id: str) -> Any:
 def _active_row(connection: sa.Connection, key: str) -> Any:
     query = sa.select(ADAPTERS).where(ADAPTERS.c.base_model == key, ADAPTERS.c.status == "active")
     return connection.execute(query).mappings().first()
+
+
+def _refuse_second_shadow(connection: sa.Connection, key: str) -> None:
+    query = sa.select(ADAPTERS.c.id).where(ADAPTERS.c.base_model == key, ADAPTERS.c.status == "shadow")
+    other = connection.execute(query).scalar()
+    if other is not None:
+        raise RegistryError(
+            f"{other[:12]} is in shadow for {key} already: `chatbi models unshadow {other[:12]}` first"
+        )
 
 
 def _set(connection: sa.Connection, adapter_id: str, **values: Any) -> None:

@@ -154,7 +154,7 @@ def retrain(
         data_sha256=_trained_on(trained.adapter),
         metrics=_metrics(result, current),
         created_at=started,
-        status="shadow" if better else "candidate",
+        status="candidate",
         trained_through=through,
     )
     result.adapter_id = entry.id

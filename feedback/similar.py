@@ -2,7 +2,10 @@
 
 A question is compared with each curated correction by meaning (cosine of the bundled MiniLM sentence
 embeddings) and by shared words (Jaccard over words, and over character pairs for Chinese). Only
-corrections above :data:`MIN_SIMILARITY` are shown, most similar last, right before the question.
+corrections above :data:`MIN_SIMILARITY` are shown, most similar last, right before the question; once a
+database has :data:`BACKGROUND_AFTER` corrections, only those that also stand :data:`MIN_LEAD` above the
+typical one (the median similarity): questions on one database share its table words, so there an
+unrelated correction is as "similar" as a related one elsewhere, and it misleads the model.
 
 Example:
     >>> from feedback.corrections import Correction
@@ -18,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +35,13 @@ DEFAULT_EXAMPLES = 1
 +10.6 points) at a third of the added answer time (BENCHMARKS.md)."""
 MIN_SIMILARITY = 0.35
 """Below this a correction is about something else and would only distract the model."""
+MIN_LEAD = 0.4
+"""How far above the median similarity of the database's corrections a shown one must be. On two Spider
+databases kept for tuning (two splits; 240 held-out answers after 10, 25 and 50 corrections), questions
+scored 0.5 to 0.7 against unrelated corrections there, and the examples shown turned 19 right answers
+wrong and 12 wrong ones right; with this lead, 5 and 9 (``chatbi bench learning``, BENCHMARKS.md)."""
+BACKGROUND_AFTER = 8
+"""Corrections a database needs before their median similarity says what is typical there."""
 EMBEDDING_WEIGHT = 0.7
 """Share of the embedding cosine in the similarity; the rest is word overlap."""
 
@@ -93,14 +104,30 @@ class CorrectionIndex:
             self._vectors = [self._vectors[i] for i in kept] + list(vectors)
 
     def similar(
-        self, question: str, k: int = DEFAULT_EXAMPLES, *, min_similarity: float = MIN_SIMILARITY
+        self,
+        question: str,
+        k: int = DEFAULT_EXAMPLES,
+        *,
+        min_similarity: float = MIN_SIMILARITY,
+        min_lead: float = MIN_LEAD,
     ) -> list[Correction]:
-        """At most ``k`` corrections at least ``min_similarity`` alike, least similar first."""
+        """At most ``k`` corrections at least ``min_similarity`` alike and, once there are
+        :data:`BACKGROUND_AFTER` corrections, ``min_lead`` above their median; least similar first.
+
+        Example:
+            >>> index = CorrectionIndex([Correction(i, "db", f"How many dogs of breed {i} are there?",
+            ...                          "SELECT 1", "accepted") for i in range(10)], embeddings=False)
+            >>> index.similar("how many dogs are there")
+            []
+            >>> [c.question for c in index.similar("how many dogs of breed 3 are there")]
+            ['How many dogs of breed 3 are there?']
+        """
         if not self.corrections or k <= 0:
             return []
         scores = self.scores(question)
+        floor = max(min_similarity, background(scores) + min_lead)
         ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], -self.corrections[i].event_id))
-        chosen = [i for i in ranked[:k] if scores[i] >= min_similarity]
+        chosen = [i for i in ranked[:k] if scores[i] >= floor]
         return [self.corrections[i] for i in reversed(chosen)]
 
     def scores(self, question: str) -> list[float]:
@@ -135,6 +162,19 @@ def words(text: str) -> frozenset[str]:
         elif token not in STOPWORDS:
             found.add(token[:-1] if len(token) > 3 and token.endswith("s") else token)
     return frozenset(found)
+
+
+def background(scores: Sequence[float]) -> float:
+    """How similar a question is to a typical correction of its database: the median of ``scores``, once
+    there are :data:`BACKGROUND_AFTER` of them; 0 before.
+
+    Example:
+        >>> background([0.9, 0.2, 0.3]), background([0.5] * 7 + [0.9])
+        (0.0, 0.5)
+    """
+    if len(scores) < BACKGROUND_AFTER:
+        return 0.0
+    return statistics.median(scores)
 
 
 def _jaccard(first: frozenset[str], second: frozenset[str]) -> float:

@@ -51,7 +51,7 @@ from nl2sql.semantic.follow_up import follow_up_reading
 from nl2sql.semantic.learned import overlay
 from nl2sql.semantic.locate import database_semantic_model, database_today
 from nl2sql.semantic.model import SemanticModel, VerifiedQuery
-from nl2sql.semantic.route import Route, question_language, route_question
+from nl2sql.semantic.route import Route, question_language, route_question, verified_route
 from nl2sql.today import pin_today
 from nl2sql.values import match_values
 
@@ -62,6 +62,7 @@ DEFAULT_LOG: Any = object()
 
 if TYPE_CHECKING:
     from feedback.review import ReviewRules
+    from nl2sql.shadow import ShadowRunner
 
 __all__ = ["Answer", "Assistant"]
 
@@ -200,7 +201,7 @@ class Assistant:
             review_rules = ReviewRules.from_environment()
         self.review_rules = review_rules
         self._routing: SemanticModel | None = None
-        self._routing_key: tuple[int, ...] = ()
+        self._routing_key: tuple[int | str, ...] = ()
         self.connection = self.database.name
         """The name events are logged under as the connection (a notebook's ``--name``)."""
         if isinstance(semantic, SemanticModel) or semantic is False:
@@ -211,6 +212,9 @@ class Assistant:
             )
         self._semantic_file = self.semantic
         """The semantic model as given, before the suggestions accepted from corrections are laid over it."""
+        self._verified_without_model = semantic is not False
+        """Approved corrections answer their own questions on a database without a semantic model too
+        (``semantic=False`` turns them off with the rest of the semantic layer)."""
         self._learned_key: tuple[tuple[int, str], ...] = ()
         self._learned_version = 0
         self._apply_learned()
@@ -220,6 +224,9 @@ class Assistant:
         self.on_stage = on_stage
         self.on_token = on_token
         self._deadline: float | None = None
+        self.shadow: ShadowRunner | None = None
+        """The store's adapter in shadow, answering beside the active one (:mod:`nl2sql.shadow`); set
+        when the model loads, if the model answers with the registry's adapter and one is in shadow."""
         self._escalation_generator: Generator | None = (
             None if escalate is None or isinstance(escalate, str) else escalate
         )
@@ -242,6 +249,19 @@ class Assistant:
                 backend=self._backend,
                 registry=self._registry,
             )
+            if not self._adapter and not self._base_url and isinstance(self.log, FeedbackLog):
+                from nl2sql.shadow import shadow_runner
+
+                bounds = {"max_rows": self.max_rows, "timeout_s": self.timeout_s, "today": self.today}
+                self.shadow = shadow_runner(
+                    self._model,
+                    self.log,
+                    self.database,
+                    self.schema,
+                    backend=self._backend,
+                    busy=lambda: bool(getattr(self._generator, "generating", False)),
+                    **bounds,
+                )
         return self._generator
 
     @property
@@ -282,20 +302,25 @@ class Assistant:
         self._apply_learned()
         if self.semantic is None:
             return None
-        approved = [c for c in self.corrections.corrections if c.status == APPROVED]
-        if not approved:
+        reviewed = self.verified_queries()
+        if not reviewed:
             return self.semantic
-        key = (self._learned_version, *(c.event_id for c in approved))
+        key = (self._learned_version, *(v.name for v in reviewed))
         if self._routing_key != key:
-            reviewed = tuple(
-                VerifiedQuery(f"correction-{c.event_id}", c.question, c.sql, c.user_name or "")
-                for c in approved
-            )
             self._routing = replace(
                 self.semantic, verified_queries=(*self.semantic.verified_queries, *reviewed)
             )
             self._routing_key = key
         return self._routing
+
+    def verified_queries(self) -> tuple[VerifiedQuery, ...]:
+        """The approved corrections on this database as verified queries: each answers its own question
+        (nearly the same words) with its SQL, with or without a semantic model."""
+        return tuple(
+            VerifiedQuery(f"correction-{c.event_id}", c.question, c.sql, c.user_name or "")
+            for c in self.corrections.corrections
+            if c.status == APPROVED
+        )
 
     def _apply_learned(self) -> None:
         """Lay the suggestions accepted for this database in ``log`` over the semantic model (again once
@@ -398,6 +423,12 @@ class Assistant:
             if reading is not None:  # a change of the previous semantic answer, compiled as well
                 route = Route("semantic", reading)
                 return self._answer_by_route(answer, route, run=run, started=started, timings=timings)
+        elif self._verified_without_model and not history and seed is None and self.verified_queries():
+            with _timed(timings, "route"):  # no semantic model: approved corrections still answer
+                reviewed = SemanticModel(self.database.name, verified_queries=self.verified_queries())
+                verified = verified_route(answer.question, reviewed, lang=question_language(question))
+            if verified is not None:
+                return self._answer_by_route(answer, verified, run=run, started=started, timings=timings)
         answer.terms = self.glossary.relevant(question)
         with _timed(timings, "prompt"):
             answer.examples = self.similar_examples(question)
@@ -414,7 +445,27 @@ class Assistant:
         timings["total"] = time.perf_counter() - started
         answer.timings = timings
         self._log(answer, seed=seed, regenerates=regenerates)
+        if self.shadow is not None and seed is None:
+            self._shadow_answer(answer, messages)
         return answer
+
+    def _shadow_answer(self, answer: Answer, messages: list[Message]) -> None:
+        """Hand the prompt the active adapter answered to the adapter in shadow (it answers on a thread
+        of its own; nothing here waits for it)."""
+        answering = self._generator
+        by_active = answering is not None and (answer.model_id, answer.adapter_hash) == (
+            answering.model_id,
+            answering.adapter_hash,
+        )
+        if self.shadow is None or answer.event_id is None or not answer.sql or not by_active:
+            return  # not logged, no SQL, or the larger model answered
+        self.shadow.submit_answer(
+            event_id=answer.event_id,
+            question=answer.question,
+            messages=messages,
+            active_sql=answer.sql,
+            active_adapter=answer.adapter_hash,
+        )
 
     def _write_and_run(
         self,
@@ -666,6 +717,8 @@ class Assistant:
             adapter_hash=answer.adapter_hash,
         )
         final = (final_sql if final_sql is not None else answer.sql).strip()
+        if self.shadow is not None and answer.event_id is not None:
+            self.shadow.submit_feedback(answer.event_id, kind, final)
         if kind == "rejected" and self._corrections is not None:
             self._corrections.remove(answer.question, final)
         if kind == "accepted":

@@ -286,10 +286,12 @@ def _demo_db(args: argparse.Namespace) -> int:
 def _row_counts(path: Any) -> dict[str, int]:
     import contextlib
     import sqlite3
+    from pathlib import Path
 
     from nl2sql.demo.build import TABLES
+    from nl2sql.engine_settings import sqlite_uri
 
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+    with contextlib.closing(sqlite3.connect(sqlite_uri(Path(path)), uri=True)) as connection:
         return {table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 

@@ -106,7 +106,7 @@ def add_retrain_command(commands: Any) -> None:
     retrain.add_argument(
         "--no-promote",
         action="store_true",
-        help="measure and record only (a shadow if better); never promote",
+        help="measure and record only, as a candidate (`chatbi models shadow` tries it live); never promote",
     )
     retrain.add_argument(
         "--if-new",

@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from nl2sql.cli_models import add_store_option
 from nl2sql.cli_options import add_database_option, add_escalation_option, add_model_options
-from nl2sql.errors import ConnectionSpecError
+from nl2sql.errors import ConnectionSpecError, ModelUnavailableError
 
 
 def add_measure_commands(commands: Any) -> None:
@@ -115,6 +115,16 @@ def add_measure_commands(commands: Any) -> None:
     panel.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
     panel.add_argument("--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md")
 
+    memory = bench_commands.add_parser(
+        "memory", help="what each further process with the model loaded (a kernel beside the server) costs"
+    )
+    add_model_options(memory)
+    memory.add_argument(
+        "--processes", type=_count, default=2, help="processes loading the model (default %(default)s)"
+    )
+    memory.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
+    memory.add_argument("--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md")
+
     linking = bench_commands.add_parser("linking", help="recall of gold tables under a prompt token budget")
     linking.add_argument("--spider", metavar="DIR", required=True, help="a Spider folder")
     linking.add_argument("--split", default="dev", help="data split (default %(default)s)")
@@ -157,6 +167,49 @@ def add_measure_commands(commands: Any) -> None:
     lift.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
     lift.add_argument("--benchmarks", metavar="MD", default=None, help="append rows to this BENCHMARKS.md")
 
+    learning = bench_commands.add_parser(
+        "learning",
+        help="EX on databases the model has not seen after 0, 10, 25 and 50 reviewed corrections, through"
+        " the product's loop (store, review, approve, suggestions)",
+    )
+    learned_from = learning.add_mutually_exclusive_group(required=True)
+    learned_from.add_argument("--spider", metavar="DIR", help="a Spider folder")
+    learned_from.add_argument(
+        "--data", metavar="SPEC", help="another data set: a .jsonl of {db, question, sql}"
+    )
+    learning.add_argument("--split", default="dev", help="Spider's split (default %(default)s)")
+    learning.add_argument(
+        "--db",
+        action="append",
+        default=None,
+        metavar="ID",
+        help="a database of the data (repeat; default for Spider: world_1, car_1, dog_kennels, flight_2)",
+    )
+    learning.add_argument(
+        "--points",
+        type=_points,
+        default="0,10,25,50",
+        help="numbers of corrections after which the held-out questions are asked (default %(default)s)",
+    )
+    learning.add_argument(
+        "--limit-eval", type=_count, default=None, help="held-out questions per database (default 20)"
+    )
+    learning.add_argument("--seed", type=int, default=0, help="which questions are corrected, which held out")
+    learning.add_argument(
+        "--semantic",
+        choices=("bootstrap", "none"),
+        default="bootstrap",
+        help="bootstrap: the semantic model `chatbi semantic init` writes (default); none: no semantic model",
+    )
+    learning.add_argument(
+        "--no-suggestions", action="store_true", help="leave the suggestions approvals make pending"
+    )
+    add_model_options(learning)
+    learning.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
+    learning.add_argument(
+        "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
+    )
+
     train = commands.add_parser("train", help="fine-tune a LoRA adapter on question/SQL pairs")
     train.add_argument(
         "--data", required=True, help="spider:DIR, bird:DIR:train, or a .jsonl of {db, question, sql}"
@@ -164,6 +217,22 @@ def add_measure_commands(commands: Any) -> None:
     train.add_argument("--out", required=True, help="the adapter folder to write")
     _add_train_settings(train)
     add_store_option(train)  # the registry the new adapter is recorded in, as a candidate
+
+
+def _points(text: str) -> tuple[int, ...]:
+    """Distinct, ascending whole numbers from 0, comma-separated, for ``--points``.
+
+    Example:
+        >>> _points("0, 10,25")
+        (0, 10, 25)
+    """
+    try:
+        points = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        points = ()
+    if not points or list(points) != sorted(set(points)) or points[0] < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of ascending numbers of corrections")
+    return points
 
 
 def _count(text: str) -> int:
@@ -369,8 +438,10 @@ def _bench(args: argparse.Namespace) -> int:
         "linking": _bench_linking,
         "latency": _bench_latency,
         "panel": _bench_panel,
+        "memory": _bench_memory,
         "explain": _bench_explain,
         "corrections": _bench_corrections,
+        "learning": _bench_learning,
     }
     return benches[args.bench_command](args)
 
@@ -428,6 +499,51 @@ def _bench_corrections(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_learning(args: argparse.Namespace) -> int:
+    from feedback.datasets import load_examples
+    from nl2sql.evaluation.learning import (
+        DEFAULT_DATABASES,
+        DEFAULT_LIMIT_EVAL,
+        LearningPlan,
+        measure_learning,
+    )
+    from nl2sql.evaluation.learning_report import LEARNING_HEADER, LEARNING_HEADING, learning_row
+    from nl2sql.evaluation.report import append_benchmark
+    from nl2sql.models.resolve import load_generator
+
+    plan = LearningPlan(
+        points=args.points,
+        limit_eval=args.limit_eval or DEFAULT_LIMIT_EVAL,
+        seed=args.seed,
+        semantic=args.semantic,
+        accept_suggestions=not args.no_suggestions,
+    )
+    spec, data = (
+        (f"spider:{args.spider}:{args.split}", f"spider {args.split}")
+        if args.spider
+        else (args.data, Path(args.data).name)
+    )
+    examples = load_examples(spec)
+    known = {e.db_id for e in examples}
+    databases = args.db or (list(DEFAULT_DATABASES) if args.spider else sorted(known))
+    unknown = [name for name in databases if name not in known]
+    if unknown:
+        raise ConnectionSpecError(f"no database {', '.join(unknown)} in {data}")
+    generator = load_generator(args.model, args.adapter, base_url=args.base_url, backend=args.backend)
+    summary = measure_learning(examples, generator, databases, plan)
+    command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    summary = {"command": command, "data": data, **summary}
+    print(json.dumps({k: v for k, v in summary.items() if k not in ("questions", "corrections")}, indent=1))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.benchmarks:
+        append_benchmark(
+            Path(args.benchmarks), learning_row(summary, command), LEARNING_HEADING, LEARNING_HEADER
+        )
+    return 0
+
+
 def _bench_linking(args: argparse.Namespace) -> int:
     from feedback.datasets import load_examples
     from nl2sql.evaluation.linking_recall import LINKING_HEADER, LINKING_HEADING, linking_row, measure_linking
@@ -468,6 +584,17 @@ def _bench_latency(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_memory(args: argparse.Namespace) -> int:
+    from nl2sql.evaluation.model_memory import MEMORY_HEADER, MEMORY_HEADING, measure_model_memory, memory_row
+
+    if args.base_url:
+        raise ModelUnavailableError("bench memory measures a local model: leave out --base-url")
+    report = measure_model_memory(
+        args.processes, model=args.model, adapter=args.adapter, backend=args.backend
+    )
+    return _publish(args, report.summary(), report.to_dict(), memory_row, MEMORY_HEADING, MEMORY_HEADER)
+
+
 def _bench_panel(args: argparse.Namespace) -> int:
     from nl2sql.evaluation.panel_overhead import (
         PANEL_HEADER,
@@ -476,7 +603,6 @@ def _bench_panel(args: argparse.Namespace) -> int:
         panel_questions,
         panel_row,
     )
-    from nl2sql.evaluation.report import append_benchmark
 
     report = measure_panel_overhead(
         panel_questions(args.questions),
@@ -486,17 +612,30 @@ def _bench_panel(args: argparse.Namespace) -> int:
         backend=args.backend,
         base_url=args.base_url,
     )
-    summary = report.summary()
+    return _publish(args, report.summary(), report.to_dict(), panel_row, PANEL_HEADING, PANEL_HEADER)
+
+
+def _publish(
+    args: argparse.Namespace,
+    summary: dict[str, Any],
+    details: dict[str, Any],
+    row: Any,
+    heading: str,
+    header: str,
+) -> int:
+    """Print a benchmark's ``summary``, write it with its ``details`` and the command to ``--json``, and
+    append its ``row(summary, command)`` under ``heading`` to ``--benchmarks``."""
+    from nl2sql.evaluation.report import append_benchmark
+
     print(json.dumps(summary, indent=1, ensure_ascii=False))
     command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(
-            json.dumps({"command": command, **report.to_dict()}, indent=1, ensure_ascii=False),
-            encoding="utf-8",
+            json.dumps({"command": command, **details}, indent=1, ensure_ascii=False), encoding="utf-8"
         )
     if args.benchmarks:
-        append_benchmark(Path(args.benchmarks), panel_row(summary, command), PANEL_HEADING, PANEL_HEADER)
+        append_benchmark(Path(args.benchmarks), row(summary, command), heading, header)
     return 0
 
 

@@ -1,5 +1,6 @@
-"""``chatbi models``: the adapter registry — list and show the recorded adapters, promote one, roll the
-last promotion back. A thin shell over :mod:`feedback.registry`.
+"""``chatbi models``: the adapter registry — list and show the recorded adapters, put one in shadow (it
+answers live questions silently beside the active one), promote one, roll the last promotion back. A
+thin shell over :mod:`feedback.registry` and :mod:`feedback.shadow_log`.
 
 Example:
     >>> import argparse
@@ -23,7 +24,7 @@ ROLLBACK_HELP = "undo the last promotion: the adapter it replaced answers again 
 
 
 def add_models_commands(commands: Any) -> None:
-    """Add ``models list|show|promote|rollback`` to the CLI's subcommands."""
+    """Add ``models list|show|shadow|unshadow|promote|rollback`` to the CLI's subcommands."""
     models = commands.add_parser(
         "models", help="the adapter registry: recorded adapters, their measurements and status"
     )
@@ -34,13 +35,20 @@ def add_models_commands(commands: Any) -> None:
     show = actions.add_parser("show", help="one adapter: its base model, data, measurements and status")
     show.add_argument("adapter", help="its id, or the start of it (at least 4 hex digits)")
     show.add_argument("--json", action="store_true", help="print one JSON object")
+    shadow = actions.add_parser(
+        "shadow",
+        help="have a candidate answer live questions silently beside the active adapter (one per model)",
+    )
+    shadow.add_argument("adapter", help="its id, or the start of it (at least 4 hex digits)")
+    unshadow = actions.add_parser("unshadow", help="take the adapter in shadow back to candidate")
+    unshadow.add_argument("adapter", help="its id, or the start of it (at least 4 hex digits)")
     promote = actions.add_parser(
         "promote", help="make a candidate or shadow adapter the one its base model answers with"
     )
     promote.add_argument("adapter", help="its id, or the start of it (at least 4 hex digits)")
     rollback = actions.add_parser("rollback", help=ROLLBACK_HELP)
     rollback.add_argument("--model", default=None, help="the base model (default: the default model)")
-    for action in (listing, show, promote, rollback):
+    for action in (listing, show, shadow, unshadow, promote, rollback):
         add_store_option(action)
 
 
@@ -63,6 +71,8 @@ def _models(args: argparse.Namespace) -> int:
             return _list(registry, args.model, as_json=args.json)
         if args.models_command == "show":
             return _show(registry, args.adapter, as_json=args.json)
+        if args.models_command in ("shadow", "unshadow"):
+            return _shadow(registry, args.adapter, on=args.models_command == "shadow")
         if args.models_command == "promote":
             return _promote(registry, args.adapter)
         return rollback(registry, args.model)
@@ -107,8 +117,10 @@ def _answering(model: str, folder: Any) -> dict[str, Any]:
 
 def _show(registry: Any, reference: str, *, as_json: bool) -> int:
     entry = registry.entry(reference)
+    summary = _shadow_summary(registry, entry)
     if as_json:
-        print(json.dumps(entry.to_dict(), ensure_ascii=False, indent=1))
+        payload = entry.to_dict() | {"shadow": summary.to_dict() if summary else None}
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
         return 0
     replaced = entry.replaced[:12] if entry.replaced else "the shipped adapter"
     lines = [
@@ -125,11 +137,37 @@ def _show(registry: Any, reference: str, *, as_json: bool) -> int:
         lines.append(f"  replaced      {replaced}")
     for name, value in entry.metrics.items():
         lines.append(f"  {name:<13} {visible(json.dumps(value, ensure_ascii=False))}")
+    lines.extend(f"  {line}" for line in (summary.lines() if summary else []))
     print("\n".join(lines))
     return 0
 
 
+def _shadow_summary(registry: Any, entry: Any) -> Any:
+    """How ``entry`` did in shadow (:func:`feedback.shadow_log.shadow_summary`); None for an adapter
+    that is not in shadow and never answered in it."""
+    from feedback.shadow_log import shadow_summary
+
+    summary = shadow_summary(registry.log, entry.id)
+    return summary if summary.answered or entry.status == "shadow" else None
+
+
+def _shadow(registry: Any, reference: str, *, on: bool) -> int:
+    at = datetime.now(UTC)
+    entry = registry.shadow(reference, at=at) if on else registry.unshadow(reference, at=at)
+    if on:
+        print(
+            f"{entry.short_id} answers in shadow for {entry.base_model}, silently beside the active adapter,"
+            " once a notebook or server next loads the model (`chatbi models show` tells how it does)"
+        )
+    else:
+        print(f"{entry.short_id} is a candidate again: it no longer answers in shadow")
+    return 0
+
+
 def _promote(registry: Any, reference: str) -> int:
+    summary = _shadow_summary(registry, registry.entry(reference))
+    if summary is not None:
+        print("\n".join(summary.lines()))
     entry = registry.promote(reference, at=datetime.now(UTC))
     replaced = f"; {entry.replaced[:12]} retired" if entry.replaced else ""
     print(

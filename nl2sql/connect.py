@@ -38,7 +38,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from nl2sql.account_check import warn_if_powerful
 from nl2sql.engine_settings import DUCKDB_CONFIG, open_sqlite
 from nl2sql.errors import ConnectionSpecError, DatabaseUnreachableError, driver_message
-from nl2sql.own_query_timeout import bound_embedded, session_timeout_statements
+from nl2sql.own_query_timeout import bound_embedded, own_query_timeout_s, session_timeout_statements
 
 SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".db3"}
 DUCKDB_SUFFIXES = {".duckdb", ".ddb"}
@@ -47,6 +47,12 @@ MYSQL_SYSTEM_DATABASES = frozenset({"mysql", "performance_schema", "sys", "infor
 """MariaDB's own databases: opened as the current database, their tables (``user``) would be read by
 unqualified names the gate cannot tell from the data's."""
 """A server that has not completed the connection in this many seconds is reported unreachable."""
+MYSQL_CONNECT_OPTIONS = frozenset(
+    {"init_command", "sql_mode", "autocommit", "client_flag", "local_infile"}
+    | {"read_default_file", "read_default_group"}  # an option file, which may set any of them
+)
+"""MySQL/MariaDB driver options a URL may not carry: they run a statement or change the session as the
+driver connects, before ChatBI makes it read-only, or let the server read the client's files."""
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 SQLGLOT_DIALECTS = {
@@ -94,6 +100,7 @@ def open_database(spec: str | Path, *, descriptions: str | Path | None = None) -
     text = str(spec).strip()
     if not text:
         raise ConnectionSpecError("no database given: pass --db demo, a file path or a SQLAlchemy URL")
+    own_query_timeout_s()  # a bad $CHATBI_OWN_QUERY_TIMEOUT is reported now, in one line
     if text == "demo":
         from nl2sql.demo import ensure_demo_database
 
@@ -152,6 +159,12 @@ def _open_url(text: str, descriptions: str | Path | None) -> Database:
             f"'{url.database}' is the server's own database (accounts, settings): name the database"
             " to ask about in the URL"
         )
+    refused = sorted(key for key in url.query if backend != "postgresql" and key in MYSQL_CONNECT_OPTIONS)
+    if refused:
+        raise ConnectionSpecError(
+            f"the URL sets {refused[0]}, which ChatBI refuses: it acts on the server as ChatBI connects,"
+            " before the session is made read-only; remove it from the URL"
+        )
     try:
         engine = sa.create_engine(url, pool_pre_ping=True, **_server_options(backend))
     except (NoSuchModuleError, ModuleNotFoundError) as error:
@@ -192,8 +205,8 @@ def _duckdb_engine(path: Path) -> Engine:
         import duckdb_engine  # noqa: F401
     except ModuleNotFoundError as error:
         raise ConnectionSpecError("DuckDB support is not installed: pip install 'chatbi[db]'") from error
-    engine = sa.create_engine(
-        f"duckdb:///{path.resolve().as_posix()}",
+    engine = sa.create_engine(  # a URL object: a "?" in the file's name is never read as DuckDB settings
+        URL.create("duckdb", database=path.resolve().as_posix()),
         connect_args={"read_only": True, "config": dict(DUCKDB_CONFIG)},
     )
     bound_embedded(engine)

@@ -34,6 +34,7 @@ import os
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 if __package__:
     from nl2sql.sqlite_guard import guard
@@ -72,13 +73,17 @@ def open_sqlite(path: str | Path, *, max_value_bytes: int = DEFAULT_MAX_VALUE_BY
 
 def sqlite_uri(path: Path) -> str:
     """The URI that opens ``path`` read-only, ``immutable`` when it is in WAL mode with no WAL beside it.
+    The path is percent-encoded: a ``?``, ``#`` or ``%`` in a file's name is part of the name, never
+    options of the URI (``shop?mode=rwc&x=.sqlite`` would otherwise open ``shop`` read-write, creating it).
 
     Example:
         >>> sqlite_uri(Path("/data/shop.sqlite"))  # no such file: plain read-only
         'file:/data/shop.sqlite?mode=ro'
+        >>> sqlite_uri(Path("/data/x?mode=rwc#.sqlite"))
+        'file:/data/x%3Fmode%3Drwc%23.sqlite?mode=ro'
     """
     resolved = path.resolve()
-    uri = f"file:{resolved.as_posix()}?mode=ro"
+    uri = f"file:{quote(resolved.as_posix())}?mode=ro"
     if is_wal_file(resolved) and not resolved.with_name(resolved.name + "-wal").exists():
         uri += "&immutable=1"
     return uri

@@ -51,6 +51,9 @@ MAX_IDLE = 4
 """Idle workers kept in all; past it the one idle longest is ended (each holds tens of MB)."""
 CANCEL_POLL_S = 0.05
 """How often a query that can be cancelled looks at its cancel event."""
+EXIT_WAIT_S = 1.5
+"""How long the process waits, as it exits, for server sessions still being ended (a reachable server
+ends one in milliseconds; a silent one must not hold the exit for the whole connect timeout)."""
 
 _cancel: ContextVar[threading.Event | None] = ContextVar("chatbi_query_cancel", default=None)
 
@@ -109,6 +112,8 @@ class _Worker:
 _idle: OrderedDict[tuple[str, str], list[_Worker]] = OrderedDict()
 """Idle workers by database, the database used least recently first."""
 _lock = threading.Lock()
+_ending: list[threading.Thread] = []
+"""Threads ending the server sessions of killed workers."""
 
 
 def run_in_worker(
@@ -188,15 +193,36 @@ def _reply(worker: _Worker, deadline: float, cancel: threading.Event | None) -> 
 
 def _stop(worker: _Worker, request: dict[str, Any]) -> None:
     """Kill ``worker`` and end the server session running its query (in the background: a server that
-    does not answer keeps nobody waiting; the process waits for it before it exits)."""
+    does not answer keeps nobody waiting; an exiting process waits for it :data:`EXIT_WAIT_S` at most)."""
     session, worker.session = worker.session, None
     worker.kill()
     if session is not None:
-        threading.Thread(
+        ending = threading.Thread(
             target=end_session,
             args=(request["backend"], request["params"], session),
             name="chatbi-end-session",
-        ).start()
+            daemon=True,
+        )
+        with _lock:
+            _ending[:] = [thread for thread in _ending if thread.is_alive()] + [ending]
+        ending.start()
+
+
+@atexit.register
+def wait_for_ending_sessions(wait_s: float | None = None) -> int:
+    """Give server sessions still being ended up to ``wait_s`` seconds in all (:data:`EXIT_WAIT_S` by
+    default), as the process exits; how many were still being ended after that.
+
+    Example:
+        >>> wait_for_ending_sessions(0.1)
+        0
+    """
+    deadline = time.monotonic() + (EXIT_WAIT_S if wait_s is None else wait_s)
+    with _lock:
+        pending = list(_ending)
+    for thread in pending:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return sum(thread.is_alive() for thread in pending)
 
 
 def _result(reply: tuple[Any, ...], limits: QueryLimits) -> tuple[list[str], list[tuple[Any, ...]], bool]:

@@ -38,7 +38,7 @@ from nl2sql.access import readable_columns
 from nl2sql.catalog import Catalog, RawColumn, open_catalog
 from nl2sql.connect import Database
 from nl2sql.errors import DatabaseUnreachableError, driver_message
-from nl2sql.own_query_timeout import timed_out
+from nl2sql.own_query_timeout import own_query_timeout_s, timed_out
 
 if TYPE_CHECKING:
     from nl2sql.glossary import Glossary
@@ -93,6 +93,9 @@ class SkippedTable:
     reason: str
     columns: tuple[str, ...] = ()
     """The columns left out when the table itself is kept; empty when the whole table is left out."""
+    busy: bool = False
+    """Left out because it did not answer in time (locked by another session, or too slow), not for
+    lack of privileges: asked again later, it may be read."""
 
     def describe(self) -> str:
         """One line for the user.
@@ -187,23 +190,49 @@ class Schema:
                 for t in self.tables
             ],
             "skipped": [
-                {"table": s.name, "columns": list(s.columns), "reason": s.reason} for s in self.skipped
+                {"table": s.name, "columns": list(s.columns), "reason": s.reason, "busy": s.busy}
+                for s in self.skipped
             ],
         }
 
     def skipped_note(self) -> str:
-        """What was left out for lack of privileges, in one line; empty when nothing was.
+        """What was left out for lack of privileges or time, in one line; empty when nothing was.
 
         Example:
             >>> skipped = (SkippedTable("salaries", "permission denied"),)
             >>> Schema("postgres", (), skipped=skipped).skipped_note()
             'skipped 1 table this account may not read: salaries: permission denied'
+            >>> locked = SkippedTable("orders", busy_reason(10), busy=True)
+            >>> Schema("postgres", (), skipped=(locked,)).skipped_note()  # doctest: +ELLIPSIS
+            'skipped 1 table that did not answer in time: orders: no answer within 10 s (locked by...'
         """
-        if not self.skipped:
-            return ""
-        count = len(self.skipped)
-        items = "; ".join(s.describe() for s in self.skipped)
-        return f"skipped {count} table{'s' if count != 1 else ''} this account may not read: {items}"
+        notes = []
+        refused = [s for s in self.skipped if not s.busy]
+        if refused:
+            items = "; ".join(s.describe() for s in refused)
+            notes.append(f"skipped {_tables(len(refused))} this account may not read: {items}")
+        busy = [s for s in self.skipped if s.busy]
+        if busy:
+            items = "; ".join(s.describe() for s in busy)
+            notes.append(f"skipped {_tables(len(busy))} that did not answer in time: {items}")
+        return "; ".join(notes)
+
+
+def busy_reason(seconds: float) -> str:
+    """Why a table that did not answer within ``seconds`` was left out, for the user.
+
+    Example:
+        >>> busy_reason(2.5)  # doctest: +ELLIPSIS
+        'no answer within 2.5 s (locked by another session, or too slow to read); ask again...'
+    """
+    return (
+        f"no answer within {seconds:g} s (locked by another session, or too slow to read);"
+        " ask again once it is free"
+    )
+
+
+def _tables(count: int) -> str:
+    return f"{count} table{'s' if count != 1 else ''}"
 
 
 def load_schema(database: Database, *, samples: bool = True, db_schema: str | None = None) -> Schema:
@@ -226,7 +255,10 @@ def load_schema(database: Database, *, samples: bool = True, db_schema: str | No
             raw_columns = catalog.columns(name)
             access = readable_columns(database, name, [c.name for c in raw_columns], db_schema)
             if not access.readable:
-                skipped.append(SkippedTable(name, access.refused))
+                if timed_out(access.refused):
+                    skipped.append(SkippedTable(name, busy_reason(own_query_timeout_s()), busy=True))
+                else:
+                    skipped.append(SkippedTable(name, access.refused))
                 continue
             if access.refused:
                 hidden = tuple(c.name for c in raw_columns if c.name not in access.columns)

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from chatbi_jupyterlab import wire
 from chatbi_jupyterlab.codegen import from_json
 from conftest import POSTGRES_ADMIN_URL, SHOP_CUSTOMERS, Replies, _sqlite_shop
+from panel_api import Api
 
 # pytest-jupyter's server fixtures for this module only (as in tests/test_server_extension.py)
 from pytest_jupyter.jupyter_server import *  # noqa: F403
@@ -39,22 +40,6 @@ def jp_server_config() -> Config:
             "ChatBI": {"connections": {"demo": "demo"}, "feedback_log": ""},
         }
     )
-
-
-class Api:
-    """Requests to ``/chatbi/api/…`` on the test server, run on its loop."""
-
-    def __init__(self, fetch: Any, loop: asyncio.AbstractEventLoop) -> None:
-        self.fetch, self.loop = fetch, loop
-
-    def __call__(self, method: str, path: str, body: Any = None) -> HTTPResponse:
-        data = json.dumps(body) if body is not None and not isinstance(body, str) else body
-        return self.run(
-            self.fetch("chatbi", "api", *path.split("/"), method=method, body=data, raise_error=False)
-        )
-
-    def run(self, coroutine: Any) -> Any:
-        return self.loop.run_until_complete(coroutine)
 
 
 @pytest.fixture
@@ -221,3 +206,86 @@ def test_a_server_url_with_a_password_is_listed_by_name_only(api: Api) -> None:
     for body in (response.body.decode(), api("GET", "connections").body.decode()):
         assert '"warehouse"' in body and '"postgres"' in body  # the name and the dialect
         assert "s3cret" not in body and "127.0.0.1" not in body and "psycopg" not in body, body
+
+
+# Removing ------------------------------------------------------------------------------------------------
+
+
+def remove(api: Api, name: str) -> HTTPResponse:
+    return api("DELETE", f"connections/{name}")  # jp_fetch escapes the path: "my%20shop"
+
+
+def test_a_connection_added_from_the_panel_is_removed_with_its_answers(
+    api: Api, jp_root_dir: Path, jp_serverapp: Any
+) -> None:
+    _sqlite_shop(jp_root_dir)
+    assert add(api, "my shop", "shop.sqlite").code == 201
+    assert {name: info.removable for name, info in listed(api).items()} == {"demo": False, "my shop": True}
+    ran = api("POST", "run", {"sql": "SELECT COUNT(*) AS n FROM customers", "connection": "my shop"})
+    answer = from_json(wire.Answer, json.loads(ran.body))
+
+    response = remove(api, "my shop")
+    assert response.code == 200, response.body
+    listing = from_json(wire.ConnectionList, json.loads(response.body))
+    assert [info.name for info in listing.connections] == ["demo"] and listing.default == "demo"
+    assert list(listed(api)) == ["demo"]
+    service = jp_serverapp.web_app.settings["chatbi_service"]
+    assert "my shop" not in service.session.connections and "my shop" not in service.session.conversations
+    refused(api("GET", "connections/my shop/schema"), 404, "no connection named my shop")
+    refused(api("POST", "run", {"sql": "SELECT 1", "connection": "my shop"}), 404, "no connection named")
+    refused(api("GET", f"answers/{answer.id}/cell"), 404, f"no answer {answer.id}")
+    refused(remove(api, "my shop"), 404, "no connection named my shop")
+    assert add(api, "my shop", "shop.sqlite").code == 201, "the name is free again"
+
+
+def test_a_connection_of_the_server_settings_cannot_be_removed(
+    api: Api, http_server_client: Any, jp_base_url: str, jp_root_dir: Path
+) -> None:
+    message = refused(remove(api, "demo"), 400, "demo is a connection of the server's settings")
+    assert "ChatBI.connections" in message
+    _sqlite_shop(jp_root_dir)
+    assert add(api, "shop", "shop.sqlite").code == 201
+    response = api.run(
+        http_server_client.fetch(
+            f"{jp_base_url}chatbi/api/connections/shop", method="DELETE", raise_error=False
+        )
+    )
+    refused(response, 403, "")
+    assert list(listed(api)) == ["demo", "shop"]
+
+
+def test_work_queued_before_a_removal_is_done_first(api: Api, jp_root_dir: Path, jp_serverapp: Any) -> None:
+    _sqlite_shop(jp_root_dir)
+    assert add(api, "shop", "shop.sqlite").code == 201
+    service = jp_serverapp.web_app.settings["chatbi_service"]
+    count = wire.RunRequest("SELECT COUNT(*) AS n FROM customers", connection="shop")
+
+    async def run_then_remove() -> tuple[wire.Answer, wire.ConnectionList]:
+        return await asyncio.gather(service.run(count), service.remove_connection("shop"))
+
+    answer, listing = api.run(run_then_remove())
+    assert answer.table.rows == [[SHOP_CUSTOMERS]] and [i.name for i in listing.connections] == ["demo"]
+
+
+def test_the_default_falls_back_when_the_connection_removed_was_it(jp_root_dir: Path) -> None:
+    import logging
+
+    from chatbi_jupyterlab.service import ChatBIService, ServiceSettings
+
+    _sqlite_shop(jp_root_dir)
+    service = ChatBIService(ServiceSettings(connections={}, feedback_log=""), logging.getLogger("test"))
+
+    async def add_two_remove_one() -> tuple[wire.ConnectionList, wire.ConnectionList]:
+        await service.add_connection(wire.AddConnectionRequest("first", "shop.sqlite"), str(jp_root_dir))
+        added = await service.add_connection(
+            wire.AddConnectionRequest("second", "shop.sqlite"), str(jp_root_dir)
+        )
+        return added, await service.remove_connection("first")
+
+    try:
+        added, left = asyncio.run(add_two_remove_one())
+    finally:
+        service.close()
+    assert added.default == "first" and [i.removable for i in added.connections] == [True, True]
+    assert left.default == "second" and [(i.name, i.default) for i in left.connections] == [("second", True)]
+    assert service.session.current == "second"

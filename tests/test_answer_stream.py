@@ -9,7 +9,6 @@ word (:class:`conftest.StreamedReplies`), except one slow test with the real mod
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ pytest.importorskip("pytest_jupyter", reason="pytest-jupyter is not installed: p
 from chatbi_jupyterlab import wire
 from chatbi_jupyterlab.codegen import from_json
 from conftest import StreamedReplies
+from panel_api import LAST, Socket
 
 # pytest-jupyter's server fixtures for this module only (as in tests/test_server_extension.py)
 from pytest_jupyter.jupyter_server import *  # noqa: F403
@@ -33,9 +33,6 @@ REGION = "Which region had the highest revenue last quarter?"
 NEVER_RETURNED = "Which products were never returned? List their names."
 """Not a metric question: the language model answers it."""
 PRODUCTS_SQL = "SELECT p.name FROM products AS p ORDER BY p.name LIMIT 3"
-LAST = {"done", "cancelled", "error"}
-READ_TIMEOUT_S = 300
-"""Only so that a broken server fails the test instead of hanging it."""
 
 
 @pytest.fixture
@@ -51,42 +48,6 @@ def jp_server_config(feedback_path: Path) -> Config:
             "ChatBI": {"connections": {"demo": "demo"}, "feedback_log": str(feedback_path)},
         }
     )
-
-
-class Socket:
-    """One websocket to ``/chatbi/api/stream``, driven from the test (synchronous calls)."""
-
-    def __init__(self, connection: Any, loop: asyncio.AbstractEventLoop) -> None:
-        self.connection, self.loop = connection, loop
-
-    def send(self, message: Any) -> None:
-        text = message if isinstance(message, str) else json.dumps(message)
-        self.loop.run_until_complete(self.connection.write_message(text))
-
-    def ask(self, request_id: str, question: str, **options: Any) -> None:
-        self.send({"type": "ask", "request_id": request_id, "ask": {"question": question, **options}})
-
-    def receive(self) -> dict[str, Any]:
-        read = asyncio.wait_for(self.connection.read_message(), READ_TIMEOUT_S)
-        text = self.loop.run_until_complete(read)
-        assert text is not None, "the server closed the socket"
-        return json.loads(text)
-
-    def until(self, done: Any) -> list[dict[str, Any]]:
-        """Messages up to and including the first for which ``done(message)`` holds."""
-        messages = [self.receive()]
-        while not done(messages[-1]):
-            messages.append(self.receive())
-        return messages
-
-    def wait(self, event: Any) -> None:
-        """Wait for a ``threading.Event`` of the worker while the server goes on (same event loop)."""
-        assert self.loop.run_until_complete(asyncio.to_thread(event.wait, READ_TIMEOUT_S))
-
-    def answer(self, request_id: str) -> list[dict[str, Any]]:
-        """The messages about ``request_id`` up to its last one (the others read on the way are kept out)."""
-        messages = self.until(lambda m: m["request_id"] == request_id and m["type"] in LAST)
-        return [m for m in messages if m["request_id"] == request_id]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from chatbi_jupyterlab.notebook.answer_html import ERROR_COLOR, WARNING_COLOR
 from chatbi_jupyterlab.notebook.answer_view import AnswerView
 from chatbi_jupyterlab.notebook.session import NotebookSession
 
-from explain.edits import AddGroupBy, SetFilterValue
+from explain.edits import AddGroupBy, SetFilterValue, SetLimit
 from feedback import FeedbackLog
 from nl2sql.answer import Answer
 from nl2sql.prompt import Example
@@ -461,7 +461,32 @@ def test_regenerate_samples_another_query(session: NotebookSession, log: Feedbac
     view.regenerate()
     assert "sample 2" in text(view.status.value)
     view.accept()
-    assert log.events()[-1]["sql"] == answer.sql  # the first generated SQL stays the generated side
+    assert log.events()[-1]["sql"] == view.card.generated.sql  # the model's answer on screen
+    assert view.card.generated is (answer if view.card.sample == 0 else view.current)
+
+
+def test_a_regenerated_query_is_shown_and_logged_as_a_regeneration_not_an_edit(
+    session: NotebookSession, log: FeedbackLog
+) -> None:
+    from conftest import Replies
+
+    first = "SELECT name FROM customers ORDER BY name LIMIT 3"
+    view = view_of(session, first, "Name three customers")
+    regenerated = "SELECT name FROM customers ORDER BY signup_date DESC LIMIT 3"
+    session.assistant("demo")._generator = Replies(regenerated)
+    assert view.regenerate() and view.sql == regenerated
+    for shown in (view.header.value, view.to_html()):
+        assert "Regenerated: sample 1" in shown and "chatbi-edited" not in shown
+    assert view.accept()
+    accepted = log.events()[-1]
+    assert accepted["kind"] == "accepted" and accepted["sql"] == accepted["final_sql"] == regenerated
+    assert accepted["details"]["diff"] == [] and accepted["model_id"] == "replies"
+
+    assert view.apply_edit(SetLimit(2))
+    assert "chatbi-edited" in view.header.value and "Regenerated: sample 1" in view.header.value
+    assert view.accept()
+    edited = log.events()[-1]
+    assert edited["sql"] == regenerated and [c["kind"] for c in edited["details"]["diff"]] == ["limit"]
 
 
 def test_the_result_handed_on_is_always_the_result_on_screen(session: NotebookSession) -> None:

@@ -3,11 +3,13 @@ command palette and with its shortcut, pick the demo database, ask a question th
 and check by ARIA roles that the SQL, its explanation, the result table and the chart appear; change the
 row limit through the plan's controls and see the SQL and the rows change; 👍 writes an event to the
 feedback log; Copy puts the SQL on the clipboard; "Insert into notebook" adds a cell that runs and gives
-the same rows; the panel stays readable in the dark theme. The result table pages (the rows-per-page
-setting, Previous and Next from the keyboard) and opens whole in a main-area tab; with JupyterLab's
-language set to Chinese, so are the panel's labels. The model's SQL shows token by token while its card
-is busy; Cancel stops a question and the panel answers the next one; a SQLite file added from the
-connection picker's form is picked and asked (a missing file refused there, and not created).
+the same rows; the panel stays readable in the dark theme. A semantic answer's time window is changed
+under "Read as", and its SQL typed over in the card's editor and run; the rows follow. The result table
+pages (the rows-per-page setting, Previous and Next from the keyboard) and opens whole in a main-area
+tab; with JupyterLab's language set to Chinese, so are the panel's labels. The model's SQL shows token by
+token while its card is busy; Cancel stops a question and the panel answers the next one; a SQLite file
+added from the connection picker's form is picked and asked (a missing file refused there, and not
+created).
 
 The lab serves a scratch notebook and has two connections, a small shop database (the first, so the
 default) and the demo database, which the test picks. Screenshots go to ``CHATBI_TEST_SCREENSHOTS``
@@ -159,7 +161,7 @@ def test_the_settings_pick_the_connection_and_the_rows_per_page_and_the_result_o
         shown = _page_through(page, result)
         assert [len(rows) for rows in shown] == [2, 1]
         rows = [row for rows in shown for row in rows]
-        assert rows == _rows_of(card.locator(".jp-ChatBI-sql").inner_text())
+        assert rows == _rows_of(chatbi.sql_text(card))
 
         # The whole result in a main-area tab titled with the question, paged the same way.
         result.get_by_role("button", name="Open in main area").click()
@@ -170,6 +172,72 @@ def test_the_settings_pick_the_connection_and_the_rows_per_page_and_the_result_o
         assert [row for rows in _page_through(page, view) for row in rows] == rows
     finally:
         _put_settings(lab, {})
+    assert page_errors == [], page_errors
+
+
+def test_the_reading_and_the_sql_are_changed_in_the_card_and_run(
+    page: Page, page_errors: list[str], lab: Lab, screenshots: Path
+) -> None:
+    """A semantic answer (no language model): its time window changed under "Read as", then its SQL
+    typed over in the card's editor and run with Ctrl+Enter, then with Run; the rows follow each time."""
+    nb.open_notebook(page, lab, "scratch.ipynb")
+    chatbi.wait_for_extension(page, EXTENSION_TIMEOUT_MS)
+    chatbi.open_from_palette(page)
+    panel = chatbi.panel(page)
+    panel.get_by_role("combobox", name="Connection").select_option("demo")
+    question = panel.get_by_role("textbox", name="Question")
+    question.fill(SEGMENTS)
+    question.press("Enter")
+    card = chatbi.card(panel, SEGMENTS)
+    expect(card).to_have_attribute("aria-busy", "false", timeout=ACTION_TIMEOUT_MS)
+    expect(card).to_have_attribute("data-path", "semantic")
+    every = chatbi.table_rows(card)
+    assert every == _rows_of(chatbi.sql_text(card))
+
+    # Read as: the time window (its dates in words), applied from the keyboard.
+    reading = chatbi.part(card, "Read as")
+    window = reading.get_by_role("combobox", name="Time window")
+    expect(window).to_have_value("all")
+    expect(
+        window.locator("option", has_text=re.compile(r"^last year \(\d{4}-01-01 to \d{4}-12-31\)$"))
+    ).to_have_count(1)
+    window.select_option("last_year")
+    reading.get_by_role("button", name="Apply reading").press("Enter")
+    expect(reading.locator(".jp-ChatBI-readingText")).to_contain_text("last year", timeout=ACTION_TIMEOUT_MS)
+    expect(card.get_by_role("status")).to_contain_text("ran the edited query")
+    last_year = chatbi.table_rows(card)
+    assert last_year == _rows_of(chatbi.sql_text(card)) and last_year != every, (every, last_year)
+    card.screenshot(path=str(screenshots / "panel-reading.png"))
+
+    # The SQL typed over in JupyterLab's editor (highlighted as SQL) and run with Ctrl+Enter.
+    editor = chatbi.sql_editor(card)
+    expect(editor).to_have_attribute("data-language", "sql")
+    edited = "SELECT segment, COUNT(*) AS customers FROM customers WHERE segment = 'SMB' GROUP BY segment"
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(edited)
+    expect(editor).to_have_text(edited)
+    page.keyboard.press("Control+Enter")
+    expect(card.locator(".jp-ChatBI-origin")).to_have_text("Edited", timeout=ACTION_TIMEOUT_MS)
+    expect(chatbi.part(card, "Result").locator("tbody tr")).to_have_count(1)
+    assert chatbi.table_rows(card) == _rows_of(edited)
+    expect(chatbi.part(card, "Read as")).to_have_count(0)  # the SQL is no reading any more
+
+    # Edited again, run with the Run button; the server still refuses what is not a read.
+    chatbi.sql_editor(card).click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("DELETE FROM customers")
+    card.get_by_role("button", name="Run the SQL shown").click()
+    expect(card.get_by_role("status")).to_contain_text("not run", timeout=ACTION_TIMEOUT_MS)
+    assert chatbi.table_rows(card) == _rows_of(edited)  # the rows shown are still the last that ran
+    cities = "SELECT city, COUNT(*) AS customers FROM customers GROUP BY city ORDER BY city"
+    chatbi.sql_editor(card).click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(cities)
+    card.get_by_role("button", name="Run the SQL shown").click()
+    expect(chatbi.sql_editor(card)).to_have_text(cities, timeout=ACTION_TIMEOUT_MS)
+    expect(card.get_by_role("status")).to_contain_text("ran the edited query")
+    assert chatbi.table_rows(card) == _rows_of(cities)
     assert page_errors == [], page_errors
 
 
@@ -198,6 +266,12 @@ def test_the_panel_speaks_chinese_when_jupyterlab_does(page: Page, page_errors: 
         expect(pages.locator(".jp-ChatBI-pageRange")).to_have_text("第 1–3 行，共 3 行")
         expect(result.get_by_role("button", name="在主区域打开")).to_be_visible()
         expect(card.get_by_role("button", name="重新生成")).to_be_visible()
+
+        # The settings page, translated by the plugin's transform from the same catalogue.
+        page.evaluate("() => window.jupyterapp.commands.execute('settingeditor:open', {query: 'ChatBI'})")
+        editor = page.locator("#jp-main-dock-panel")
+        expect(editor.get_by_text("每页行数", exact=True).first).to_be_visible(timeout=ACTION_TIMEOUT_MS)
+        expect(editor.get_by_text("解释语言", exact=True).first).to_be_visible()
     finally:
         _put_settings(lab, {}, plugin=LANGUAGE_PLUGIN)
     assert page_errors == [], page_errors
@@ -219,7 +293,7 @@ def test_a_question_answered_by_the_model_shows_its_card_and_its_controls_work(
     expect(card).to_have_attribute("aria-busy", "false", timeout=ANSWER_TIMEOUT_MS)
     expect(card, _said(card)).to_have_attribute("data-path", "sql")  # the language model's answer
     expect(card.get_by_role("alert")).to_have_count(0)
-    sql = chatbi.part(card, "SQL").locator("pre")
+    sql = chatbi.sql_editor(card)
     expect(sql).to_contain_text(re.compile(r"\bSELECT\b", re.IGNORECASE))
     expect(chatbi.part(card, "Explanation").locator(".jp-ChatBI-summary")).not_to_be_empty()
     generated_sql, rows = sql.inner_text(), chatbi.table_rows(card)
@@ -327,7 +401,7 @@ def test_the_sql_streams_into_the_card_and_cancel_stops_a_question(
 def test_a_sqlite_file_added_from_the_picker_is_picked_and_asked(
     page: Page, page_errors: list[str], lab: Lab
 ) -> None:
-    """Last in the module: the connection it adds stays while the lab runs."""
+    """Last in the module: the connection it adds stays while the lab runs, until it removes it."""
     (lab.root / "data").mkdir()
     shop = Path(_sqlite_shop(lab.root / "data"))
     nb.open_notebook(page, lab, "scratch.ipynb")
@@ -365,8 +439,21 @@ def test_a_sqlite_file_added_from_the_picker_is_picked_and_asked(
     card = chatbi.card(panel, SEGMENTS)
     expect(card).to_have_attribute("aria-busy", "false", timeout=ANSWER_TIMEOUT_MS)
     expect(card.get_by_role("alert")).to_have_count(0)
-    sql = chatbi.part(card, "SQL").locator("pre").inner_text()
+    sql = chatbi.sql_text(card)
     assert chatbi.table_rows(card) == _rows_of(sql, shop), _said(card)
+
+    panel.get_by_role("button", name="Remove connection mini").click()
+    expect(panel.locator(".jp-ChatBI-progress")).to_have_text(
+        "Connection mini removed", timeout=ACTION_TIMEOUT_MS
+    )
+    expect(connection.locator("option")).to_have_text(["shop (sqlite)", "demo (sqlite)", "Add connection…"])
+    expect(connection).to_have_value("shop")  # the server's default again
+    configured = panel.get_by_role("button", name="Remove connection shop")
+    expect(configured).to_have_attribute("aria-disabled", "true")  # assistive tools: not available
+    expect(configured).to_have_attribute("title", re.compile("cannot be removed here"))
+    configured.click(force=True)  # still pressable by a pointer, and then it says why
+    expect(panel.locator(".jp-ChatBI-progress")).to_contain_text("cannot be removed here")
+    expect(connection.locator("option")).to_have_count(3)
     assert page_errors == [], page_errors
 
 
@@ -447,10 +534,13 @@ def _said(card: Locator) -> str:
 
 
 def _assert_readable(card: Locator, theme: str) -> None:
-    """The SQL, the summary and the table's text reach WCAG AA against what they are drawn on."""
+    """The SQL (its text and each token colour of JupyterLab's highlighting), the summary and the
+    table's text reach WCAG AA against what they are drawn on."""
     ratios = {}
+    sql = nb.colors(chatbi.sql_editor(card))
+    for color in [sql["text"], *sql["tokens"]]:
+        ratios[f"SQL {color}"] = contrast_ratio(color, sql["background"])
     for name, element in [
-        ("SQL", card.locator("pre.jp-ChatBI-sql")),
         ("summary", card.locator(".jp-ChatBI-summary")),
         ("table cell", card.locator("table tbody td").first),
         ("table header", card.locator("table thead th").first),

@@ -492,3 +492,15 @@ def test_reasons_are_written_in_the_question_language() -> None:
     assert "柱状图" in chinese and "customers" in chinese
     assert english.startswith("a category") and not re.search(r"[\u3400-\u9fff]", english)
     assert choose_chart(frame.iloc[:0], "各客户类型有多少客户？").reason.startswith("结果为空")
+
+
+@pytest.mark.parametrize("kind", ["indicator", "line", "bar", "pie", "scatter"])
+def test_markup_in_values_and_column_names_is_drawn_as_text(kind: str) -> None:
+    """Plotly draws ``<a href>`` and ``<b>`` in labels, names and titles as markup: data never does."""
+    link, bold = '<a href="https://evil.example">offer</a>', "<b>R&D</b>"
+    hostile = pd.DataFrame({bold: [link, bold, "x"], "<i>n</i>": [3, 2, 1], "m": [1.0, 2.0, 3.0]})
+    x, y = (bold, ("<i>n</i>",)) if kind != "scatter" else ("m", ("<i>n</i>",))
+    figure = build_figure(hostile, ChartChoice(kind, x=x, y=y, color=None if kind != "scatter" else bold))
+    drawn = repr(figure.to_plotly_json()["data"]) + repr(figure.layout.to_plotly_json())
+    assert not re.search(r"<\s*(a|b|i)\b", drawn), drawn[:500]
+    assert "&lt;a href=" in drawn and "&lt;b&gt;R&amp;D" in drawn

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from nl2sql.demo import ensure_demo_database
+from nl2sql.demo.build import sidecar_path
 
 
 def chatbi(*args: str) -> subprocess.CompletedProcess[str]:
@@ -116,6 +117,19 @@ def test_demo_db_builds_a_pinned_copy_byte_for_byte(tmp_path) -> None:
     assert_one_line_error(
         chatbi("demo-db", "--as-of", "29/02/2028"), "--as-of must be a date written YYYY-MM-DD"
     )
+
+
+@pytest.mark.parametrize("name", ["x?mode=rwc&a=.sqlite", "x#.sqlite", "x%3Fmode%3Drwc.sqlite"])
+def test_demo_db_reads_back_a_file_whose_name_looks_like_uri_options(tmp_path, name: str) -> None:
+    """The content hash and the row counts open the file itself read-only: a ``?``, ``#`` or ``%`` in its
+    name is part of the name, never options that would open (and create) ``x`` beside it."""
+    path = tmp_path / name
+    result = chatbi("demo-db", "--as-of", "2028-02-29", "--output", str(path))
+    assert result.returncode == 0, result.stderr
+    counts = dict(pair.rsplit(" ", 1) for pair in result.stdout.splitlines()[-1].strip().split(", "))
+    with sqlite3.connect(path) as connection:
+        assert int(counts["orders"]) == connection.execute("SELECT COUNT(*) FROM orders").fetchone()[0] > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, sidecar_path(path).name])
 
 
 @pytest.mark.slow

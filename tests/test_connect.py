@@ -55,3 +55,42 @@ def test_not_a_database_file(tmp_path: Path) -> None:
     fake.write_text("not sqlite at all, but long enough to have a header......")
     with pytest.raises(DatabaseUnreachableError):
         open_database(fake)
+
+
+@pytest.mark.parametrize("name", ["x?mode=rwc&a=.sqlite", "x#.sqlite", "x%3Fmode%3Drwc.sqlite"])
+def test_a_file_name_is_never_read_as_uri_options(sqlite_shop: str, name: str) -> None:
+    """``x?mode=rwc&a=.sqlite`` is a file of that name, not ``x`` opened read-write (and created)."""
+    hostile = Path(sqlite_shop).with_name(name)
+    hostile.write_bytes(Path(sqlite_shop).read_bytes())
+    before = sorted(p.name for p in hostile.parent.iterdir())
+    database = open_database(hostile)
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM orders").scalar() == 5
+    assert sorted(p.name for p in hostile.parent.iterdir()) == before
+
+
+def test_a_duckdb_file_name_is_never_read_as_settings(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    hostile = tmp_path / "shop.duckdb?enable_external_access=true&temp_directory=.duckdb"
+    duckdb.connect(str(tmp_path / "made.duckdb")).execute("CREATE TABLE t (x INTEGER)").close()
+    hostile.write_bytes((tmp_path / "made.duckdb").read_bytes())
+    try:
+        database = open_database(hostile)
+    except DatabaseUnreachableError as error:  # DuckDB's guard refuses a "?" in the file's name itself
+        assert "\n" not in str(error)
+        return
+    with database.engine.connect() as connection:
+        assert (
+            connection.exec_driver_sql("SELECT current_setting('enable_external_access')").scalar() is False
+        )
+
+
+@pytest.mark.parametrize(
+    "option", ["init_command=DELETE+FROM+orders", "sql_mode=ANSI_QUOTES", "local_infile=1", "autocommit=1"]
+)
+def test_a_mysql_url_that_acts_on_the_server_as_it_connects_is_refused(option: str) -> None:
+    """Refused before anything connects (no server is needed to say so)."""
+    with pytest.raises(
+        ConnectionSpecError, match=f"the URL sets {option.split('=')[0]}, which ChatBI refuses"
+    ):
+        open_database(f"mysql+pymysql://reader@127.0.0.1:9/shop?{option}")

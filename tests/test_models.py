@@ -475,6 +475,38 @@ def test_llama_cpp_backend_with_the_shipped_adapter(shared_cache):
     assert again.text == first.text  # greedy: the same answer, now from the cached prompt
 
 
+@pytest.mark.slow
+def test_the_adapter_is_applied_with_the_weights_left_mapped(shared_cache):
+    """The weights stay memory-mapped (shared by every process that loads them) and the adapter changes
+    the model exactly as llama-cpp-python's own ``lora_path`` (which copies the weights) does."""
+    llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
+    from nl2sql.models.llamacpp import LlamaCppGenerator
+    from nl2sql.models.lora_gguf import lora_gguf_path
+    from nl2sql.models.weights import gguf_path
+
+    adapter = resolve.default_adapter()
+    generator = LlamaCppGenerator(DEFAULT_MODEL, adapter=adapter, n_ctx=512, keep_prefixes=False)
+    assert generator.llama.model_params.load_mode == llama_cpp.LLAMA_LOAD_MODE_MMAP
+    weights = str(gguf_path(DEFAULT_MODEL))
+    copied = llama_cpp.Llama(
+        model_path=weights,
+        lora_path=str(lora_gguf_path(adapter, generator.adapter_hash)),
+        n_ctx=512,
+        verbose=False,
+    )
+    assert copied.model_params.load_mode == llama_cpp.LLAMA_LOAD_MODE_NONE
+    bare = llama_cpp.Llama(model_path=weights, n_ctx=512, verbose=False)
+
+    def last_logits(llama) -> list[float]:
+        llama.reset()
+        llama.eval(llama.tokenize(b"SELECT name FROM singer WHERE"))
+        return list(llama._ctx.get_logits()[: llama.n_vocab()])  # the last position's
+
+    mapped, reference, base = last_logits(generator.llama), last_logits(copied), last_logits(bare)
+    assert max(abs(a - b) for a, b in zip(mapped, reference, strict=True)) < 1e-3
+    assert max(abs(a - b) for a, b in zip(mapped, base, strict=True)) > 0.1  # the adapter does something
+
+
 def test_auto_backend_prefers_llama_cpp_on_a_cpu_for_gguf_models():
     expected = "llama.cpp" if importlib.util.find_spec("llama_cpp") else "transformers"
     assert resolve._choose_backend("auto", DEFAULT_MODEL, "cpu") == expected

@@ -5,7 +5,10 @@ SQLite and DuckDB connections. The bound is set to one second here (``OWN_QUERY_
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +20,7 @@ from conftest import MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL, _duckdb_shop, _serve
 
 from nl2sql import own_query_timeout
 from nl2sql.connect import open_database
+from nl2sql.errors import InvalidLimitError
 from nl2sql.own_query_timeout import timed_out
 from nl2sql.schema import load_schema
 
@@ -86,7 +90,9 @@ def test_a_locked_table_cannot_hang_reading_the_schema(server: tuple[str, str]) 
         assert schema.table("orders").row_count is None
     else:  # or left out, saying why
         (skipped,) = schema.skipped
-        assert skipped.name == "orders" and timed_out(skipped.reason), skipped
+        assert skipped.name == "orders" and skipped.busy, skipped
+        assert f"within {BOUND_S:g} s (locked by another session" in schema.skipped_note()
+        assert "may not read" not in schema.skipped_note()  # not mistaken for a missing privilege
     assert load_schema(database).table("orders").row_count == 5  # once the lock is gone, all of it
 
 
@@ -150,3 +156,54 @@ def test_a_long_statement_on_a_pooled_file_connection_is_stopped(kind: str, tmp_
         with database.engine.connect() as connection:
             time.sleep(BOUND_S + 0.2)  # idle time does not count
             assert connection.exec_driver_sql("SELECT COUNT(*) FROM orders").scalar() == 5
+
+
+def test_the_bound_is_a_setting(server: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``$CHATBI_OWN_QUERY_TIMEOUT`` sets it, :func:`set_own_query_timeout` (``c.ChatBI.own_query_timeout``
+    in JupyterLab) overrides that; each new server session takes the value then in force."""
+    kind, url = server
+    show = "SHOW statement_timeout" if kind == "postgresql" else "SELECT @@session.max_statement_time"
+
+    def shown() -> str:
+        database = open_database(url)
+        with database.engine.connect() as connection:
+            value = str(connection.exec_driver_sql(show).scalar())
+            connection.rollback()
+        database.engine.dispose()
+        return value
+
+    def seconds(text: str) -> float:  # PostgreSQL: 2500ms, 4s; MariaDB: 2.5, 4
+        return float(text[:-2]) / 1000 if text.endswith("ms") else float(text.removesuffix("s"))
+
+    monkeypatch.setenv(own_query_timeout.ENVIRONMENT_VARIABLE, "2.5")
+    assert seconds(shown()) == 2.5
+    own_query_timeout.set_own_query_timeout(4)
+    try:
+        assert seconds(shown()) == 4
+    finally:
+        own_query_timeout.set_own_query_timeout(None)
+    assert seconds(shown()) == 2.5
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "ten"])
+def test_an_unusable_setting_is_one_line_not_no_limit(
+    value: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(own_query_timeout.ENVIRONMENT_VARIABLE, value)
+    with pytest.raises(
+        InvalidLimitError, match=f"^CHATBI_OWN_QUERY_TIMEOUT: the time limit must be .*{value}"
+    ):
+        open_database(_sqlite_shop(tmp_path))
+    with pytest.raises(InvalidLimitError):
+        own_query_timeout.set_own_query_timeout(value)
+    (tmp_path / "cli").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "nl2sql", "schema", "--db", _sqlite_shop(tmp_path / "cli")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, own_query_timeout.ENVIRONMENT_VARIABLE: value},
+        timeout=60,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "CHATBI_OWN_QUERY_TIMEOUT" in lines[0], result.stderr

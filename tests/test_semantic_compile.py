@@ -137,6 +137,20 @@ CASES = {
         ),
         [("Dune", 99.99)],
     ),
+    "a window on another date: this year's revenue from last year's signups": (
+        SemanticQuery(
+            metrics=("revenue",), time_range="2025", filters=(Filter("signup_date", "during", ("2024",)),)
+        ),
+        [(242.75,)],
+    ),
+    "a window on another date, by segment, rolling": (
+        SemanticQuery(
+            metrics=("revenue",),
+            group_by=("segment",),
+            filters=(Filter("signup_date", "during", ("last_6_months",)),),
+        ),
+        [("Consumer", 10.0)],  # signed up from 2024-11-01: Cora (Dune signs up after today)
+    ),
     "two tables by month": (
         SemanticQuery(metrics=("orders", "new_customers"), time_grain="month", time_range="2025-01..2025-02"),
         [("2025-01", 1, None), ("2025-02", 2, 1)],

@@ -14,6 +14,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from chatbi_jupyterlab import wire
 from chatbi_jupyterlab.codegen import from_json
 from chatbi_jupyterlab.errors import INTERNAL_ERROR
 from conftest import Replies
+from panel_api import Api, answer_of, assert_error, payload
 
 # pytest-jupyter's server fixtures, for this module only: registered as a plugin (pytest_plugins) they
 # would put their autouse event loop and server clean-up around every test of the suite. Their hook that
@@ -35,6 +37,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 from traitlets.config import Config
 
 from feedback import FeedbackLog
+from nl2sql.own_query_timeout import own_query_timeout_s, set_own_query_timeout
 
 REPO = Path(__file__).resolve().parents[1]
 REGION = "Which region had the highest revenue last quarter?"
@@ -43,6 +46,8 @@ BROKEN_URL = "postgresql+psycopg://reader:s3cret-pw@127.0.0.1:9/shop"
 """A connection nobody can open (the discard port): its URL and password must never reach a client."""
 TIME_BUDGET_S = 30.0
 """``ChatBI.time_budget``: the assistants of every connection get it."""
+OWN_QUERY_TIMEOUT_S = 7.0
+"""``ChatBI.own_query_timeout``: the bound of the product's own statements in the server process."""
 
 
 @pytest.fixture
@@ -61,29 +66,10 @@ def jp_server_config(feedback_path: Path) -> Config:
                 "connections": {"demo": "demo", "second": "demo", "broken": BROKEN_URL},
                 "feedback_log": str(feedback_path),
                 "time_budget": TIME_BUDGET_S,
+                "own_query_timeout": OWN_QUERY_TIMEOUT_S,
             },
         }
     )
-
-
-class Api:
-    """Requests to ``/chatbi/api/…`` on the test server: sync calls for the tests, async for gathering."""
-
-    def __init__(self, fetch: Any, loop: asyncio.AbstractEventLoop) -> None:
-        self.fetch, self.loop = fetch, loop
-
-    async def request(self, method: str, path: str, body: Any = None, **options: Any) -> HTTPResponse:
-        if body is not None and not isinstance(body, str | bytes):
-            body = json.dumps(body)
-        return await self.fetch(
-            "chatbi", "api", *path.split("/"), method=method, body=body, raise_error=False, **options
-        )
-
-    def __call__(self, method: str, path: str, body: Any = None, **options: Any) -> HTTPResponse:
-        return self.loop.run_until_complete(self.request(method, path, body, **options))
-
-    def run(self, coroutine: Any) -> Any:
-        return self.loop.run_until_complete(coroutine)
 
 
 @pytest.fixture
@@ -94,33 +80,6 @@ def api(jp_fetch: Any, jp_asyncio_loop: asyncio.AbstractEventLoop) -> Api:
 @pytest.fixture
 def service(jp_serverapp: Any) -> Any:
     return jp_serverapp.web_app.settings["chatbi_service"]
-
-
-def payload(response: HTTPResponse) -> Any:
-    """The JSON body, read as strictly as ``JSON.parse`` reads it (no NaN, no Infinity)."""
-
-    def refuse(constant: str) -> None:
-        raise AssertionError(f"{constant} in a JSON response")
-
-    return json.loads(response.body, parse_constant=refuse)
-
-
-def answer_of(response: HTTPResponse) -> wire.Answer:
-    """The response as a wire Answer: fails when the JSON does not have the declared types."""
-    assert response.code == 200, response.body
-    return from_json(wire.Answer, payload(response))
-
-
-def assert_error(response: HTTPResponse, status: int, words: str = "") -> str:
-    """A JSON error with one message (containing ``words``), no traceback and no secret."""
-    assert response.code == status, response.body
-    assert response.headers["Content-Type"].startswith("application/json")
-    body = payload(response)
-    assert set(body) == {"message"}, body
-    text = response.body.decode()
-    assert "Traceback" not in text and "s3cret" not in text and "127.0.0.1:9" not in text, text
-    assert words in body["message"], body["message"]
-    return body["message"]
 
 
 # The wire format ---------------------------------------------------------------------------------------
@@ -257,6 +216,46 @@ def test_chart_switches_to_kinds_that_fit(api: Api) -> None:
     assert_error(api("POST", "chart", {"answer_id": segments.id, "kind": "radar"}), 400, "kind")
 
 
+def test_reading_takes_the_ratio_off_and_runs_the_sql_compiled_again(api: Api) -> None:
+    ratio = answer_of(api("POST", "ask", {"question": "refund to revenue ratio by channel last year"}))
+    assert ratio.path == "semantic" and ratio.interpretation is not None
+    assert [(c.id, c.kind, c.text) for c in ratio.interpretation.chips] == [
+        ("ratio", "ratio", "refund amount as % of revenue")
+    ]
+    assert ratio.table is not None and ratio.table.columns[-1].name == "refund_amount_pct_of_revenue"
+    both = answer_of(
+        api("POST", "reading", {"answer_id": ratio.id, "remove": ["ratio"], "connection": "demo"})
+    )
+    assert both.id == ratio.id and both.interpretation is not None and both.interpretation.chips == []
+    assert both.interpretation.query is not None and both.interpretation.query["ratio"] is False
+    assert "as % of" not in both.interpretation.text and both.sql == both.interpretation.sql
+    assert both.table is not None and [c.name for c in both.table.columns] == [
+        "channel",
+        "refund_amount",
+        "revenue",
+    ]
+    assert sorted(both.table.rows) == sorted(row[:3] for row in ratio.table.rows)
+
+    assert_error(api("POST", "reading", {"answer_id": ratio.id, "remove": ["ratio"]}), 400, "no part ratio")
+    assert_error(api("POST", "reading", {"answer_id": ratio.id}), 400, "nothing to change")
+    api("POST", "edit", {"answer_id": ratio.id, "edit": {"type": "SetLimit", "n": 1}})
+    refused = api("POST", "reading", {"answer_id": ratio.id, "remove": []})
+    assert_error(refused, 400, "no reading of the semantic model")
+
+
+def test_reading_takes_a_bound_off_in_the_language_of_the_answer(api: Api) -> None:
+    question = "近12个月复购率最高的3个城市（只看下单客户不少于50个的城市）"
+    bounded = answer_of(api("POST", "ask", {"question": question, "new": True}))
+    assert bounded.interpretation is not None
+    assert [(c.id, c.text) for c in bounded.interpretation.chips] == [("bound:0", "活跃客户 ≥ 50")]
+    assert bounded.table is not None and all(row[-1] >= 50 for row in bounded.table.rows)
+    every = answer_of(api("POST", "reading", {"answer_id": bounded.id, "remove": ["bound:0"]}))
+    assert every.interpretation is not None and every.interpretation.chips == []
+    assert every.interpretation.query is not None and every.interpretation.query["having"] == []
+    assert every.table is not None and every.table.rows != bounded.table.rows
+    assert every.status.startswith("ran the edited query")
+
+
 def test_export_downloads_the_rows_as_csv_or_excel(api: Api) -> None:
     segments = answer_of(api("POST", "ask", {"question": SEGMENTS, "new": True}))
     csv = api("GET", f"answers/{segments.id}/export", params={"format": "csv"})
@@ -345,6 +344,18 @@ def test_the_time_budget_reaches_every_connection(api: Api, service: Any) -> Non
     assert budgets == {"demo": TIME_BUDGET_S, "second": TIME_BUDGET_S}
 
 
+@pytest.fixture(autouse=True)
+def own_query_timeout_reset() -> Iterator[None]:
+    """The server runs in the test process: its setting must not outlive the test."""
+    yield
+    set_own_query_timeout(None)
+
+
+def test_the_own_query_timeout_setting_bounds_the_servers_statements(api: Api) -> None:
+    api("GET", "connections")
+    assert own_query_timeout_s() == OWN_QUERY_TIMEOUT_S
+
+
 def test_model_status_and_regenerate_with_a_stand_in_model(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     status = from_json(wire.ModelStatus, payload(api("GET", "model")))
     assert (status.loaded, status.loading, status.queued, status.stage) == (False, False, 0, None)
@@ -354,7 +365,8 @@ def test_model_status_and_regenerate_with_a_stand_in_model(api: Api, monkeypatch
     monkeypatch.setattr("nl2sql.models.resolve.load_generator", lambda *args, **kwargs: replies)
     segments = answer_of(api("POST", "ask", {"question": SEGMENTS, "new": True}))
     again = answer_of(api("POST", "regenerate", {"answer_id": segments.id}))
-    assert again.id == segments.id and again.sql == replies.sql and again.generated_sql == segments.sql
+    assert again.id == segments.id and again.sql == replies.sql and again.generated_sql == replies.sql
+    assert (again.edited, again.sample, segments.sample) == (False, 1, 0), "a regeneration is no edit"
     assert again.status == "regenerated (sample 1): 3 rows" and again.model_id == "replies"
     status = from_json(wire.ModelStatus, payload(api("GET", "model")))
     assert (status.loaded, status.model_id, status.queued) == (True, "replies", 0)
@@ -377,6 +389,38 @@ def test_a_regenerated_answer_counts_once_in_the_adoption_figures(
     stats = adoption_stats(log)
     assert (stats.questions, stats.regenerated, stats.regenerations) == (1, 1, 1)
     assert stats.outcomes["accepted"] == 1, "the regenerated SQL accepted as the model wrote it"
+
+
+def test_a_regenerated_answer_is_judged_against_the_regeneration_not_the_first_answer(
+    api: Api, feedback_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    regenerated = "SELECT segment, COUNT(*) AS n FROM customers GROUP BY segment ORDER BY n"
+    monkeypatch.setattr("nl2sql.models.resolve.load_generator", lambda *args, **kwargs: Replies(regenerated))
+    segments = answer_of(api("POST", "ask", {"question": SEGMENTS, "new": True}))
+    assert segments.sql != regenerated, "the first answer comes from the semantic model"
+    answer_of(api("POST", "regenerate", {"answer_id": segments.id}))
+    accepted = payload(api("POST", "feedback", {"answer_id": segments.id, "kind": "accept"}))
+    assert accepted["message"] == "accepted: thank you, logged with the SQL shown"
+
+    limited = answer_of(api("POST", "edit", {"answer_id": segments.id, "edit": {"type": "SetLimit", "n": 2}}))
+    assert (limited.edited, limited.sample, limited.generated_sql) == (True, 1, regenerated)
+    assert limited.status == "ran the edited query: 2 rows"
+    api("POST", "feedback", {"answer_id": segments.id, "kind": "accept"})
+    back = api("POST", "run", {"answer_id": segments.id, "sql": regenerated})
+    assert answer_of(back).status == "ran the regenerated query: 3 rows"
+
+    log = FeedbackLog(feedback_path)
+    unchanged, edited = log.events(limit=None, kinds=("accepted",))
+    assert (unchanged["sql"], unchanged["final_sql"], unchanged["details"]["diff"]) == (
+        regenerated,
+        regenerated,
+        [],
+    ), "accepted as the model wrote it on screen: no diff against the first answer"
+    assert unchanged["model_id"] == "replies", "the model that wrote the regeneration"
+    assert edited["sql"] == regenerated and edited["final_sql"].endswith("LIMIT 2")
+    assert [change["kind"] for change in edited["details"]["diff"]] == ["limit"]
+    explored, executed = log.events(limit=None, kinds=("explored", "executed"))
+    assert (explored["kind"], executed["kind"]) == ("explored", "executed")
 
 
 # Security and errors -------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ from chatbi_jupyterlab.notebook.chart import (
 )
 from explain.column_labels import column_labels
 from nl2sql.answer import PATH_LABELS
+from nl2sql.semantic.chips import query_chips
+from nl2sql.semantic.choices import QueryChoices, query_choices
 from nl2sql.semantic.route import question_language
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from explain.plan_conditions import DateBound
     from explain.steps import Step
     from nl2sql.schema import Schema
+    from nl2sql.semantic.model import SemanticModel
     from nl2sql.semantic.route import Reading
 
 TABLE_ROWS = 1_000
@@ -51,7 +54,7 @@ TABLE_ROWS = 1_000
 
 def answer_wire(card: AnswerCard, *, table_rows: int = TABLE_ROWS) -> wire.Answer:
     """The answer ``card`` shows, on the wire."""
-    answer, current, shown = card.answer, card.current, card.review
+    answer, generated, current, shown = card.answer, card.generated, card.current, card.review
     explanation = shown.explanation
     lang = explanation.lang if explanation else card.lang or question_language(answer.question)
     frame = card.frame
@@ -60,15 +63,17 @@ def answer_wire(card: AnswerCard, *, table_rows: int = TABLE_ROWS) -> wire.Answe
     if frame is not None:
         chart = chart_wire(frame, answer.question, card.chart_kind, partial=card.partial)
     reading = card.reading_shown
+    semantic, reading_lang, today = card.assistant.semantic, card.reading_lang, card.assistant.today
     return wire.Answer(
         id=card.id,
         connection=card.connection,
         question=answer.question,
         sql=card.sql,
-        generated_sql=answer.sql,
+        generated_sql=generated.sql,
         edited=card.edited,
-        path=answer.path,  # type: ignore[arg-type]
-        path_label=PATH_LABELS.get(answer.path, answer.path),
+        sample=card.sample,
+        path=generated.path,  # type: ignore[arg-type]
+        path_label=PATH_LABELS.get(generated.path, generated.path),
         error=current.error,
         status=card.status,
         summary=explanation.summary if explanation else None,
@@ -79,16 +84,16 @@ def answer_wire(card: AnswerCard, *, table_rows: int = TABLE_ROWS) -> wire.Answe
         table=table,
         chart=chart,
         timings={stage: round(seconds, 4) for stage, seconds in current.timings.items()},
-        model_id=current.model_id or answer.model_id,
-        adapter_hash=current.adapter_hash or answer.adapter_hash,
-        examples=[wire.Example(e.question, e.sql) for e in answer.examples],
+        model_id=current.model_id or generated.model_id,
+        adapter_hash=current.adapter_hash or generated.adapter_hash,
+        examples=[wire.Example(e.question, e.sql) for e in generated.examples],
         history=[wire.Example(e.question, e.sql) for e in answer.history],
         terms_used=[wire.GlossaryTerm(t.name, t.definition, t.sql) for t in shown.terms_used],
         notes=list(current.notes),
         fixes=list(current.fixes),
         repaired=current.repaired,
-        interpretation=reading_wire(reading) if reading else None,
-        readings=[reading_wire(r) for r in answer.readings],
+        interpretation=reading_wire(reading, semantic, lang=reading_lang, today=today) if reading else None,
+        readings=[reading_wire(r, semantic, lang=reading_lang) for r in answer.readings],
     )
 
 
@@ -260,9 +265,45 @@ def _bound(bound: DateBound | None) -> wire.DateBound | None:
     return wire.DateBound(bound.date, relative, bound.inclusive, bound.sql)
 
 
-def reading_wire(reading: Reading) -> wire.Reading:
+def reading_wire(
+    reading: Reading, model: SemanticModel | None, *, lang: str = "en", today: datetime.date | None = None
+) -> wire.Reading:
+    """``reading`` on the wire, with the chips of its ratio and bounds (none without ``model``), and,
+    given ``today`` (the day its windows count back from), what its slots can be changed to.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> from nl2sql.semantic.query import SemanticQuery, Threshold
+        >>> from nl2sql.semantic.route import Reading
+        >>> query = SemanticQuery(metrics=("units_sold",), group_by=("product",),
+        ...                       having=(Threshold("units_sold", ">=", 50),))
+        >>> shown = reading_wire(Reading(query, "units sold by product", "SELECT …"), demo_semantic_model(),
+        ...                      today=datetime.date(2026, 6, 30))
+        >>> shown.chips
+        [ReadingChip(id='bound:0', kind='bound', text='units sold ≥ 50')]
+        >>> shown.choices.time_ranges[4]
+        ReadingChoice(value='last_quarter', text='last quarter (2026-01-01 to 2026-03-31)')
+    """
     query = reading.query.to_dict() if reading.query else None
-    return wire.Reading(reading.text, reading.sql, list(reading.notes), query)
+    chips = (
+        [wire.ReadingChip(c.id, c.kind, c.text) for c in query_chips(reading.query, model, lang=lang)]  # type: ignore[arg-type]
+        if reading.query is not None and model is not None
+        else []
+    )
+    choices = None
+    if reading.query is not None and reading.query.intent == "metric" and model is not None and today:
+        choices = choices_wire(query_choices(reading.query, model, today=today, lang=lang))
+    return wire.Reading(reading.text, reading.sql, list(reading.notes), query, chips, choices)
+
+
+def choices_wire(choices: QueryChoices) -> wire.ReadingChoices:
+    """The choices of a reading's slots on the wire."""
+    return wire.ReadingChoices(
+        metrics=[wire.MetricChoice(m.value, m.text, list(m.group_by)) for m in choices.metrics],
+        group_by=[wire.ReadingChoice(c.value, c.text) for c in choices.group_by],
+        time_ranges=[wire.ReadingChoice(c.value, c.text) for c in choices.time_ranges],
+        grains=[wire.ReadingChoice(c.value, c.text) for c in choices.grains],
+    )
 
 
 def schema_wire(connection: str, schema: Schema) -> wire.SchemaSummary:

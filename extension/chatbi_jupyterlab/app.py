@@ -12,14 +12,16 @@ Example:
 from __future__ import annotations
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Dict, Enum, Float, Integer, Unicode
+from traitlets import Dict, Enum, Float, Integer, TraitError, Unicode, validate
 
 from chatbi_jupyterlab.answer_wire import TABLE_ROWS
-from chatbi_jupyterlab.handlers import SERVICE_SETTING, handlers
+from chatbi_jupyterlab.handlers import RETRAINING_SETTING, SERVICE_SETTING, handlers, unknown_paths
+from chatbi_jupyterlab.retraining import RetrainScheduler
 from chatbi_jupyterlab.service import ChatBIService, ServiceSettings
 from chatbi_jupyterlab.stream import handlers as stream_handlers
 from nl2sql.assistant import DEFAULT_TIME_BUDGET_S
 from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
+from nl2sql.own_query_timeout import set_own_query_timeout
 
 
 class ChatBI(ExtensionApp):
@@ -74,11 +76,37 @@ class ChatBI(ExtensionApp):
         "a SQLite file or a PostgreSQL URL; unset for $CHATBI_FEEDBACK_URL, else the default log in the "
         "ChatBI data folder; '' to log nothing.",
     ).tag(config=True)
+    own_query_timeout = Float(
+        None,
+        allow_none=True,
+        help="Seconds each statement ChatBI runs itself (catalog, row counts, sample values, grants) may "
+        "take before the table is left out as busy; unset for $CHATBI_OWN_QUERY_TIMEOUT, else 10.",
+    ).tag(config=True)
     max_answers = Integer(
         200, help="Answers kept for edits, feedback and export; the least recently used are forgotten."
     ).tag(config=True)
+    retrain_every_hours = Float(
+        None,
+        allow_none=True,
+        help="Every so many hours, run `chatbi retrain --if-new N` (N: ChatBI.retrain_if_new) on the "
+        "connections that are database files, as a child process; it trains only with enough new approved "
+        "corrections and promotes only an adapter that measures better. Unset or 0: never (the default).",
+    ).tag(config=True)
+    retrain_if_new = Integer(
+        20,
+        help="Corrections approved since the last training that a scheduled retraining needs to train.",
+    ).tag(config=True)
+
+    @validate("retrain_if_new")
+    def _check_retrain_if_new(self, proposal: dict) -> int:
+        if proposal["value"] < 1:
+            raise TraitError(
+                f"ChatBI.retrain_if_new is a number of corrections (1 or more), not {proposal['value']}"
+            )
+        return proposal["value"]
 
     def initialize_settings(self) -> None:
+        set_own_query_timeout(self.own_query_timeout)
         settings = ServiceSettings(
             connections=dict(self.connections),
             default_connection=self.default_connection,
@@ -97,9 +125,19 @@ class ChatBI(ExtensionApp):
         self.service = ChatBIService(settings, self.log)
         self.settings[SERVICE_SETTING] = self.service
         self.service.start()
+        self.retraining = RetrainScheduler(
+            every_hours=self.retrain_every_hours,
+            if_new=self.retrain_if_new,
+            connections=self.service.settings.connections,
+            log=self.feedback_log,
+            logger=self.log,
+        )
+        self.settings[RETRAINING_SETTING] = self.retraining
+        self.serverapp.io_loop.add_callback(self.retraining.start)
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend([*handlers(), *stream_handlers()])
+        self.handlers.extend([*handlers(), *stream_handlers(), *unknown_paths()])
 
     async def stop_extension(self) -> None:
+        await self.retraining.stop()
         await self.service.aclose()

@@ -13,7 +13,7 @@ Example:
     >>> answer = session.connect(path, name="shop").run("SELECT segment FROM customers", question="q")
     >>> card = AnswerCard(answer, session, "shop")
     >>> export(card, "csv")[:2]
-    (b'segment\nSMB\n', 'text/csv; charset=utf-8')
+    (b'segment\r\nSMB\r\n', 'text/csv; charset=utf-8')
     >>> export(card, "xlsx")[0][:2]
     b'PK'
 """
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from chatbi_jupyterlab.errors import BadRequestError
 from chatbi_jupyterlab.notebook.answer_card import CardError
+from chatbi_jupyterlab.notebook.spreadsheet import csv_text
 
 if TYPE_CHECKING:
     from chatbi_jupyterlab.notebook.answer_card import AnswerCard
@@ -40,5 +41,5 @@ def export(card: AnswerCard, kind: str) -> tuple[bytes, str, str]:
         raise BadRequestError(f"cannot export as {kind!r}: choose csv or xlsx")
     if card.frame is None:
         raise CardError("there is no result to save: the query did not run")
-    data = card.frame.to_csv(index=False).encode("utf-8") if kind == "csv" else card.workbook()
+    data = csv_text(card.frame).encode("utf-8") if kind == "csv" else card.workbook()
     return data, FORMATS[kind], f"answer.{kind}"

@@ -4,14 +4,18 @@ call :class:`~chatbi_jupyterlab.service.ChatBIService` and write the wire answer
 =======  ===================================  =========================================================
 GET      connections                          :class:`~chatbi_jupyterlab.wire.ConnectionList`
 POST     connections                          AddConnectionRequest → ConnectionList (201)
+DELETE   connections/{name}                   ConnectionList without it (one added from the panel)
 GET      connections/{name}/schema            :class:`~chatbi_jupyterlab.wire.SchemaSummary`
 POST     ask                                  AskRequest → Answer
 POST     run                                  RunRequest → Answer
 POST     edit                                 EditRequest → Answer
 POST     regenerate                           AnswerRequest → Answer
+POST     reading                              ReadingRequest → Answer
 POST     chart                                ChartRequest → Answer
 POST     feedback                             FeedbackRequest → FeedbackResult
 GET      model                                :class:`~chatbi_jupyterlab.wire.ModelStatus`
+GET      dashboard?since=DAY&connection=NAME  :class:`~chatbi_jupyterlab.wire.Dashboard`, adoption figures
+GET      retraining                           :class:`~chatbi_jupyterlab.wire.RetrainingStatus`
 GET      answers/{id}/export?format=csv|xlsx  the rows as a download
 GET      answers/{id}/table                   :class:`~chatbi_jupyterlab.wire.Table`, every row fetched
 GET      answers/{id}/cell                    :class:`~chatbi_jupyterlab.wire.NotebookCell`
@@ -21,11 +25,13 @@ WS       stream                               asks and cancels → stages, SQL t
 
 Every method is ``@tornado.web.authenticated`` (jupyter_server's token or login cookie; a POST with the
 cookie also needs the XSRF token). Errors are ``{"message": …}`` with a 4xx or 500 status
-(:func:`chatbi_jupyterlab.errors.error_response`), never a traceback.
+(:func:`chatbi_jupyterlab.errors.error_response`), never a traceback; any other path below the API's is
+a 404 of the same form (:func:`unknown_paths`).
 
 Example:
-    >>> [pattern for pattern, _ in handlers()][:2]
-    ['/chatbi/api/connections', '/chatbi/api/connections/(?P<name>[^/]+)/schema']
+    >>> [pattern for pattern, _ in handlers()][:3]  # doctest: +NORMALIZE_WHITESPACE
+    ['/chatbi/api/connections', '/chatbi/api/connections/(?P<name>[^/]+)',
+     '/chatbi/api/connections/(?P<name>[^/]+)/schema']
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from jupyter_server.utils import origin_matches_pat
 
 from chatbi_jupyterlab import wire
 from chatbi_jupyterlab.codegen import WireError, from_json
-from chatbi_jupyterlab.errors import BadRequestError, error_response, scrub
+from chatbi_jupyterlab.errors import BadRequestError, NotFoundError, error_response, scrub
 
 if TYPE_CHECKING:
     from chatbi_jupyterlab.service import ChatBIService
@@ -48,6 +54,8 @@ if TYPE_CHECKING:
 PREFIX = "/chatbi/api"
 SERVICE_SETTING = "chatbi_service"
 """Where the web application's settings hold the service."""
+RETRAINING_SETTING = "chatbi_retraining"
+"""Where they hold the retraining schedule (:class:`~chatbi_jupyterlab.retraining.RetrainScheduler`)."""
 
 
 class ChatBIHandler(APIHandler):
@@ -61,7 +69,7 @@ class ChatBIHandler(APIHandler):
         """The JSON body as a ``kind`` wire request; :class:`BadRequestError` when it is not one."""
         try:
             data = json.loads(self.request.body or b"")
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # nested past the parser's depth
             raise BadRequestError("the request body is not JSON") from None
         try:
             return from_json(kind, data)
@@ -121,6 +129,12 @@ class ConnectionsHandler(ChatBIHandler):
         self.send(listing)
 
 
+class ConnectionHandler(ChatBIHandler):
+    @tornado.web.authenticated
+    async def delete(self, name: str) -> None:
+        self.send(await self.service.remove_connection(name))
+
+
 class SchemaHandler(ChatBIHandler):
     @tornado.web.authenticated
     async def get(self, name: str) -> None:
@@ -151,6 +165,12 @@ class RegenerateHandler(ChatBIHandler):
         self.send(await self.service.regenerate(self.body(wire.AnswerRequest)))
 
 
+class ReadingHandler(ChatBIHandler):
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        self.send(await self.service.reading(self.body(wire.ReadingRequest)))
+
+
 class ChartHandler(ChatBIHandler):
     @tornado.web.authenticated
     async def post(self) -> None:
@@ -167,6 +187,19 @@ class ModelHandler(ChatBIHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
         self.send(await self.service.model_status())
+
+
+class DashboardHandler(ChatBIHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        since = self.get_query_argument("since", None)
+        self.send(await self.service.dashboard(since, self.get_query_argument("connection", None)))
+
+
+class RetrainingHandler(ChatBIHandler):
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        self.send(self.settings[RETRAINING_SETTING].status())
 
 
 class ExportHandler(ChatBIHandler):
@@ -190,18 +223,43 @@ class CellHandler(ChatBIHandler):
         self.send(await self.service.cell(answer_id))
 
 
+class UnknownPathHandler(ChatBIHandler):
+    """Any other path below the API's (an answer id that is no id, a misspelt endpoint): a JSON 404 like
+    every other error of the API, not the server's HTML page."""
+
+    @tornado.web.authenticated
+    async def get(self, *_: str) -> None:
+        raise NotFoundError("no such ChatBI API path; the panel's requests are listed in its handlers")
+
+    post = put = patch = delete = get
+
+
+def unknown_paths() -> list[tuple[str, type[ChatBIHandler]]]:
+    """The pattern that answers every other path below the API's; registered after all the others.
+
+    Example:
+        >>> unknown_paths()[0][0]
+        '/chatbi/api/.*'
+    """
+    return [(f"{PREFIX}/.*", UnknownPathHandler)]
+
+
 def handlers() -> list[tuple[str, type[ChatBIHandler]]]:
     """The URL patterns (below the server's base URL) and their handlers."""
     return [
         (f"{PREFIX}/connections", ConnectionsHandler),
+        (f"{PREFIX}/connections/(?P<name>[^/]+)", ConnectionHandler),
         (f"{PREFIX}/connections/(?P<name>[^/]+)/schema", SchemaHandler),
         (f"{PREFIX}/ask", AskHandler),
         (f"{PREFIX}/run", RunHandler),
         (f"{PREFIX}/edit", EditHandler),
         (f"{PREFIX}/regenerate", RegenerateHandler),
+        (f"{PREFIX}/reading", ReadingHandler),
         (f"{PREFIX}/chart", ChartHandler),
         (f"{PREFIX}/feedback", FeedbackHandler),
         (f"{PREFIX}/model", ModelHandler),
+        (f"{PREFIX}/dashboard", DashboardHandler),
+        (f"{PREFIX}/retraining", RetrainingHandler),
         (f"{PREFIX}/answers/(?P<answer_id>[0-9a-f]+)/export", ExportHandler),
         (f"{PREFIX}/answers/(?P<answer_id>[0-9a-f]+)/table", TableHandler),
         (f"{PREFIX}/answers/(?P<answer_id>[0-9a-f]+)/cell", CellHandler),

@@ -32,6 +32,8 @@ NAME = re.compile(r"\w[\w .-]{0,63}")
 """A connection's name: a letter, digit or ``_`` (any script), then up to 63 more of those, spaces, dots
 and dashes; it goes into the API's paths (``connections/{name}/schema``), so never a ``/``."""
 FILE_URL_BACKENDS = ("sqlite", "duckdb")
+MAX_DATABASE_CHARS = 4096
+"""The longest URL or path accepted (Linux's longest path), so that no message echoes megabytes."""
 
 
 def connection_name(name: str, known: Iterable[str]) -> str:
@@ -70,6 +72,10 @@ def database_spec(text: str, root: str | Path | None) -> str:
     text = text.strip()
     if not text:
         raise BadRequestError("name the database: a SQLAlchemy URL, or the path of a SQLite or DuckDB file")
+    if len(text) > MAX_DATABASE_CHARS:
+        raise BadRequestError(f"the database's name is {len(text)} characters; at most {MAX_DATABASE_CHARS}")
+    if "\x00" in text:
+        raise BadRequestError("the database's name contains a NUL character; type it again as plain text")
     if text == "demo":
         return text
     if "://" not in text:

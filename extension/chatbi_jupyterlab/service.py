@@ -18,14 +18,16 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chatbi_jupyterlab import new_connection, wire
+from chatbi_jupyterlab.adoption import dashboard_wire, parse_since
 from chatbi_jupyterlab.answer_wire import TABLE_ROWS, answer_wire, result_table_wire, schema_wire
 from chatbi_jupyterlab.cell import cell_source
-from chatbi_jupyterlab.errors import AnswerCancelled, NotFoundError, scrub, url_variants
+from chatbi_jupyterlab.errors import AnswerCancelled, BadRequestError, NotFoundError, scrub, url_variants
 from chatbi_jupyterlab.export import export
 from chatbi_jupyterlab.notebook.answer_card import AnswerCard, CardError
 from chatbi_jupyterlab.notebook.chart import ChartError, choose_chart
@@ -97,6 +99,8 @@ class ChatBIService:
         if wanted and wanted not in settings.connections:
             log.warning("ChatBI.default_connection %r is not one of ChatBI.connections", wanted)
         self.default = wanted if wanted in settings.connections else (names[0] if names else None)
+        self.configured = list(settings.connections)
+        """The connections of the server's settings: never removed from the panel."""
         self.secrets = [variant for spec in settings.connections.values() for variant in url_variants(spec)]
         self.cards: AnswerStore[AnswerCard] = AnswerStore(settings.max_answers)
         self.worker = Worker()
@@ -131,7 +135,14 @@ class ChatBIService:
             dialect = assistant.database.dialect if assistant else None
             tables = len(assistant.schema.tables) if assistant else None
             items.append(
-                wire.ConnectionInfo(name, dialect, tables, name == self.default, self.failures.get(name))
+                wire.ConnectionInfo(
+                    name,
+                    dialect,
+                    tables,
+                    name == self.default,
+                    self.failures.get(name),
+                    removable=name not in self.configured,
+                )
             )
         return wire.ConnectionList(items, self.default)
 
@@ -154,6 +165,30 @@ class ChatBIService:
             error=self.model_error,
         )
 
+    async def dashboard(self, since: str | None, connection: str | None) -> wire.Dashboard:
+        """The adoption figures of the feedback log the panel logs to (:mod:`chatbi_jupyterlab.adoption`):
+        events of UTC day ``since`` and later, about ``connection``'s database (all when None)."""
+        from feedback import FeedbackLog
+
+        day = parse_since(since)
+        if self.settings.feedback_log == "":
+            raise BadRequestError("the server logs nothing (ChatBI.feedback_log is ''): no figures to show")
+        database = None
+        if connection:
+            name = self.connection_name(connection)
+            assistant = self.session.connections.get(name) or await self.worker.submit(self._open, name)
+            database = assistant.database.name
+
+        def figures() -> wire.Dashboard:
+            log = FeedbackLog(self.settings.feedback_log or None)
+            try:
+                return dashboard_wire(log, since=day, database=database, connection=connection or None)
+            finally:
+                log.close()
+
+        loop = asyncio.get_running_loop()  # reads the log through its own connection: no worker needed
+        return await loop.run_in_executor(None, figures)
+
     async def export(self, answer_id: str, kind: str) -> tuple[bytes, str, str]:
         """An answer's rows (all fetched) as a file: bytes, media type, file name."""
         card = self.cards.get(answer_id)
@@ -171,7 +206,7 @@ class ChatBIService:
 
     async def cell(self, answer_id: str) -> wire.NotebookCell:
         """The code cell that reproduces an answer's result in a kernel (:mod:`chatbi_jupyterlab.cell`)."""
-        card = self.cards.get(answer_id)
+        card = self._card(answer_id)
         if card.frame is None:
             raise CardError("there is no result to reproduce: the query did not run")
         source = cell_source(
@@ -219,6 +254,21 @@ class ChatBIService:
             await self.worker.submit(self._model_work, card, self._change, card, card.regenerate)
         )
 
+    async def reading(self, request: wire.ReadingRequest) -> wire.Answer:
+        """Change a semantic answer's interpretation (parts taken off, measures, grouping, window or grain
+        set), checked and compiled again from the semantic model (:meth:`AnswerCard.change_reading`), and
+        run it."""
+        card = self._card(request.answer_id, request.connection)
+        change = functools.partial(
+            card.change_reading,
+            request.remove,
+            metrics=request.metrics,
+            group_by=request.group_by,
+            time_range=request.time_range,
+            time_grain=request.time_grain,
+        )
+        return self._keep(await self.worker.submit(self._change, card, change))
+
     async def chart(self, request: wire.ChartRequest) -> wire.Answer:
         card = self._card(request.answer_id)
         return self._keep(await self.worker.submit(self._change, card, card.switch_chart, request.kind))
@@ -236,6 +286,24 @@ class ChatBIService:
         self.secrets.extend(secrets)
         self.default = self.default or name
         self.log.info("ChatBI opened connection %s, added from the panel", name)
+        return await self.connections()
+
+    async def remove_connection(self, name: str) -> wire.ConnectionList:
+        """Forget connection ``name``, one added from the panel, with its conversation and its answers;
+        requests queued before this one are answered first. A connection of the server's settings is
+        refused (:class:`BadRequestError`); the default falls back to the first connection left."""
+        name = self.connection_name(name)
+        if name in self.configured:
+            raise BadRequestError(
+                f"{name} is a connection of the server's settings (ChatBI.connections): only they remove it"
+            )
+        del self.settings.connections[name]  # here, on the loop: requests from now on do not find it
+        if self.default == name:
+            self.default = next(iter(self.settings.connections), None)
+        await self.worker.submit(self._remove, name)
+        for answer_id in [i for i in self.cards.ids() if self.cards.peek(i).connection == name]:
+            self.cards.forget(answer_id)
+        self.log.info("ChatBI closed connection %s, removed from the panel", name)
         return await self.connections()
 
     async def feedback(self, request: wire.FeedbackRequest) -> wire.FeedbackResult:
@@ -278,6 +346,15 @@ class ChatBIService:
             raise ChatBIError(scrub(str(error), [*self.secrets, *secrets])) from None
         assistant.time_budget_s = self.settings.time_budget_s
         self.session.current = self.default
+
+    def _remove(self, name: str) -> None:
+        """Close connection ``name`` after the work queued before its removal."""
+        assistant = self.session.connections.pop(name, None)
+        self.session.conversations.pop(name, None)
+        self.failures.pop(name, None)
+        self.session.current = self.default
+        if assistant is not None:
+            assistant.database.engine.dispose()
 
     def _ask(
         self, name: str, request: wire.AskRequest, listener: AnswerListener | None = None
@@ -354,6 +431,8 @@ class ChatBIService:
 
     def _card(self, answer_id: str, connection: str | None = None) -> AnswerCard:
         card = self.cards.get(answer_id)
+        if card.connection not in self.settings.connections:
+            raise NotFoundError(f"answer {answer_id} was on connection {card.connection}, removed since")
         if connection is not None and connection != card.connection:
             raise CardError(f"answer {answer_id} belongs to connection {card.connection}, not {connection}")
         return card

@@ -7,6 +7,8 @@ Example:
     1
     >>> sorted(store.ids())
     ['a', 'c']
+    >>> store.forget("c"); store.ids()
+    ['a']
     >>> store.get("b")
     Traceback (most recent call last):
     ...
@@ -45,6 +47,14 @@ class AnswerStore(Generic[T]):
                 f"no answer {answer_id} on this server: it was never given or is forgotten; ask again"
             ) from None
         return self._items[answer_id]
+
+    def peek(self, answer_id: str) -> T:
+        """The answer called ``answer_id``, left where it is in the order; KeyError if none."""
+        return self._items[answer_id]
+
+    def forget(self, answer_id: str) -> None:
+        """Drop the answer called ``answer_id`` (nothing when there is none)."""
+        self._items.pop(answer_id, None)
 
     def ids(self) -> list[str]:
         return list(self._items)

@@ -21,7 +21,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from chatbi_jupyterlab.codegen import typescript_module
@@ -86,6 +87,27 @@ class ChartRequest:
 
     answer_id: str
     kind: ChartKind
+
+
+@dataclass
+class ReadingRequest:
+    """POST reading: change a semantic answer's interpretation: take parts off (the ids of its
+    ``chips``: the ratio, a bound, a window on another date), and set its measures, grouping, time window
+    or grain (from its ``choices``; a slot left out stays as it is). The server checks the changed query
+    as a whole, compiles it from the semantic model, without the language model, and runs it."""
+
+    answer_id: str
+    remove: list[str] = field(default_factory=list)
+    connection: str | None = None
+    """When given, it must be the answer's connection."""
+    metrics: list[str] | None = None
+    """The measures, in order (the first is the one a ranking or a ratio is by)."""
+    group_by: list[str] | None = None
+    """The dimensions to break the measures down by."""
+    time_range: str | None = None
+    """A window token: ``last_quarter``, ``this_year``, ``2025``, … (``all`` for no window)."""
+    time_grain: str | None = None
+    """``none``, ``day``, ``week``, ``month``, ``quarter`` or ``year``."""
 
 
 @dataclass
@@ -281,6 +303,50 @@ class GlossaryTerm:
 
 
 @dataclass
+class ReadingChip:
+    """A part of a reading that can be taken off (POST reading): the ratio, a bound on a metric, or a
+    window on another date ("signup date: last year")."""
+
+    id: str
+    """``ratio``, ``bound:0``, ``bound:1``, …, or ``window:0``, …"""
+    kind: Literal["ratio", "bound", "window"]
+    text: str
+    """The part in words, in the answer's language: "units sold ≥ 50", "refund amount as % of revenue"."""
+
+
+@dataclass
+class ReadingChoice:
+    """One value a slot of a reading can take (POST reading), and how it reads."""
+
+    value: str
+    text: str
+    """In the answer's language: "last quarter (2026-01-01 to 2026-03-31)", "month", "revenue"."""
+
+
+@dataclass
+class MetricChoice:
+    """A measure a reading can have, with the groupings it can be broken down by."""
+
+    value: str
+    text: str
+    group_by: list[str]
+    """The dimensions (values of ``ReadingChoices.group_by``) this measure reaches without repeating
+    the rows it aggregates: a reading's grouping is among those of each of its measures."""
+
+
+@dataclass
+class ReadingChoices:
+    """What a reading's slots can be set to (:func:`nl2sql.semantic.choices.query_choices`, as the
+    notebook's interpretation chips offer them); what the reading has already is among them."""
+
+    metrics: list[MetricChoice]
+    group_by: list[ReadingChoice]
+    time_ranges: list[ReadingChoice]
+    """The windows, each with its dates in words."""
+    grains: list[ReadingChoice]
+
+
+@dataclass
 class Reading:
     """How a semantic answer read the question: in words, and the SQL compiled from it."""
 
@@ -289,6 +355,12 @@ class Reading:
     notes: list[str]
     query: dict[str, Any] | None
     """The semantic query (metrics, grouping, time range, filters); null for a verified query."""
+    chips: list[ReadingChip]
+    """Its ratio, its bounds on metrics and its windows on other dates, each removable
+    (:mod:`nl2sql.semantic.chips`)."""
+    choices: ReadingChoices | None
+    """What its measures, grouping, window and grain can be changed to; null for a verified query, a
+    listing, and the other readings of the question."""
 
 
 @dataclass
@@ -302,8 +374,12 @@ class Answer:
     sql: str
     """The SQL shown: the generated one until an edit, a run or a regenerate worked."""
     generated_sql: str
-    """The SQL the assistant answered with (the "generated" side of feedback)."""
+    """The SQL the model answered with: the first answer's, or after a regenerate the regenerated one
+    (the "generated" side of feedback)."""
     edited: bool
+    """Whether the SQL shown was changed from ``generated_sql`` (an edit or a run; a regenerate is none)."""
+    sample: int
+    """The sample number of the regenerated answer shown (1, 2, …); 0 for the first answer."""
     path: AnswerPath
     path_label: str
     """How it was answered, in words."""
@@ -354,11 +430,15 @@ class ConnectionInfo:
     default: bool
     error: str | None
     """Why it could not be opened, or null."""
+    removable: bool
+    """Added from the panel, so ``DELETE connections/{name}`` removes it; false for a connection of the
+    server's settings (``ChatBI.connections``), which only its administrator removes."""
 
 
 @dataclass
 class ConnectionList:
-    """GET connections, and POST connections with the connection added."""
+    """GET connections; POST connections with the connection added; DELETE connections/{name} without
+    the connection removed (the default falls back to the server's first connection when it was that)."""
 
     connections: list[ConnectionInfo]
     default: str | None
@@ -435,6 +515,63 @@ class NotebookCell:
 
     answer_id: str
     source: str
+
+
+@dataclass
+class DashboardFigure:
+    """One figure of the adoption dashboard (:func:`feedback.dashboard.dashboard_figures`)."""
+
+    name: Literal["questions", "shares", "edits", "latency", "errors", "versions"]
+    title: str
+    figure: dict[str, Any]
+    """The plotly figure as JSON, themeless on a transparent page (as :attr:`Chart.figure`)."""
+
+
+@dataclass
+class Dashboard:
+    """GET dashboard: the adoption figures of the feedback log the panel logs to (``chatbi feedback
+    stats``); no figures when the period holds no question."""
+
+    since: str | None
+    """The first UTC day counted (``YYYY-MM-DD``); null for the whole log."""
+    connection: str | None
+    """The connection the figures are about; null for all."""
+    questions: int
+    answered: int
+    outcomes: dict[str, int]
+    """What became of the questions: accepted, edited, rejected, error, no verdict → how many."""
+    figures: list[DashboardFigure]
+
+
+@dataclass
+class RetrainRun:
+    """One run of ``chatbi retrain --if-new N`` by the server's schedule."""
+
+    started_at: str
+    finished_at: str
+    outcome: Literal["skipped", "trained", "promoted", "failed"]
+    """``skipped``: too few new corrections; ``trained``: measured, the adapter in use kept;
+    ``promoted``: the new adapter measured better and answers from now on."""
+    exit_code: int
+    message: str
+    """The command's last line."""
+
+
+@dataclass
+class RetrainingStatus:
+    """GET retraining: the server's retraining schedule (``ChatBI.retrain_every_hours``) and its last run."""
+
+    enabled: bool
+    every_hours: float | None
+    if_new: int
+    """Corrections that must be approved since the last training for a run to train."""
+    connections: list[str]
+    """The connections it learns from: those that are database files."""
+    running: bool
+    runs: int
+    """Runs since the server started."""
+    next_run_at: str | None
+    last_run: RetrainRun | None
 
 
 @dataclass
@@ -531,6 +668,7 @@ REQUESTS: tuple[type, ...] = (
     ChartRequest,
     FeedbackRequest,
     AddConnectionRequest,
+    ReadingRequest,
 )
 RESPONSES: tuple[type, ...] = (
     Column,
@@ -549,6 +687,10 @@ RESPONSES: tuple[type, ...] = (
     Chart,
     Example,
     GlossaryTerm,
+    ReadingChip,
+    ReadingChoice,
+    MetricChoice,
+    ReadingChoices,
     Reading,
     Answer,
     ConnectionInfo,
@@ -560,6 +702,10 @@ RESPONSES: tuple[type, ...] = (
     ModelStatus,
     FeedbackResult,
     NotebookCell,
+    DashboardFigure,
+    Dashboard,
+    RetrainRun,
+    RetrainingStatus,
     ErrorBody,
 )
 HEADER = """The wire format between the ChatBI panel and its server extension.
@@ -567,10 +713,21 @@ Generated from chatbi_jupyterlab/wire.py by `python -m chatbi_jupyterlab.wire > 
 tests/test_server_extension.py fails when this file and wire.py differ."""
 
 
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: what Python keeps of bytes that were not UTF-8; UTF-8 cannot encode it."""
+
+
 def to_json(value: Any) -> str:
-    """A wire object as JSON; NaN and infinities (which ``JSON.parse`` rejects) become null."""
+    """A wire object as JSON; NaN and infinities (which ``JSON.parse`` rejects) become null, and a lone
+    surrogate (text that was not UTF-8, echoed back) its ``\\u`` escape, so the JSON encodes as UTF-8.
+
+    Example:
+        >>> to_json(["x\\udcff"])
+        '["x\\\\udcff"]'
+    """
     data = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
-    return json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
+    text = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
+    return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _finite(value: Any) -> Any:

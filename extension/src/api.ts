@@ -29,8 +29,39 @@ export class ChatBIClient {
     return this.post('connections', request);
   }
 
+  /**
+   * Remove a connection added from the panel (the server refuses one of its settings); the
+   * connections without it.
+   */
+  removeConnection(name: string): Promise<wire.ConnectionList> {
+    return this.json(`connections/${encodeURIComponent(name)}`, {
+      method: 'DELETE'
+    });
+  }
+
   model(): Promise<wire.ModelStatus> {
     return this.json('model');
+  }
+
+  /** The adoption figures of the feedback log, from UTC day `since` on, about `connection` (all when null). */
+  dashboard(
+    since: string | null,
+    connection: string | null
+  ): Promise<wire.Dashboard> {
+    const query = new URLSearchParams();
+    if (since) {
+      query.set('since', since);
+    }
+    if (connection) {
+      query.set('connection', connection);
+    }
+    const search = query.toString();
+    return this.json(search ? `dashboard?${search}` : 'dashboard');
+  }
+
+  /** The server's retraining schedule and its last run. */
+  retraining(): Promise<wire.RetrainingStatus> {
+    return this.json('retraining');
   }
 
   ask(request: wire.AskRequest): Promise<wire.Answer> {
@@ -47,6 +78,11 @@ export class ChatBIClient {
 
   regenerate(request: wire.AnswerRequest): Promise<wire.Answer> {
     return this.post('regenerate', request);
+  }
+
+  /** Take parts (the ratio, bounds) off a semantic answer's reading; the answer compiled again. */
+  reading(request: wire.ReadingRequest): Promise<wire.Answer> {
+    return this.post('reading', request);
   }
 
   chart(request: wire.ChartRequest): Promise<wire.Answer> {

@@ -1,11 +1,15 @@
 /**
- * One answer as a card: the question, the SQL (with Copy), what it does (summary and steps), the
- * checks' findings, the plan's controls, the result table, the chart, and the buttons that act on
- * the answer. The card only draws; what a button does is the panel's ({@link ICardActions}).
+ * One answer as a card: the question, how a semantic answer read it (with its ratio and bounds to
+ * take off, and its measures, grouping, window and grain to change), the SQL in JupyterLab's editor
+ * (with Run and Copy), what it does (summary and steps), the checks' findings, the plan's controls,
+ * the result table, the chart, and the buttons that act on the answer. The card only draws; what a
+ * button does is the panel's ({@link ICardActions}).
  */
 import { button, h, section } from './dom';
 import { renderDiagnostics } from './diagnostics';
 import { PlanEdit, renderPlanControls } from './plan';
+import { ReadingChange, renderReading } from './reading';
+import { ISqlEditor, SqlEditorFactory } from './sqleditor';
 import { renderSteps } from './steps';
 import { TablePager } from './pager';
 import { ITrans } from './trans';
@@ -21,6 +25,12 @@ export interface ICardActions {
   feedback(kind: FeedbackKind, reason: string | null): void;
   regenerate(): void;
   edit(edit: PlanEdit): void;
+  /** Run `sql` (the SQL as edited in the card) in place of the answer's; the server checks it. */
+  runSql(sql: string): void;
+  /** Take a part (the ratio, a bound: a chip's id) off the semantic reading, compiled again. */
+  removeReadingPart(chipId: string): void;
+  /** Set slots of the semantic reading (measures, grouping, window, grain), compiled again. */
+  changeReading(change: ReadingChange): void;
   chart(kind: ChartKind): void;
   download(format: ExportFormat): void;
   /** Insert a cell that reproduces the result; absent when there is no notebook to insert into. */
@@ -36,16 +46,22 @@ export interface ICardOptions {
   /** Rows per page of the result table (the row-limit setting). */
   pageSize: number;
   actions: ICardActions;
+  /** Makes the editor the SQL is shown and edited in (JupyterLab's, from `IEditorServices`). */
+  sqlEditor: SqlEditorFactory;
 }
 
 /** The controls a busy card leaves enabled: they act on what the card shows, not on the server. */
 const KEEP_ENABLED =
   '.jp-ChatBI-copy, .jp-ChatBI-pagePrevious, .jp-ChatBI-pageNext';
 
+let sqlHints = 0;
+
 /** A drawn answer, with the status line the panel writes to while a request on it runs. */
 export class AnswerCard {
   readonly node: HTMLElement;
   private readonly status: HTMLElement;
+  private editor: ISqlEditor | null = null;
+  private busy = false;
   private disabledWhileBusy: (
     HTMLButtonElement | HTMLInputElement | HTMLSelectElement
   )[] = [];
@@ -77,6 +93,7 @@ export class AnswerCard {
               attrs: { role: 'alert' }
             })
           : null,
+        answer.interpretation ? this.reading() : null,
         answer.sql ? this.sql() : null,
         this.explanation(),
         this.diagnostics(),
@@ -101,6 +118,7 @@ export class AnswerCard {
    * Copy and the table's paging work on what is shown and stay usable.
    */
   setBusy(busy: boolean): void {
+    this.busy = busy;
     this.node.setAttribute('aria-busy', busy ? 'true' : 'false');
     if (!busy) {
       for (const control of this.disabledWhileBusy) {
@@ -121,6 +139,17 @@ export class AnswerCard {
     }
   }
 
+  /** The SQL as it is on screen (edited or not). */
+  get sqlShown(): string {
+    return this.editor?.value ?? this.answer.sql;
+  }
+
+  /** Free the SQL editor; the card is not shown again. */
+  dispose(): void {
+    this.editor?.dispose();
+    this.editor = null;
+  }
+
   private header(): HTMLElement {
     const { answer } = this;
     return h('header', {
@@ -133,9 +162,28 @@ export class AnswerCard {
             .filter(Boolean)
             .join(' · ')
         }),
+        this.origin(),
         this.history()
       ]
     });
+  }
+
+  /**
+   * Where the SQL shown comes from when it is not the model's first answer: a regeneration (another
+   * sample of the model, judged on its own) and whether it was edited since.
+   */
+  private origin(): HTMLElement | null {
+    const { answer } = this;
+    const { trans } = this.options;
+    const labels = [
+      answer.sample > 0
+        ? trans.__('Regenerated (sample %1)', answer.sample)
+        : null,
+      answer.edited ? trans.__('Edited') : null
+    ].filter((label): label is string => label !== null);
+    return labels.length
+      ? h('span', { className: 'jp-ChatBI-origin', text: labels.join(' · ') })
+      : null;
   }
 
   /** The earlier questions a follow-up was sent with (the context the model saw). */
@@ -167,12 +215,43 @@ export class AnswerCard {
     });
   }
 
+  private reading(): HTMLElement {
+    const { trans, actions } = this.options;
+    return section(
+      'jp-ChatBI-readingSection',
+      trans.__('Read as'),
+      renderReading(this.answer.interpretation!, trans, {
+        remove: chipId => actions.removeReadingPart(chipId),
+        change: change => actions.changeReading(change)
+      })
+    );
+  }
+
   private sql(): HTMLElement {
     const { trans, actions } = this.options;
+    const hint = h('p', {
+      className: 'jp-ChatBI-hint jp-ChatBI-sqlHint',
+      text: trans.__(
+        'Edit the SQL, then Run (Ctrl+Enter or Shift+Enter in it): the server checks it and runs it read-only.'
+      ),
+      attrs: { id: `jp-ChatBI-sqlHint-${++sqlHints}` }
+    });
+    this.editor = this.options.sqlEditor({
+      sql: this.answer.sql,
+      dialect: this.answer.plan?.dialect ?? null,
+      label: trans.__('SQL of the answer, editable'),
+      run: () => this.runSql()
+    });
+    const run = button(trans.__('Run'), () => this.runSql(), {
+      className: 'jp-ChatBI-runSql',
+      ariaLabel: trans.__('Run the SQL shown'),
+      title: trans.__('Run the SQL as edited (Ctrl+Enter)')
+    });
+    run.setAttribute('aria-describedby', hint.id);
     const copy = button(
       trans.__('Copy'),
       () => {
-        actions.copy(this.answer.sql).then(
+        actions.copy(this.sqlShown).then(
           () => this.setStatus(trans.__('SQL copied')),
           () => this.setStatus(trans.__('Copy failed'), true)
         );
@@ -180,12 +259,26 @@ export class AnswerCard {
       { className: 'jp-ChatBI-copy', ariaLabel: trans.__('Copy SQL') }
     );
     return section('jp-ChatBI-sqlSection', trans.__('SQL'), [
-      copy,
-      h('pre', {
-        className: 'jp-ChatBI-sql',
-        children: [h('code', { text: this.answer.sql })]
-      })
+      h('div', {
+        className: 'jp-ChatBI-sqlButtons',
+        children: [run, copy]
+      }),
+      this.editor.node,
+      hint
     ]);
+  }
+
+  /** Send the SQL on screen to be run in place of the answer's (not while a request runs). */
+  private runSql(): void {
+    if (this.busy) {
+      return;
+    }
+    const sql = this.sqlShown.trim();
+    if (!sql) {
+      this.setStatus(this.options.trans.__('There is no SQL to run'), true);
+      return;
+    }
+    this.options.actions.runSql(sql);
   }
 
   private explanation(): HTMLElement | null {

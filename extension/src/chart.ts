@@ -21,7 +21,7 @@ export class ChartRenderers {
   ) {}
 
   /** Draw `chart` into `host` (which must be in the page by now); a note when it cannot be drawn. */
-  draw(host: HTMLElement, chart: Chart): void {
+  draw(host: HTMLElement, chart: Pick<Chart, 'figure'>): void {
     if (!chart.figure) {
       return;
     }

@@ -7,6 +7,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { Clipboard, ICommandPalette } from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -15,11 +16,19 @@ import { ChatBIClient } from './api';
 import { ChartRenderers } from './chart';
 import { chatbiIcon } from './icon';
 import { insertIntoNotebook } from './insert';
+import type { DashboardTab } from './dashboard';
 import type { ResultTabs } from './resultview';
+import { sqlEditorFactory } from './sqleditor';
 import { AnswerStream } from './stream';
 // eslint-disable-next-line jupyter/prefer-lazy-imports -- the panel goes into the sidebar at activation
 import { ChatBIPanel } from './panel';
-import { DEFAULT_SETTINGS, IPanelSettings, readSettings } from './settings';
+// eslint-disable-next-line jupyter/prefer-lazy-imports -- the settings and their transform are needed at activation
+import {
+  DEFAULT_SETTINGS,
+  IPanelSettings,
+  readSettings,
+  translatedPlugin
+} from './settings';
 import { DOMAIN } from './trans';
 
 export const PLUGIN_ID = 'chatbi-jupyterlab:plugin';
@@ -27,6 +36,8 @@ export const PLUGIN_ID = 'chatbi-jupyterlab:plugin';
 export namespace CommandIDs {
   /** Open the panel (or bring it forward) and put the cursor in the question box. */
   export const open = 'chatbi:open-panel';
+  /** Open the adoption dashboard in the main area (or bring it forward, refreshed). */
+  export const dashboard = 'chatbi:open-dashboard';
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
@@ -34,7 +45,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description:
     'Ask a database questions from a side panel; check, correct and run the SQL.',
   autoStart: true,
-  requires: [IRenderMimeRegistry],
+  requires: [IRenderMimeRegistry, IEditorServices],
   optional: [
     ICommandPalette,
     ISettingRegistry,
@@ -45,6 +56,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   activate: (
     app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry,
+    editors: IEditorServices,
     palette: ICommandPalette | null,
     registry: ISettingRegistry | null,
     translator: ITranslator | null,
@@ -56,16 +68,31 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const client = new ChatBIClient(app.serviceManager.serverSettings);
     // the main-area view loads the first time a result is opened there
     let results: Promise<ResultTabs> | null = null;
+    // the dashboard loads the first time it is opened
+    let dashboard: Promise<DashboardTab> | null = null;
+    const openDashboard = async (): Promise<void> => {
+      dashboard ??= import('./dashboard').then(
+        module =>
+          new module.DashboardTab(app, {
+            client,
+            charts: new ChartRenderers(rendermime, trans),
+            trans
+          })
+      );
+      (await dashboard).open();
+    };
     const panel = new ChatBIPanel({
       client,
       stream: new AnswerStream(app.serviceManager.serverSettings),
       charts: new ChartRenderers(rendermime, trans),
+      sqlEditor: sqlEditorFactory(editors.factoryService),
       trans,
       settings: () => settings,
       copy: copyText,
       insert: notebooks
         ? answer => insertIntoNotebook(app, notebooks, client, answer, trans)
         : undefined,
+      openDashboard: () => app.commands.execute(CommandIDs.dashboard),
       openTable: async (answer, table) => {
         results ??= import('./resultview').then(
           module => new module.ResultTabs(app)
@@ -97,8 +124,23 @@ const plugin: JupyterFrontEndPlugin<void> = {
       command: CommandIDs.open,
       category: trans.__('ChatBI')
     });
+    app.commands.addCommand(CommandIDs.dashboard, {
+      label: trans.__('Open ChatBI Dashboard'),
+      caption: trans.__('Adoption figures from the feedback log'),
+      icon: chatbiIcon,
+      describedBy: { args: { type: 'object', properties: {} } },
+      execute: openDashboard
+    });
+    palette?.addItem({
+      command: CommandIDs.dashboard,
+      category: trans.__('ChatBI')
+    });
 
     if (registry) {
+      // the settings page in the user's language: the registry waits for this ("jupyter.lab.transform")
+      registry.transform(PLUGIN_ID, {
+        fetch: loaded => translatedPlugin(loaded, trans)
+      });
       registry
         .load(PLUGIN_ID)
         .then(loaded => {

@@ -4,7 +4,9 @@
  * the model writes it, with a Cancel button, until the answer replaces it (over REST when the stream
  * cannot connect). Other requests go to the REST API ({@link ChatBIClient}); an answer changed by a
  * card's control (an edit, a chart switch, Regenerate) replaces its card. The connection picker's last
- * option, "Add connection…", opens a form that adds one ({@link AddConnectionForm}) and picks it.
+ * option, "Add connection…", opens a form that adds one ({@link AddConnectionForm}) and picks it;
+ * "Remove" beside the picker removes the connection picked when it was added so (one of the server's
+ * settings says it cannot be removed here), and the picker falls back to the default.
  */
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
@@ -15,6 +17,7 @@ import { ChartRenderers } from './chart';
 import { button, h } from './dom';
 import { PendingCard } from './pending';
 import { IPanelSettings } from './settings';
+import { SqlEditorFactory } from './sqleditor';
 import {
   AnswerStream,
   CancelledError,
@@ -35,6 +38,8 @@ export interface IPanelOptions {
   /** Questions are asked over it when given (the SQL shows as it is written); else over REST. */
   stream?: AnswerStream;
   charts: ChartRenderers;
+  /** Makes the editors of the cards' SQL (JupyterLab's, from `IEditorServices`). */
+  sqlEditor: SqlEditorFactory;
   trans: ITrans;
   settings: () => IPanelSettings;
   copy: (text: string) => Promise<void>;
@@ -45,6 +50,8 @@ export interface IPanelOptions {
   insert?: (answer: Answer) => Promise<string>;
   /** Open `table`, all the rows `answer` fetched, in the main area; absent without one. */
   openTable?: (answer: Answer, table: Table) => Promise<void>;
+  /** Open the adoption dashboard in the main area; absent where there is none. */
+  openDashboard?: () => unknown;
 }
 
 export class ChatBIPanel extends Widget {
@@ -54,6 +61,11 @@ export class ChatBIPanel extends Widget {
   private readonly progress: HTMLElement;
   private readonly alert: HTMLElement;
   private readonly addForm: AddConnectionForm;
+  private readonly remove: HTMLButtonElement;
+  /** The cards shown, by their node (to free their editors when they go). */
+  private readonly cards = new Map<Element, AnswerCard>();
+  /** The connections added from the panel: those "Remove" removes. */
+  private removable = new Set<string>();
   /** The connection picked: the picker's value, except while it shows "Add connection…". */
   private current = '';
   private pending = 0;
@@ -80,6 +92,13 @@ export class ChatBIPanel extends Widget {
       added: (name, list) => this.added(name, list),
       cancelled: () => this.connection.focus()
     });
+    this.remove = button(
+      trans.__('Remove'),
+      () => void this.removeConnection(),
+      {
+        className: 'jp-ChatBI-removeConnection'
+      }
+    );
     this.question = h('textarea', {
       className: 'jp-ChatBI-input jp-ChatBI-questionBox',
       attrs: {
@@ -144,7 +163,20 @@ export class ChatBIPanel extends Widget {
               h('span', { text: trans.__('Database') }),
               this.connection
             ]
-          })
+          }),
+          this.remove,
+          ...(options.openDashboard
+            ? [
+                button(
+                  trans.__('Dashboard'),
+                  () => void options.openDashboard!(),
+                  {
+                    className: 'jp-ChatBI-openDashboard',
+                    title: trans.__('Adoption figures from the feedback log')
+                  }
+                )
+              ]
+            : [])
         ]
       }),
       this.addForm.node,
@@ -242,6 +274,9 @@ export class ChatBIPanel extends Widget {
   }
 
   dispose(): void {
+    for (const node of Array.from(this.cards.keys())) {
+      this.release(node);
+    }
     this.options.stream?.dispose();
     this.options.charts.dispose();
     super.dispose();
@@ -255,6 +290,7 @@ export class ChatBIPanel extends Widget {
     const card: AnswerCard = new AnswerCard(answer, {
       trans,
       pageSize: settings().rowLimit,
+      sqlEditor: this.options.sqlEditor,
       actions: {
         copy: text => this.options.copy(text),
         feedback: (kind, reason) => {
@@ -275,6 +311,31 @@ export class ChatBIPanel extends Widget {
               answer_id: answer.id,
               edit,
               connection: answer.connection
+            })
+          ),
+        runSql: sql =>
+          replace(() =>
+            client.run({
+              sql,
+              connection: answer.connection,
+              question: answer.question,
+              answer_id: answer.id
+            })
+          ),
+        removeReadingPart: chipId =>
+          replace(() =>
+            client.reading({
+              answer_id: answer.id,
+              remove: [chipId],
+              connection: answer.connection
+            })
+          ),
+        changeReading: change =>
+          replace(() =>
+            client.reading({
+              answer_id: answer.id,
+              connection: answer.connection,
+              ...change
             })
           ),
         chart: kind =>
@@ -303,7 +364,15 @@ export class ChatBIPanel extends Widget {
         drawChart: (host, chart) => charts.draw(host, chart)
       }
     });
+    this.cards.set(card.node, card);
     return card;
+  }
+
+  /** Free what a card's node holds (its chart, its editor) before it leaves the feed. */
+  private release(node: Element): void {
+    this.options.charts.disposeIn(node as HTMLElement);
+    this.cards.get(node)?.dispose();
+    this.cards.delete(node);
   }
 
   /** Run `request` on `card`'s answer and draw the answer it returns in its place. */
@@ -314,7 +383,7 @@ export class ChatBIPanel extends Widget {
     await this.run(card, async () => {
       const answer = await request();
       const next = this.card(answer);
-      this.options.charts.disposeIn(card.node);
+      this.release(card.node);
       card.node.replaceWith(next.node);
     });
   }
@@ -395,6 +464,57 @@ export class ChatBIPanel extends Widget {
       this.connection.prepend(none);
     }
     this.connection.value = this.current;
+    this.removable = new Set(
+      list.connections.filter(info => info.removable).map(info => info.name)
+    );
+    this.showRemove();
+  }
+
+  /**
+   * "Remove" names the connection picked; for one of the server's settings it stays focusable but
+   * says, on hover and when pressed, that it cannot be removed here.
+   */
+  private showRemove(): void {
+    const { trans } = this.options;
+    const name = this.current;
+    this.remove.hidden = !name;
+    const removable = this.removable.has(name);
+    this.remove.setAttribute('aria-disabled', removable ? 'false' : 'true');
+    this.remove.setAttribute(
+      'aria-label',
+      trans.__('Remove connection %1', name)
+    );
+    this.remove.title = removable
+      ? trans.__('Remove %1, added from this panel', name)
+      : trans.__(
+          '%1 is in the server’s settings: it cannot be removed here',
+          name
+        );
+  }
+
+  /** Remove the connection picked, if it was added from the panel, and pick the default. */
+  private async removeConnection(): Promise<void> {
+    const { client, trans } = this.options;
+    const name = this.current;
+    if (!name) {
+      return;
+    }
+    if (!this.removable.has(name)) {
+      this.progress.textContent = this.remove.title;
+      return;
+    }
+    this.remove.disabled = true;
+    try {
+      const list = await client.removeConnection(name);
+      this.chosen = false;
+      this.fillConnections(list);
+      this.showError(null);
+      this.progress.textContent = trans.__('Connection %1 removed', name);
+    } catch (error) {
+      this.showError(trans.__('Cannot remove %1: %2', name, message(error)));
+    } finally {
+      this.remove.disabled = false;
+    }
   }
 
   /** The picker changed: a connection was picked, or "Add connection…" (which opens the form). */
@@ -406,6 +526,7 @@ export class ChatBIPanel extends Widget {
     }
     this.current = this.connection.value;
     this.chosen = true;
+    this.showRemove();
   }
 
   /** The form added connection `name`: list it and pick it. */
@@ -433,7 +554,7 @@ export class ChatBIPanel extends Widget {
   private newConversation(): void {
     this.startOver = true;
     for (const node of Array.from(this.feed.children)) {
-      this.options.charts.disposeIn(node as HTMLElement);
+      this.release(node);
     }
     this.feed.replaceChildren();
     this.progress.textContent = this.options.trans.__('New conversation');

@@ -66,6 +66,27 @@ export interface AddConnectionRequest {
   database: string;
 }
 
+/**
+ * POST reading: change a semantic answer's interpretation: take parts off (the ids of its
+ * ``chips``: the ratio, a bound, a window on another date), and set its measures, grouping, time window
+ * or grain (from its ``choices``; a slot left out stays as it is). The server checks the changed query
+ * as a whole, compiles it from the semantic model, without the language model, and runs it.
+ */
+export interface ReadingRequest {
+  answer_id: string;
+  remove?: string[];
+  /** When given, it must be the answer's connection. */
+  connection?: string | null;
+  /** The measures, in order (the first is the one a ranking or a ratio is by). */
+  metrics?: string[] | null;
+  /** The dimensions to break the measures down by. */
+  group_by?: string[] | null;
+  /** A window token: ``last_quarter``, ``this_year``, ``2025``, … (``all`` for no window). */
+  time_range?: string | null;
+  /** ``none``, ``day``, ``week``, ``month``, ``quarter`` or ``year``. */
+  time_grain?: string | null;
+}
+
 /** One column of a result. */
 export interface Column {
   /** The name in the result (what the SQL calls it). */
@@ -237,6 +258,48 @@ export interface GlossaryTerm {
   sql: string | null;
 }
 
+/**
+ * A part of a reading that can be taken off (POST reading): the ratio, a bound on a metric, or a
+ * window on another date ("signup date: last year").
+ */
+export interface ReadingChip {
+  /** ``ratio``, ``bound:0``, ``bound:1``, …, or ``window:0``, … */
+  id: string;
+  kind: 'ratio' | 'bound' | 'window';
+  /** The part in words, in the answer's language: "units sold ≥ 50", "refund amount as % of revenue". */
+  text: string;
+}
+
+/** One value a slot of a reading can take (POST reading), and how it reads. */
+export interface ReadingChoice {
+  value: string;
+  /** In the answer's language: "last quarter (2026-01-01 to 2026-03-31)", "month", "revenue". */
+  text: string;
+}
+
+/** A measure a reading can have, with the groupings it can be broken down by. */
+export interface MetricChoice {
+  value: string;
+  text: string;
+  /**
+   * The dimensions (values of ``ReadingChoices.group_by``) this measure reaches without repeating
+   * the rows it aggregates: a reading's grouping is among those of each of its measures.
+   */
+  group_by: string[];
+}
+
+/**
+ * What a reading's slots can be set to (:func:`nl2sql.semantic.choices.query_choices`, as the
+ * notebook's interpretation chips offer them); what the reading has already is among them.
+ */
+export interface ReadingChoices {
+  metrics: MetricChoice[];
+  group_by: ReadingChoice[];
+  /** The windows, each with its dates in words. */
+  time_ranges: ReadingChoice[];
+  grains: ReadingChoice[];
+}
+
 /** How a semantic answer read the question: in words, and the SQL compiled from it. */
 export interface Reading {
   text: string;
@@ -244,6 +307,16 @@ export interface Reading {
   notes: string[];
   /** The semantic query (metrics, grouping, time range, filters); null for a verified query. */
   query: Record<string, unknown> | null;
+  /**
+   * Its ratio, its bounds on metrics and its windows on other dates, each removable
+   * (:mod:`nl2sql.semantic.chips`).
+   */
+  chips: ReadingChip[];
+  /**
+   * What its measures, grouping, window and grain can be changed to; null for a verified query, a
+   * listing, and the other readings of the question.
+   */
+  choices: ReadingChoices | null;
 }
 
 /** One answer, as the panel shows it; POST edit, run, regenerate and chart return it changed. */
@@ -254,9 +327,15 @@ export interface Answer {
   question: string;
   /** The SQL shown: the generated one until an edit, a run or a regenerate worked. */
   sql: string;
-  /** The SQL the assistant answered with (the "generated" side of feedback). */
+  /**
+   * The SQL the model answered with: the first answer's, or after a regenerate the regenerated one
+   * (the "generated" side of feedback).
+   */
   generated_sql: string;
+  /** Whether the SQL shown was changed from ``generated_sql`` (an edit or a run; a regenerate is none). */
   edited: boolean;
+  /** The sample number of the regenerated answer shown (1, 2, …); 0 for the first answer. */
+  sample: number;
   path: 'verified' | 'semantic' | 'sql' | 'refused';
   /** How it was answered, in words. */
   path_label: string;
@@ -304,9 +383,17 @@ export interface ConnectionInfo {
   default: boolean;
   /** Why it could not be opened, or null. */
   error: string | null;
+  /**
+   * Added from the panel, so ``DELETE connections/{name}`` removes it; false for a connection of the
+   * server's settings (``ChatBI.connections``), which only its administrator removes.
+   */
+  removable: boolean;
 }
 
-/** GET connections, and POST connections with the connection added. */
+/**
+ * GET connections; POST connections with the connection added; DELETE connections/{name} without
+ * the connection removed (the default falls back to the server's first connection when it was that).
+ */
 export interface ConnectionList {
   connections: ConnectionInfo[];
   default: string | null;
@@ -374,6 +461,59 @@ export interface FeedbackResult {
 export interface NotebookCell {
   answer_id: string;
   source: string;
+}
+
+/** One figure of the adoption dashboard (:func:`feedback.dashboard.dashboard_figures`). */
+export interface DashboardFigure {
+  name: 'questions' | 'shares' | 'edits' | 'latency' | 'errors' | 'versions';
+  title: string;
+  /** The plotly figure as JSON, themeless on a transparent page (as :attr:`Chart.figure`). */
+  figure: Record<string, unknown>;
+}
+
+/**
+ * GET dashboard: the adoption figures of the feedback log the panel logs to (``chatbi feedback
+ * stats``); no figures when the period holds no question.
+ */
+export interface Dashboard {
+  /** The first UTC day counted (``YYYY-MM-DD``); null for the whole log. */
+  since: string | null;
+  /** The connection the figures are about; null for all. */
+  connection: string | null;
+  questions: number;
+  answered: number;
+  /** What became of the questions: accepted, edited, rejected, error, no verdict → how many. */
+  outcomes: Record<string, number>;
+  figures: DashboardFigure[];
+}
+
+/** One run of ``chatbi retrain --if-new N`` by the server's schedule. */
+export interface RetrainRun {
+  started_at: string;
+  finished_at: string;
+  /**
+   * ``skipped``: too few new corrections; ``trained``: measured, the adapter in use kept;
+   * ``promoted``: the new adapter measured better and answers from now on.
+   */
+  outcome: 'skipped' | 'trained' | 'promoted' | 'failed';
+  exit_code: number;
+  /** The command's last line. */
+  message: string;
+}
+
+/** GET retraining: the server's retraining schedule (``ChatBI.retrain_every_hours``) and its last run. */
+export interface RetrainingStatus {
+  enabled: boolean;
+  every_hours: number | null;
+  /** Corrections that must be approved since the last training for a run to train. */
+  if_new: number;
+  /** The connections it learns from: those that are database files. */
+  connections: string[];
+  running: boolean;
+  /** Runs since the server started. */
+  runs: number;
+  next_run_at: string | null;
+  last_run: RetrainRun | null;
 }
 
 /** Every error response: one message, never a traceback. */

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from nl2sql.demo.generate import generate_demo_rows
+from nl2sql.engine_settings import sqlite_uri
 from nl2sql.errors import ChatBIError
 from nl2sql.paths import data_dir
 
@@ -174,9 +175,7 @@ def content_hash(path: Path) -> str:
         64
     """
     digest = hashlib.sha256()
-    with contextlib.closing(
-        sqlite3.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True)
-    ) as db:
+    with contextlib.closing(sqlite3.connect(sqlite_uri(Path(path)), uri=True)) as db:
         for table in TABLES:
             digest.update(table.encode())
             for row in db.execute(f"SELECT * FROM {table} ORDER BY rowid"):

@@ -1,9 +1,11 @@
 """A model run in this process by llama.cpp (llama-cpp-python): the fast path on a CPU.
 
 The bundled GGUF weights run as they are (Q4_K_M); a peft LoRA adapter is converted once to a GGUF
-LoRA (:mod:`nl2sql.models.lora_gguf`) and applied at load time. llama.cpp keeps the key/value cache of
-the previous prompt and evaluates only what differs, so a second question on the same database skips
-the schema, which is most of the prompt. Generation stops as soon as a SQL code block is closed.
+LoRA (:mod:`nl2sql.models.lora_gguf`) and applied at load time beside the memory-mapped weights
+(:func:`attach_lora`), so processes that load the same model share the weights. llama.cpp keeps the
+key/value cache of the previous prompt and evaluates only what differs, so a second question on the
+same database skips the schema, which is most of the prompt. Generation stops as soon as a SQL code
+block is closed.
 
 Example:
     >>> try:
@@ -61,6 +63,30 @@ def route_llama_logs() -> None:
     llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
 
 
+def attach_lora(llama: Any, path: str, scale: float = 1.0) -> None:
+    """Apply the GGUF LoRA at ``path`` to ``llama``'s context, leaving the base weights memory-mapped.
+
+    llama-cpp-python turns memory mapping off whenever it is given ``lora_path``, a rule from when
+    adapters were merged into the weights; llama.cpp now applies an adapter beside the weights, so
+    they can stay mapped: every process that loads the model (the Jupyter server, a kernel running
+    ``%%ask``) then shares one copy of them through the page cache instead of holding its own
+    (``chatbi bench memory`` measures it). The adapter is freed with the model.
+
+    Raises:
+        ModelUnavailableError: llama.cpp cannot read the adapter or apply it.
+    """
+    import llama_cpp
+
+    adapter = llama_cpp.llama_adapter_lora_init(llama._model.model, path.encode("utf-8"))
+    if adapter is None:
+        raise ModelUnavailableError(f"llama.cpp cannot read the LoRA adapter {path}")
+    llama._stack.callback(llama_cpp.llama_adapter_lora_free, adapter)
+    adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(adapter)
+    scales = (ctypes.c_float * 1)(scale)
+    if llama_cpp.llama_set_adapters_lora(llama._ctx.ctx, adapters, 1, scales):
+        raise ModelUnavailableError(f"llama.cpp cannot apply the LoRA adapter {path}")
+
+
 def prefix_state_dir(weights: Path, adapter: str | None, n_ctx: int) -> Path:
     """Where the saved prefix states of one model file + adapter + context size live."""
     from nl2sql.paths import cache_dir
@@ -111,12 +137,13 @@ class LlamaCppGenerator:
         threads = n_threads or len(os.sched_getaffinity(0))
         self.llama = Llama(
             model_path=str(weights),
-            lora_path=lora,
             n_ctx=n_ctx,
             n_threads=threads,
             n_threads_batch=threads,
             verbose=False,
         )
+        if lora is not None:
+            attach_lora(self.llama, lora)
         self._lock = threading.Lock()
         self.prefixes = (
             PrefixStates(self.llama, prefix_state_dir(weights, self.adapter_hash, n_ctx))
@@ -125,6 +152,11 @@ class LlamaCppGenerator:
         )
         self.device = "cpu"
         self.load_seconds = time.perf_counter() - started
+
+    @property
+    def generating(self) -> bool:
+        """Whether an answer is being written now (another thread may be waiting for its turn)."""
+        return self._lock.locked()
 
     def generate(
         self,

@@ -174,6 +174,11 @@ class TransformersGenerator:
         self._lock = threading.Lock()
         self.load_seconds = time.perf_counter() - started
 
+    @property
+    def generating(self) -> bool:
+        """Whether an answer is being written now (another thread may be waiting for its turn)."""
+        return self._lock.locked()
+
     def generate(
         self,
         messages: list[Message],

@@ -34,7 +34,10 @@ BUNDLED_ADAPTERS = {DEFAULT_MODEL: ADAPTERS_DIR / "qwen2.5-coder-0.5b-spider"}
 """Adapters shipped with the package, by the bundled model they were trained on."""
 
 _loaded: dict[tuple[str, str | None, str, str], Generator] = {}
+_shadows: dict[tuple[str, str | None, str, str], Generator] = {}
 _loading = threading.Lock()
+_loading_shadow = threading.Lock()
+"""Apart from ``_loading``: a shadow model loading never holds up an answer."""
 
 
 def load_generator(
@@ -107,6 +110,36 @@ def load_generator(
         return _loaded[key]
 
 
+def load_shadow_generator(model: str | None, adapter: str | Path, *, backend: str = "auto") -> Generator:
+    """A generator of its own for an adapter answering in shadow (:mod:`nl2sql.shadow`): never the one
+    :func:`load_generator` hands to answers, since a llama.cpp model serves one caller at a time. It is
+    cached apart, and on llama.cpp it runs on half the cores, beside memory-mapped weights the answering
+    model shares.
+
+    Example:
+        >>> try:
+        ...     load_shadow_generator("./no/such/model.gguf", "./adapter", backend="llama.cpp")
+        ... except ModelUnavailableError as error:
+        ...     print(error)
+        no GGUF file at ./no/such/model.gguf: the llama.cpp backend needs a bundled model or a .gguf file
+    """
+    import os
+
+    name = _normalized(model or DEFAULT_MODEL)
+    backend = _choose_backend(backend, name, "cpu")
+    key = (name, _normalized(str(adapter)), "cpu", backend)
+    with _loading_shadow:
+        if key not in _shadows:
+            if backend == LLAMA_CPP:
+                from nl2sql.models.llamacpp import LlamaCppGenerator
+
+                threads = max(1, len(os.sched_getaffinity(0)) // 2)
+                _shadows[key] = LlamaCppGenerator(key[0], key[1], n_threads=threads, keep_prefixes=False)
+            else:
+                _shadows[key] = TransformersGenerator(key[0], key[1], device="cpu")
+        return _shadows[key]
+
+
 def _choose_backend(backend: str, model: str, device: str) -> str:
     if backend not in BACKENDS:
         raise ModelUnavailableError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
@@ -154,6 +187,8 @@ def clear_loaded() -> None:
     """
     with _loading:
         _loaded.clear()
+    with _loading_shadow:
+        _shadows.clear()
 
 
 def _normalized(name: str) -> str:

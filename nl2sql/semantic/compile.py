@@ -380,9 +380,7 @@ class _Compiler:
         if first.filter:
             conditions.append(self._expr(first.filter, part.table))
         if window is not None and part.time is not None:
-            moment = self._qualified(part.time.expr, part.time.table)
-            conditions.append(moment.copy() >= exp.Literal.string(window.start.isoformat()))
-            conditions.append(moment.copy() < exp.Literal.string(window.end.isoformat()))
+            conditions += within(self._qualified(part.time.expr, part.time.table), window)
         for group in self.group:
             if group.skip_nulls:
                 conditions.append(self._qualified(group.expr, group.table).is_(exp.null()).not_())
@@ -395,7 +393,7 @@ class _Compiler:
         return conditions
 
     def _filter(self, column: exp.Expression, op: str, values: tuple) -> exp.Expression:
-        return condition(column, op, values, self.dialect)
+        return condition(column, op, values, self.dialect, today=self.today)
 
     def _compared(self, current: exp.Select, earlier: exp.Select, labels: list[str]) -> exp.Select:
         show = self.query.comparison.show
@@ -511,16 +509,29 @@ def _literal(value: object) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def condition(column: exp.Expression, op: str, values: tuple, dialect: str) -> exp.Expression:
-    """``column op values`` as a condition (``=`` with several values is ``IN``).
+def condition(
+    column: exp.Expression, op: str, values: tuple, dialect: str, *, today: date | None = None
+) -> exp.Expression:
+    """``column op values`` as a condition (``=`` with several values is ``IN``; ``during`` a window
+    seen from ``today``).
 
     Example:
         >>> condition(exp.column("city"), "=", ("Beijing", "Wuhan"), "sqlite").sql()
         "city IN ('Beijing', 'Wuhan')"
+        >>> condition(exp.column("signup_date"), "during", ("2025",), "sqlite", today=date(2026, 6, 30)).sql()
+        "signup_date >= '2025-01-01' AND signup_date < '2026-01-01'"
     """
     literals = [_literal(v) for v in values]
     if not literals:
         raise SemanticQueryError(f"the filter on {column.sql(dialect)} has no value")
+    if op == "during":
+        try:
+            window = resolve(str(values[0]), today or date.today())
+        except TimeRangeError as error:
+            raise SemanticQueryError(str(error)) from None
+        if window is None:  # "all": no condition
+            return exp.true()
+        return exp.and_(*within(column, window))
     if op == "in" or (op == "=" and len(literals) > 1):
         return column.isin(*literals)
     if op == "not in" or (op == "!=" and len(literals) > 1):
@@ -533,6 +544,20 @@ def condition(column: exp.Expression, op: str, values: tuple, dialect: str) -> e
         return column.like(exp.Literal.string(f"%{values[0]}%"))
     builder = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}[op]
     return builder(this=column, expression=literals[0])
+
+
+def within(moment: exp.Expression, window: DateRange) -> list[exp.Expression]:
+    """The conditions that keep ``moment`` inside ``window`` (from its first day, before its end).
+
+    Example:
+        >>> from nl2sql.semantic.timerange import resolve
+        >>> [c.sql() for c in within(exp.column("d"), resolve("2025-03", date(2026, 6, 30)))]
+        ["d >= '2025-03-01'", "d < '2025-04-01'"]
+    """
+    return [
+        moment.copy() >= exp.Literal.string(window.start.isoformat()),
+        moment.copy() < exp.Literal.string(window.end.isoformat()),
+    ]
 
 
 def qualified(text: str, table: str, dialect: str) -> exp.Expression:

@@ -20,7 +20,7 @@ from datetime import date
 
 from nl2sql.semantic.listing import label_dimension
 from nl2sql.semantic.model import SemanticModel
-from nl2sql.semantic.query import SemanticQuery
+from nl2sql.semantic.query import Filter, SemanticQuery, Threshold
 from nl2sql.semantic.timerange import TimeRangeError, resolve
 
 RANGE_WORDS_ZH = {
@@ -56,13 +56,10 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
         parts.append(
             f"{comparison}（{shown}）" if zh and shown else f"{comparison} ({shown})" if shown else comparison
         )
-    for bound in query.having:
-        value = int(bound.value) if float(bound.value).is_integer() else bound.value
-        sign = {">=": "≥", "<=": "≤"}.get(bound.op, bound.op)
-        parts.append(f"{_metric_label(bound.metric, model, zh)} {sign} {value:,}")
-    if query.ratio and len(query.metrics) == 2:
-        part, whole = (_metric_label(name, model, zh) for name in query.metrics)
-        parts.append(f"{part}占{whole}的比例（%）" if zh else f"{part} as % of {whole}")
+    parts.extend(bound_text(bound, model, lang=lang) for bound in query.having)
+    ratio = ratio_text(query, model, lang=lang)
+    if ratio:
+        parts.append(ratio)
     if query.share:
         grouped = bool(query.group_by) or query.time_grain != "none"
         if zh:
@@ -73,6 +70,9 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
             )
     for item in query.filters:
         field = model.field(item.field)
+        if item.op == "during":  # "signup date: last year (2025-01-01 to 2025-12-31)"
+            parts.append(date_filter_text(item, model, lang=lang, today=today))
+            continue
         values = [_value_label(field, v, zh) for v in item.values]
         op = {"=": "=", "in": "∈" if zh else "in", "!=": "≠", "not in": "∉" if zh else "not in"}.get(
             item.op, item.op
@@ -183,7 +183,63 @@ def _value_label(field, value: object, zh: bool) -> str:
                 chinese = [o for o in others if any("\u4e00" <= c <= "\u9fff" for c in o)]
                 if chinese:
                     return chinese[0]
+    if field.kind == "fact" and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"  # an amount: 50,000
     return str(value)
+
+
+def date_filter_text(
+    item: Filter, model: SemanticModel, *, lang: str = "en", today: date | None = None
+) -> str:
+    """A window on a date (a ``during`` filter) in words, with its dates when ``today`` is known.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> item = Filter("signup_date", "during", ("last_year",))
+        >>> date_filter_text(item, demo_semantic_model(), today=date(2026, 6, 30))
+        'signup date: last year (2025-01-01 to 2025-12-31)'
+        >>> date_filter_text(Filter("signup_date", "during", ("2025..",)), demo_semantic_model(), lang="zh")
+        '注册日期：2025年以来'
+    """
+    field = model.field(item.field)
+    zh = lang == "zh"
+    token = str(item.values[0])
+    if today is not None:
+        words = _window(SemanticQuery(time_range=token), today, zh)
+    elif token.endswith(".."):
+        words = f"{token[:-2]}年以来" if zh and token[:-2].isdigit() else f"since {token[:-2]}"
+    else:
+        words = RANGE_WORDS_ZH.get(token, token) if zh else token.replace("_", " ").replace("..", " to ")
+    return f"{_label(field.name, field.synonyms, zh)}{'：' if zh else ': '}{words}"
+
+
+def bound_text(bound: Threshold, model: SemanticModel, *, lang: str = "en") -> str:
+    """A bound on a metric in words.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> bound_text(Threshold("units_sold", ">=", 1500), demo_semantic_model())
+        'units sold ≥ 1,500'
+    """
+    value = int(bound.value) if float(bound.value).is_integer() else bound.value
+    sign = {">=": "≥", "<=": "≤"}.get(bound.op, bound.op)
+    return f"{_metric_label(bound.metric, model, lang == 'zh')} {sign} {value:,}"
+
+
+def ratio_text(query: SemanticQuery, model: SemanticModel, *, lang: str = "en") -> str:
+    """The ratio of ``query`` in words (its first metric as a percent of its second); empty without one.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> query = SemanticQuery(metrics=("refund_amount", "revenue"), ratio=True)
+        >>> ratio_text(query, demo_semantic_model()), ratio_text(query, demo_semantic_model(), lang="zh")
+        ('refund amount as % of revenue', '退款金额占销售额的比例（%）')
+    """
+    if not (query.ratio and len(query.metrics) == 2):
+        return ""
+    zh = lang == "zh"
+    part, whole = (_metric_label(name, model, zh) for name in query.metrics)
+    return f"{part}占{whole}的比例（%）" if zh else f"{part} as % of {whole}"
 
 
 def window_text(token: str, today: date, *, lang: str = "en") -> str:

@@ -26,7 +26,7 @@ from datetime import date
 
 from sqlglot import exp
 
-from nl2sql.semantic.compile import CompiledQuery, condition, joined, qualified
+from nl2sql.semantic.compile import CompiledQuery, condition, joined, qualified, within
 from nl2sql.semantic.model import Field, LogicalTable, SemanticModel
 from nl2sql.semantic.paths import UnreachableTableError, join_path
 from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
@@ -111,11 +111,11 @@ def compile_listing(
     tree = exp.select(*selected).from_(exp.to_table(subject.base_table, dialect=dialect).as_(subject.name))
     tree = joined(tree, joins, model, dialect)
     conditions = [qualified(n.expr, n.table, dialect) for n in named]
-    conditions += [condition(column(f), wanted.op, wanted.values, dialect) for f, wanted in filtered]
+    conditions += [
+        condition(column(f), wanted.op, wanted.values, dialect, today=today) for f, wanted in filtered
+    ]
     if window is not None and time is not None:
-        moment = column(time)
-        conditions.append(moment.copy() >= exp.Literal.string(window.start.isoformat()))
-        conditions.append(moment.copy() < exp.Literal.string(window.end.isoformat()))
+        conditions += within(column(time), window)
     if conditions:
         tree = tree.where(exp.and_(*conditions))
     limit = query.limit

@@ -79,6 +79,8 @@ FACT_ORDER = re.compile(
     rf"^\s*(?:(?P<top>最高|最大|最多)|(?P<bottom>最低|最小|最少))的?\s*{NUMBER}?\s*(?:款|个|种|笔|位)?"
 )
 ID_AFTER = r"\s*(?:#|no\.?|number|号)?\s*(\d{2,})"
+BARE_DATE = re.compile(r"\bdates?\b|(?<![\u3400-\u9fff])日期")
+"""A date asked for without saying which: in a listing, the listed rows' own (an order's order date)."""
 FILLER = re.compile(
     r"\bnames?\b|名称|名字|名单|清单|\bwith (?:their|its|the)\b|给出|都有|有哪些|它们的?|它的"
 )
@@ -168,6 +170,11 @@ def _read_listing(
     own = model.table(subject).fields
     # "line items … with unit price": the price on the line, not the product's list price
     shown = [next((f for f in own if f.expr == s.expr and f.kind == s.kind), s) for s in shown]
+    dates = model.table(subject).time_dimensions
+    for found in BARE_DATE.finditer(text):  # "id, customer, date and amount": the row's own date
+        if dates and not any(m.start < found.end() and found.start() < m.end for m in matches):
+            shown.append(dates[0])
+            spans.append(found.span())
     for table in dict.fromkeys(named_tables):
         label = label_dimension(model.table(table))
         if table != subject and label is not None:
@@ -274,18 +281,33 @@ def _thresholds(
 ) -> list[Filter] | None:
     found = []
     for threshold in THRESHOLD.finditer(text):
-        number = float(threshold.group("number").replace(",", ""))
-        number *= UNITS.get((threshold.group("unit") or "").lower(), 1)
-        value: int | float = int(number) if number.is_integer() else number
-        op = OPERATORS[threshold.group("op")]
-        if threshold.group("inclusive"):
-            op = ">=" if threshold.group("inclusive") == "以上" else "<="
         fact = _measured(text, threshold.start(), matches, model, subject)
         if fact is None:
             return None
-        found.append(Filter(fact.name, op, (value,)))
+        found.append(threshold_filter(threshold, fact))
         spans.append(threshold.span())
     return found
+
+
+def threshold_filter(threshold: re.Match[str], fact: Field) -> Filter:
+    """The row filter a :data:`THRESHOLD` found in a question puts on ``fact``.
+
+    Example:
+        >>> from nl2sql.semantic.model import Field
+        >>> amount = Field("total_amount", "total_amount", "orders", kind="fact")
+        >>> threshold_filter(THRESHOLD.search("orders above 50k"), amount)
+        Filter(field='total_amount', op='>', values=(50000,))
+        >>> threshold_filter(THRESHOLD.search("金额不低于5万的订单"), amount).op
+        '>='
+
+    """
+    number = float(threshold.group("number").replace(",", ""))
+    number *= UNITS.get((threshold.group("unit") or "").lower(), 1)
+    value: int | float = int(number) if number.is_integer() else number
+    op = OPERATORS[threshold.group("op")]
+    if threshold.group("inclusive"):
+        op = ">=" if threshold.group("inclusive") == "以上" else "<="
+    return Filter(fact.name, op, (value,))
 
 
 def _measured(text: str, start: int, matches: list, model: SemanticModel, subject: str) -> Field | None:

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from nl2sql.semantic.cohort import read_date_windows, without_spans
 from nl2sql.semantic.listing_words import (
     OPERATORS,
     THRESHOLD,
@@ -36,6 +37,7 @@ from nl2sql.semantic.listing_words import (
     fact_of,
     names_row_ids,
     read_listing,
+    threshold_filter,
 )
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
 from nl2sql.semantic.paths import reachable
@@ -48,6 +50,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z][a-z'\-]*|[\u3400-\u9fff]+|\d+(?:\.\d+)?")
 """Words: English words, runs of Chinese characters (one unknown word such as 员工 or 广告费), numbers."""
 
+JOINED = re.compile(r"\s*(?:,|&|\band\b|\bplus\b|、|和|及|以及|与|跟)\s*(?:(?:by|each|per)\s+|各|每个)?")
+"""What joins one grouping to the next ("region and channel", "地区和渠道")."""
 GROUP_CUES_BEFORE = re.compile(
     r"(?:\bby|\bper|\bfor each|\bfor every|\bin each|\beach|\bevery|\bacross|\bbroken down by"
     r"|\bsplit by|\bwhich"
@@ -226,6 +230,16 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     matches = _vocabulary_matches(text, model, taken, original=question)
     for match in matches:
         taken.append((match.start, match.end))
+    dates = [
+        (m.target, m.start, m.end)
+        for m in matches
+        if m.kind == "column" and isinstance(m.target, Field) and m.target.kind == "time_dimension"
+    ]
+    date_windows = read_date_windows(text, time, dates) if dates else []
+    if date_windows:  # "this year from the customers we signed up last year": two windows
+        time = read_time(without_spans(question, [w.span for w in date_windows]))
+        unrelated = _compared_periods(time, today)
+        time.spans += [w.span for w in date_windows]
     if WRITE_CUES.search(text):
         query = SemanticQuery(intent="out_of_scope")
         return Mapping(
@@ -271,6 +285,12 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         counted_orders = _orders_count(model)
         if counted_orders and not any(_counts_rows_of(model, name, counted_orders) for name in metrics):
             metrics = [counted_orders, *metrics]
+    for window in date_windows:
+        own = bool(metrics) and all(_clock(model, name) == window.field.name for name in metrics)
+        if own and time.time_range == "all":  # the date the metrics are counted by: their window
+            time.time_range = window.time_range
+        else:
+            filters.append(Filter(window.field.name, "during", (window.time_range,)))
     defaulted = False
     intent = "metric"
     if ordered_rows:
@@ -316,9 +336,14 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         taken.append(span)
     having: tuple[Threshold, ...] = ()
     bound_spans: list[tuple[int, int]] = []
-    if intent == "metric" and time.comparison == "none" and (groups or time.grain != "none"):
-        having, bound_spans = _bounds(_masked(text, time.spans), matches)
+    if intent == "metric":  # "the cancellation rate on orders above 50k": a bound on each order
+        row_filters, bound_spans = _row_bounds(_masked(text, time.spans), matches, model)
+        filters += row_filters
         taken += bound_spans
+    if intent == "metric" and time.comparison == "none" and (groups or time.grain != "none"):
+        having, spans = _bounds(_masked(text, [*time.spans, *bound_spans]), matches)
+        bound_spans += spans
+        taken += spans
         metrics = _dedupe([*metrics, *(bound.metric for bound in having)])
     share = (
         _share(text, metrics, model)
@@ -364,6 +389,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         having=having,
     )
     unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
+    unexplained = _beyond_metrics(unexplained, query, model)
     unranked = _unranked(_masked(text, bound_spans), time, query)
     return Mapping(
         query,
@@ -445,6 +471,40 @@ def _bounds(text: str, matches: list[Match]) -> tuple[tuple[Threshold, ...], lis
     return tuple(bounds), spans
 
 
+ROW_BOUND_GAP = 8
+"""How far a bound on rows may stand from the table or fact it bounds ("orders worth more than 20k")."""
+
+
+def _row_bounds(
+    text: str, matches: list[Match], model: SemanticModel
+) -> tuple[list[Filter], list[tuple[int, int]]]:
+    """Bounds on the rows a metric counts: a threshold right after a table ("orders above 50k") or a
+    fact ("order amount over 50k"), or right before a table ("超过5万的订单"), with no metric beside it
+    (that is a bound on the metric: :func:`_bounds`). A table's bound is on its first fact (its size)."""
+    filters, spans = [], []
+    for found in THRESHOLD.finditer(text):
+        if any(
+            m.kind == "metric"
+            and (0 <= m.start - found.end() <= BOUND_GAP_AFTER or 0 <= found.start() - m.end <= 2)
+            for m in matches
+        ):
+            continue
+        fact = None
+        for match in matches:
+            after = 0 <= found.start() - match.end <= ROW_BOUND_GAP
+            before = 0 <= match.start - found.end() <= 2 and match.kind in ("table", "grouped_table")
+            if not (after or before):
+                continue
+            if match.kind == "column" and match.target.kind == "fact":
+                fact = match.target
+            elif match.kind in ("table", "grouped_table") and model.table(str(match.target)).facts:
+                fact = model.table(str(match.target)).facts[0]
+        if fact is not None:
+            filters.append(threshold_filter(found, fact))
+            spans.append(found.span())
+    return filters, spans
+
+
 def _ratio(text: str, matches: list[Match]) -> tuple[list[str], tuple[int, int]] | None:
     """The two metrics of a ratio, the part first, and the span of the words that ask for it: two
     metrics named one after the other with "as a % of" (or "占" … "的比例", "to" … "ratio") between."""
@@ -513,13 +573,26 @@ def _unused(
             table = str(match.target) if match.kind == "table" else match.target.table
             if not subject and table.lower() not in reachable_tables:
                 left.append(table)
-        elif (match.kind == "column" and match.target.name not in clocks) or (
+        elif (
+            match.kind == "column"
+            and match.target.name not in clocks
+            and not any(f.field == match.target.name for f in query.filters)
+        ) or (
             match.kind == "dimension"
             and match.target.name not in query.group_by
             and not any(f.field == match.target.name for f in query.filters)
         ):
             left.append(match.target.name)
     return tuple(dict.fromkeys(left))
+
+
+def _clock(model: SemanticModel, metric: str) -> str | None:
+    """The name of the date ``metric`` is counted by, when it has one."""
+    try:
+        clock = model.time_dimension(model.metric(metric))
+    except KeyError:
+        return None
+    return clock.name if clock else None
 
 
 def _has_field(model: SemanticModel, name: str) -> bool:
@@ -871,6 +944,7 @@ def _groups(
     named with "each" (a candidate for ranking within)."""
     groups: list[str] = []
     within = None
+    last_grouped: int | None = None
     for match in matches:
         if match.kind == "dimension":
             name = match.target.name
@@ -883,13 +957,21 @@ def _groups(
         else:
             continue
         start = match.start
+        direct = GROUP_CUES_BEFORE.search(text[max(0, start - 16) : start])  # "西南区各城市": 各 city
         for value in matches:  # "top 3 Marketplace products": the cue comes before the value
-            if value.kind == "value" and 0 <= start - value.end <= 1:
+            if not direct and value.kind == "value" and 0 <= start - value.end <= 1:
                 start = value.start
         before, after = text[max(0, start - 16) : start], text[match.end : match.end + 8]
         cue = GROUP_CUES_BEFORE.search(before)
-        if not (cue or GROUP_CUES_AFTER.search(after)):
+        # "by region and channel", "按地区和渠道": one more grouping right after the last one
+        joined = (
+            last_grouped is not None
+            and JOINED.fullmatch(text[last_grouped : match.start])
+            and not (match.kind == "table" and re.match(r"\s*(?:by|per)\b", after))  # "… and orders by X"
+        )
+        if not (cue or joined or GROUP_CUES_AFTER.search(after)):
             continue
+        last_grouped = match.end
         groups.append(name)
         match.kind = "grouped" if match.kind == "dimension" else "grouped_table"
         if EACH_CUES_BEFORE.search(before):
@@ -1001,6 +1083,21 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
         for index in range(max(0, start), min(len(masked), end)):
             masked[index] = " "
     return "".join(masked)
+
+
+def _beyond_metrics(words: tuple[str, ...], query: SemanticQuery, model: SemanticModel) -> tuple[str, ...]:
+    """``words`` without those a metric of the reading is named with ("how many distinct customers
+    *bought* from us": active customers are "customers who bought"); a word said of the metric is
+    not something the reading left out."""
+    said = {
+        word
+        for name in query.metrics
+        if _has_metric(model, name)
+        for synonym in model.metric(name).synonyms
+        for word in _WORD.findall(synonym.lower())
+        if not _CJK.search(word)
+    }
+    return tuple(word for word in words if word not in said)
 
 
 def _unexplained(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:

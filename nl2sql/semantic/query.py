@@ -22,7 +22,10 @@ from nl2sql.errors import ChatBIError
 
 INTENTS = ("metric", "detail", "out_of_scope")
 GRAINS = ("none", "day", "week", "month", "quarter", "year")
-OPERATORS = ("=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "contains")
+OPERATORS = ("=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "contains", "during")
+"""``during``: a date field within a window (one :mod:`nl2sql.semantic.timerange` token), for dates
+other than the one the metric is counted by ("revenue this year from customers who signed up last
+year")."""
 COMPARISONS = ("none", "previous_period", "same_period_last_year")
 SHOWN_CHANGES = ("value", "delta", "percent")
 DIRECTIONS = ("none", "top", "bottom")
@@ -35,7 +38,8 @@ class SemanticQueryError(ChatBIError):
 
 @dataclass(frozen=True)
 class Filter:
-    """``field op values``: ``region = North China``, ``unit_price between 100 and 500``."""
+    """``field op values``: ``region = North China``, ``unit_price between 100 and 500``,
+    ``signup_date during last_year``."""
 
     field: str
     op: str = "="
@@ -175,6 +179,8 @@ quarter, year; not fortnight
             raise SemanticQueryError("limit must be at least 1")
         if self.share and self.comparison.kind != "none":
             raise SemanticQueryError("a share of the whole cannot also be compared with another period")
+        if any(f.op == "during" and len(f.values) != 1 for f in self.filters):
+            raise SemanticQueryError("a date filter (during) takes one window")
         if any(t.metric not in self.metrics for t in self.having):
             raise SemanticQueryError("a bound is on one of the query's metrics")
         if self.having and self.comparison.kind != "none":

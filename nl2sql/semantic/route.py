@@ -53,6 +53,21 @@ FUTURE = re.compile(
 )
 
 
+ACTIONS = re.compile(
+    r"^\s*(?:please\s+|can you\s+|could you\s+)?(?:schedule|remind|notify|subscribe|automate|email|e-mail)\b"
+    r"|\b(?:send|email|e-mail|mail|forward|push)\b[^?]*\b(?:every|each)\s+(?:day|week|month|morning|monday"
+    r"|tuesday|wednesday|thursday|friday)\b"
+    r"|定时|定期(?:发|推送)|订阅|提醒我|推送给|(?:发|发送|转发)给|发到\S*邮箱"
+)
+"""Requests to do something (schedule a report, send it, set a reminder): ChatBI answers questions."""
+AMOUNT = re.compile(
+    r"\bhow (?:much|many)\b|\bwhat(?:'s| is| was| were| are) (?:our|the|my)\b|\btotal\b"
+    r"|多少|几成|几个点|几[个家笔件位]"
+)
+"""Words that ask for a figure ("how much", "what was our", "多少"): such a question names what it
+measures, and when nothing of the data is that, it is about something the data lacks."""
+
+
 @dataclass(frozen=True)
 class Reading:
     """One way to understand the question: its semantic query, in words, and its SQL."""
@@ -85,26 +100,48 @@ def question_language(question: str) -> str:
     return "zh" if _CJK.search(question) else "en"
 
 
+def verified_route(question: str, model: SemanticModel, *, lang: str | None = None) -> Route | None:
+    """The route of the verified query of ``model`` whose question is (nearly) ``question``; None when
+    none is close enough (:func:`nl2sql.semantic.verified.find_verified`).
+
+    Example:
+        >>> from nl2sql.semantic.model import VerifiedQuery
+        >>> open_orders = VerifiedQuery("q", "Open orders?", "SELECT 1", "bo")
+        >>> model = SemanticModel("shop", verified_queries=(open_orders,))
+        >>> verified_route("open orders", model).reading.text
+        'verified query: Open orders? (verified by bo)'
+        >>> verified_route("closed orders", model) is None
+        True
+    """
+    lang = lang or question_language(question)
+    verified = find_verified(question, model)
+    if verified is None:
+        return None
+    by = f"（{verified.verified_by} 审核）" if lang == "zh" and verified.verified_by else ""
+    by = by or (f" (verified by {verified.verified_by})" if verified.verified_by else "")
+    text = (
+        f"已审核的问题：{verified.question}{by}"
+        if lang == "zh"
+        else f"verified query: {verified.question}{by}"
+    )
+    return Route("verified", Reading(None, text, verified.sql))
+
+
 def route_question(
     question: str, model: SemanticModel, dialect: str, today: date, *, lang: str | None = None
 ) -> Route:
     """The route for ``question`` over ``model``, windows counted back from ``today``."""
     lang = lang or question_language(question)
-    verified = find_verified(question, model)
+    verified = verified_route(question, model, lang=lang)
     if verified is not None:
-        by = f"（{verified.verified_by} 审核）" if lang == "zh" and verified.verified_by else ""
-        by = by or (f" (verified by {verified.verified_by})" if verified.verified_by else "")
-        text = (
-            f"已审核的问题：{verified.question}{by}"
-            if lang == "zh"
-            else f"verified query: {verified.question}{by}"
-        )
-        return Route("verified", Reading(None, text, verified.sql))
+        return verified
     mapping = map_question(question, model, today)
     query = mapping.query
     if query.intent == "out_of_scope":
         reason = "问题要求修改数据，ChatBI 只读不写" if lang == "zh" else mapping.intent_reason
         return Route("refused", message=reason, mapping=mapping)
+    if ACTIONS.search(question.lower()):
+        return Route("refused", message=_action(lang), mapping=mapping)
     if FUTURE.search(question.lower()):
         return Route("refused", message=_future(today, lang), mapping=mapping)
     if OUTSIDE.search(question.lower()):
@@ -119,6 +156,9 @@ def route_question(
     )
     if about_other_things and not _names_values(question):
         return Route("refused", message=_unknown(mapping.unexplained, model, lang), mapping=mapping)
+    unmeasured = _unmeasured(question, mapping, model)
+    if unmeasured:
+        return Route("refused", message=_unknown(unmeasured, model, lang), mapping=mapping)
     if query.intent != "metric" and not (query.intent == "detail" and query.subject):
         return Route("sql", message=_unchecked(lang), mapping=mapping)
     reading = _reading(query, model, dialect, today, lang)
@@ -328,6 +368,30 @@ def _outside(lang: str) -> str:
     if lang == "zh":
         return "数据只记录本公司自己的业务，没有竞争对手或整个市场的数据。"
     return "the data holds this company's own business only: nothing on competitors or the whole market"
+
+
+def _unmeasured(question: str, mapping: Mapping, model: SemanticModel) -> tuple[str, ...]:
+    """The words a question asks a figure of when none of the data is what it measures: it asks "how
+    much" (:data:`AMOUNT`) of a curated model, no metric was read (or one was only assumed), no table is
+    listed, and some word left over names nothing of the data ("上个月给经销商的*返点*一共是多少",
+    "the *rent*")."""
+    query = mapping.query
+    if not model.vocabulary_complete:  # on a model bootstrapped from a schema, unknown words are common
+        return ()
+    if query.subject or (query.metrics and not mapping.defaulted_metric):
+        return ()
+    if not AMOUNT.search(question.lower()) or _names_values(question):
+        return ()
+    known = _data_words(model)
+    return tuple(word for word in mapping.unexplained if not _is_data_word(word, known))
+
+
+def _action(lang: str) -> str:
+    if lang == "zh":
+        return "ChatBI 只回答关于数据的问题，不会定时、发送或提醒；可以直接问想看的数字"
+    return (
+        "ChatBI answers questions about the data; it does not schedule, send or remind: ask for the figures"
+    )
 
 
 def _unknown(words: tuple[str, ...], model: SemanticModel, lang: str) -> str:

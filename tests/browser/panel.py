@@ -1,5 +1,6 @@
 """What a browser test does with the ChatBI side panel: open it from the command palette or with its
-shortcut, find an answer's card and its parts by their ARIA roles and names, and read its table.
+shortcut, find an answer's card and its parts by their ARIA roles and names, and read its SQL and its
+table.
 
 Every function takes Playwright objects; Playwright itself is not imported (see :mod:`browser`).
 
@@ -79,6 +80,20 @@ def result_name(question: str) -> str:
 def part(card: Locator, name: str) -> Locator:
     """A titled part of a card (SQL, Explanation, Checks, Change the query, Result, Chart)."""
     return card.get_by_role("region", name=name, exact=True)
+
+
+SQL_EDITOR = "SQL of the answer, editable"
+"""The accessible name of a card's SQL: JupyterLab's CodeMirror editor, a text box."""
+
+
+def sql_editor(card: Locator) -> Locator:
+    """The card's SQL in its editor (CodeMirror's text box: type into it, read it)."""
+    return part(card, "SQL").get_by_role("textbox", name=SQL_EDITOR, exact=True)
+
+
+def sql_text(card: Locator) -> str:
+    """The SQL on screen in the card's editor, its lines joined by newlines."""
+    return sql_editor(card).inner_text()
 
 
 def table_rows(card: Locator) -> list[list[str]]:

@@ -36,7 +36,6 @@ Example:
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -45,11 +44,17 @@ import pandas as pd
 
 from chatbi_jupyterlab.notebook.chart import choice_for
 from chatbi_jupyterlab.notebook.quiet import quiet_model_loading
+from chatbi_jupyterlab.notebook.spreadsheet import workbook
 from explain.errors import ExplainError
 from explain.plan import plan as make_plan
 from explain.review import Review, review
 from feedback.corrections import sql_key
 from nl2sql.errors import ChatBIError
+from nl2sql.input_checks import sql_text_reason
+from nl2sql.semantic.chips import without_chips
+from nl2sql.semantic.choices import with_slots
+from nl2sql.semantic.query import SemanticQueryError
+from nl2sql.semantic.route import question_language, reading_of
 
 if TYPE_CHECKING:
     from chatbi_jupyterlab.notebook.session import NotebookSession
@@ -77,7 +82,11 @@ class AnswerCard:
 
     Attributes:
         id: names the answer in requests.
-        answer: the answer as generated; the "generated" side of every feedback event.
+        answer: the question's first answer, as generated; a regeneration names its logged event.
+        generated: the model's answer on screen: the first, or the latest regeneration that worked; the
+            "generated" side of every feedback event, so a regenerated query accepted as it is counts
+            as accepted unchanged, and an edit is the change from it.
+        sample: the seed of the regeneration on screen; 0 for the first answer.
         current: the answer of the SQL shown (the last run that worked).
         review: the diagnostics, explanation and plan of the SQL shown.
         chart_kind: the chart kind the user picked, kept across edits; None to let the rules choose.
@@ -88,7 +97,8 @@ class AnswerCard:
         self, answer: Answer, session: NotebookSession, connection: str, *, lang: str | None = None
     ) -> None:
         self.id = uuid.uuid4().hex
-        self.answer = self.current = answer
+        self.answer = self.generated = self.current = answer
+        self.sample = 0
         self.session, self.connection, self.lang = session, connection, lang
         self.assistant = session.assistant(connection)
         self.review = self._review(answer.sql)
@@ -111,7 +121,13 @@ class AnswerCard:
 
     @property
     def edited(self) -> bool:
-        return self.sql.strip() != self.answer.sql.strip()
+        """Whether the SQL shown is not the model's answer on screen (a regeneration is no edit)."""
+        return self.sql.strip() != self.generated.sql.strip()
+
+    @property
+    def regenerated(self) -> bool:
+        """Whether the model's answer on screen is a regeneration of the first."""
+        return self.generated is not self.answer
 
     @property
     def partial(self) -> bool:
@@ -136,17 +152,60 @@ class AnswerCard:
             self.reading = previous
             raise
 
+    def remove_reading_parts(self, chip_ids: Sequence[str]) -> None:
+        """Take parts off the interpretation shown (the ratio, bounds: the ids of
+        :func:`nl2sql.semantic.chips.query_chips`), compile it again from the semantic model and run it;
+        on an error nothing changes."""
+        self.change_reading(chip_ids)
+
+    def change_reading(
+        self,
+        remove: Sequence[str] = (),
+        *,
+        metrics: Sequence[str] | None = None,
+        group_by: Sequence[str] | None = None,
+        time_range: str | None = None,
+        time_grain: str | None = None,
+    ) -> None:
+        """Change the interpretation shown: take the parts ``remove`` off, and set the slots given (a
+        slot left None stays, as :func:`nl2sql.semantic.choices.with_slots` says); then compile it again
+        from the semantic model, without the language model, and run it. On an error nothing changes.
+
+        Raises:
+            CardError: the SQL shown is no reading, nothing was asked to change, or the changed query
+                is malformed or cannot be compiled (a measure the model lacks, a grouping it cannot
+                reach, a window that is none), said in one line.
+        """
+        reading, semantic = self.reading_shown, self.assistant.semantic
+        if reading is None or reading.query is None or semantic is None:
+            raise CardError("the SQL shown is no reading of the semantic model: there is nothing to change")
+        slots = {"metrics": metrics, "group_by": group_by, "time_range": time_range, "time_grain": time_grain}
+        if not remove and all(value is None for value in slots.values()):
+            raise CardError("nothing to change in the reading: remove a part or set a slot")
+        try:
+            query = with_slots(without_chips(reading.query, remove), **slots)
+            changed = reading_of(
+                query,
+                semantic,
+                dialect=self.assistant.database.dialect,
+                today=self.assistant.today,
+                lang=self.reading_lang,
+            )
+        except SemanticQueryError as error:
+            raise CardError(f"cannot apply: {error}") from error
+        self.apply_reading(changed)
+
+    @property
+    def reading_lang(self) -> str:
+        """The language interpretations are said in: the card's, else the question's."""
+        return self.lang or question_language(self.answer.question)
+
     def workbook(self) -> bytes:
         """The rows shown (all fetched) as an Excel workbook, with the question and SQL on a second sheet."""
         if self.frame is None:
             raise CardError("there is no result to save: the query did not run")
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            self.frame.to_excel(writer, sheet_name="result", index=False)
-            pd.DataFrame({"question": [self.answer.question], "sql": [self.sql]}).to_excel(
-                writer, sheet_name="query", index=False
-            )
-        return buffer.getvalue()
+        query = pd.DataFrame({"question": [self.answer.question], "sql": [self.sql]})
+        return workbook({"result": self.frame, "query": query})  # text as strings, never formulas
 
     def switch_chart(self, kind: str) -> None:
         """Draw the result as a ``kind`` chart from now on; :class:`ChartError` when it does not fit."""
@@ -177,7 +236,8 @@ class AnswerCard:
 
     def run_sql(self, sql: str) -> None:
         """Run ``sql`` (read-only, validated) in place of the SQL shown. Logs an "explored" event when it
-        differs from the generated SQL, else "executed", as the notebook view does."""
+        differs from the model's answer on screen (:attr:`generated`), else "executed", as the notebook
+        view does."""
         sql = sql.strip()
         if not sql:
             raise CardError("there is no SQL to run")
@@ -187,16 +247,19 @@ class AnswerCard:
             problems = [d.message for d in result.diagnostics if d.is_error and d.message != result.error]
             raise CardError("; ".join([f"not run: {result.error}", *problems]))
         self._show(result)
-        edited = result.sql != self.answer.sql.strip()
+        edited = result.sql != self.generated.sql.strip()
         note = self._record("explored" if edited else "executed")
-        self.status = f"ran {'the edited' if edited else 'the generated'} query: {self.rows_text()}{note}"
+        generated = "the regenerated" if self.regenerated else "the generated"
+        self.status = f"ran {'the edited' if edited else generated} query: {self.rows_text()}{note}"
 
     def regenerate(self, on_try: Callable[[int], Any] | None = None) -> None:
         """Ask the model again, sampling with seed 1, 2, 3, … on each call with the same context; a query
         rejected for this question (here or earlier) is never offered again: up to
         :data:`REGENERATE_TRIES` samples are drawn to find another. ``on_try`` is told each seed. Each
         sample is logged as a regeneration of the answer's question, a discarded one's retry as a
-        regeneration of that sample (:mod:`feedback.stats` counts a Regenerate once)."""
+        regeneration of that sample (:mod:`feedback.stats` counts a Regenerate once). The sample shown
+        becomes :attr:`generated`: what is accepted, edited or rejected from then on is judged against
+        it, not against the first answer."""
         rejected = self._rejected | self.assistant.rejected_sql(self.answer.question)
         regenerates = self.answer.event_id  # a retry asks again for the sample it discards
         for _ in range(REGENERATE_TRIES):
@@ -222,6 +285,7 @@ class AnswerCard:
             )
         if result.error:
             raise CardError(f"sample {self._seed} failed, the previous query is kept: {result.error}")
+        self.generated, self.sample = result, self._seed
         self._show(result)
         self.status = f"regenerated (sample {self._seed}): {self.rows_text()}"
 
@@ -247,8 +311,8 @@ class AnswerCard:
         return self.assistant.log is not None
 
     def _review(self, sql: str) -> Review:
-        if not sql:
-            return Review(sql, [], None, None)
+        if not sql or sql_text_reason(sql, self.assistant.database.dialect):
+            return Review(sql, [], None, None)  # nothing to explain; the answer's error says why
         return review(  # dates counted from the day the SQL runs at (the database's today, as pinned)
             sql,
             self.assistant.schema,
@@ -273,7 +337,7 @@ class AnswerCard:
         if self.assistant.log is None:
             return " (feedback logging is off)"
         with quiet_model_loading():  # learning a correction may load the embedding model
-            self.assistant.record(kind, self.answer, final_sql=self.sql, reason=reason)
+            self.assistant.record(kind, self.generated, final_sql=self.sql, reason=reason)
         return ""
 
     def rows_text(self) -> str:

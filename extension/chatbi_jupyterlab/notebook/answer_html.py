@@ -90,11 +90,13 @@ def header_html(
     *,
     edited: bool = False,
     reading: Reading | None = None,
+    sample: int = 0,
 ) -> str:
-    """The question; how it was answered (semantic model, generated SQL or not at all), what it was read
-    as (``reading`` once the user changed the interpretation) and the other readings; the earlier
-    questions a follow-up was sent with; the corrections shown as examples; the glossary terms sent and
-    used.
+    """The question; how it was answered (semantic model, generated SQL or not at all), whether the
+    model's answer is a regeneration (``sample``, its seed) and whether the SQL shown was changed from it
+    (``edited``); what it was read as (``reading`` once the user changed the interpretation) and the
+    other readings; the earlier questions a follow-up was sent with; the corrections shown as examples;
+    the glossary terms sent and used.
 
     Example:
         >>> from nl2sql.answer import PATH_LABELS, Answer
@@ -102,12 +104,20 @@ def header_html(
         >>> answer = Answer("now only SMB", "SELECT 1", history=[Example("How many customers?", "SELECT 2")])
         >>> "Follow-up to" in header_html(answer), "How many customers?" in header_html(answer)
         (True, True)
+        >>> again = header_html(answer, sample=2)
+        >>> "Regenerated: sample 2" in again, "Changed" in again
+        (True, False)
     """
     parts = [f'<div style="font-size: 1.15em; font-weight: 600">{_e(answer.question or "(SQL)")}</div>']
+    if sample:
+        parts.append(
+            f'<div class="chatbi-regenerated" style="color: {MUTED_COLOR}">Regenerated: sample {sample}'
+            " of the model, in place of its first answer</div>"
+        )
     if edited:
         parts.append(
-            f'<div class="chatbi-edited" style="color: {WARNING_COLOR}">Changed: the SQL below is not the'
-            " first answer's; the result and the explanation are of the SQL below</div>"
+            f'<div class="chatbi-edited" style="color: {WARNING_COLOR}">Changed: the SQL below was edited'
+            " from the answer's; the result and the explanation are of the SQL below</div>"
         )
     path = PATH_LABELS.get(answer.path, answer.path)
     parts.append(f'<div class="chatbi-path" style="color: {MUTED_COLOR}">{_e(path)}</div>')
@@ -361,10 +371,13 @@ def answer_html(
     rerun: Answer | None = None,
     labels: dict[str, str] | None = None,
     reading: Reading | None = None,
+    generated: Answer | None = None,
+    sample: int = 0,
 ) -> str:
     """The whole answer as one self-contained HTML fragment: what a notebook without the widget shows.
     It has no script; its "Copy SQL" button (:mod:`chatbi_jupyterlab.notebook.copy_sql`) works where the
-    page runs inline handlers (an exported notebook, a trusted one).
+    page runs inline handlers (an exported notebook, a trusted one). ``generated`` is the model's answer
+    on screen when it is regeneration ``sample`` of ``answer``: the SQL shown is compared with it.
 
     Example:
         >>> from explain.review import Review
@@ -375,15 +388,17 @@ def answer_html(
         >>> page.startswith('<div class="chatbi-answer"'), "1 row" in page
         (True, True)
     """
+    model = generated or answer
+    edited = sql.strip() != model.sql.strip()
     parts: list[Any] = [
-        header_html(answer, review.terms_used, edited=sql.strip() != answer.sql.strip(), reading=reading),
+        header_html(answer, review.terms_used, edited=edited, reading=reading, sample=sample),
         highlight_sql(sql, dialect),
         f'<div class="chatbi-copy">{copy_sql_button()}</div>' if sql.strip() else "",
         explanation_html(review.explanation),
         diagnostics_html(review.diagnostics, error),
         table_html(frame, shown_rows, truncated=truncated, labels=labels),
         figure_html(figure),
-        footer_html(answer, rerun),
+        footer_html(model, rerun),
     ]
     body = "\n".join(part for part in parts if part)
     return f'<div class="chatbi-answer" style="font-family: sans-serif; line-height: 1.4">\n{body}\n</div>'

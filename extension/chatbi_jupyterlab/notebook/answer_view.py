@@ -69,6 +69,7 @@ from chatbi_jupyterlab.notebook.answer_outputs import display_id, live_style, st
 from chatbi_jupyterlab.notebook.control_texts import texts
 from chatbi_jupyterlab.notebook.copy_sql import ANSWER_CLASS, copy_sql_button
 from chatbi_jupyterlab.notebook.semantic_controls import InterpretationControls
+from chatbi_jupyterlab.notebook.spreadsheet import csv_text
 from explain.column_labels import column_labels
 from explain.errors import ExplainError
 from explain.review import Review
@@ -106,7 +107,8 @@ class AnswerView:
 
     Attributes:
         answer_id: names this answer's outputs (the static copy's wrapper and display id).
-        answer: the answer as generated; the "generated" side of every feedback event.
+        answer: the question's first answer, as generated (after a Regenerate, the model's answer on
+            screen is ``card.generated``, the "generated" side of feedback from then on).
         current: the answer of the SQL shown (the last run that worked).
         widget: the top VBox.
         review: the diagnostics, explanation and plan of the SQL shown.
@@ -147,7 +149,8 @@ class AnswerView:
 
     @property
     def answer(self) -> Answer:
-        """The answer as generated: the "generated" side of every feedback event."""
+        """The question's first answer, as generated; the model's answer on screen, the "generated" side
+        of feedback, is ``card.generated`` (a regeneration after Regenerate)."""
         return self.card.answer
 
     @property
@@ -299,10 +302,11 @@ class AnswerView:
         self._draw_table()
 
     def to_csv(self) -> str:
-        """The rows on screen (all fetched, not only those shown) as CSV text, with the real column names.
+        """The rows on screen (all fetched, not only those shown) as CSV text, with the real column names;
+        text a spreadsheet would read as a formula starts with ``'`` (:mod:`.spreadsheet`).
 
         Example: ``Path("answer.csv").write_text(view.to_csv())``."""
-        return self.frame.to_csv(index=False) if self.frame is not None else ""
+        return csv_text(self.frame) if self.frame is not None else ""
 
     def to_excel(self, path: str | Path) -> Path:
         """Write the rows on screen to an Excel workbook at ``path``, with the SQL on a second sheet."""
@@ -336,6 +340,8 @@ class AnswerView:
             rerun=self.current,
             labels=self.column_labels,
             reading=self.card.reading_shown,
+            generated=self.card.generated,
+            sample=self.card.sample,
         )
 
     def static_bundle(self) -> dict[str, str]:
@@ -473,9 +479,12 @@ class AnswerView:
 
     def _refresh(self) -> None:
         dialect = self.assistant.database.dialect
-        edited = self.sql.strip() != self.answer.sql.strip()
         self.header.value = header_html(
-            self.answer, self.review.terms_used, edited=edited, reading=self.card.reading_shown
+            self.answer,
+            self.review.terms_used,
+            edited=self.card.edited,
+            reading=self.card.reading_shown,
+            sample=self.card.sample,
         )
         self.sql_html.value = highlight_sql(self.sql, dialect)
         self.sql_editor.value = self.sql

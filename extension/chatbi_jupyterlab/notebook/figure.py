@@ -3,6 +3,10 @@
 Large results are made readable, and the title says how: repeated x values are summed (averaged for
 rates and averages), bars are capped at the top 30, a pie at 7 slices and "Other", series at 10.
 
+Plotly draws ``<b>``, ``<br>`` and ``<a href>`` in any text as markup, so every value and column name is
+escaped (:func:`plain`) before it becomes a label, a name or a title: data is drawn as text, never as a
+link or bold type.
+
 Example:
     >>> import pandas as pd
     >>> from chatbi_jupyterlab.notebook.chart import choose_chart
@@ -14,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pandas as pd
@@ -66,8 +71,23 @@ def build_figure(frame: pd.DataFrame, choice: ChartChoice, *, title: str | None 
     said = "; ".join(note for note in notes if note)
     if said:
         text = f"{text} ({said})" if text else said
-    figure.update_layout(title={"text": text}, template="plotly_white", margin={"t": 60, "l": 50, "r": 20})
+    layout = {
+        "title": {"text": plain(text)},
+        "template": "plotly_white",
+        "margin": {"t": 60, "l": 50, "r": 20},
+    }
+    figure.update_layout(**layout)
     return figure
+
+
+def plain(text: object) -> str:
+    """``text`` as plotly draws it literally: its markup and entities escaped.
+
+    Example:
+        >>> plain('<a href="https://example.com">offer</a> & more')
+        '&lt;a href="https://example.com"&gt;offer&lt;/a&gt; &amp; more'
+    """
+    return html.escape(str(text), quote=False)
 
 
 def _indicator(data: pd.DataFrame, choice: ChartChoice) -> _Drawn:
@@ -77,9 +97,9 @@ def _indicator(data: pd.DataFrame, choice: ChartChoice) -> _Drawn:
         raise ChartError(f"{measure} has no value to show")
     value = float(values.iloc[0])
     valueformat = ",d" if value.is_integer() and abs(value) < 1e15 else ",.2f" if abs(value) >= 1 else ".4~g"
-    label = measure
+    label = plain(measure)
     if choice.x:
-        label += f"<br><sub>{choice.x}: {_labels(data.loc[[values.index[0]], choice.x])[0]}</sub>"
+        label += f"<br><sub>{plain(choice.x)}: {_labels(data.loc[[values.index[0]], choice.x])[0]}</sub>"
     figure = go.Figure(
         go.Indicator(mode="number", value=value, number={"valueformat": valueformat}, title={"text": label})
     )
@@ -100,11 +120,11 @@ def _line(data: pd.DataFrame, choice: ChartChoice) -> _Drawn:
         for measure in choice.y:
             mode = "lines+markers" if len(part) <= 60 else "lines"
             trace = name if name is not None else measure
-            figure.add_trace(go.Scatter(x=part[x], y=part[measure], mode=mode, name=str(trace)))
-    axis: dict[str, object] = {"title": {"text": x}}
+            figure.add_trace(go.Scatter(x=part[x], y=part[measure], mode=mode, name=plain(trace)))
+    axis: dict[str, object] = {"title": {"text": plain(x)}}
     if not dates:
         axis |= {"type": "category", "categoryorder": "array", "categoryarray": table[x].drop_duplicates()}
-    figure.update_layout(xaxis=axis, yaxis_title=", ".join(choice.y), showlegend=len(figure.data) > 1)
+    figure.update_layout(xaxis=axis, yaxis_title=plain(", ".join(choice.y)), showlegend=len(figure.data) > 1)
     split = f" by {choice.color}" if choice.color else ""
     return figure, f"{', '.join(choice.y)} over {x}{split}", [note, more]
 
@@ -129,7 +149,7 @@ def _bar(data: pd.DataFrame, choice: ChartChoice) -> _Drawn:
     for name, part in groups:
         for measure in choice.y:
             values = part.set_index(x)[measure].reindex(totals.index).to_numpy()
-            trace = str(name if name is not None else measure)
+            trace = plain(name if name is not None else measure)
             if horizontal:
                 figure.add_trace(go.Bar(x=values, y=labels, name=trace, orientation="h"))
             else:
@@ -137,9 +157,13 @@ def _bar(data: pd.DataFrame, choice: ChartChoice) -> _Drawn:
     measures = ", ".join(choice.y)
     figure.update_layout(barmode="group", showlegend=len(figure.data) > 1)
     if horizontal:
-        figure.update_layout(xaxis_title=measures, yaxis={"title": {"text": x}, "autorange": "reversed"})
+        figure.update_layout(
+            xaxis_title=plain(measures), yaxis={"title": {"text": plain(x)}, "autorange": "reversed"}
+        )
     else:
-        figure.update_layout(xaxis={"title": {"text": x}, "type": "category"}, yaxis_title=measures)
+        figure.update_layout(
+            xaxis={"title": {"text": plain(x)}, "type": "category"}, yaxis_title=plain(measures)
+        )
     split = f" and {choice.color}" if choice.color else ""
     return figure, f"{measures} by {x}{split}", [note, cut, more]
 
@@ -172,9 +196,9 @@ def _scatter(data: pd.DataFrame, choice: ChartChoice) -> _Drawn:
     figure = go.Figure()
     for name, part in groups:
         text = _labels(part[label]) if label else None
-        trace = str(name) if name is not None else measure
+        trace = plain(name if name is not None else measure)
         figure.add_trace(kind(x=part[x], y=part[measure], mode="markers", text=text, name=trace))
-    figure.update_layout(xaxis_title=x, yaxis_title=measure, showlegend=len(figure.data) > 1)
+    figure.update_layout(xaxis_title=plain(x), yaxis_title=plain(measure), showlegend=len(figure.data) > 1)
     return figure, f"{measure} against {x}", [more]
 
 
@@ -232,7 +256,7 @@ def _sort_key(values: pd.Series) -> pd.Series:
 
 
 def _labels(values: pd.Series) -> list[str]:
-    """Axis labels: whole numbers without ``.0``, dates without midnight, missing ones named."""
+    """Axis labels: whole numbers without ``.0``, dates without midnight, missing ones named; escaped."""
     if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
         values = values.astype("Int64")
-    return values.astype("string").fillna("(none)").tolist()
+    return [plain(label) for label in values.astype("string").fillna("(none)").tolist()]

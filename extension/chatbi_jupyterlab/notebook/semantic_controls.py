@@ -1,6 +1,7 @@
 """The interpretation of a semantic answer as chips the user can change: metrics, grouping, time window
-and grain, comparison, ranking and filters. Changing them recompiles the SQL from the semantic model,
-without the language model (:func:`nl2sql.semantic.route.reading_of`); the answer view runs the new SQL.
+and grain, comparison, ranking and filters, and the ratio and bounds (:mod:`nl2sql.semantic.chips`), which
+can be removed. Changing them recompiles the SQL from the semantic model, without the language model
+(:func:`nl2sql.semantic.route.reading_of`); the answer view runs the new SQL.
 
 Example:
     >>> from datetime import date
@@ -28,8 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from nl2sql.semantic.describe import field_text, metric_text, window_text
-from nl2sql.semantic.query import GRAINS, Comparison, Ranking, SemanticQuery
+from nl2sql.semantic.chips import query_chips, without_chips
+from nl2sql.semantic.choices import groupings, query_choices, with_slots
+from nl2sql.semantic.describe import field_text, metric_text
+from nl2sql.semantic.query import Comparison, Ranking, SemanticQuery
 from nl2sql.semantic.route import reading_of
 
 if TYPE_CHECKING:
@@ -38,20 +41,6 @@ if TYPE_CHECKING:
     from nl2sql.semantic.model import SemanticModel
     from nl2sql.semantic.route import Reading
 
-TIME_RANGES = (
-    "all",
-    "this_month",
-    "last_month",
-    "this_quarter",
-    "last_quarter",
-    "this_year",
-    "last_year",
-    "last_7_days",
-    "last_30_days",
-    "last_3_months",
-    "last_12_months",
-)
-"""The windows offered besides the one the question set."""
 WORDS = {
     "en": {
         "title": "Read as (change and apply: the SQL is rebuilt from the semantic model)",
@@ -62,10 +51,9 @@ WORDS = {
         "comparison": "compare",
         "ranking": "keep",
         "filters": "only",
+        "parts": "with",
         "share": "as a share of the whole (%)",
         "apply": "Apply reading",
-        "grains": {"none": "(no time buckets)", "day": "day", "week": "week", "month": "month",
-                   "quarter": "quarter", "year": "year"},
         "comparisons": {"none": "no comparison", "previous_period": "with the previous period",
                         "same_period_last_year": "with the same period last year"},
         "directions": {"none": "all rows", "top": "the top", "bottom": "the bottom"},
@@ -79,10 +67,9 @@ WORDS = {
         "comparison": "对比",
         "ranking": "保留",
         "filters": "只看",
+        "parts": "附加",
         "share": "显示占比（%）",
         "apply": "应用",
-        "grains": {"none": "（不按时间分组）", "day": "天", "week": "周", "month": "月", "quarter": "季度",
-                   "year": "年"},
         "comparisons": {"none": "不对比", "previous_period": "环比上一周期",
                         "same_period_last_year": "同比去年同期"},
         "directions": {"none": "全部", "top": "前", "bottom": "后"},
@@ -104,6 +91,7 @@ class InterpretationControls:
 
     Attributes:
         metrics, group_by, filters: TagsInput chips (filters can only be removed).
+        parts: TagsInput chips of the ratio and the bounds on metrics (they can only be removed).
         time_range, grain, comparison, direction: Dropdowns; ``n``: the number of rows ranking keeps.
         share: a Checkbox: each value as a percent of the whole.
         apply_button: "Apply reading"; ``widget``: all of them.
@@ -130,20 +118,18 @@ class InterpretationControls:
         )
         words = WORDS.get(lang, WORDS["en"])
         query = reading.query
-        metric_names = [m.name for m in model.metrics]
+        choices = query_choices(query, model, today=today, lang=lang)  # the panel offers the same
         self.metrics = widgets.TagsInput(
-            value=list(query.metrics), allowed_tags=_with(metric_names, query.metrics), allow_duplicates=False
+            value=list(query.metrics), allowed_tags=[m.value for m in choices.metrics], allow_duplicates=False
         )
-        dimensions = [f.name for f in model.fields if f.kind == "dimension" and not f.name.endswith("_id")]
-        self.group_by = widgets.TagsInput(
-            value=list(query.group_by), allowed_tags=_with(dimensions, query.group_by), allow_duplicates=False
-        )
-        ranges = _with(list(TIME_RANGES), (query.time_range,))
+        self.group_by = widgets.TagsInput(value=list(query.group_by), allow_duplicates=False)
+        self.group_by.allowed_tags = self._groupings()
+        self.metrics.observe(lambda _: setattr(self.group_by, "allowed_tags", self._groupings()), "value")
         self.time_range = widgets.Dropdown(
-            options=[(window_text(t, today, lang=lang), t) for t in ranges], value=query.time_range
+            options=[(c.text, c.value) for c in choices.time_ranges], value=query.time_range
         )
         self.grain = widgets.Dropdown(
-            options=[(words["grains"][g], g) for g in GRAINS], value=query.time_grain, layout=_NARROW
+            options=[(c.text, c.value) for c in choices.grains], value=query.time_grain, layout=_NARROW
         )
         self.comparison = widgets.Dropdown(
             options=[(text, kind) for kind, text in words["comparisons"].items()], value=query.comparison.kind
@@ -155,10 +141,15 @@ class InterpretationControls:
         )
         self.share = widgets.Checkbox(value=query.share, description=words["share"], indent=False)
         self.n = widgets.BoundedIntText(value=query.ranking.n or 10, min=1, max=10_000, layout=_NARROW)
-        self._filter_tags = {_filter_tag(f): f for f in query.filters}
+        # a window on another date is one of the parts below ("signup date: last year"), not a tag here
+        self._filter_tags = {_filter_tag(f): f for f in query.filters if f.op != "during"}
         self._filter_tags.update({name: name for name in query.named_filters})
         self.filters = widgets.TagsInput(
             value=list(self._filter_tags), allowed_tags=list(self._filter_tags), allow_duplicates=False
+        )
+        self._parts = {chip.text: chip.id for chip in query_chips(query, model, lang=lang)}
+        self.parts = widgets.TagsInput(
+            value=list(self._parts), allowed_tags=list(self._parts), allow_duplicates=False
         )
         self.apply_button = widgets.Button(description=words["apply"], icon="check", button_style="primary")
         self.status = widgets.HTML()
@@ -175,11 +166,19 @@ class InterpretationControls:
         ]
         if self._filter_tags:
             rows.append(_row(words["filters"], self.filters))
+        if self._parts:
+            rows.append(_row(words["parts"], self.parts))
         self.widget = widgets.VBox([*rows, self.apply_button])
 
     def changed_query(self) -> SemanticQuery:
-        """The semantic query the chips stand for now."""
-        query = self.query
+        """The semantic query the chips stand for now; the measures, grouping, window and grain are
+        changed as the panel's "Read as" changes them (:func:`nl2sql.semantic.choices.with_slots`).
+
+        Raises:
+            SemanticQueryError: no measure is left, or a slot holds what it cannot.
+        """
+        removed = [chip_id for text, chip_id in self._parts.items() if text not in self.parts.value]
+        query = without_chips(self.query, removed)
         kept = set(self.filters.value)
         direction = self.direction.value
         ranking = (
@@ -187,19 +186,22 @@ class InterpretationControls:
             if direction == "none"
             else replace(query.ranking, direction=direction, n=int(self.n.value))
         )
-        return replace(
+        query = replace(
             query,
-            metrics=tuple(self.metrics.value),
-            group_by=tuple(self.group_by.value),
-            time_range=self.time_range.value,
-            time_grain=self.grain.value,
             comparison=Comparison()
             if self.comparison.value == "none"
             else replace(query.comparison, kind=self.comparison.value),
             ranking=ranking,
-            filters=tuple(f for f in query.filters if _filter_tag(f) in kept),
+            filters=tuple(f for f in query.filters if f.op == "during" or _filter_tag(f) in kept),
             named_filters=tuple(name for name in query.named_filters if name in kept),
             share=bool(self.share.value),
+        )
+        return with_slots(
+            query,
+            metrics=list(self.metrics.value),
+            group_by=list(self.group_by.value),
+            time_range=self.time_range.value,
+            time_grain=self.grain.value,
         )
 
     def reading(self) -> Reading:
@@ -209,12 +211,12 @@ class InterpretationControls:
             SemanticQueryError: the chips ask for something the semantic model cannot compile (no
                 metric, a ranking by a metric that is gone, …), with a message for the user.
         """
-        from nl2sql.semantic.query import SemanticQueryError
-
         query = self.changed_query()
-        if not query.metrics and query.intent == "metric":
-            raise SemanticQueryError("choose at least one measure")
         return reading_of(query, self.model, dialect=self.dialect, today=self.today, lang=self.lang)
+
+    def _groupings(self) -> list[str]:
+        """The dimensions the chosen measures can be broken down by, and those chosen already."""
+        return _with(list(groupings(self.model, self.metrics.value)), self.group_by.value)
 
     def labels(self) -> dict[str, str]:
         """How the chosen metrics and groupings read in the answer's language (for tooltips)."""

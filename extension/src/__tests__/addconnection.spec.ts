@@ -13,19 +13,28 @@ import {
   ConnectionList
 } from '../wire';
 import { answer } from './answer';
+import { jupyterLabSqlEditors } from './editors';
 
 const DEMO = {
   name: 'demo',
   dialect: 'sqlite',
   tables: 8,
   default: true,
-  error: null
+  error: null,
+  removable: false
 };
 const LISTED: ConnectionList = { connections: [DEMO], default: 'demo' };
 const WITH_SHOP: ConnectionList = {
   connections: [
     DEMO,
-    { name: 'shop', dialect: 'sqlite', tables: 2, default: false, error: null }
+    {
+      name: 'shop',
+      dialect: 'sqlite',
+      tables: 2,
+      default: false,
+      error: null,
+      removable: true
+    }
   ],
   default: 'demo'
 };
@@ -186,19 +195,28 @@ describe('the connection picker', () => {
   });
 
   /** A panel on a client that answers the connections and records the questions. */
-  function panel(listed: ConnectionList = LISTED): {
+  function panel(
+    listed: ConnectionList = LISTED,
+    removed: (name: string) => Promise<ConnectionList> = async () => LISTED
+  ): {
     panel: ChatBIPanel;
     picker: HTMLSelectElement;
     adds: AddConnectionRequest[];
     asked: AskRequest[];
+    removes: string[];
   } {
     const adds: AddConnectionRequest[] = [];
     const asked: AskRequest[] = [];
+    const removes: string[] = [];
     const client = {
       connections: async () => listed,
       addConnection: async (request: AddConnectionRequest) => {
         adds.push(request);
         return WITH_SHOP;
+      },
+      removeConnection: (name: string) => {
+        removes.push(name);
+        return removed(name);
       },
       ask: async (request: AskRequest): Promise<Answer> => {
         asked.push(request);
@@ -215,6 +233,7 @@ describe('the connection picker', () => {
     const shown = new Panel({
       client,
       charts,
+      sqlEditor: jupyterLabSqlEditors(),
       trans: plainTrans,
       settings: () => DEFAULT_SETTINGS,
       copy: async () => undefined
@@ -223,7 +242,7 @@ describe('the connection picker', () => {
     const picker = shown.node.querySelector<HTMLSelectElement>(
       'select[aria-label="Connection"]'
     )!;
-    return { panel: shown, picker, adds, asked };
+    return { panel: shown, picker, adds, asked, removes };
   }
 
   function options(picker: HTMLSelectElement): string[] {
@@ -284,6 +303,11 @@ describe('the connection picker', () => {
     question.value = 'How many customers?';
     await shown.ask();
     expect(asked.map(request => request.connection)).toEqual(['shop']);
+    expect(
+      shown.node
+        .querySelector('article.jp-ChatBI-card')!
+        .getAttribute('aria-label')
+    ).toBe('Answer: How many customers are in each segment in the West?');
   });
 
   it('says there is no connection yet when the server has none', async () => {
@@ -291,5 +315,77 @@ describe('the connection picker', () => {
     await shown.refreshConnections();
     expect(options(picker)).toEqual(['No connection yet', 'Add connection…']);
     expect(picker.value).toBe('');
+  });
+
+  function removeButton(shown: ChatBIPanel): HTMLButtonElement {
+    return shown.node.querySelector<HTMLButtonElement>(
+      '.jp-ChatBI-removeConnection'
+    )!;
+  }
+
+  function progress(shown: ChatBIPanel): string | null {
+    return shown.node.querySelector('.jp-ChatBI-progress')!.textContent;
+  }
+
+  it('removes a connection added from the panel, and falls back to the default', async () => {
+    const { panel: shown, picker, removes } = panel(WITH_SHOP);
+    await shown.refreshConnections();
+    pick(picker, 'shop (sqlite)');
+    const remove = removeButton(shown);
+    expect(remove.textContent).toBe('Remove');
+    expect(remove.getAttribute('aria-label')).toBe('Remove connection shop');
+    expect(remove.getAttribute('aria-disabled')).toBe('false');
+    remove.click();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(removes).toEqual(['shop']);
+    expect(options(picker)).toEqual(['demo (sqlite)', 'Add connection…']);
+    expect(picker.value).toBe('demo');
+    expect(progress(shown)).toBe('Connection shop removed');
+    expect(remove.getAttribute('aria-label')).toBe('Remove connection demo');
+    expect(remove.getAttribute('aria-disabled')).toBe('true');
+  });
+
+  it('says that a connection of the server’s settings cannot be removed, and asks nothing', async () => {
+    const { panel: shown, picker, removes } = panel(WITH_SHOP);
+    await shown.refreshConnections();
+    expect(picker.value).toBe('demo');
+    const remove = removeButton(shown);
+    expect(remove.getAttribute('aria-disabled')).toBe('true');
+    const why = 'demo is in the server’s settings: it cannot be removed here';
+    expect(remove.title).toBe(why);
+    remove.click();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(removes).toEqual([]);
+    expect(progress(shown)).toBe(why);
+    expect(options(picker)).toEqual([
+      'demo (sqlite)',
+      'shop (sqlite)',
+      'Add connection…'
+    ]);
+  });
+
+  it('keeps the connection and says why when the server refuses to remove it', async () => {
+    const { panel: shown, picker } = panel(WITH_SHOP, async () => {
+      throw new ApiError('no connection named <i>shop</i>', 404);
+    });
+    await shown.refreshConnections();
+    pick(picker, 'shop (sqlite)');
+    removeButton(shown).click();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const alert = shown.node.querySelector<HTMLElement>(
+      '.jp-ChatBI-panelHeader ~ [role="alert"]'
+    )!;
+    expect(alert.hidden).toBe(false);
+    expect(alert.textContent).toBe(
+      'Cannot remove shop: no connection named <i>shop</i>'
+    );
+    expect(picker.value).toBe('shop');
+    expect(removeButton(shown).disabled).toBe(false);
+  });
+
+  it('shows no Remove without a connection', async () => {
+    const { panel: shown } = panel({ connections: [], default: null });
+    await shown.refreshConnections();
+    expect(removeButton(shown).hidden).toBe(true);
   });
 });

@@ -55,6 +55,7 @@ export function answer(overrides: Partial<Answer> = {}): Answer {
     sql: SQL,
     generated_sql: SQL,
     edited: false,
+    sample: 0,
     path: 'sql',
     path_label: 'Generated SQL',
     error: null,

@@ -1,9 +1,15 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { EditorView } from '@codemirror/view';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnswerCard, ChartKind, ExportFormat, ICardActions } from '../card';
 import { PlanEdit } from '../plan';
+import { ReadingChange } from '../reading';
+import { sqlMimeType } from '../sqleditor';
 import { plainTrans } from '../trans';
-import { Answer, Chart } from '../wire';
+import { Answer, Chart, Reading } from '../wire';
 import { answer, SQL } from './answer';
+import { jupyterLabSqlEditors } from './editors';
+
+const sqlEditor = jupyterLabSqlEditors();
 
 /** The card's actions, recording what was asked of them. */
 class Recorder implements ICardActions {
@@ -26,6 +32,15 @@ class Recorder implements ICardActions {
   edit(edit: PlanEdit): void {
     this.calls.push(['edit', edit]);
   }
+  runSql(sql: string): void {
+    this.calls.push(['run', sql]);
+  }
+  removeReadingPart(chipId: string): void {
+    this.calls.push(['reading', chipId]);
+  }
+  changeReading(change: ReadingChange): void {
+    this.calls.push(['change', change]);
+  }
   chart(kind: ChartKind): void {
     this.calls.push(['chart', kind]);
   }
@@ -43,7 +58,8 @@ function draw(value: Answer = answer()): AnswerCard {
   const card = new AnswerCard(value, {
     trans: plainTrans,
     pageSize: 50,
-    actions
+    actions,
+    sqlEditor
   });
   document.body.replaceChildren(card.node);
   return card;
@@ -72,6 +88,71 @@ function button(card: AnswerCard, name: string): HTMLButtonElement {
   return found;
 }
 
+/** A reading of customer counts by segment whose slots can be changed. */
+function changeable(): Reading {
+  return {
+    text: 'customer count by segment',
+    sql: SQL,
+    notes: [],
+    query: {
+      metrics: ['customer_count'],
+      group_by: ['segment'],
+      time_range: 'all',
+      time_grain: 'none'
+    },
+    chips: [],
+    choices: {
+      metrics: [
+        {
+          value: 'customer_count',
+          text: 'customer count',
+          group_by: ['segment', 'region']
+        },
+        {
+          value: 'revenue',
+          text: '<b>revenue</b>',
+          group_by: ['segment', 'region', 'category']
+        }
+      ],
+      group_by: [
+        { value: 'segment', text: 'segment' },
+        { value: 'region', text: 'region' },
+        { value: 'category', text: 'category' }
+      ],
+      time_ranges: [
+        { value: 'all', text: 'all time' },
+        { value: 'last_year', text: 'last year (2025-01-01 to 2025-12-31)' }
+      ],
+      grains: [
+        { value: 'none', text: '(no time buckets)' },
+        { value: 'month', text: 'month' }
+      ]
+    }
+  };
+}
+
+/** The SQL's editor: CodeMirror's text box. */
+function sqlBox(card: AnswerCard): HTMLElement {
+  return region(card, 'SQL')!.querySelector<HTMLElement>(
+    '[role="textbox"][aria-label="SQL of the answer, editable"]'
+  )!;
+}
+
+/** Type `text` over the SQL, as the editor takes a user's input. */
+function typeSql(card: AnswerCard, text: string): void {
+  const view = EditorView.findFromDOM(sqlBox(card))!;
+  view.dispatch({
+    changes: { from: 0, to: view.state.doc.length, insert: text },
+    userEvent: 'input.type'
+  });
+}
+
+function press(card: AnswerCard, init: KeyboardEventInit): void {
+  sqlBox(card).dispatchEvent(
+    new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init })
+  );
+}
+
 beforeEach(() => {
   actions = new Recorder();
 });
@@ -84,7 +165,7 @@ describe('AnswerCard', () => {
       'Answer: How many customers are in each segment in the West?'
     );
     expect(card.node.getAttribute('aria-busy')).toBe('false');
-    expect(region(card, 'SQL')!.querySelector('pre')!.textContent).toBe(SQL);
+    expect(sqlBox(card).textContent).toBe(SQL);
     expect(
       region(card, 'Explanation')!.querySelector('.jp-ChatBI-summary')!
         .textContent
@@ -113,6 +194,31 @@ describe('AnswerCard', () => {
     );
     expect(details.querySelector('li')!.textContent).toBe(
       'How many customers?SELECT COUNT(*) FROM customers'
+    );
+  });
+
+  it('labels a regenerated answer as a regeneration, not as an edit', () => {
+    const origin = (value: Answer): string | null =>
+      draw(value).node.querySelector('.jp-ChatBI-origin')?.textContent ?? null;
+    expect(origin(answer())).toBeNull();
+    const regenerated = `${SQL} LIMIT 3`;
+    expect(
+      origin(
+        answer({ sql: regenerated, generated_sql: regenerated, sample: 2 })
+      )
+    ).toBe('Regenerated (sample 2)');
+    expect(
+      origin(
+        answer({
+          sql: `${regenerated} OFFSET 1`,
+          generated_sql: regenerated,
+          sample: 2,
+          edited: true
+        })
+      )
+    ).toBe('Regenerated (sample 2) · Edited');
+    expect(origin(answer({ sql: `${SQL} LIMIT 3`, edited: true }))).toBe(
+      'Edited'
     );
   });
 
@@ -179,6 +285,201 @@ describe('AnswerCard', () => {
     );
   });
 
+  it('shows how a semantic answer read the question, and takes its ratio, a bound or a date window off', () => {
+    expect(region(draw(), 'Read as')).toBeNull();
+    const card = draw(
+      answer({
+        path: 'semantic',
+        interpretation: {
+          text: 'refund amount, revenue by channel · refund amount as % of revenue · revenue ≥ 1,000',
+          sql: SQL,
+          notes: [],
+          query: { metrics: ['refund_amount', 'revenue'], ratio: true },
+          choices: null,
+          chips: [
+            {
+              id: 'ratio',
+              kind: 'ratio',
+              text: 'refund amount as % of revenue'
+            },
+            { id: 'bound:0', kind: 'bound', text: '<b>revenue</b> ≥ 1,000' },
+            { id: 'window:0', kind: 'window', text: 'signup date: last year' }
+          ]
+        }
+      })
+    );
+    const reading = region(card, 'Read as')!;
+    expect(reading.querySelector('.jp-ChatBI-readingText')!.textContent).toBe(
+      'refund amount, revenue by channel · refund amount as % of revenue · revenue ≥ 1,000'
+    );
+    const chips = reading.querySelector(
+      'ul[aria-label="Parts of the reading"]'
+    )!;
+    expect(
+      Array.from(chips.querySelectorAll('li')).map(li => [
+        li.getAttribute('data-kind'),
+        li.querySelector('span')!.textContent
+      ])
+    ).toEqual([
+      ['ratio', 'refund amount as % of revenue'],
+      ['bound', '<b>revenue</b> ≥ 1,000'],
+      ['window', 'signup date: last year']
+    ]);
+    expect(chips.querySelector('b')).toBeNull();
+    expect(button(card, 'Remove signup date: last year').title).toBe(
+      'Count everyone, whatever this date'
+    );
+    button(card, 'Remove <b>revenue</b> ≥ 1,000').click();
+    button(card, 'Remove refund amount as % of revenue').click();
+    button(card, 'Remove signup date: last year').click();
+    expect(actions.calls).toEqual([
+      ['reading', 'bound:0'],
+      ['reading', 'ratio'],
+      ['reading', 'window:0']
+    ]);
+  });
+
+  it('offers the measures, the groupings they reach, the window and the grain, and applies them together', () => {
+    const card = draw(
+      answer({ path: 'semantic', interpretation: changeable() })
+    );
+    const controls = region(card, 'Read as')!.querySelector<HTMLElement>(
+      '[role="group"][aria-label="Change the reading"]'
+    )!;
+    const chipsOf = (label: string) =>
+      Array.from(
+        controls.querySelectorAll(`ul[aria-label="${label}"] > li > span`)
+      ).map(span => span.textContent);
+    const picker = (label: string) =>
+      controls.querySelector<HTMLSelectElement>(
+        `select[aria-label="${label}"]`
+      )!;
+    const offered = (label: string) =>
+      Array.from(picker(label).options).map(option => option.text);
+    const choose = (label: string, value: string) => {
+      picker(label).value = value;
+      picker(label).dispatchEvent(new Event('change'));
+    };
+    const apply = button(card, 'Apply reading');
+
+    expect(chipsOf('Measures')).toEqual(['customer count']);
+    expect(chipsOf('By')).toEqual(['segment']);
+    expect(offered('Add a grouping')).toEqual(['Add a grouping…', 'region']);
+    expect(offered('Time window')).toEqual([
+      'all time',
+      'last year (2025-01-01 to 2025-12-31)'
+    ]);
+    expect(picker('Time window').value).toBe('all');
+    expect(picker('Time grain').value).toBe('none');
+    expect(apply.disabled).toBe(true);
+
+    choose('Time window', 'last_year');
+    expect(apply.disabled).toBe(false);
+    apply.click();
+    expect(actions.calls).toEqual([['change', { time_range: 'last_year' }]]);
+
+    choose('Add a measure', 'revenue');
+    button(card, 'Remove customer count').click();
+    expect(chipsOf('Measures')).toEqual(['<b>revenue</b>']);
+    expect(controls.querySelector('b')).toBeNull();
+    expect(offered('Add a grouping')).toEqual([
+      'Add a grouping…',
+      'region',
+      'category'
+    ]);
+    choose('Add a grouping', 'category');
+    choose('Time grain', 'month');
+    apply.click();
+    expect(actions.calls[1]).toEqual([
+      'change',
+      {
+        metrics: ['revenue'],
+        group_by: ['segment', 'category'],
+        time_range: 'last_year',
+        time_grain: 'month'
+      }
+    ]);
+    choose('Time window', 'all');
+    choose('Time grain', 'none');
+    button(card, 'Remove category').click();
+    button(card, 'Remove <b>revenue</b>').click();
+    choose('Add a measure', 'customer_count');
+    expect(apply.disabled).toBe(true);
+  });
+
+  it('shows a reading without parts to take off as its words only', () => {
+    const reading = region(
+      draw(
+        answer({
+          interpretation: {
+            text: 'revenue by region',
+            sql: SQL,
+            notes: [],
+            query: null,
+            chips: [],
+            choices: null
+          }
+        })
+      ),
+      'Read as'
+    )!;
+    expect(reading.textContent).toBe('Read asrevenue by region');
+    expect(reading.querySelector('button')).toBeNull();
+  });
+
+  it("shows the SQL in JupyterLab's editor, highlighted as the dialect's SQL", async () => {
+    const card = draw();
+    const box = sqlBox(card);
+    expect(box.getAttribute('contenteditable')).toBe('true');
+    expect(box.closest('.jp-ChatBI-sqlEditor')).not.toBeNull();
+    await vi.waitFor(() =>
+      expect(box.getAttribute('data-language')).toBe('sql')
+    );
+    // the keywords are told apart from the names: the line is drawn in highlighted pieces
+    await vi.waitFor(() =>
+      expect(box.querySelector('.cm-line span')).not.toBeNull()
+    );
+    expect(sqlMimeType('sqlite')).toBe('text/x-sqlite');
+    expect(sqlMimeType('postgres')).toBe('text/x-pgsql');
+    expect(sqlMimeType('duckdb')).toBe('text/x-sql');
+    card.dispose();
+    expect(region(card, 'SQL')!.querySelector('.cm-editor')).toBeNull();
+  });
+
+  it('runs the SQL as edited from Run, Ctrl+Enter and Shift+Enter, and copies what is on screen', async () => {
+    const card = draw();
+    typeSql(card, 'SELECT segment FROM customers');
+    button(card, 'Run the SQL shown').click();
+    press(card, { key: 'Enter', ctrlKey: true });
+    press(card, { key: 'Enter', shiftKey: true });
+    expect(actions.calls).toEqual([
+      ['run', 'SELECT segment FROM customers'],
+      ['run', 'SELECT segment FROM customers'],
+      ['run', 'SELECT segment FROM customers']
+    ]);
+    expect(sqlBox(card).textContent).toBe('SELECT segment FROM customers');
+    expect(card.sqlShown).toBe('SELECT segment FROM customers');
+    button(card, 'Copy SQL').click();
+    await Promise.resolve();
+    expect(actions.copied).toEqual(['SELECT segment FROM customers']);
+
+    card.setBusy(true);
+    expect(button(card, 'Run the SQL shown').disabled).toBe(true);
+    press(card, { key: 'Enter', ctrlKey: true });
+    expect(actions.calls).toHaveLength(3);
+    card.setBusy(false);
+
+    typeSql(card, '  ');
+    button(card, 'Run the SQL shown').click();
+    expect(actions.calls).toHaveLength(3);
+    expect(card.node.querySelector('[role="status"]')!.textContent).toBe(
+      'There is no SQL to run'
+    );
+    expect(
+      button(card, 'Run the SQL shown').getAttribute('aria-describedby')
+    ).toBe(region(card, 'SQL')!.querySelector('.jp-ChatBI-sqlHint')!.id);
+  });
+
   it('offers no insertion without a notebook or a result', () => {
     actions.insert = undefined;
     expect(() => button(draw(), 'Insert into notebook')).toThrow();
@@ -204,6 +505,44 @@ describe('AnswerCard', () => {
     expect(card.node.querySelector('h3')!.textContent).toBe(
       '<img src=x onerror=alert(1)>'
     );
+  });
+
+  it('shows markup in an error, a diagnostic, the status and a cell as text', () => {
+    const script = '<script>alert(1)</script>';
+    const image = '<img src="https://evil.example/x.png" onerror="alert(1)">';
+    const card = draw(
+      answer({
+        error: `no such table: ${image}`,
+        status: `not run: ${script}`,
+        diagnostics: [
+          {
+            code: 'unknown-table',
+            severity: 'error',
+            message: `no table ${image}`,
+            start: null,
+            end: null
+          }
+        ],
+        table: {
+          columns: [{ name: script, label: script, type: 'string' }],
+          rows: [[image]],
+          row_count: 1,
+          truncated: false
+        },
+        chart: null
+      })
+    );
+    const status = card.node.querySelector('[role="status"]')!;
+    expect(status.textContent).toBe(`not run: ${script}`);
+    card.setStatus(`not run: ${image}`, true);
+    expect(card.node.querySelector('img, script')).toBeNull();
+    expect(card.node.querySelector('[role="alert"]')!.textContent).toBe(
+      `no such table: ${image}`
+    );
+    expect(status.textContent).toBe(`not run: ${image}`);
+    expect(card.node.textContent).toContain(`no table ${image}`);
+    expect(card.node.querySelector('th')!.textContent).toBe(script);
+    expect(card.node.querySelector('td')!.textContent).toBe(image);
   });
 
   it('disables its controls while busy, except Copy', () => {

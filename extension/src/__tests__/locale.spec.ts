@@ -8,7 +8,9 @@ import { join, resolve } from 'path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { TranslationManager } from '@jupyterlab/translation/lib/manager';
+import { ISettingRegistry, SettingRegistry } from '@jupyterlab/settingregistry';
 import { TablePager } from '../pager';
+import { schemaWords, translatedPlugin } from '../settings';
 import { DOMAIN } from '../trans';
 import { Table } from '../wire';
 
@@ -22,6 +24,16 @@ const CATALOGUE = join(
   'LC_MESSAGES',
   `${DOMAIN}.json`
 );
+
+const SCHEMA = join(ROOT, 'schema', 'plugin.json');
+const PLUGIN_ID = 'chatbi-jupyterlab:plugin';
+
+/** The module that translates the settings page's words, read from the schema (no literals there). */
+const SCHEMA_TRANSLATOR = 'settings.ts';
+
+function schema(): ISettingRegistry.ISchema {
+  return JSON.parse(readFileSync(SCHEMA, 'utf-8')) as ISettingRegistry.ISchema;
+}
 
 /** The gettext calls of `@jupyterlab/translation`'s bundle whose first argument is a msgid. */
 const GETTEXT = new Set(['__', 'gettext', '_n', 'ngettext']);
@@ -68,6 +80,11 @@ function msgids(): IMsgids {
     };
     visit(source);
   }
+  for (const text of schemaWords(schema())) {
+    if (!found.has(text)) {
+      found.set(text, 'schema/plugin.json');
+    }
+  }
   return { found, dynamic };
 }
 
@@ -92,7 +109,10 @@ describe('the zh_CN catalogue', () => {
     expect(found.size).toBeGreaterThan(50);
     expect(found.has('rows %1–%2 of %3')).toBe(true);
     expect(found.has('Open ChatBI Panel')).toBe(true);
-    expect(dynamic).toEqual([]);
+    expect(found.get('Rows per page')).toBe('schema/plugin.json');
+    expect(dynamic.map(where => where.split(':')[0])).toEqual([
+      SCHEMA_TRANSLATOR
+    ]);
   });
 
   it('has a Chinese entry for every label the panel uses', () => {
@@ -168,5 +188,55 @@ describe("JupyterLab's translation manager with the catalogue", () => {
     expect(en.node.querySelector('.jp-ChatBI-pageRange')!.textContent).toBe(
       'rows 1–50 of 120'
     );
+  });
+});
+
+describe('the settings page in Chinese', () => {
+  /** A registry as JupyterLab makes it: the plugins preloaded, one waiting for its transform. */
+  function registry(): SettingRegistry {
+    const plugin: ISettingRegistry.IPlugin = {
+      id: PLUGIN_ID,
+      raw: '{}',
+      schema: schema(),
+      data: { composite: {}, user: {} },
+      version: '0.1.0'
+    };
+    const connector = {
+      fetch: async () => plugin,
+      list: async () => ({ ids: [PLUGIN_ID], values: [plugin] }),
+      save: async () => undefined,
+      remove: async () => undefined
+    } as any;
+    return new SettingRegistry({ connector, plugins: [plugin] });
+  }
+
+  it('waits for the plugin to translate its titles and descriptions', async () => {
+    const manager = new TranslationManager('', undefined, undefined, {
+      fetch: async () => ({ data: { [DOMAIN]: catalogue() }, message: '' })
+    } as any);
+    await manager.fetch('zh_CN');
+    const trans = manager.load(DOMAIN);
+    const settings = registry();
+    expect(PLUGIN_ID in settings.plugins).toBe(false);
+    settings.transform(PLUGIN_ID, {
+      fetch: plugin => translatedPlugin(plugin, trans)
+    });
+    const loaded = await settings.load(PLUGIN_ID);
+    const shown = settings.plugins[PLUGIN_ID]!.schema;
+    const rows = shown.properties!.rowLimit;
+    expect([shown.description, rows.title]).toEqual([
+      'ChatBI 侧边栏设置。',
+      '每页行数'
+    ]);
+    expect(rows.description).toMatch(/^回答的结果表每页显示的行数/);
+    expect(
+      (shown.properties!.language.oneOf as { title: string }[]).map(
+        choice => choice.title
+      )
+    ).toEqual(['自动', '英语', '中文']);
+    expect([rows.minimum, rows.default, loaded.composite.rowLimit]).toEqual([
+      1, 50, 50
+    ]);
+    expect(schema().properties!.rowLimit.title).toBe('Rows per page');
   });
 });

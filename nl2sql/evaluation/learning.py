@@ -1,0 +1,334 @@
+"""How much reviewed corrections on a database the assistant has not seen lift accuracy there, measured
+through the product's own loop.
+
+For each database its questions are shuffled with a fixed seed: the first ``max(points)`` are the pool a
+user works through, the rest (at most ``limit_eval``) are held out. Each pool question is asked through
+:class:`nl2sql.assistant.Assistant` with a fresh feedback store (SQLite); the user accepts a right answer
+and edits a wrong one into the gold SQL (:meth:`~nl2sql.assistant.Assistant.record`), a reviewer approves
+the candidate as ``chatbi feedback approve`` does (:func:`feedback.review.approve`: its SQL runs again)
+and accepts what it suggests for the semantic model, as ``chatbi feedback accept-suggestion`` does. After
+each point's number of corrections a fresh Assistant on that store answers the held-out questions, so
+the corrections reach it only by the product's routes: verified queries, prompt examples, and suggestions
+laid over the semantic model.
+
+A held-out question is *covered* at a point when a correction made by then has its query or its question,
+values aside (:mod:`nl2sql.evaluation.coverage`); the lift on the uncovered ones is what corrections teach
+beyond their own queries. Each subset's lift compares the same questions at the point and at the first
+point.
+
+Example:
+    >>> split_pool(list(range(10)), pool=4, seed=0, limit_eval=3)
+    ([7, 8, 1, 5], [3, 4, 2])
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tqdm import tqdm
+
+from feedback.corrections import curate, question_key
+from feedback.datasets import TextToSQLExample, seeded_shuffle
+from feedback.log import FeedbackLog
+from feedback.review import ReviewError, ReviewRules, approve, review_queue
+from feedback.suggestions import ACCEPTED, PENDING, SuggestionError, SuggestionStore
+from nl2sql.answer import Answer
+from nl2sql.connect import Database, open_database
+from nl2sql.errors import ChatBIError
+from nl2sql.evaluation.coverage import covered_by
+from nl2sql.evaluation.harness import EVAL_MAX_ROWS, EVAL_TIMEOUT_S
+from nl2sql.evaluation.latency import machine
+from nl2sql.evaluation.learning_report import by_point
+from nl2sql.evaluation.match import orders_rows, results_match
+from nl2sql.execute import run_query
+from nl2sql.models.base import Generator
+from nl2sql.schema import load_schema
+from nl2sql.semantic.model import SemanticModel
+
+DEFAULT_DATABASES = ("world_1", "car_1", "dog_kennels", "flight_2")
+"""Spider dev databases (never trained on) with the most questions; cre_Doc_Template_Mgt and
+student_transcripts_tracking, the next two, are kept apart for tuning how corrections are used."""
+DEFAULT_POINTS = (0, 10, 25, 50)
+DEFAULT_LIMIT_EVAL = 20
+SEMANTIC_CHOICES = ("bootstrap", "none")
+USER, REVIEWER = "analyst", "reviewer"
+T = TypeVar("T")
+
+
+class TooFewQuestionsError(ChatBIError, ValueError):
+    """A database has too few questions for its corrections and one held-out question."""
+
+
+@dataclass(frozen=True)
+class LearningPlan:
+    """What one learning benchmark runs."""
+
+    points: tuple[int, ...] = DEFAULT_POINTS
+    """Numbers of corrections after which the held-out questions are asked (ascending)."""
+    limit_eval: int | None = DEFAULT_LIMIT_EVAL
+    """Held-out questions per database at most (None: every question the pool leaves)."""
+    seed: int = 0
+    """Which questions form the pool and which are held out."""
+    semantic: str = "bootstrap"
+    """``bootstrap``: the database has the semantic model ``chatbi semantic init`` writes, over which
+    accepted suggestions are laid; ``none``: it has none (corrections come back as verified queries and
+    prompt examples only)."""
+    accept_suggestions: bool = True
+    """The reviewer accepts every suggestion approvals make (one contradicting an accepted one is
+    rejected)."""
+    time_budget_s: float | None = None
+    """Each answer's time budget (:class:`nl2sql.assistant.Assistant`); none by default, so that a machine
+    others load does not change what is measured."""
+
+    def __post_init__(self) -> None:
+        if not self.points or list(self.points) != sorted(set(self.points)) or self.points[0] < 0:
+            raise ValueError(f"points must be distinct, ascending and not negative: {self.points}")
+        if self.semantic not in SEMANTIC_CHOICES:
+            raise ValueError(f"semantic must be one of {', '.join(SEMANTIC_CHOICES)}, not {self.semantic!r}")
+        if self.limit_eval is not None and self.limit_eval < 1:
+            raise ValueError(f"limit_eval must be at least 1, not {self.limit_eval}")
+
+
+def split_pool(
+    items: Sequence[T], *, pool: int, seed: int, limit_eval: int | None
+) -> tuple[list[T], list[T]]:
+    """The shuffled items: the first ``pool`` to correct, then at most ``limit_eval`` to hold out."""
+    shuffled = seeded_shuffle(items, seed)
+    held_out = shuffled[pool:]
+    return shuffled[:pool], held_out[:limit_eval] if limit_eval is not None else held_out
+
+
+def measure_learning(
+    examples: Sequence[TextToSQLExample],
+    generator: Generator,
+    databases: Sequence[str],
+    plan: LearningPlan = LearningPlan(),
+    *,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """EX on each database's held-out questions after each of ``plan.points`` corrections (see the
+    module docstring); per point, per database, and per question.
+
+    Raises:
+        TooFewQuestionsError: a database has too few questions for the pool and one held-out question.
+    """
+    started, load_before = datetime.now(UTC), _load()
+    splits = {}
+    for db_id in databases:
+        questions = [e for e in examples if e.db_id == db_id and e.available]
+        pool, held_out = split_pool(
+            questions, pool=plan.points[-1], seed=plan.seed, limit_eval=plan.limit_eval
+        )
+        if len(pool) < plan.points[-1] or not held_out:
+            raise TooFewQuestionsError(
+                f"{db_id} has {len(questions)} usable questions: {plan.points[-1]} corrections leave none"
+                " to hold out"
+            )
+        splits[db_id] = (pool, held_out)
+    runs = {
+        db_id: _learn_on(pool, held_out, generator, plan, progress)
+        for db_id, (pool, held_out) in splits.items()
+    }
+    questions = [question for run in runs.values() for question in run["questions"]]
+    return {
+        "model_id": generator.model_id,
+        "adapter_hash": generator.adapter_hash,
+        "machine": machine(),
+        "load_average": {"before": load_before, "after": _load()},
+        "started_at": started.isoformat(timespec="seconds"),
+        "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
+        "points": list(plan.points),
+        "limit_eval": plan.limit_eval,
+        "seed": plan.seed,
+        "semantic": plan.semantic,
+        "accept_suggestions": plan.accept_suggestions,
+        "time_budget_s": plan.time_budget_s,
+        "databases": list(databases),
+        "by_point": by_point(questions, runs, plan.points),
+        "by_database": {
+            db_id: by_point(run["questions"], {db_id: run}, plan.points) for db_id, run in runs.items()
+        },
+        "corrections": {db_id: run["corrections"] for db_id, run in runs.items()},
+        "questions": questions,
+    }
+
+
+def _learn_on(
+    pool: list[TextToSQLExample],
+    held_out: list[TextToSQLExample],
+    generator: Generator,
+    plan: LearningPlan,
+    progress: bool,
+) -> dict[str, Any]:
+    """Work through ``pool`` as a user and a reviewer would, asking ``held_out`` at each point."""
+    database = open_database(pool[0].db_path)
+    schema = load_schema(database)
+    semantic: SemanticModel | None = None  # none: the database's own place holds no model
+    if plan.semantic == "bootstrap":
+        from nl2sql.semantic.bootstrap import bootstrap_model
+
+        semantic = bootstrap_model(database, schema)
+    gold = _GoldResults(database)
+    rows: list[dict[str, Any]] = [
+        {"database": e.db_id, "question": e.question, "gold": e.sql, "covered": {}, "answers": {}}
+        for e in held_out
+    ]
+    taught: list[dict[str, Any]] = []
+    reached: dict[int, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="chatbi-learning-") as folder:
+        log = FeedbackLog(Path(folder) / "feedback.sqlite", user=USER)
+
+        def assistant() -> Any:
+            from nl2sql.assistant import Assistant
+
+            return Assistant(
+                database,
+                generator=generator,
+                log=log,
+                semantic=semantic,
+                review_rules=ReviewRules(),
+                time_budget_s=plan.time_budget_s,
+            )
+
+        user = assistant()
+        bar = tqdm(
+            total=len(held_out) * len(plan.points) + len(pool),
+            desc=database.name,
+            unit="q",
+            disable=not progress,
+        )
+        for done in range(plan.points[-1] + 1):
+            if done in plan.points:
+                answering = assistant()  # a fresh one: all it knows comes from the store
+                for row, example in zip(rows, held_out, strict=True):
+                    row["covered"][str(done)] = covered_by(example, pool[:done])
+                    row["answers"][str(done)] = _asked(answering, example, gold)
+                    bar.update(1)
+                reached[done] = _store_state(log, database, schema)
+            if done < plan.points[-1]:
+                taught.append(_correct(user, log, pool[done], gold, accept=plan.accept_suggestions))
+                bar.update(1)
+        bar.close()
+        log.close()
+    return {"questions": rows, "corrections": {"taught": taught, "store": reached}}
+
+
+def _asked(assistant: Any, example: TextToSQLExample, gold: _GoldResults) -> dict[str, Any]:
+    """Ask ``example`` and judge the answer against the gold result."""
+    answer: Answer = assistant.ask(example.question)
+    scores = assistant.corrections.scores(example.question) if len(assistant.corrections) else []
+    return {
+        "right": gold.matches(example.sql, answer),
+        "path": answer.path,
+        "sql": answer.sql,
+        "error": answer.error,
+        "examples": [shown.question for shown in answer.examples],
+        "closest_correction": round(max(scores), 3) if scores else None,
+        "seconds": round(answer.timings.get("total", 0.0), 3),
+        "timings": {stage: round(seconds, 3) for stage, seconds in answer.timings.items()},
+        "prompt_tokens": answer.prompt_tokens,
+        "out_of_time": any("budget for an answer was spent" in note for note in answer.notes),
+    }
+
+
+def _correct(
+    user: Any, log: FeedbackLog, example: TextToSQLExample, gold: _GoldResults, *, accept: bool
+) -> dict[str, Any]:
+    """The user asks ``example``, accepts a right answer or edits a wrong one into the gold SQL; the
+    reviewer approves the candidate and (with ``accept``) accepts what it suggests."""
+    answer: Answer = user.ask(example.question)
+    right = gold.matches(example.sql, answer)
+    if right:
+        user.record("accepted", answer)
+    else:
+        user.record("edited", answer, final_sql=example.sql)
+    outcome: dict[str, Any] = {
+        "question": example.question,
+        "answered_right": right,
+        "kind": "accepted" if right else "edited",
+        "approved": False,
+        "reason": None,
+        "suggestions_accepted": 0,
+    }
+    database, schema = user.database, user.schema
+    key = question_key(example.question)
+    candidates = [c for c in review_queue(log, database, schema) if question_key(c.question) == key]
+    if not candidates:
+        dropped = [d for d in curate(log, database.name, schema).dropped if question_key(d.question) == key]
+        outcome["reason"] = dropped[-1].reason if dropped else "no candidate"
+    for candidate in candidates:
+        try:
+            approve(log, candidate.event_id, database, schema, reviewer=REVIEWER)
+        except ReviewError as error:
+            outcome["reason"] = str(error)
+        else:
+            outcome["approved"] = True
+    if accept:
+        outcome["suggestions_accepted"] = _accept_suggestions(log, database.name)
+    return outcome
+
+
+def _accept_suggestions(log: FeedbackLog, database: str) -> int:
+    """Accept every pending suggestion about ``database`` (one contradicting an accepted one is
+    rejected, as a reviewer would); how many were accepted."""
+    store = SuggestionStore(log)
+    accepted = 0
+    for suggestion in store.suggestions(database, PENDING):
+        at = log.clock()
+        try:
+            store.decide(suggestion.id, ACCEPTED, by=REVIEWER, at=at, database=database)
+        except SuggestionError as error:
+            store.decide(suggestion.id, "rejected", by=REVIEWER, at=at, reason=str(error), database=database)
+        else:
+            accepted += 1
+    return accepted
+
+
+def _store_state(log: FeedbackLog, database: Database, schema: Any) -> dict[str, Any]:
+    """What the store holds for ``database``: approved corrections and suggestions by status."""
+    store = SuggestionStore(log)
+    statuses = Counter(s.status for s in store.suggestions(database.name))
+    return {"approved": len(curate(log, database.name, schema).kept), "suggestions": dict(statuses)}
+
+
+class _GoldResults:
+    """Gold results of one database, each run once; answers judged as ``chatbi eval`` judges them."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._rows: dict[str, list[tuple[Any, ...]] | None] = {}
+
+    def matches(self, gold_sql: str, answer: Answer) -> bool:
+        expected = self._gold(gold_sql)
+        if expected is None or answer.error or not answer.sql:
+            return False
+        try:
+            predicted = run_query(self.database, answer.sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
+        except ChatBIError:
+            return False
+        return results_match(expected, predicted.rows, ordered=orders_rows(gold_sql))
+
+    def _gold(self, sql: str) -> list[tuple[Any, ...]] | None:
+        if sql not in self._rows:
+            try:
+                self._rows[sql] = run_query(
+                    self.database, sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S
+                ).rows
+            except ChatBIError:
+                self._rows[sql] = None
+        return self._rows[sql]
+
+
+def _load() -> float | None:
+    """The one-minute load average (others share the machine), where the system tells it."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
