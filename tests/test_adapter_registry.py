@@ -410,19 +410,26 @@ def test_the_readme_schedules_retraining_with_lines_the_cli_accepts() -> None:
             assert option in ("--help", "--log") or f"[{option}" in text, (name, option)
 
 
+def halved_adapter(folder: Path) -> Path:
+    """A copy of the shipped adapter at ``folder`` with its LoRA B halved: other weights, another id,
+    still a working adapter (as a retraining would give)."""
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    shutil.copytree(default_adapter(), folder)
+    weights = str(folder / "adapter_model.safetensors")
+    tensors = safetensors_torch.load_file(weights)
+    tensors = {name: tensor * 0.5 if "lora_B" in name else tensor for name, tensor in tensors.items()}
+    safetensors_torch.save_file(tensors, weights)
+    return folder
+
+
 @pytest.mark.slow
 def test_the_assistant_answers_with_the_active_adapter_of_the_store_it_logs_to(
     tmp_path: Path, sqlite_shop: str
 ) -> None:
-    safetensors_torch = pytest.importorskip("safetensors.torch")
     from nl2sql.assistant import Assistant
     from nl2sql.models.resolve import clear_loaded
 
-    folder = tmp_path / "retrained"
-    shutil.copytree(default_adapter(), folder)
-    tensors = safetensors_torch.load_file(str(folder / "adapter_model.safetensors"))
-    tensors = {name: tensor * 0.5 if "lora_B" in name else tensor for name, tensor in tensors.items()}
-    safetensors_torch.save_file(tensors, str(folder / "adapter_model.safetensors"))
+    folder = halved_adapter(tmp_path / "retrained")
     log = FeedbackLog(tmp_path / "team.sqlite")
     registry = AdapterRegistry(log)
     registry.promote(record(registry, folder), at=DAY)

@@ -7,7 +7,6 @@ results agree, judged when the user accepts, corrects or rejects the answer, and
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import threading
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import test_adapter_registry
-from test_adapter_registry import DAY, one_error, record, run, sha256_of
+from test_adapter_registry import DAY, halved_adapter, one_error, record, run, sha256_of
 
 from feedback.log import FeedbackLog
 from feedback.migrations import MIGRATIONS
@@ -244,15 +243,10 @@ def test_the_readme_documents_shadow_mode() -> None:
 def test_a_registered_adapter_answers_in_shadow_beside_the_shipped_one(
     tmp_path: Path, feedback_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    safetensors_torch = pytest.importorskip("safetensors.torch")
     from nl2sql.execute import run_query
     from nl2sql.models.resolve import clear_loaded
 
-    folder = tmp_path / "retrained"
-    shutil.copytree(default_adapter(), folder)
-    tensors = safetensors_torch.load_file(str(folder / "adapter_model.safetensors"))
-    tensors = {name: tensor * 0.5 if "lora_B" in name else tensor for name, tensor in tensors.items()}
-    safetensors_torch.save_file(tensors, str(folder / "adapter_model.safetensors"))
+    folder = halved_adapter(tmp_path / "retrained")
     log = FeedbackLog(feedback_url)
     shadow_id = record(AdapterRegistry(log), folder)
     questions = ("How many customers are there?", "How many orders are there?")
