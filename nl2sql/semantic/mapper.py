@@ -23,7 +23,6 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -40,6 +39,7 @@ from nl2sql.semantic.listing_words import (
     threshold_filter,
 )
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
+from nl2sql.semantic.model_cache import per_model
 from nl2sql.semantic.paths import reachable
 from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery, Threshold
 from nl2sql.semantic.shorthand import write_out
@@ -734,15 +734,9 @@ class _Vocabulary:
     """Every word of every name, lower case."""
 
 
-_VOCABULARIES: dict[int, tuple[weakref.ref[SemanticModel], _Vocabulary]] = {}
-"""Compiled vocabularies by model (the model is immutable; an entry goes when its model does)."""
-
-
+@per_model
 def _vocabulary(model: SemanticModel) -> _Vocabulary:
     """The compiled vocabulary of ``model``, built on its first question."""
-    cached = _VOCABULARIES.get(id(model))
-    if cached is not None and cached[0]() is model:
-        return cached[1]
     entries = _entries(model)
     patterns = []
     for phrase, kind, target, value in entries:
@@ -761,10 +755,7 @@ def _vocabulary(model: SemanticModel) -> _Vocabulary:
     single = {phrase: (kind, target, value) for phrase, kind, target, value in entries}
     spellable = tuple(p for p in single if " " not in p and len(p) >= 5 and p.isascii() and p.isalpha())
     words = frozenset(w.lower() for phrase in single for w in re.findall(r"[\w']+", phrase))
-    vocabulary = _Vocabulary(tuple(patterns), single, spellable, words)
-    key = id(model)
-    _VOCABULARIES[key] = (weakref.ref(model, lambda _: _VOCABULARIES.pop(key, None)), vocabulary)
-    return vocabulary
+    return _Vocabulary(tuple(patterns), single, spellable, words)
 
 
 def vocabulary_words(model: SemanticModel) -> frozenset[str]:

@@ -36,6 +36,7 @@ from nl2sql.semantic.describe import describe_query
 from nl2sql.semantic.listing import compile_listing
 from nl2sql.semantic.mapper import Mapping, map_question, vocabulary_words
 from nl2sql.semantic.model import SemanticModel
+from nl2sql.semantic.model_cache import per_model
 from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
 from nl2sql.semantic.verified import find_verified
 
@@ -274,8 +275,10 @@ _TIME_OR_JARGON = re.compile(
 """Capitalized words that are no stored value: periods, abbreviations of business jargon, "I"."""
 
 
+@per_model
 def _data_words(model: SemanticModel) -> frozenset[str]:
-    """Every word the model (and so the data) uses: names, column expressions, synonyms, values, terms."""
+    """Every word the model (and so the data) uses: names, column expressions, synonyms, values, terms
+    (worked out once per model)."""
     texts: list[str] = []
     for table in model.tables:
         texts += [table.name, table.base_table, *table.synonyms]
