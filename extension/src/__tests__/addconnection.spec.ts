@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AddConnectionForm } from '../addconnection';
 import type { ChatBIClient } from '../api';
-import type { ChartRenderers } from '../chart';
 import { ApiError } from '../errors';
 import type { ChatBIPanel } from '../panel';
-import { DEFAULT_SETTINGS } from '../settings';
 import { plainTrans } from '../trans';
 import {
   AddConnectionRequest,
@@ -13,16 +11,9 @@ import {
   ConnectionList
 } from '../wire';
 import { answer } from './answer';
-import { jupyterLabSqlEditors } from './editors';
+import { DEMO_CONNECTION, showPanel } from './panels';
 
-const DEMO = {
-  name: 'demo',
-  dialect: 'sqlite',
-  tables: 8,
-  default: true,
-  error: null,
-  removable: false
-};
+const DEMO = DEMO_CONNECTION;
 const LISTED: ConnectionList = { connections: [DEMO], default: 'demo' };
 const WITH_SHOP: ConnectionList = {
   connections: [
@@ -224,21 +215,7 @@ describe('the connection picker', () => {
       },
       model: () => new Promise(() => undefined)
     } as unknown as ChatBIClient;
-    const charts = {
-      draw: () => undefined,
-      disposeIn: () => undefined,
-      resize: () => undefined,
-      dispose: () => undefined
-    } as unknown as ChartRenderers;
-    const shown = new Panel({
-      client,
-      charts,
-      sqlEditor: jupyterLabSqlEditors(),
-      trans: plainTrans,
-      settings: () => DEFAULT_SETTINGS,
-      copy: async () => undefined
-    });
-    document.body.replaceChildren(shown.node);
+    const shown = showPanel(Panel, client);
     const picker = shown.node.querySelector<HTMLSelectElement>(
       'select[aria-label="Connection"]'
     )!;

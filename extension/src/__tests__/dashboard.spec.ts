@@ -18,6 +18,7 @@ import {
   DashboardFigure,
   RetrainingStatus
 } from '../wire';
+import { DEMO_CONNECTION } from './panels';
 
 const NAMES: DashboardFigure['name'][] = [
   'questions',
@@ -110,16 +111,7 @@ class Server implements DashboardClient {
   async connections(): Promise<ConnectionList> {
     return {
       default: 'demo',
-      connections: [
-        {
-          name: 'demo',
-          dialect: 'sqlite',
-          tables: 8,
-          default: true,
-          error: null,
-          removable: false
-        }
-      ]
+      connections: [DEMO_CONNECTION]
     };
   }
   async retraining(): Promise<RetrainingStatus> {

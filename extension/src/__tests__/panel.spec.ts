@@ -6,13 +6,10 @@
 import { EditorView } from '@codemirror/view';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatBIClient } from '../api';
-import type { ChartRenderers } from '../chart';
 import type { ChatBIPanel } from '../panel';
-import { DEFAULT_SETTINGS } from '../settings';
-import { plainTrans } from '../trans';
 import { Answer, ReadingRequest, RunRequest } from '../wire';
 import { answer } from './answer';
-import { jupyterLabSqlEditors } from './editors';
+import { showPanel } from './panels';
 
 const EDITED = 'SELECT segment FROM customers';
 
@@ -45,21 +42,7 @@ describe('the panel', () => {
       },
       model: () => new Promise(() => undefined)
     } as unknown as ChatBIClient;
-    const charts = {
-      draw: () => undefined,
-      disposeIn: () => undefined,
-      resize: () => undefined,
-      dispose: () => undefined
-    } as unknown as ChartRenderers;
-    const panel = new Panel({
-      client,
-      charts,
-      sqlEditor: jupyterLabSqlEditors(),
-      trans: plainTrans,
-      settings: () => DEFAULT_SETTINGS,
-      copy: async () => undefined
-    });
-    document.body.replaceChildren(panel.node);
+    const panel = showPanel(Panel, client);
     panel.node.querySelector<HTMLTextAreaElement>('textarea')!.value =
       first.question;
     await panel.ask();
