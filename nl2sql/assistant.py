@@ -31,8 +31,10 @@ from explain import Diagnostic, check
 from explain.autofix import mend
 from feedback import FeedbackLog
 from feedback.corrections import APPROVED, CORRECTION_KINDS, REVIEW_KINDS, curate, question_key, sql_key
+from feedback.lessons import Lessons, lessons_key
 from feedback.outcome import record_outcome
 from feedback.similar import DEFAULT_EXAMPLES, CorrectionIndex, as_examples
+from feedback.teaching import TEACHING_EXAMPLES
 from nl2sql.answer import Answer
 from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError, InvalidSQLError
@@ -95,7 +97,10 @@ class Assistant:
         log: where events are appended; the default log in the data folder unless None.
         glossary: business terms for the prompt: a :class:`Glossary`, a YAML file, or None for the
             database's own (:func:`nl2sql.glossary.glossary_path`).
-        examples: how many earlier corrections like the question go into the prompt (0: none).
+        examples: how many earlier corrections like the question go into the prompt (0: none); when
+            none is worded like it, up to ``max(examples, 2)`` that show the tables and columns it
+            needs (:mod:`feedback.teaching`). Approved corrections also lay the values and join keys
+            they used over the schema the prompt shows (:mod:`feedback.schema_notes`).
         corrections: the corrections to draw them from; by default the approved ones curated from
             ``log`` for this database (:func:`feedback.corrections.curate`), read again whenever a
             review, withdrawal or rejection was logged since. An accepted or edited answer is only a
@@ -193,6 +198,7 @@ class Assistant:
         self.examples = max(0, examples)
         self._corrections = corrections
         self._corrections_from_log = corrections is None
+        self._lessons: Lessons | None = None
         self._reviewed_up_to = -1
         """The newest review, withdrawal or rejection the corrections were read after."""
         if review_rules is None:
@@ -336,10 +342,22 @@ class Assistant:
             self._learned_key, self._learned_version = key, self._learned_version + 1
 
     def similar_examples(self, question: str) -> list[Example]:
-        """The earlier corrections most like ``question`` that its prompt shows (none when off)."""
+        """The earlier corrections its prompt shows ``question`` (none when off): the ones worded like
+        it, else the ones that show the schema it needs (:mod:`feedback.teaching`)."""
         if not self.examples:
             return []
-        return as_examples(self.corrections.similar(question, self.examples))
+        shown = self.corrections.similar(question, self.examples)
+        if not shown and len(self.corrections):
+            shown = self.lessons().teacher.choose(question, max(self.examples, TEACHING_EXAMPLES))
+        return as_examples(shown)
+
+    def lessons(self) -> Lessons:
+        """What this database's corrections teach beyond their own questions (read again once they
+        change)."""
+        corrections = self.corrections.corrections
+        if self._lessons is None or self._lessons.key != lessons_key(corrections):
+            self._lessons = Lessons(corrections, self.schema)
+        return self._lessons
 
     def messages(
         self, question: str, history: Sequence[Example] = (), *, examples: Sequence[Example] | None = None
@@ -360,11 +378,14 @@ class Assistant:
         )
 
     def _schema_text(self, question: str) -> str | None:
-        """The pruned schema when the whole one is over the linking budget; None for the whole one."""
-        if self.linking_budget is None:
-            return None
-        linking = link_schema(self.schema, question, budget_tokens=self.linking_budget)
-        return render_schema(linking.schema(self.schema)) if linking.pruned else None
+        """The schema the prompt shows, with what approved corrections used laid over it, pruned when
+        the whole one is over the linking budget; None for the whole schema as it is."""
+        schema = self.lessons().schema if len(self.corrections) else self.schema
+        if self.linking_budget is not None:
+            linking = link_schema(schema, question, budget_tokens=self.linking_budget)
+            if linking.pruned:
+                return render_schema(linking.schema(schema))
+        return render_schema(schema) if schema is not self.schema else None
 
     def ask(
         self,

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from nl2sql.semantic.compile import CompiledQuery
+    from nl2sql.semantic.model import SemanticModel
+    from nl2sql.semantic.query import SemanticQuery
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "CHATBI_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -100,19 +108,51 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield home
 
 
-def _sqlite_shop(folder: Path) -> str:
-    path = folder / "shop.sqlite"
+def sqlite_file(path: Path, statements: Iterable[str]) -> str:
+    """A SQLite database at ``path`` made by running ``statements`` in it; its path as a string."""
     connection = sqlite3.connect(path)
-    for statement in SHOP_TABLES + SHOP_ROWS:
+    for statement in statements:
         connection.execute(statement)
     connection.commit()
     connection.close()
+    return str(path)
+
+
+def normalized(rows: Iterable[Sequence[object]], places: int = 6) -> list[tuple]:
+    """``rows`` as tuples, their numbers (decimals and floats) as floats rounded to ``places``, so the
+    engines' figures and hand-worked ones compare.
+
+    Example:
+        >>> normalized([("Acme", Decimal("120.5000001"), 2)])
+        [('Acme', 120.5, 2)]
+    """
+    return [tuple(round(float(v), places) if isinstance(v, Decimal | float) else v for v in r) for r in rows]
+
+
+def run_compiled(
+    url: str, query: SemanticQuery, model: SemanticModel, *, today: date, places: int = 6
+) -> tuple[CompiledQuery, list[tuple]]:
+    """``query`` compiled for the database at ``url`` and run there: the compiled query and its rows
+    (:func:`normalized`), once the result's columns are checked to be the ones it names."""
+    from nl2sql.connect import open_database
+    from nl2sql.execute import run_query
+    from nl2sql.semantic.compile import compile_query
+
+    database = open_database(url)
+    compiled = compile_query(query, model, dialect=database.dialect, today=today)
+    result = run_query(database, compiled.sql)
+    assert list(result.columns) == list(compiled.columns)
+    return compiled, normalized(result.rows, places)
+
+
+def _sqlite_shop(folder: Path) -> str:
+    path = sqlite_file(folder / "shop.sqlite", SHOP_TABLES + SHOP_ROWS)
     (folder / "shop.schema.yaml").write_text(
         "tables:\n  customers:\n    description: People and companies who buy from us.\n"
         "    columns:\n      segment: Customer segment.\n",
         encoding="utf-8",
     )
-    return str(path)
+    return path
 
 
 def _duckdb_shop(folder: Path) -> str:

@@ -183,6 +183,22 @@ def test_changing_the_window_the_grain_the_grouping_and_the_measures_compiles_ag
         ({"metrics": "revenue"}, "metrics: expected a list"),
         ({"time_range": 2025}, "time_range: expected a string"),
         ({}, "nothing to change"),
+        ({"comparison": {"kind": "previous_period"}}, "a comparison needs a time window"),
+        ({"comparison": {"kind": "yesterday"}}, "comparison kind must be one of"),
+        ({"comparison": {"kind": "previous_period", "show": "ratio"}}, "comparison show must be one of"),
+        ({"ranking": {"direction": "top", "n": 0}}, "needs a number of rows"),
+        ({"ranking": {"direction": "top", "n": 2.5}}, "ranking.n: expected a whole number"),
+        (
+            {"ranking": {"direction": "top", "within": "region"}},
+            "to rank within each region, group by it too",
+        ),
+        ({"ranking": {"direction": "sideways"}}, "ranking direction must be one of"),
+        (
+            {"share": True, "time_range": "last_year", "comparison": {"kind": "previous_period"}},
+            "cannot also be",
+        ),
+        ({"share": "yes"}, "share: expected"),
+        ({"ranking": {"n": 3}}, "ranking.direction"),
     ],
 )
 def test_a_change_the_reading_cannot_take_is_one_message_and_changes_nothing(
@@ -199,3 +215,78 @@ def from_model_status(api: Api) -> dict[str, Any]:
     response = api("GET", "model")
     assert response.code == 200, response.body
     return json.loads(response.body)
+
+
+# The reading's comparison, ranking and share --------------------------------------------------------------
+
+
+def test_a_reading_offers_the_comparisons_rankings_and_share_of_the_notebooks_chips(
+    api: Api, demo: Any
+) -> None:
+    _, model, today = demo
+    reading = segments(api).interpretation
+    assert reading is not None and reading.choices is not None and reading.query is not None
+    shared = query_choices(SemanticQuery.from_dict(reading.query), model, today=today)
+    for slot in ("comparisons", "shows", "directions", "within"):
+        assert [(c.value, c.text) for c in getattr(reading.choices, slot)] == [
+            (c.value, c.text) for c in getattr(shared, slot)
+        ], slot
+    assert [c.value for c in reading.choices.comparisons] == [
+        "none",
+        "previous_period",
+        "same_period_last_year",
+    ]
+    assert reading.choices.within[0] == wire.ReadingChoice("", "overall") and reading.choices.share
+
+
+def test_ranking_comparing_and_sharing_compile_again(api: Api, demo: Any) -> None:
+    database, _, today = demo
+    first = segments(api)
+    top = answer_of(
+        api("POST", "reading", {"answer_id": first.id, "ranking": {"direction": "top", "n": 2, "within": ""}})
+    )
+    assert top.interpretation is not None and top.interpretation.query is not None
+    assert top.interpretation.query["ranking"] == {"direction": "top", "n": 2, "within": None, "by": None}
+    assert top.sql == top.interpretation.sql and top.sql != first.sql
+    expected = "SELECT segment, COUNT(*) AS n FROM customers GROUP BY segment ORDER BY n DESC LIMIT 2"
+    assert top.table is not None and top.table.rows == [
+        list(row) for row in run_query(database, expected).rows
+    ]
+
+    compared = answer_of(
+        api(
+            "POST",
+            "reading",
+            {
+                "answer_id": first.id,
+                "time_range": "last_year",
+                "comparison": {"kind": "same_period_last_year", "show": "delta"},
+                "ranking": {"direction": "none"},
+            },
+        )
+    )
+    assert compared.table is not None and compared.interpretation is not None
+    assert [c.name for c in compared.table.columns] == [
+        "segment",
+        "customer_count",
+        "customer_count_previous",
+        "customer_count_change",
+    ]
+    window, before = resolve("last_year", today), resolve("last_year", datetime.date(today.year - 1, 1, 1))
+    counts = (
+        "SELECT segment, COUNT(*) FROM customers WHERE signup_date >= '{}' AND signup_date < '{}' GROUP BY 1"
+    )
+    now = dict(rows(database, counts.format(window.start, window.end)))
+    earlier = dict(rows(database, counts.format(before.start, before.end)))
+    assert {row[0]: tuple(row[1:]) for row in compared.table.rows} == {
+        segment: (n, earlier[segment], n - earlier[segment]) for segment, n in now.items()
+    }
+
+    # a share of the whole takes the comparison's place
+    shared = answer_of(
+        api("POST", "reading", {"answer_id": first.id, "share": True, "comparison": {"kind": "none"}})
+    )
+    assert shared.table is not None and shared.interpretation is not None
+    assert shared.interpretation.query is not None and shared.interpretation.query["share"] is True
+    assert abs(sum(row[-1] for row in shared.table.rows) - 100) < 1e-6
+    assert not from_model_status(api)["loaded"], "a reading is compiled without the language model"

@@ -63,7 +63,7 @@ def test_refusals_say_why(demo: Assistant, question: str, reason: str) -> None:
 
 def test_listings_with_ad_hoc_logic_go_to_generated_sql(demo: Assistant) -> None:
     before = demo.generator.prompts
-    answer = demo.ask("List the customers in Lhasa who never placed an order")
+    answer = demo.ask("List the customers in Lhasa whose first order was cancelled")
     assert answer.path == "sql" and demo.generator.prompts == before + 1 and answer.model_id == "replies"
 
 

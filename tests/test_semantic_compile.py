@@ -4,10 +4,10 @@ engine and returns the figures worked out by hand from the shop data (tests/conf
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import normalized, run_compiled
 
 from nl2sql.connect import open_database
 from nl2sql.execute import run_query
@@ -158,23 +158,10 @@ CASES = {
 }
 
 
-def normalized(rows: list[tuple]) -> list[tuple]:
-    def value(v: object) -> object:
-        if isinstance(v, Decimal | float):
-            return round(float(v), 6)
-        return v
-
-    return [tuple(value(v) for v in row) for row in rows]
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_compiled_sql_gives_the_hand_worked_figures(shop_db: str, case: str) -> None:
     query, expected = CASES[case]
-    database = open_database(shop_db)
-    compiled = compile_query(query, MODEL, dialect=database.dialect, today=TODAY)
-    result = run_query(database, compiled.sql)
-    assert list(result.columns) == list(compiled.columns)
-    rows = normalized(result.rows)
+    compiled, rows = run_compiled(shop_db, query, MODEL, today=TODAY)
     if (
         "top" in case
         or "bottom" in case

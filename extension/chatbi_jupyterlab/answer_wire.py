@@ -33,6 +33,7 @@ from chatbi_jupyterlab.notebook.chart import (
     choice_for,
     choose_chart,
 )
+from chatbi_jupyterlab.plan_choices import plan_choices
 from explain.column_labels import column_labels
 from nl2sql.answer import PATH_LABELS
 from nl2sql.semantic.chips import query_chips
@@ -80,7 +81,7 @@ def answer_wire(card: AnswerCard, *, table_rows: int = TABLE_ROWS) -> wire.Answe
         lang=lang,
         steps=[step_wire(step) for step in explanation.steps] if explanation else [],
         diagnostics=[wire.Diagnostic(**d.to_dict()) for d in shown.diagnostics],
-        plan=plan_wire(shown.plan) if shown.plan else None,
+        plan=plan_wire(shown.plan, card.assistant.schema, today=today, lang=lang) if shown.plan else None,
         table=table,
         chart=chart,
         timings={stage: round(seconds, 4) for stage, seconds in current.timings.items()},
@@ -221,8 +222,11 @@ def step_wire(step: Step) -> wire.Step:
     )
 
 
-def plan_wire(plan: Plan) -> wire.Plan:
-    """The editable plan on the wire (its parse tree and schema left out)."""
+def plan_wire(
+    plan: Plan, schema: Schema | None = None, *, today: datetime.date | None = None, lang: str = "en"
+) -> wire.Plan:
+    """The editable plan on the wire (its parse tree and schema left out), with what its controls offer on
+    ``schema`` (:func:`chatbi_jupyterlab.plan_choices.plan_choices`)."""
     return wire.Plan(
         sql=plan.sql,
         dialect=plan.dialect,
@@ -254,6 +258,7 @@ def plan_wire(plan: Plan) -> wire.Plan:
         order_by=[wire.OrderItem(o.expression, o.descending) for o in plan.order_by],
         limit=plan.limit,
         read_only=list(plan.read_only),
+        choices=plan_choices(plan, schema, today=today, lang=lang) if plan.editable else None,
     )
 
 
@@ -303,6 +308,11 @@ def choices_wire(choices: QueryChoices) -> wire.ReadingChoices:
         group_by=[wire.ReadingChoice(c.value, c.text) for c in choices.group_by],
         time_ranges=[wire.ReadingChoice(c.value, c.text) for c in choices.time_ranges],
         grains=[wire.ReadingChoice(c.value, c.text) for c in choices.grains],
+        comparisons=[wire.ReadingChoice(c.value, c.text) for c in choices.comparisons],
+        shows=[wire.ReadingChoice(c.value, c.text) for c in choices.shows],
+        directions=[wire.ReadingChoice(c.value, c.text) for c in choices.directions],
+        within=[wire.ReadingChoice(c.value, c.text) for c in choices.within],
+        share=choices.share,
     )
 
 

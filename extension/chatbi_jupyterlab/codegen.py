@@ -3,7 +3,9 @@ interfaces the panel compiles against, both from the one definition in :mod:`cha
 
 Types map as ``str`` → ``string``, ``int``/``float`` → ``number``, ``bool`` → ``boolean``, ``None`` →
 ``null``, ``list[X]`` → ``X[]``, ``dict[str, X]`` → ``Record<string, X>``, ``Literal["a", "b"]`` →
-``'a' | 'b'``, ``Any`` → ``unknown``, a dataclass → its interface. A field with a default is optional.
+``'a' | 'b'``, ``Any`` → ``unknown``, ``datetime.date`` → ``string`` (``YYYY-MM-DD``), a dataclass → its
+interface. A field with a default is optional. A field whose metadata holds ``"typescript"`` is written with
+that type (a union declared by :func:`typescript_union`), and read as its annotation says.
 
 Example:
     >>> from dataclasses import dataclass
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import datetime
 import inspect
 import sys
 import textwrap
@@ -147,7 +150,7 @@ def typescript_type(kind: Any) -> str:
     if kind is type(None):
         return "null"
     if origin in (Union, types.UnionType):
-        parts = [typescript_type(a) for a in args if a is not type(None)]
+        parts = list(dict.fromkeys(typescript_type(a) for a in args if a is not type(None)))
         return " | ".join(parts + (["null"] if type(None) in args else []))
     if origin is Literal:
         return " | ".join(f"'{a}'" if isinstance(a, str) else str(a).lower() for a in args)
@@ -158,32 +161,61 @@ def typescript_type(kind: Any) -> str:
         return f"Record<string, {typescript_type(args[1]) if len(args) > 1 else 'unknown'}>"
     if dataclasses.is_dataclass(kind):
         return kind.__name__
-    names = {str: "string", int: "number", float: "number", bool: "boolean"}
+    names = {str: "string", int: "number", float: "number", bool: "boolean", datetime.date: "string"}
     if kind in names:
         return names[kind]
     raise TypeError(f"no TypeScript mapping for {kind!r}")
 
 
-def typescript_interface(cls: type) -> str:
-    """``cls`` as an exported TypeScript interface, with its docstrings as comments."""
+def typescript_interface(cls: type, *, tagged: bool = False) -> str:
+    """``cls`` as an exported TypeScript interface, with its docstrings as comments; ``tagged`` adds the
+    field ``type``, the class's name, that tells the members of a :func:`typescript_union` apart."""
     hints = get_type_hints(cls)
     docs = field_docs(cls)
     doc = inspect.getdoc(cls) or ""
     if doc.startswith(f"{cls.__name__}("):  # the signature dataclasses write when there is no docstring
         doc = ""
     lines = [*_comment(doc, ""), f"export interface {cls.__name__} {{"]
+    if tagged:
+        lines.append(f"  type: '{cls.__name__}';")
     for item in dataclasses.fields(cls):  # type: ignore[arg-type]
         optional = item.default is not dataclasses.MISSING or item.default_factory is not dataclasses.MISSING
         lines += _comment(docs.get(item.name, ""), "  ")
-        lines.append(f"  {item.name}{'?' if optional else ''}: {typescript_type(hints[item.name])};")
+        spelled = item.metadata.get("typescript") or typescript_type(hints[item.name])
+        lines.append(f"  {item.name}{'?' if optional else ''}: {spelled};")
     lines.append("}")
     return "\n".join(lines)
 
 
-def typescript_module(classes: Iterable[type], header: str) -> str:
-    """A TypeScript file: ``header`` as line comments, then one interface per class, in order."""
+def typescript_union(name: str, classes: Iterable[type]) -> str:
+    """An exported union type ``name`` of the tagged interfaces of ``classes`` (objects whose field
+    ``type`` names their class, as ``{"type": "SetLimit", "n": 5}``).
+
+    Example:
+        >>> from dataclasses import dataclass
+        >>> @dataclass
+        ... class Stop:
+        ...     pass
+        >>> @dataclass
+        ... class Go:
+        ...     speed: int
+        >>> print(typescript_union("Move", (Stop, Go)))
+        export type Move = Stop | Go;
+    """
+    return f"export type {name} = {' | '.join(cls.__name__ for cls in classes)};"
+
+
+def typescript_module(
+    classes: Iterable[type], header: str, unions: dict[str, tuple[type, ...]] | None = None
+) -> str:
+    """A TypeScript file: ``header`` as line comments, then one interface per class, in order, then per
+    union its members' tagged interfaces and the union type (:func:`typescript_union`)."""
     head = [f"// {line}".rstrip() for line in header.strip().splitlines()]
-    return "\n\n".join(["\n".join(head), *(typescript_interface(cls) for cls in classes)]) + "\n"
+    parts = ["\n".join(head), *(typescript_interface(cls) for cls in classes)]
+    for name, members in (unions or {}).items():
+        parts += [typescript_interface(cls, tagged=True) for cls in members]
+        parts.append(typescript_union(name, members))
+    return "\n\n".join(parts) + "\n"
 
 
 def field_docs(cls: type) -> dict[str, str]:
@@ -228,4 +260,5 @@ __all__ = [
     "typescript_interface",
     "typescript_module",
     "typescript_type",
+    "typescript_union",
 ]

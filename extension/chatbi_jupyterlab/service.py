@@ -255,10 +255,11 @@ class ChatBIService:
         )
 
     async def reading(self, request: wire.ReadingRequest) -> wire.Answer:
-        """Change a semantic answer's interpretation (parts taken off, measures, grouping, window or grain
-        set), checked and compiled again from the semantic model (:meth:`AnswerCard.change_reading`), and
-        run it."""
+        """Change a semantic answer's interpretation (parts taken off; measures, grouping, window, grain,
+        comparison, ranking or share set), checked and compiled again from the semantic model
+        (:meth:`AnswerCard.change_reading`), and run it."""
         card = self._card(request.answer_id, request.connection)
+        compared, ranked = request.comparison, request.ranking
         change = functools.partial(
             card.change_reading,
             request.remove,
@@ -266,6 +267,12 @@ class ChatBIService:
             group_by=request.group_by,
             time_range=request.time_range,
             time_grain=request.time_grain,
+            comparison=compared.kind if compared else None,
+            show=compared.show if compared else None,
+            direction=ranked.direction if ranked else None,
+            n=ranked.n if ranked else None,
+            within=ranked.within if ranked else None,
+            share=request.share,
         )
         return self._keep(await self.worker.submit(self._change, card, change))
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from chatbi_jupyterlab.codegen import typescript_module
+from explain.edits import EDIT_TYPES  # the plan's edits go on the wire as the core defines them
 from explain.plan_items import Measure  # a plan's measure goes on the wire as the plan has it
 
 JSONScalar = str | int | float | bool | None
@@ -68,8 +69,9 @@ class EditRequest:
     """POST edit: change an answer's SQL through its plan, then run it."""
 
     answer_id: str
-    edit: dict[str, Any]
-    """One edit of ``explain.edits`` in its wire form: ``{"type": "SetLimit", "n": 5}``."""
+    edit: dict[str, Any] = field(metadata={"typescript": "PlanEdit"})
+    """One edit of ``explain.edits`` in its wire form: ``{"type": "SetLimit", "n": 5}`` (read by
+    ``explain.edits.edit_from_dict``; the panel's type is generated from the same classes)."""
     connection: str | None = None
     """When given, it must be the answer's connection."""
 
@@ -87,6 +89,28 @@ class ChartRequest:
 
     answer_id: str
     kind: ChartKind
+
+
+@dataclass
+class ReadingComparison:
+    """A reading's comparison with another period (POST reading; values of ``ReadingChoices``)."""
+
+    kind: str
+    """``none`` (no comparison), ``previous_period`` or ``same_period_last_year``."""
+    show: str = "percent"
+    """What is added beside both values: ``value`` (nothing), ``delta`` or ``percent``."""
+
+
+@dataclass
+class ReadingRanking:
+    """A reading's ranking (POST reading; values of ``ReadingChoices``)."""
+
+    direction: str
+    """``none`` (every row), ``top`` or ``bottom``."""
+    n: int = 10
+    """How many rows are kept (in each group when ``within`` is set)."""
+    within: str = ""
+    """A grouping or a grain of the reading to rank within; ``""`` ranks over all rows."""
 
 
 @dataclass
@@ -108,6 +132,12 @@ class ReadingRequest:
     """A window token: ``last_quarter``, ``this_year``, ``2025``, … (``all`` for no window)."""
     time_grain: str | None = None
     """``none``, ``day``, ``week``, ``month``, ``quarter`` or ``year``."""
+    comparison: ReadingComparison | None = None
+    """The period each value is compared with, and what is shown beside both."""
+    ranking: ReadingRanking | None = None
+    """The top or bottom rows kept, overall or within a grouping."""
+    share: bool | None = None
+    """Each value as a percent of the whole (not together with a comparison)."""
 
 
 @dataclass
@@ -251,6 +281,70 @@ class OutputColumn:
 
 
 @dataclass
+class OperatorChoice:
+    """A filter operator and how many values it takes."""
+
+    operator: str
+    min_values: int
+    max_values: int | None
+    """null: any number (``in``)."""
+
+
+@dataclass
+class ColumnChoice:
+    """A column a new condition can be put on."""
+
+    name: str
+    """As the edit names it (qualified when the query reads several tables)."""
+    numeric: bool
+    """Whether it holds numbers: the values typed are read as numbers."""
+
+
+@dataclass
+class SortChoice:
+    """An output column the result can be sorted by instead."""
+
+    label: str
+    key: str
+    """An output column's name or a measure's id, as ``SetOrder`` takes it."""
+
+
+@dataclass
+class TimeChoice:
+    """An editable time range as its controls show it: a window ("the last 3 months") or two days."""
+
+    column: str
+    """The date column; ``SetTimeWindow`` and ``SetDateRange`` name it."""
+    amount: int | None
+    """For "the last N units": N; null for a range of days."""
+    unit: str | None
+    start: str
+    """The first day the range lets through, YYYY-MM-DD; empty for an open start."""
+    end: str
+    """The last day the range lets through, YYYY-MM-DD; empty for an open end."""
+
+
+@dataclass
+class PlanChoices:
+    """What the plan's controls offer, worked out from the database's schema (what the notebook's answer
+    view offers)."""
+
+    operators: list[OperatorChoice]
+    filter_columns: list[ColumnChoice]
+    """The columns of the query's tables, for a new condition."""
+    group_columns: list[str]
+    """The columns the query groups by, then those it can be grouped by too (its tables', and those it
+    can look up)."""
+    aggregates: dict[str, list[str]]
+    """By measure id: the functions ``SetAggregate`` can give it (none for ``COUNT(*)``)."""
+    sort_keys: list[SortChoice]
+    """Output columns not sorted by yet."""
+    time_ranges: list[TimeChoice]
+    units: list[str]
+    """The units of a time window."""
+
+
+@dataclass
 class Plan:
     """What a user can change in the SQL without writing SQL (the edits of POST edit)."""
 
@@ -266,6 +360,8 @@ class Plan:
     limit: int | None
     read_only: list[str]
     """The parts the plan does not represent; edits leave them as they are."""
+    choices: PlanChoices | None = None
+    """What the controls offer; null when the plan cannot be edited."""
 
 
 @dataclass
@@ -308,8 +404,10 @@ class ReadingChip:
     window on another date ("signup date: last year")."""
 
     id: str
-    """``ratio``, ``bound:0``, ``bound:1``, …, or ``window:0``, …"""
-    kind: Literal["ratio", "bound", "window"]
+    """``ratio``, ``bound:0``, ``bound:1``, …, ``window:0``, …, or ``related:0``, … (rows of another table
+    each row has or lacks: "without orders in last 90 days"), ``band:0``, … (a grouping by ranges of a
+    number) or ``period:0``, … (a grouping by the year, quarter or month of another date)"""
+    kind: Literal["ratio", "bound", "window", "related", "band", "period"]
     text: str
     """The part in words, in the answer's language: "units sold ≥ 50", "refund amount as % of revenue"."""
 
@@ -344,6 +442,18 @@ class ReadingChoices:
     time_ranges: list[ReadingChoice]
     """The windows, each with its dates in words."""
     grains: list[ReadingChoice]
+    comparisons: list[ReadingChoice]
+    """The periods the values can be compared with; only ``none`` when the reading cannot be compared
+    (it has a ratio or a bound on a metric)."""
+    shows: list[ReadingChoice]
+    """What a comparison adds beside both values."""
+    directions: list[ReadingChoice]
+    """Every row, the top rows or the bottom rows."""
+    within: list[ReadingChoice]
+    """What a ranking can be within: ``""`` (overall), each grouping, each grain; a reading ranks within
+    one of its own groupings, or its grain or a coarser one."""
+    share: bool
+    """Whether each value can be shown as a share of the whole (not beside a ratio)."""
 
 
 @dataclass
@@ -668,6 +778,8 @@ REQUESTS: tuple[type, ...] = (
     ChartRequest,
     FeedbackRequest,
     AddConnectionRequest,
+    ReadingComparison,
+    ReadingRanking,
     ReadingRequest,
 )
 RESPONSES: tuple[type, ...] = (
@@ -683,6 +795,11 @@ RESPONSES: tuple[type, ...] = (
     Measure,
     OrderItem,
     OutputColumn,
+    OperatorChoice,
+    ColumnChoice,
+    SortChoice,
+    TimeChoice,
+    PlanChoices,
     Plan,
     Chart,
     Example,
@@ -708,6 +825,8 @@ RESPONSES: tuple[type, ...] = (
     RetrainingStatus,
     ErrorBody,
 )
+PLAN_EDITS: tuple[type, ...] = tuple(EDIT_TYPES.values())
+"""The edits of POST edit, written to TypeScript as the tagged union ``PlanEdit``."""
 HEADER = """The wire format between the ChatBI panel and its server extension.
 Generated from chatbi_jupyterlab/wire.py by `python -m chatbi_jupyterlab.wire > src/wire.ts`: do not edit.
 tests/test_server_extension.py fails when this file and wire.py differ."""
@@ -742,7 +861,8 @@ def _finite(value: Any) -> Any:
 
 def typescript() -> str:
     """The TypeScript interfaces of every request and response, as ``src/wire.ts`` holds them."""
-    return typescript_module((*REQUESTS, *RESPONSES, *STREAM_REQUESTS, *STREAM_MESSAGES), HEADER)
+    classes = (*REQUESTS, *RESPONSES, *STREAM_REQUESTS, *STREAM_MESSAGES)
+    return typescript_module(classes, HEADER, {"PlanEdit": PLAN_EDITS})
 
 
 if __name__ == "__main__":  # run as a script its classes would be __main__'s: print the module's own

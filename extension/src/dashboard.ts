@@ -231,6 +231,11 @@ export class DashboardTab {
       this.widget = new MainAreaWidget({
         content: new DashboardView(this.options)
       });
+      // MainAreaWidget names its content "main area content": name the dashboard's region again
+      this.widget.content.node.setAttribute(
+        'aria-label',
+        this.options.trans.__('Adoption dashboard')
+      );
       this.widget.id = 'chatbi-dashboard';
       this.widget.title.icon = chatbiIcon;
       this.widget.title.label = this.options.trans.__('ChatBI Dashboard');

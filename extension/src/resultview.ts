@@ -18,6 +18,11 @@ export class ResultView extends Widget {
 
   /** Show `table`, all the rows `answer` fetched. */
   setResult(answer: Answer, table: Table, options: IResultOptions): void {
+    // named after the question (MainAreaWidget would call it "main area content")
+    this.node.setAttribute(
+      'aria-label',
+      options.trans.__('Result: %1', answer.question)
+    );
     this.node.replaceChildren(renderResult(answer, table, options).node);
   }
 }

@@ -33,8 +33,11 @@ export interface RunRequest {
 /** POST edit: change an answer's SQL through its plan, then run it. */
 export interface EditRequest {
   answer_id: string;
-  /** One edit of ``explain.edits`` in its wire form: ``{"type": "SetLimit", "n": 5}``. */
-  edit: Record<string, unknown>;
+  /**
+   * One edit of ``explain.edits`` in its wire form: ``{"type": "SetLimit", "n": 5}`` (read by
+   * ``explain.edits.edit_from_dict``; the panel's type is generated from the same classes).
+   */
+  edit: PlanEdit;
   /** When given, it must be the answer's connection. */
   connection?: string | null;
 }
@@ -66,6 +69,24 @@ export interface AddConnectionRequest {
   database: string;
 }
 
+/** A reading's comparison with another period (POST reading; values of ``ReadingChoices``). */
+export interface ReadingComparison {
+  /** ``none`` (no comparison), ``previous_period`` or ``same_period_last_year``. */
+  kind: string;
+  /** What is added beside both values: ``value`` (nothing), ``delta`` or ``percent``. */
+  show?: string;
+}
+
+/** A reading's ranking (POST reading; values of ``ReadingChoices``). */
+export interface ReadingRanking {
+  /** ``none`` (every row), ``top`` or ``bottom``. */
+  direction: string;
+  /** How many rows are kept (in each group when ``within`` is set). */
+  n?: number;
+  /** A grouping or a grain of the reading to rank within; ``""`` ranks over all rows. */
+  within?: string;
+}
+
 /**
  * POST reading: change a semantic answer's interpretation: take parts off (the ids of its
  * ``chips``: the ratio, a bound, a window on another date), and set its measures, grouping, time window
@@ -85,6 +106,12 @@ export interface ReadingRequest {
   time_range?: string | null;
   /** ``none``, ``day``, ``week``, ``month``, ``quarter`` or ``year``. */
   time_grain?: string | null;
+  /** The period each value is compared with, and what is shown beside both. */
+  comparison?: ReadingComparison | null;
+  /** The top or bottom rows kept, overall or within a grouping. */
+  ranking?: ReadingRanking | null;
+  /** Each value as a percent of the whole (not together with a comparison). */
+  share?: boolean | null;
 }
 
 /** One column of a result. */
@@ -103,7 +130,7 @@ export interface Table {
    * The first rows fetched (at most the server's table_rows in an answer); GET answers/{id}/table
    * and export give all of them.
    */
-  rows: ((string | number | number | boolean | null)[])[];
+  rows: ((string | number | boolean | null)[])[];
   /** How many rows were fetched. */
   row_count: number;
   /** True when the database had more rows than the row limit let through. */
@@ -158,7 +185,7 @@ export interface Filter {
   sql: string;
   column: string | null;
   operator: string | null;
-  values: (string | number | number | boolean | null)[];
+  values: (string | number | boolean | null)[];
   editable: boolean;
   start: DateBound | null;
   end: DateBound | null;
@@ -210,6 +237,64 @@ export interface OutputColumn {
   role: 'dimension' | 'measure' | 'window' | 'column' | 'star';
 }
 
+/** A filter operator and how many values it takes. */
+export interface OperatorChoice {
+  operator: string;
+  min_values: number;
+  /** null: any number (``in``). */
+  max_values: number | null;
+}
+
+/** A column a new condition can be put on. */
+export interface ColumnChoice {
+  /** As the edit names it (qualified when the query reads several tables). */
+  name: string;
+  /** Whether it holds numbers: the values typed are read as numbers. */
+  numeric: boolean;
+}
+
+/** An output column the result can be sorted by instead. */
+export interface SortChoice {
+  label: string;
+  /** An output column's name or a measure's id, as ``SetOrder`` takes it. */
+  key: string;
+}
+
+/** An editable time range as its controls show it: a window ("the last 3 months") or two days. */
+export interface TimeChoice {
+  /** The date column; ``SetTimeWindow`` and ``SetDateRange`` name it. */
+  column: string;
+  /** For "the last N units": N; null for a range of days. */
+  amount: number | null;
+  unit: string | null;
+  /** The first day the range lets through, YYYY-MM-DD; empty for an open start. */
+  start: string;
+  /** The last day the range lets through, YYYY-MM-DD; empty for an open end. */
+  end: string;
+}
+
+/**
+ * What the plan's controls offer, worked out from the database's schema (what the notebook's answer
+ * view offers).
+ */
+export interface PlanChoices {
+  operators: OperatorChoice[];
+  /** The columns of the query's tables, for a new condition. */
+  filter_columns: ColumnChoice[];
+  /**
+   * The columns the query groups by, then those it can be grouped by too (its tables', and those it
+   * can look up).
+   */
+  group_columns: string[];
+  /** By measure id: the functions ``SetAggregate`` can give it (none for ``COUNT(*)``). */
+  aggregates: Record<string, string[]>;
+  /** Output columns not sorted by yet. */
+  sort_keys: SortChoice[];
+  time_ranges: TimeChoice[];
+  /** The units of a time window. */
+  units: string[];
+}
+
 /** What a user can change in the SQL without writing SQL (the edits of POST edit). */
 export interface Plan {
   sql: string;
@@ -224,6 +309,8 @@ export interface Plan {
   limit: number | null;
   /** The parts the plan does not represent; edits leave them as they are. */
   read_only: string[];
+  /** What the controls offer; null when the plan cannot be edited. */
+  choices?: PlanChoices | null;
 }
 
 /** The chart of the result: a plotly figure, or none when a table says it best. */
@@ -263,9 +350,13 @@ export interface GlossaryTerm {
  * window on another date ("signup date: last year").
  */
 export interface ReadingChip {
-  /** ``ratio``, ``bound:0``, ``bound:1``, …, or ``window:0``, … */
+  /**
+   * ``ratio``, ``bound:0``, ``bound:1``, …, ``window:0``, …, or ``related:0``, … (rows of another table
+   * each row has or lacks: "without orders in last 90 days"), ``band:0``, … (a grouping by ranges of a
+   * number) or ``period:0``, … (a grouping by the year, quarter or month of another date)
+   */
   id: string;
-  kind: 'ratio' | 'bound' | 'window';
+  kind: 'ratio' | 'bound' | 'window' | 'related' | 'band' | 'period';
   /** The part in words, in the answer's language: "units sold ≥ 50", "refund amount as % of revenue". */
   text: string;
 }
@@ -298,6 +389,22 @@ export interface ReadingChoices {
   /** The windows, each with its dates in words. */
   time_ranges: ReadingChoice[];
   grains: ReadingChoice[];
+  /**
+   * The periods the values can be compared with; only ``none`` when the reading cannot be compared
+   * (it has a ratio or a bound on a metric).
+   */
+  comparisons: ReadingChoice[];
+  /** What a comparison adds beside both values. */
+  shows: ReadingChoice[];
+  /** Every row, the top rows or the bottom rows. */
+  directions: ReadingChoice[];
+  /**
+   * What a ranking can be within: ``""`` (overall), each grouping, each grain; a reading ranks within
+   * one of its own groupings, or its grain or a coarser one.
+   */
+  within: ReadingChoice[];
+  /** Whether each value can be shown as a share of the whole (not beside a ratio). */
+  share: boolean;
 }
 
 /** How a semantic answer read the question: in words, and the SQL compiled from it. */
@@ -585,3 +692,213 @@ export interface StreamError {
   message: string;
   status: number;
 }
+
+/**
+ * Give filter ``filter_id`` new values, as many as its operator takes.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT * FROM t WHERE x IN (1, 2)").apply(SetFilterValue("f1", [3, "it's"]))
+ *     "SELECT * FROM t WHERE x IN (3, 'it''s')"
+ */
+export interface SetFilterValue {
+  type: 'SetFilterValue';
+  filter_id: string;
+  values: unknown[];
+}
+
+/**
+ * Change the operator of filter ``filter_id``; ``values`` when the new one takes another number.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT * FROM t WHERE x = 1").apply(SetFilterOperator("f1", "between", [1, 5]))
+ *     'SELECT * FROM t WHERE x BETWEEN 1 AND 5'
+ */
+export interface SetFilterOperator {
+  type: 'SetFilterOperator';
+  filter_id: string;
+  operator: string;
+  values?: unknown[] | null;
+}
+
+/**
+ * AND a new condition ``column operator values`` to WHERE (or to HAVING).
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT * FROM t WHERE a = 1 OR b = 2").apply(AddFilter("c", "is not null"))
+ *     'SELECT * FROM t WHERE (a = 1 OR b = 2) AND c IS NOT NULL'
+ */
+export interface AddFilter {
+  type: 'AddFilter';
+  column: string;
+  operator: string;
+  values?: unknown[];
+  clause?: string;
+}
+
+/**
+ * Drop filter ``filter_id`` (any filter, also one that is not editable).
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT * FROM t WHERE a = 1 AND b = 2").apply(RemoveFilter("f1"))
+ *     'SELECT * FROM t WHERE b = 2'
+ */
+export interface RemoveFilter {
+  type: 'RemoveFilter';
+  filter_id: string;
+}
+
+/**
+ * Limit ``target`` to the last ``amount`` days/weeks/months/years (``column >= today - amount``).
+ *
+ * ``target`` is a time filter's id, whose whole time range (every time filter on that column) is
+ * replaced, or a date column, which gets the window (replacing its time range when it has one).
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> p = plan("SELECT COUNT(*) FROM orders WHERE d BETWEEN '2025-01-01' AND '2025-12-31'")
+ *     >>> p.apply(SetTimeWindow("f1", 3, "month"))
+ *     "SELECT COUNT(*) FROM orders WHERE d >= DATE('now', '-3 month')"
+ */
+export interface SetTimeWindow {
+  type: 'SetTimeWindow';
+  target: string;
+  amount: number;
+  unit: string;
+}
+
+/**
+ * Limit ``target`` (a time filter's id, or a date column) to the days ``start`` to ``end``, both
+ * included; either may be None for an open end. Dates are written as ``'YYYY-MM-DD'`` strings.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> p = plan("SELECT * FROM t WHERE d >= DATE('now', '-30 days')")
+ *     >>> p.apply(SetDateRange("f1", "2025-01-01", None))
+ *     "SELECT * FROM t WHERE d >= '2025-01-01'"
+ */
+export interface SetDateRange {
+  type: 'SetDateRange';
+  target: string;
+  start: string | null;
+  end: string | null;
+}
+
+/**
+ * Group by ``column`` too, and show it: it is added to the select list before the measures.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT a, COUNT(*) FROM t GROUP BY a").apply(AddGroupBy("b"))
+ *     'SELECT a, b, COUNT(*) FROM t GROUP BY a, b'
+ */
+export interface AddGroupBy {
+  type: 'AddGroupBy';
+  column: string;
+  alias?: string | null;
+}
+
+/**
+ * Stop grouping by ``column`` (or an output alias); its output column and ordering on it go too.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT a, b, COUNT(*) FROM t GROUP BY a, b ORDER BY b").apply(RemoveGroupBy("b"))
+ *     'SELECT a, COUNT(*) FROM t GROUP BY a'
+ */
+export interface RemoveGroupBy {
+  type: 'RemoveGroupBy';
+  column: string;
+}
+
+/**
+ * Change measure ``measure_id``'s function (count, sum, avg, min, max), optionally its column and
+ * whether it is DISTINCT; wrappers such as ``ROUND(…, 2)`` and the alias stay.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT ROUND(SUM(x), 2) AS total FROM t").apply(SetAggregate("m1", "avg"))
+ *     'SELECT ROUND(AVG(x), 2) AS total FROM t'
+ */
+export interface SetAggregate {
+  type: 'SetAggregate';
+  measure_id: string;
+  function: string;
+  column?: string | null;
+  distinct?: boolean | null;
+}
+
+/**
+ * Add ``function(column)`` (``column`` ``*`` for ``COUNT(*)``) to the select list of an aggregate query.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT a, COUNT(*) AS n FROM t GROUP BY a").apply(AddMeasure("max", "x", "top"))
+ *     'SELECT a, COUNT(*) AS n, MAX(x) AS top FROM t GROUP BY a'
+ */
+export interface AddMeasure {
+  type: 'AddMeasure';
+  function: string;
+  column?: string;
+  alias?: string | null;
+  distinct?: boolean;
+}
+
+/**
+ * Remove the output column that measure ``measure_id`` is in (and ordering on it).
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT a, COUNT(*) AS n, SUM(x) FROM t GROUP BY a ORDER BY n").apply(RemoveMeasure("m1"))
+ *     'SELECT a, SUM(x) FROM t GROUP BY a'
+ */
+export interface RemoveMeasure {
+  type: 'RemoveMeasure';
+  measure_id: string;
+}
+
+/**
+ * Sort by ``key``: an output alias, a measure id, or a column/expression. A key already in ORDER BY
+ * only changes direction; a new key replaces the ORDER BY.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT a, SUM(x) AS s FROM t GROUP BY a ORDER BY a").apply(SetOrder("m1", descending=True))
+ *     'SELECT a, SUM(x) AS s FROM t GROUP BY a ORDER BY s DESC'
+ */
+export interface SetOrder {
+  type: 'SetOrder';
+  key: string;
+  descending?: boolean;
+}
+
+/**
+ * Remove ``key`` from ORDER BY, or the whole ORDER BY when ``key`` is None.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT a FROM t ORDER BY a, b DESC").apply(RemoveOrder("a"))
+ *     'SELECT a FROM t ORDER BY b DESC'
+ */
+export interface RemoveOrder {
+  type: 'RemoveOrder';
+  key?: string | null;
+}
+
+/**
+ * Return at most ``n`` rows (``n`` ≥ 1), or all of them when ``n`` is None.
+ *
+ * Example:
+ *     >>> from explain.plan import plan
+ *     >>> plan("SELECT a FROM t LIMIT 10").apply(SetLimit(None))
+ *     'SELECT a FROM t'
+ */
+export interface SetLimit {
+  type: 'SetLimit';
+  n: number | null;
+}
+
+export type PlanEdit = SetFilterValue | SetFilterOperator | AddFilter | RemoveFilter | SetTimeWindow | SetDateRange | AddGroupBy | RemoveGroupBy | SetAggregate | AddMeasure | RemoveMeasure | SetOrder | RemoveOrder | SetLimit;

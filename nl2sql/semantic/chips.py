@@ -19,13 +19,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from nl2sql.semantic.describe import bound_text, date_filter_text, ratio_text
+from nl2sql.semantic.describe import (
+    band_text,
+    bound_text,
+    date_filter_text,
+    period_text,
+    ratio_text,
+    related_text,
+)
 from nl2sql.semantic.model import SemanticModel
+from nl2sql.semantic.per_words import per_row_text
 from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
 
 RATIO = "ratio"
 """The id of the ratio's chip; a bound's is ``bound:<its index in having>``, a window on another date
-``window:<its index in filters>``."""
+``window:<its index in filters>``, a condition on related rows ``related:<its index in related>``, a
+grouping by bands ``band:<its index in bands>`` and one by a period of another date
+``period:<its index in periods>``."""
+PER = "per"
+"""The id of the chip of an average per row ("per order"): removed, the total is left."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,7 @@ class Chip:
     """``ratio``, ``bound:0``, ``bound:1``, … (the bound's place in the query's ``having``), or
     ``window:0``, … (a window on a date other than the metric's, by its place in ``filters``)."""
     kind: str
-    """``ratio``, ``bound`` or ``window``."""
+    """``ratio``, ``bound``, ``window``, ``related``, ``band`` or ``period``."""
     text: str
     """The part in words, in the answer's language."""
 
@@ -52,6 +64,8 @@ def query_chips(query: SemanticQuery, model: SemanticModel, *, lang: str = "en")
         [Chip(id='ratio', kind='ratio', text='退款金额占销售额的比例（%）')]
     """
     chips = [Chip(RATIO, "ratio", ratio_text(query, model, lang=lang))] if query.ratio else []
+    if query.per:  # an average per row is a ratio too: the total over the rows counted
+        chips.append(Chip(PER, "ratio", per_row_text(query, model, lang=lang)))
     chips += [
         Chip(f"bound:{number}", "bound", bound_text(bound, model, lang=lang))
         for number, bound in enumerate(query.having)
@@ -60,6 +74,18 @@ def query_chips(query: SemanticQuery, model: SemanticModel, *, lang: str = "en")
         Chip(f"window:{number}", "window", date_filter_text(item, model, lang=lang))
         for number, item in enumerate(query.filters)
         if item.op == "during"
+    ]
+    chips += [
+        Chip(f"related:{number}", "related", related_text(item, model, lang=lang))
+        for number, item in enumerate(query.related)
+    ]
+    chips += [  # groupings by ranges of a number, and by periods of another date
+        Chip(f"band:{number}", "band", band_text(band, model, lang=lang))
+        for number, band in enumerate(query.bands)
+    ]
+    chips += [
+        Chip(f"period:{number}", "period", period_text(period, model, lang=lang))
+        for number, period in enumerate(query.periods)
     ]
     return chips
 
@@ -82,11 +108,30 @@ def without_chips(query: SemanticQuery, removed: Iterable[str]) -> SemanticQuery
     """
     gone = set(removed)
     known = {RATIO} if query.ratio else set()
+    known |= {PER} if query.per else set()
     known |= {f"bound:{number}" for number in range(len(query.having))}
     known |= {f"window:{n}" for n, item in enumerate(query.filters) if item.op == "during"}
+    known |= {f"related:{n}" for n in range(len(query.related))}
+    known |= {f"band:{n}" for n in range(len(query.bands))}
+    known |= {f"period:{n}" for n in range(len(query.periods))}
     unknown = sorted(gone - known)
     if unknown:
         raise SemanticQueryError(f"this reading has no part {', '.join(unknown)} to remove")
     having = tuple(b for number, b in enumerate(query.having) if f"bound:{number}" not in gone)
     filters = tuple(item for n, item in enumerate(query.filters) if f"window:{n}" not in gone)
-    return replace(query, ratio=query.ratio and RATIO not in gone, having=having, filters=filters)
+    related = tuple(item for n, item in enumerate(query.related) if f"related:{n}" not in gone)
+    bands = tuple(band for n, band in enumerate(query.bands) if f"band:{n}" not in gone)
+    periods = tuple(period for n, period in enumerate(query.periods) if f"period:{n}" not in gone)
+    # an attach rate without the rows it looks for is no share of anything left
+    share = query.share and (bool(related) or not query.related or bool(filters or query.named_filters))
+    return replace(
+        query,
+        ratio=query.ratio and RATIO not in gone,
+        per=None if PER in gone else query.per,
+        having=having,
+        filters=filters,
+        related=related,
+        bands=bands,
+        periods=periods,
+        share=share or (query.share and bool(query.group_by)),
+    )

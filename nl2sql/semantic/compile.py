@@ -38,9 +38,10 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from nl2sql.semantic.bands import band_case, band_column, band_edges, band_labels, band_order, period_column
 from nl2sql.semantic.model import Field, Metric, SemanticModel
 from nl2sql.semantic.paths import JoinStep, UnreachableTableError, join_path
-from nl2sql.semantic.query import GRAINS, SemanticQuery, SemanticQueryError
+from nl2sql.semantic.query import GRAINS, Band, Comparison, SemanticQuery, SemanticQueryError
 from nl2sql.semantic.time_sql import bucket, shifted
 from nl2sql.semantic.timerange import DateRange, TimeRangeError, resolve
 from nl2sql.semantic.timerange import shift as shift_day
@@ -91,6 +92,8 @@ class _Compiler:
         self.query, self.model, self.dialect, self.today, self.lang = query, model, dialect, today, lang
         self.notes: list[str] = []
         self.group = [self._field(name) for name in query.group_by]
+        self.periods = [(self._date(p.field), p.grain) for p in query.periods]
+        self.bands = [self._band(band) for band in query.bands]
         self.filters = [(self._field(f.field), f) for f in query.filters]
         self.named = [self._named(name) for name in query.named_filters]
         self.window = self._window()
@@ -101,6 +104,24 @@ class _Compiler:
             return self.model.field(name)
         except KeyError as error:
             raise SemanticQueryError(error.args[0]) from None
+
+    def _date(self, name: str) -> Field:
+        column = self._field(name)
+        if column.kind != "time_dimension":
+            raise SemanticQueryError(f"{column.name} is no date: only a date is grouped by period")
+        return column
+
+    def _band(self, band: Band) -> tuple[Field, tuple[float, ...], str, list[str]]:
+        """The column of ``band``, its edges, closed end and labels (the column's default edges when
+        the question names none, said in a note)."""
+        column = self._field(band.field)
+        if column.kind == "time_dimension":
+            raise SemanticQueryError(f"{column.name} is a date: group it by period, not by band")
+        edges, closed = band_edges(band, column)
+        labels = band_labels(edges, closed, fraction=column.fraction, lang=self.lang)
+        if not band.edges:
+            self.notes.append(f"{column.name} in its default bands: {', '.join(labels)}")
+        return column, edges, closed, labels
 
     def _named(self, name: str):
         try:
@@ -156,7 +177,10 @@ class _Compiler:
             if (self.window or self.query.time_grain != "none") and time is None:
                 raise SemanticQueryError(f"{metric.name} has no time dimension to window or bucket by")
             needed = {f.table for f in self.group} | {f.table for f, _ in self.filters}
+            needed |= {f.table for f, _ in self.periods} | {band[0].table for band in self.bands}
             needed |= {n.table for n in self.named} | _tables_in(metric, self.model)
+            if self.query.per:
+                needed.add(self._per_table().name)
             if time is not None:
                 needed.add(time.table)
             needed.discard(metric.table)
@@ -183,6 +207,11 @@ class _Compiler:
         if comparison.kind != "none":
             if self.window is None:
                 raise SemanticQueryError("a comparison needs a time window (this month, last quarter, 2025…)")
+            if self.window.open_start:
+                raise SemanticQueryError(
+                    f"the window {self.window.describe()} runs from the start of the data: nothing before it"
+                    " to compare with"
+                )
             shift = ("year", 1) if comparison.kind == "same_period_last_year" else self._period_shift()
             previous = DateRange(
                 shift_day(self.window.start, shift[0], -shift[1]),
@@ -197,12 +226,15 @@ class _Compiler:
                     previous = resolve(comparison.against, self.today) or previous
                 except TimeRangeError as error:
                     raise SemanticQueryError(str(error)) from None
-            current = self._combined(parts, self.window, None)
-            earlier = self._combined(parts, previous, shift)
-            tree = self._compared(current, earlier, labels)
+            if self.query.share:
+                tree = self._shares_compared(parts, labels, previous)
+            else:
+                current = self._combined(parts, self.window, None)
+                earlier = self._combined(parts, previous, shift)
+                tree = self._compared(current, earlier, labels)
         else:
             tree = self._combined(parts, self.window, None)
-        if self.query.share:
+        if self.query.share and comparison.kind == "none":
             tree = self._shared(tree, labels)
         if self.query.ratio:
             tree = self._ratio(tree)
@@ -244,6 +276,8 @@ class _Compiler:
     def _shared(self, tree: exp.Select, labels: list[str]) -> exp.Select:
         """Beside each metric, its percent of the whole: of all rows' total when the result has rows by
         label, else of the same metric without the query's filters (the part's share of everything)."""
+        if self.query.related:
+            return self._attached(tree, labels)
         names = self._metric_names()
         outputs = [s.alias_or_name for s in tree.selects]
         if labels:
@@ -258,6 +292,7 @@ class _Compiler:
             raise SemanticQueryError("a share needs a part (a filter such as a channel) or a breakdown")
         whole_query = replace(self.query, filters=(), named_filters=(), share=False)
         whole = _Compiler(whole_query, self.model, self.dialect, self.today, self.lang)
+        whole.window = self.window  # the same window (the earlier one of a compared share)
         whole_tree = whole._combined(whole._parts(), whole.window, None)
         return (
             exp.select(
@@ -272,6 +307,32 @@ class _Compiler:
             .join(whole_tree.subquery("whole"), join_type="cross")
         )
 
+    def _attached(self, tree: exp.Select, labels: list[str]) -> exp.Select:
+        """The attach rate: beside each metric over the rows meeting the last condition on related rows
+        (orders with an accessory), the same metric without that condition (all orders) and the first
+        as a percent of the second, per label; both aggregated before dividing."""
+        names = self._metric_names()
+        whole_query = replace(self.query, related=self.query.related[:-1], share=False)
+        whole = _Compiler(whole_query, self.model, self.dialect, self.today, self.lang)
+        whole.window = self.window  # the same window (the earlier one of a compared share)
+        whole_tree = whole._combined(whole._parts(), whole.window, None)
+        parts = [exp.func("COALESCE", exp.column(n, "part"), exp.Literal.number(0)) for n in names]
+        query = exp.select(
+            *[exp.column(n, "whole").as_(n) for n in labels],
+            *[part.as_(n) for n, part in zip(names, parts, strict=True)],
+            *[exp.column(n, "whole").as_(f"{n}_total") for n in names],
+            *[
+                _percent(part.copy(), exp.column(n, "whole")).as_(f"{n}_share_pct")
+                for n, part in zip(names, parts, strict=True)
+            ],
+        ).from_(whole_tree.subquery("whole"))
+        if not labels:
+            return query.join(tree.subquery("part"), join_type="cross")
+        on = exp.and_(
+            *[exp.NullSafeEQ(this=exp.column(n, "whole"), expression=exp.column(n, "part")) for n in labels]
+        )
+        return query.join(tree.subquery("part"), on=on, join_type="left")
+
     def _period_shift(self) -> tuple[str, int]:
         """How far back "the previous period" is: one bucket when the result is by month (or week…),
         else the window's own length (the month before a month, the 30 days before 30 days)."""
@@ -284,6 +345,8 @@ class _Compiler:
 
     def _labels(self) -> list[str]:
         names = [f.name for f in self.group]
+        names += [period_column(f.name, grain) for f, grain in self.periods]
+        names += [band_column(band[0].name) for band in self.bands]
         if self.query.time_grain != "none":
             names.insert(0, self.query.time_grain)
         return names
@@ -340,6 +403,8 @@ class _Compiler:
         query = joined(query, part.joins, self.model, self.dialect)
         if conditions:
             query = query.where(exp.and_(*conditions))
+        if first.per and self.query.per:
+            raise SemanticQueryError(f"{first.name} is computed per {first.per} already: no average of it")
         if first.per:
             key = self._qualified(first.per, part.table)
             inner = query.select(
@@ -352,10 +417,47 @@ class _Compiler:
                 *[sqlglot.parse_one(m.expr, read=self.dialect).as_(m.name) for m in part.metrics]
             )
             return outer.group_by(*[exp.column(n) for n, _ in label_exprs]) if label_exprs else outer
-        query = query.select(*[self._expr(m.expr, part.table).as_(m.name) for m in part.metrics])
+        query = query.select(*[self._value(m, part.table).as_(m.name) for m in part.metrics])
         if label_exprs:
-            query = query.group_by(*[e.copy() for _, e in label_exprs])
+            query = query.group_by(*[e.copy() for _, e in label_exprs], *self._label_keys())
         return query
+
+    def _per_table(self):
+        """The table of ``query.per``, whose rows each metric is averaged over."""
+        try:
+            return self.model.table(self.query.per or "")
+        except KeyError as error:
+            raise SemanticQueryError(error.args[0]) from None
+
+    def _value(self, metric: Metric, table: str) -> exp.Expression:
+        """The SQL of ``metric``; with ``query.per``, its total over the number of distinct rows of
+        that table it counts over (aggregated first, then divided: ``SUM(x) / COUNT(DISTINCT key)``)."""
+        value = self._expr(metric.expr, table)
+        if not self.query.per:
+            return value
+        if not isinstance(value, exp.Sum | exp.Count) or isinstance(value.this, exp.Distinct):
+            raise SemanticQueryError(
+                f"{metric.name} is not a total: only a sum or a count is averaged per {self.query.per}"
+            )
+        per = self._per_table()
+        if len(per.primary_key) != 1:
+            raise SemanticQueryError(f"{per.name} has no single key to count its rows by")
+        rows = exp.Count(this=exp.Distinct(expressions=[exp.column(per.primary_key[0], per.name)]))
+        return exp.Div(
+            this=exp.Mul(this=exp.Literal.number("1.0"), expression=value),
+            expression=exp.Nullif(this=rows, expression=exp.Literal.number(0)),
+        )
+
+    def _label_keys(self) -> list[exp.Expression]:
+        """The keys of the rows a grouping names by label ("customer" is a name two customers may
+        share): each customer is a group of its own, shown by its name."""
+        keys = []
+        for group in self.group:
+            table = self.model.table(group.table)
+            labelled = table.dimensions and table.dimensions[0] is group
+            if labelled and len(table.primary_key) == 1 and table.primary_key[0] != group.expr:
+                keys.append(self._qualified(table.primary_key[0], group.table))
+        return keys
 
     def _label_exprs(self, part: _Part, shift: tuple[str, int] | None) -> list[tuple[str, exp.Expression]]:
         labels = []
@@ -372,6 +474,12 @@ class _Compiler:
         for group in self.group:
             shown = group.label_zh if self.lang == "zh" and group.label_zh else group.expr
             labels.append((group.name, self._qualified(shown, group.table)))
+        for column, grain in self.periods:  # "by customer signup year": not shifted by a comparison
+            moment = self._qualified(column.expr, column.table)
+            labels.append((period_column(column.name, grain), bucket(moment, grain, self.dialect)))
+        for column, edges, closed, names in self.bands:
+            number = self._qualified(column.expr, column.table)
+            labels.append((band_column(column.name), band_case(number, edges, closed, names)))
         return labels
 
     def _conditions(self, part: _Part, window: DateRange | None) -> list[exp.Expression]:
@@ -385,15 +493,59 @@ class _Compiler:
             if group.skip_nulls:
                 conditions.append(self._qualified(group.expr, group.table).is_(exp.null()).not_())
         for named in self.named:
-            conditions.append(self._expr(named.expr, named.table))
+            if named.related:  # "churned": rows of another table it has and lacks, in its default window
+                conditions += self._related(named.table, named.related)
+            else:
+                conditions.append(self._expr(named.expr, named.table))
         for column, wanted in self.filters:
             conditions.append(
                 self._filter(self._qualified(column.expr, column.table), wanted.op, wanted.values)
             )
+        conditions += self._related(part.table, self.query.related)
         return conditions
+
+    def _related(self, table: str, related: tuple) -> list[exp.Expression]:
+        """``EXISTS`` / ``NOT EXISTS`` for each condition on related rows, correlated with ``table``."""
+        from nl2sql.semantic.related_sql import related_condition  # it builds on this module
+
+        return [related_condition(r, table, self.model, self.dialect, self.today) for r in related]
 
     def _filter(self, column: exp.Expression, op: str, values: tuple) -> exp.Expression:
         return condition(column, op, values, self.dialect, today=self.today)
+
+    def _shares_compared(self, parts: list[_Part], labels: list[str], previous: DateRange) -> exp.Select:
+        """A share in two periods: each period's part as a percent of that period's whole (shares are
+        taken within a period, then set side by side), and the change in percentage points."""
+        if self.query.time_grain != "none":
+            raise SemanticQueryError(
+                "a share compared with another period cannot also be broken down by time"
+            )
+        current = self._shared(self._combined(parts, self.window, None), labels)
+        earlier_compiler = _Compiler(
+            replace(self.query, comparison=Comparison()), self.model, self.dialect, self.today, self.lang
+        )
+        earlier_compiler.window = previous
+        earlier = earlier_compiler._shared(
+            earlier_compiler._combined(earlier_compiler._parts(), previous, None), labels
+        )
+        columns: list[exp.Expression] = [exp.column(n, "cur").as_(n) for n in labels]
+        for name in self._metric_names():
+            share = f"{name}_share_pct"
+            now, before = exp.column(share, "cur"), exp.column(share, "prev")
+            columns += [
+                exp.column(name, "cur").as_(name),
+                exp.column(name, "prev").as_(f"{name}_previous"),
+                now.as_(share),
+                before.as_(f"{share}_previous"),
+                (now.copy() - before.copy()).as_(f"{share}_change"),
+            ]
+        query = exp.select(*columns).from_(current.subquery("cur"))
+        if labels:
+            on = exp.and_(
+                *[exp.NullSafeEQ(this=exp.column(n, "cur"), expression=exp.column(n, "prev")) for n in labels]
+            )
+            return query.join(earlier.subquery("prev"), on=on, join_type="left")
+        return query.join(earlier.subquery("prev"), join_type="cross")
 
     def _compared(self, current: exp.Select, earlier: exp.Select, labels: list[str]) -> exp.Select:
         show = self.query.comparison.show
@@ -452,7 +604,13 @@ class _Compiler:
                 return result.limit(limit) if limit else result
             order = exp.Ordered(this=exp.column(by), desc=descending, nulls_first=not descending)
             return tree.order_by(order).limit(min(ranking.n, limit or ranking.n))
-        if self.query.time_grain != "none":
+        if self.bands or self.periods:  # bands from the lowest, periods from the first
+            places = {band_column(column.name): names for column, _, _, names in self.bands}
+            keys = [band_order(exp.column(n), places[n]) if n in places else exp.column(n) for n in labels]
+            tree = (
+                exp.select(*[exp.column(c) for c in outputs]).from_(tree.subquery("banded")).order_by(*keys)
+            )
+        elif self.query.time_grain != "none":
             tree = tree.order_by(*[exp.column(n) for n in labels])
         elif labels:
             first = self._metric_names()[0]
@@ -553,11 +711,13 @@ def within(moment: exp.Expression, window: DateRange) -> list[exp.Expression]:
         >>> from nl2sql.semantic.timerange import resolve
         >>> [c.sql() for c in within(exp.column("d"), resolve("2025-03", date(2026, 6, 30)))]
         ["d >= '2025-03-01'", "d < '2025-04-01'"]
+        >>> [c.sql() for c in within(exp.column("d"), resolve("before_2025-03-15", date(2026, 6, 30)))]
+        ["d < '2025-03-15'"]
     """
-    return [
-        moment.copy() >= exp.Literal.string(window.start.isoformat()),
-        moment.copy() < exp.Literal.string(window.end.isoformat()),
-    ]
+    before = moment.copy() < exp.Literal.string(window.end.isoformat())
+    if window.open_start:  # from the start of the data
+        return [before]
+    return [moment.copy() >= exp.Literal.string(window.start.isoformat()), before]
 
 
 def qualified(text: str, table: str, dialect: str) -> exp.Expression:

@@ -18,9 +18,12 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from nl2sql.semantic.bands import band_edges, band_labels
 from nl2sql.semantic.listing import label_dimension
 from nl2sql.semantic.model import SemanticModel
-from nl2sql.semantic.query import Filter, SemanticQuery, Threshold
+from nl2sql.semantic.per_words import per_row_text
+from nl2sql.semantic.query import Band, Filter, Period, Related, SemanticQuery, SemanticQueryError, Threshold
+from nl2sql.semantic.related_sql import related_window
 from nl2sql.semantic.timerange import TimeRangeError, resolve
 
 RANGE_WORDS_ZH = {
@@ -30,6 +33,7 @@ RANGE_WORDS_ZH = {
 }  # fmt: skip
 UNITS_ZH = {"day": "天", "week": "周", "month": "个月", "quarter": "个季度", "year": "年"}
 GRAINS_ZH = {"day": "按天", "week": "按周", "month": "按月", "quarter": "按季度", "year": "按年"}
+PERIODS_ZH = {"day": "日期", "week": "周", "month": "月份", "quarter": "季度", "year": "年份"}
 COMPARISONS = {
     "en": {
         "previous_period": "vs the previous period",
@@ -60,7 +64,15 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
     ratio = ratio_text(query, model, lang=lang)
     if ratio:
         parts.append(ratio)
-    if query.share:
+    per_row = per_row_text(query, model, lang=lang)
+    if per_row:
+        parts.append(per_row)
+    shared = query.related[-1:] if query.share else ()  # the attach rate: the share with the last one
+    parts.extend(related_text(r, model, lang=lang, today=today) for r in query.related if r not in shared)
+    if shared:
+        said = related_text(shared[0], model, lang=lang, today=today)
+        parts.append(f"其中{said}的占比（%）" if zh else f"share {said} (%)")
+    elif query.share:
         grouped = bool(query.group_by) or query.time_grain != "none"
         if zh:
             parts.append("各项占合计的比例（%）" if grouped else "占全部的比例（%）")
@@ -111,6 +123,8 @@ def _head(query: SemanticQuery, model: SemanticModel, zh: bool) -> str:
         return f"list of {rows}" + (f" with {', '.join(shown)}" if shown else "")
     metrics = ("、" if zh else ", ").join(_metric_label(name, model, zh) for name in query.metrics)
     groups = [_field_label(name, model, zh) for name in query.group_by]
+    groups += [period_text(period, model, lang="zh" if zh else "en") for period in query.periods]
+    groups += [band_text(band, model, lang="zh" if zh else "en") for band in query.bands]
     if query.time_grain != "none":
         groups.insert(0, GRAINS_ZH[query.time_grain] if zh else query.time_grain)
     if not groups:
@@ -128,6 +142,8 @@ def _window(query: SemanticQuery, today: date, zh: bool) -> str:
         return token
     if window is None:
         return ""
+    if window.open_start:  # "before June 25": every day of the data up to the day before
+        return f"{window.last_day.isoformat()} 及之前" if zh else window.describe()
     start, last = window.start.isoformat(), window.last_day.isoformat()
     dates = f"{start} 至 {last}" if zh else f"{start} to {last}"
     if re.fullmatch(r"last_\d+_[a-z]+", token):
@@ -213,6 +229,56 @@ def date_filter_text(
     return f"{_label(field.name, field.synonyms, zh)}{'：' if zh else ': '}{words}"
 
 
+def related_text(
+    related: Related, model: SemanticModel, *, lang: str = "en", today: date | None = None
+) -> str:
+    """A condition on related rows in words, with its window's dates when ``today`` is known.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> never = Related("orders", present=False, time_range="last_90_days")
+        >>> related_text(never, demo_semantic_model(), today=date(2026, 6, 30))
+        'without orders in last 90 days (2026-04-02 to 2026-06-30)'
+        >>> item = Related("order_items", filters=(Filter("category", "=", ("Accessories",)),))
+        >>> related_text(item, demo_semantic_model(), lang="zh")
+        '有订单明细行（品类 = 电脑配件）'
+    """
+    zh = lang == "zh"
+    table = model.table(related.table)
+    said = ("有" if related.present else "没有") if zh else ("with " if related.present else "without ")
+    said += _label(table.name, table.synonyms, zh)
+    conditions = []
+    for item in related.filters:
+        field = model.field(item.field, table=table.name)
+        values = ", ".join(_value_label(field, v, zh) for v in item.values)
+        op = {"in": "∈" if zh else "in", "!=": "≠", "not in": "∉" if zh else "not in"}.get(item.op, item.op)
+        conditions.append(f"{_label(field.name, field.synonyms, zh)} {op} {values}")
+    if conditions:
+        said += f"（{'，'.join(conditions)}）" if zh else f" where {', '.join(conditions)}"
+    if related.time_range in ("all", "", "none"):
+        return said
+    if related.before:
+        words = _window_words(related.time_range, zh)
+        dates = related_window(related, today).describe() if today else ""
+        dates = dates.replace(" to ", " 至 ") if zh else dates
+        shown = (f"（{dates}）" if zh else f" ({dates})") if dates else ""
+        return (
+            f"{said}：{words}之前的同等时段{shown}" if zh else f"{said} in the period before {words}{shown}"
+        )
+    words = (
+        _window(SemanticQuery(time_range=related.time_range), today, zh) if today else ""
+    ) or _window_words(related.time_range, zh)
+    return f"{said}：{words}" if zh else f"{said} in {words}"
+
+
+def _window_words(token: str, zh: bool) -> str:
+    """A window token in words, without its dates ("last 90 days", "最近90天", "今年")."""
+    if re.fullmatch(r"last_\d+_[a-z]+", token):
+        count, unit = token.split("_")[1:]
+        return f"最近{count}{UNITS_ZH[unit.rstrip('s')]}" if zh else f"last {count} {unit}"
+    return RANGE_WORDS_ZH.get(token, token) if zh else token.replace("_", " ")
+
+
 def bound_text(bound: Threshold, model: SemanticModel, *, lang: str = "en") -> str:
     """A bound on a metric in words.
 
@@ -224,6 +290,47 @@ def bound_text(bound: Threshold, model: SemanticModel, *, lang: str = "en") -> s
     value = int(bound.value) if float(bound.value).is_integer() else bound.value
     sign = {">=": "≥", "<=": "≤"}.get(bound.op, bound.op)
     return f"{_metric_label(bound.metric, model, lang == 'zh')} {sign} {value:,}"
+
+
+def band_text(band: Band, model: SemanticModel, *, lang: str = "en") -> str:
+    """Bands of a number in words, with the bands themselves (the column's default ones when the
+    question named none, said so).
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> band_text(Band("total_amount", (1000, 10000)), demo_semantic_model())
+        'total amount band (< 1,000, 1,000–10,000, ≥ 10,000)'
+        >>> band_text(Band("discount"), demo_semantic_model(), lang="zh")
+        '折扣区间（默认：≤ 0%、0%–10%、10%–20%、> 20%）'
+    """
+    zh = lang == "zh"
+    field = model.field(band.field)
+    try:
+        edges, closed = band_edges(band, field)
+    except SemanticQueryError:
+        edges, closed = (), band.closed
+    labels = band_labels(edges, closed, fraction=field.fraction, lang=lang) if edges else []
+    name = _label(field.name, field.synonyms, zh)
+    default = ("默认：" if zh else "default: ") if labels and not band.edges else ""
+    if zh:
+        return f"{name}区间" + (f"（{default}{'、'.join(labels)}）" if labels else "")
+    return f"{name} band" + (f" ({default}{', '.join(labels)})" if labels else "")
+
+
+def period_text(period: Period, model: SemanticModel, *, lang: str = "en") -> str:
+    """The period of another date a result is grouped by, in words.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> period_text(Period("signup_date", "year"), demo_semantic_model())
+        'year of signup date'
+        >>> period_text(Period("launch_date", "quarter"), demo_semantic_model(), lang="zh")
+        '上市日期的季度'
+    """
+    field = model.field(period.field)
+    if lang == "zh":
+        return f"{_label(field.name, field.synonyms, True)}的{PERIODS_ZH[period.grain]}"
+    return f"{period.grain} of {_label(field.name, field.synonyms, False)}"
 
 
 def ratio_text(query: SemanticQuery, model: SemanticModel, *, lang: str = "en") -> str:

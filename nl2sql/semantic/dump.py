@@ -88,6 +88,14 @@ def _field(field: Field) -> dict[str, Any]:
             "x_label_zh": field.label_zh,
             "x_value_synonyms": {value: list(others) for value, others in field.value_synonyms},
             "x_skip_nulls": field.skip_nulls or None,
+            "x_bands": (
+                None
+                if not field.bands
+                else list(field.bands)
+                if field.band_closed == "left"
+                else {"edges": list(field.bands), "closed": field.band_closed}
+            ),
+            "x_fraction": field.fraction or None,
         }
     )
 
@@ -107,6 +115,7 @@ def _metric(metric: Metric) -> dict[str, Any]:
             "x_per": per,
             "x_format": None if metric.format == "number" else metric.format,
             "x_lower_is_better": metric.lower_is_better or None,
+            "x_attach_rate": list(metric.attach_names),
         }
     )
 
@@ -118,6 +127,20 @@ def _filter(named: NamedFilter) -> dict[str, Any]:
             "synonyms": list(named.synonyms),
             "description": named.description,
             "expr": named.expr,
+            "x_default_range": named.default_range,
+            "x_related": [
+                _compact(
+                    {
+                        "table": r.table,
+                        "present": None if r.present else False,
+                        "window": ("before" if r.before else "current") if r.time_range != "all" else None,
+                        "filters": [
+                            {"field": f.field, "op": f.op, "values": list(f.values)} for f in r.filters
+                        ],
+                    }
+                )
+                for r in named.related
+            ],
         }
     )
 

@@ -129,8 +129,8 @@ def follow_up_reading(
 
 def merge(previous: SemanticQuery, change: SemanticQuery, *, metrics_named: bool = True) -> SemanticQuery:
     """``previous`` with what ``change`` says: its metrics (when it names any), window, grain,
-    comparison and ranking replace the previous ones; its groupings and named filters are added; its
-    filters replace those on the same field and are added otherwise.
+    comparison and ranking replace the previous ones; its groupings, named filters and conditions on
+    related rows are added; its filters replace those on the same field and are added otherwise.
 
     Example:
         >>> from nl2sql.semantic.query import Filter
@@ -153,6 +153,7 @@ def merge(previous: SemanticQuery, change: SemanticQuery, *, metrics_named: bool
         comparison=change.comparison if change.comparison != Comparison() else previous.comparison,
         ranking=change.ranking if change.ranking != Ranking() else previous.ranking,
         share=previous.share or change.share,
+        related=(*previous.related, *(r for r in change.related if r not in previous.related)),
     )
 
 

@@ -30,6 +30,7 @@ from nl2sql.semantic.compile import CompiledQuery, condition, joined, qualified,
 from nl2sql.semantic.model import Field, LogicalTable, SemanticModel
 from nl2sql.semantic.paths import UnreachableTableError, join_path
 from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
+from nl2sql.semantic.related_sql import related_condition
 from nl2sql.semantic.timerange import TimeRangeError, resolve
 
 
@@ -110,7 +111,9 @@ def compile_listing(
     selected = [column(item, label=True).as_(name) for name, item in shown.items()]
     tree = exp.select(*selected).from_(exp.to_table(subject.base_table, dialect=dialect).as_(subject.name))
     tree = joined(tree, joins, model, dialect)
-    conditions = [qualified(n.expr, n.table, dialect) for n in named]
+    conditions = [qualified(n.expr, n.table, dialect) for n in named if not n.related]
+    outer = [(n.table, r) for n in named for r in n.related] + [(subject.name, r) for r in query.related]
+    conditions += [related_condition(r, table, model, dialect, today) for table, r in outer]
     conditions += [
         condition(column(f), wanted.op, wanted.values, dialect, today=today) for f, wanted in filtered
     ]

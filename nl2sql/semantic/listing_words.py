@@ -139,8 +139,8 @@ def _read_listing(
     named_tables: list[str] = []
     for match in matches:
         target = match.target
-        if match.kind == "value":
-            continue  # a filter already
+        if match.kind in ("value", "related"):
+            continue  # a filter already, or what the listed rows have or lack ("never ordered")
         if isinstance(target, str):  # a table, maybe marked as counted or grouped by the metric rules
             named_tables.append(target)
         elif isinstance(target, Field) and label_dimension(model.table(target.table)) is target:

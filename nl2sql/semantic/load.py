@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -30,6 +31,7 @@ from nl2sql.semantic.model import (
     SemanticModel,
     VerifiedQuery,
 )
+from nl2sql.semantic.query import Filter, Related
 
 RELATIONSHIP_TYPES = ("many_to_one", "one_to_one")
 JOIN_TYPES = ("left_outer", "inner")
@@ -200,7 +202,23 @@ class _Reader:
             label_zh=self.text(values.get("x_label_zh")) or None,
             value_synonyms=tuple((value, self.texts(others)) for value, others in value_synonyms.items()),
             skip_nulls=self.flag(values.get("x_skip_nulls")),
+            **self.bands(values.get("x_bands"), name),
+            fraction=self.flag(values.get("x_fraction")),
         )
+
+    def bands(self, node: Node | None, name: str) -> dict[str, Any]:
+        """``x_bands`` of column ``name``: a list of increasing edges, or ``{edges, closed}``."""
+        if node is None:
+            return {}
+        values = self.mapping(node, "x_bands") if isinstance(node, MappingNode) else {"edges": node}
+        try:
+            edges = tuple(float(self.text(edge)) for edge in self.sequence(values.get("edges")))
+        except ValueError:
+            raise self.fail(node, f"column {name}: the edges of x_bands are numbers") from None
+        closed = self.text(values.get("closed")) or "left"
+        if not edges or list(edges) != sorted(set(edges)) or closed not in ("left", "right"):
+            raise self.fail(node, f"column {name}: x_bands needs increasing edges, closed left or right")
+        return {"bands": tuple(int(e) if e.is_integer() else e for e in edges), "band_closed": closed}
 
     def metric(self, node: Node, table: str) -> Metric:
         values = self.mapping(node, "a metric")
@@ -223,17 +241,54 @@ class _Reader:
             per_measures=tuple((key, self.text(value)) for key, value in measures.items()),
             format=self.text(values.get("x_format")) or "number",
             lower_is_better=self.flag(values.get("x_lower_is_better")),
+            attach_names=self.texts(values.get("x_attach_rate")),
         )
 
     def named_filter(self, node: Node, table: str) -> NamedFilter:
         values = self.mapping(node, "a filter")
         name = self.required(values, "name", node, f"a filter of {table}")
+        default = self.text(values.get("x_default_range")) or None
+        related = tuple(
+            self.related(item, f"filter {name}", default) for item in self.sequence(values.get("x_related"))
+        )
         return NamedFilter(
             name=name,
-            expr=self.required(values, "expr", node, f"filter {name}"),
+            expr="" if related else self.required(values, "expr", node, f"filter {name}"),
             table=table,
             description=self.text(values.get("description")),
             synonyms=self.synonyms(values),
+            related=related,
+            default_range=default,
+        )
+
+    def related(self, node: Node, what: str, default: str | None) -> Related:
+        """One condition on related rows (``x_related``): ``table``, ``present`` (default true),
+        ``window`` (``all``, ``current`` or ``before``: the period before the current one) and
+        ``filters`` (``{field, op, values}``)."""
+        values = self.mapping(node, f"a related condition of {what}")
+        table = self.required(values, "table", node, f"a related condition of {what}")
+        window = self.text(values.get("window")) or "all"
+        if window not in ("all", "current", "before"):
+            raise self.fail(node, f"{what}: window must be all, current or before, not {window}")
+        if window != "all" and not default:
+            raise self.fail(node, f"{what}: a windowed related condition needs x_default_range")
+        filters = []
+        for item in self.sequence(values.get("filters")):
+            parts = self.mapping(item, "a filter of a related condition")
+            filters.append(
+                Filter(
+                    self.required(parts, "field", item, "a filter of a related condition"),
+                    self.text(parts.get("op")) or "=",
+                    self.texts(parts.get("values")),
+                )
+            )
+        present = values.get("present")
+        return Related(
+            table=table,
+            present=present is None or self.flag(present),
+            time_range=default if window != "all" and default else "all",
+            before=window == "before",
+            filters=tuple(filters),
         )
 
     def relationship(self, node: Node) -> Relationship:

@@ -27,7 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from nl2sql.semantic.band_words import read_bands, read_periods
 from nl2sql.semantic.cohort import read_date_windows, without_spans
+from nl2sql.semantic.discount_words import given_away
 from nl2sql.semantic.listing_words import (
     OPERATORS,
     THRESHOLD,
@@ -38,10 +40,24 @@ from nl2sql.semantic.listing_words import (
     read_listing,
     threshold_filter,
 )
+from nl2sql.semantic.metric_phrases import (
+    counts_without_suffix,
+    elided_metrics,
+    filtered_counts,
+    kind_phrases,
+    name_variants,
+    qualifying_counts,
+)
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
 from nl2sql.semantic.model_cache import per_model
+from nl2sql.semantic.other_names import other_names
 from nl2sql.semantic.paths import reachable
+from nl2sql.semantic.per_words import read_per_row
+from nl2sql.semantic.purchase_words import in_units, read_per_order, read_purchase
 from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery, Threshold
+from nl2sql.semantic.ranking_words import RANKED_PERIOD, ranked_value_group
+from nl2sql.semantic.rate_words import asks_rate, read_rate
+from nl2sql.semantic.related_words import counted_share, phrase_spans, read_related, with_related
 from nl2sql.semantic.shorthand import write_out
 from nl2sql.semantic.time_words import TimeReading, chinese_number, normalize, read_time
 from nl2sql.semantic.timerange import TimeRangeError, resolve
@@ -55,8 +71,9 @@ JOINED = re.compile(r"\s*(?:,|&|\band\b|\bplus\b|、|和|及|以及|与|跟)\s*(
 GROUP_CUES_BEFORE = re.compile(
     r"(?:\bby|\bper|\bfor each|\bfor every|\bin each|\beach|\bevery|\bacross|\bbroken down by"
     r"|\bsplit by|\bwhich"
-    r"|\bwhat|\bbetween|按|各个|各|每一个|每个|每一|每|分|不同|哪个|哪些|哪家|哪一个|哪一|哪位|哪"
+    r"|\bwhat|\bbetween|按|各个|各种|各类|各|每一个|每个|每一|每种|每类|每|分|不同|哪种|哪类|哪个|哪些|哪家|哪一个|哪一|哪位|哪"
     r"|\b(?:top|bottom|best|worst|highest|lowest|largest|biggest|smallest)(?:\s+\d+|[\s-]+[a-z]+)?"
+    r"|\b(?:most|least)[\s-]+[a-z]+"
     r"|(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|名|家|位|款|种|大)(?:的)?|\d+\s*(?:的)?"
     r"|\b(?:two|three|four|five|six|seven|eight|nine|ten)|什么|啥|最好的|最差的|最高的|最多的|最大的|最低的|最少的|最小的|前[一二两三四五六七八九十\d]+(?:名|个|位|家)?的?)"
     r"\s*(?:the\s+)?$"
@@ -64,6 +81,7 @@ GROUP_CUES_BEFORE = re.compile(
 SHARE_CUES = re.compile(
     r"\b(?:what\s+)?(?:percentage|percent|share|proportion|fraction)\s+of\b|\bwhat\s+(?:share|proportion)\b"
     r"|%\s*of\b|占比|所占比例|占的比例|的比例|比重|占了?(?:百分之多少|百分之几|多少比例|多少)|占.{0,3}百分比"
+    r"|占了?(?:总|全部|所有|整体|全)?[^，,。？?]{0,10}?的?(?:比重|比例|占比|几成|多少成)|几成|多少成"
 )
 """A part of a whole in percent ("what share of revenue came from online", "各品类的销售额占比")."""
 RATIO_CUE = re.compile(
@@ -79,7 +97,8 @@ RATIO_TAIL = re.compile(
 SEPARATELY = re.compile(r"\bseparately\b|\brespectively\b|\beach of them\b|分别|各自")
 """Two values named with "separately" ("Enterprise and SMB separately"): rank within each of them."""
 EACH_CUES_BEFORE = re.compile(
-    r"(?:\bin each|\bfor each|\beach|\bevery|\bper|\bwithin each|各个|各|每个|每一个|每)\s*(?:the\s+)?$"
+    r"(?:\bin each|\bfor each|\beach|\bevery|\bper|\bwithin each"
+    r"|各个|各种|各类|各|每个|每一个|每种|每类|每)\s*(?:the\s+)?$"
 )
 SIZED = re.compile(r"(?:biggest|largest|smallest)\s*(?:\d+\s*)?$|(?:最大|最小)的?\s*\d*\s*(?:笔|个|条)?$")
 """A size word right before a metric's name: "the 10 biggest *refunds*" are rows, not a ranking."""
@@ -90,6 +109,8 @@ EACH_PERIOD = re.compile(
     r"(?:day|week|month|quarter|year|天|日|周|星期|月|季度|季|年)"
 )
 """A period named with "each" ("每个月", "in each quarter"): a ranking beside a grouping restarts in it."""
+CUE_REACH = 20
+"""How many characters before a dimension a grouping cue may take ("least profitable category")."""
 GROUP_CUES_AFTER = re.compile(r"^(?:-wise|\s*wise|\s*breakdown|\s*分布|\s*排名|\s*排行)")
 TOP_WORDS = re.compile(
     r"#\s*1\b|\bno\.\s*1\b|\bnumber one\b"
@@ -112,13 +133,15 @@ RANK_NUMBER = re.compile(
     + r")\b)\s*(?:个|名|家|位|款|种|大)?\s*(?:best|highest|lowest|largest|biggest|worst"
     r"|top|most|least|smallest|fewest)?\s*(?=\w)"
 )
+NO_NUMBER = re.compile(r"一下|一些|一点|一共|一起|一直|一样")
+"""Words with 一 that count nothing ("帮我看一下…最多的3个商品" ranks 3, not 1)."""
 RANKED_PERIODS = re.compile(
     r"(?:最[\u4e00-\u9fff]{1,2}的|前)\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*个?(?:月|季度|周|天|年)"
     r"|(\d{1,2}|[a-z]+) (?:best|worst|highest|lowest|busiest|biggest|top)"
     r" (?:days|weeks|months|quarters|years)"
 )
 SINGULAR_WHICH = re.compile(r"\bwhich\b|\bwhat\b|\bwho(?:'s| is)?\b|哪个|哪一个|哪家|哪位|哪一|谁")
-COUNT_CUES = re.compile(r"how many|number of|count of|多少|几个|几家|几位|数量")
+COUNT_CUES = re.compile(r"how many|number of|count of|#\s*of\b|多少|几个|几家|几位|数量")
 DETAIL_CUES = re.compile(
     r"^\s*(?:list|show me|show all|show every|show the|give me the list|display|pull up|bring up)\b"
     r"|\blist (?:all|the|of)\b"
@@ -173,14 +196,14 @@ STOPWORDS_EN = frozenset(
         "quick quickly exactly roughly approximately approx actually basically overall just "
         "numbers figure figures stats statistics metric metrics kpi kpis info information details "
         "detail summary summarize summarise close closing month-end quarter-end year-end pack deck "
-        "recap snapshot dashboard booked let advance away"
+        "recap snapshot dashboard booked let advance away measured use using only basis"
     ).split()
 )
 STOP_PHRASES_ZH = re.compile(
     r"有多少单|有几单|多少单|几单|目前|现在|当前|下单|以来|一共|怎么样|怎样|分别|各自|只看|是多少|有多少|都有|一下|来了|下过|卖了|卖出|卖|(?<![每各哪])类的?"
     r"|是否|请问|帮我|给我|看看|统计|情况|数据|相比|比较|对比|百分之几|百分之多少|百分比|款|笔"
     r"|到目前为止|到现在为止|到现在|为止|截至目前|截止目前|因为|由于|贡献|查一下|查询|查|新增|高了还是低了"
-    r"|来算|算|找出|找一下|钱"
+    r"|来算|算|找出|找一下|钱|列一下|列一列|列个|(?<![主需重只想])要(?!求)|这里|这儿|这边"
 )
 STOPWORDS_ZH = set(
     "着过把让从向就都也还又再才只很太更嘛哦被得跟同的了是在和与及或吗呢吧啊呀多少几个哪些哪个哪家哪一谁什么怎么如何请给我们你看一下列出各每个按分不同的情况分别最高最低最多最少最大最小排名前后名里中内之间相比比较对比以及还有有没有共总计合计一共总共全部所有其中各自对应分布变化增长下降趋势"
@@ -223,11 +246,24 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     Shorthand ("rev by chnl QTD") is written out first."""
     slips: list[tuple[str, str]] = []
     question = write_out(question, vocabulary_words(model), STOPWORDS_EN, slips)
-    text = normalize(question)
+    text = in_units(normalize(question))  # "卖了多少台" counts units as "卖了多少件" does
     time = read_time(question)
     unrelated = _compared_periods(time, today)
     taken = list(time.spans)
     matches = _vocabulary_matches(text, model, taken, original=question)
+    single = _vocabulary(model).single
+    for table, start, metric in counts_without_suffix(text, matches, single):  # "取消订单" of 取消订单数
+        table.start, table.kind, table.target = start, "metric", metric
+    elided = elided_metrics(text, matches, single)  # "valid vs cancelled orders"
+    spans = [(s, e) for s, e, _ in elided]
+    matches = [m for m in matches if not (m.kind == "value" and (m.start, m.end) in spans)]
+    matches = sorted([*matches, *(Match(s, e, "metric", m) for s, e, m in elided)], key=lambda m: m.start)
+    given = given_away(text, model)  # "how much did we give away in discounts": the discount amount
+    matches = [m for m in matches if not any(m.start < e and s < m.end for s, e, _ in given)]
+    matches = sorted([*matches, *(Match(s, e, "metric", m) for s, e, m in given)], key=lambda m: m.start)
+    for value, table, metric in filtered_counts(text, matches, model):  # "有效订单和已取消订单"
+        value.end, value.kind, value.target, value.value = table.end, "metric", metric, None
+        matches.remove(table)
     for match in matches:
         taken.append((match.start, match.end))
     dates = [
@@ -240,6 +276,26 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         time = read_time(without_spans(question, [w.span for w in date_windows]))
         unrelated = _compared_periods(time, today)
         time.spans += [w.span for w in date_windows]
+    phrases = read_related(text, time, matches, model)  # "never ordered", "include an accessory"
+    moved = [p.time_span for p in phrases if p.time_span]
+    if moved:  # "no orders in the last 90 days": the window is on the orders, not on what is counted
+        time = read_time(without_spans(question, [*moved, *(w.span for w in date_windows)]))
+        unrelated = _compared_periods(time, today)
+        time.spans += [*moved, *(w.span for w in date_windows)]
+    taken += phrase_spans(phrases)
+    periods, period_spans = read_periods(text, matches, model)  # "revenue by customer signup year"
+    if any(start < e and s < end for start, end in period_spans for s, e in time.spans):  # "注册季度"
+        blank = [
+            *period_spans,
+            *(w.span for w in date_windows),
+            *(p.time_span for p in phrases if p.time_span),
+        ]
+        time = read_time(without_spans(question, blank))
+        unrelated = _compared_periods(time, today)
+        time.spans += blank
+    # "by order size band: under 1,000, …", "按订单金额区间"
+    bands, band_spans = read_bands(_masked(text, time.spans), matches, model)
+    taken += period_spans + band_spans
     if WRITE_CUES.search(text):
         query = SemanticQuery(intent="out_of_scope")
         return Mapping(
@@ -249,13 +305,18 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     matches = _without_definitions(text, matches)
     metrics = _dedupe([m.target.name for m in matches if m.kind == "metric"])
     counted = _counted_tables(text, matches, model)
+    if not metrics and not counted:  # "what % of orders include an accessory": the orders are counted
+        counted = counted_share(text, phrases, matches, model)
+    if not metrics and not counted:  # "what fraction of this year's orders were cancelled": a count's share
+        counted = _shared_rows(_masked(text, time.spans), matches, model)
     if not metrics and counted:
         metrics = counted
     filters = _filters([m for m in matches if m.kind == "value"])
     named_filters = list({m.target.name: m.target for m in matches if m.kind == "filter"}.values())
     named, paired_groups = _paired_filters(named_filters, model)
-    groups, within = _groups(text, matches, taken, model)
-    groups = _dedupe(groups + paired_groups)
+    groups, within = _groups(_masked(text, time.spans), matches, taken, model)  # "2025 orders": no "top 5"
+    joined = _joined_to_bands(text, matches, period_spans + band_spans, model)  # "… band and region"
+    groups = _dedupe(groups + paired_groups + joined)
     # "哪个行业的客户增长最快": the customers are whose growth, not what grows; a count needs a cue then
     subject_only = (
         time.growth and not COUNT_CUES.search(text) and not re.search(r"\bmost\b|最多|最少|\bfewest\b", text)
@@ -285,17 +346,31 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         counted_orders = _orders_count(model)
         if counted_orders and not any(_counts_rows_of(model, name, counted_orders) for name in metrics):
             metrics = [counted_orders, *metrics]
+    per_row = None
+    if not ordered_rows and not DETAIL_CUES.search(text):  # "how much did they spend", "平均每单几件"
+        metrics, spans = read_purchase(text, matches, taken, model, metrics, [*counted, *entities])
+        metrics, per_order = read_per_order(text, model, metrics)
+        taken += spans + per_order
+        if not per_order:  # "average discount per valid order": a total per order
+            per_row, metrics, groups, per_spans = read_per_row(text, model, metrics, groups)
+            taken += per_spans
+        qualifying = qualifying_counts(text, matches, model)  # "AOV of valid orders": one metric
+        metrics = [name for name in metrics if name not in qualifying] or metrics
     for window in date_windows:
         own = bool(metrics) and all(_clock(model, name) == window.field.name for name in metrics)
         if own and time.time_range == "all":  # the date the metrics are counted by: their window
             time.time_range = window.time_range
         else:
             filters.append(Filter(window.field.name, "during", (window.time_range,)))
+    own = [p for p in periods if metrics and all(_clock(model, name) == p.field for name in metrics)]
+    if own and time.grain == "none":  # "new customers by signup year": the metric's own date, by year
+        time.grain = own[0].grain
+    periods = [p for p in periods if p not in own]
     defaulted = False
     intent = "metric"
     if ordered_rows:
         intent = "detail"
-    elif not metrics:
+    elif not metrics and not asks_rate(text, model):  # "churn rate": its count is filled in later
         asks_for_numbers = time.growth or time.comparison != "none" or (TOP_WORDS.search(text) and groups)
         if DETAIL_CUES.search(text) or not asks_for_numbers:
             intent = "detail"
@@ -305,14 +380,26 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     elif DETAIL_CUES.search(text) and not groups and not counted:
         intent = "detail"
     growth = time.growth and time.comparison != "none"
+    names = _masked(text, [(m.start, m.end) for m in matches if m.kind in ("metric", "filter", "value")])
+    ranked_value = (
+        ranked_value_group(names, matches, model)  # "the best-selling monitor": rank the products
+        if intent == "metric" and not (groups or periods or bands) and time.grain == "none"
+        else None
+    )
+    if ranked_value is not None:
+        groups = [ranked_value[0]]
     ranking = _ranking(
-        text,
+        names,  # "top line" names revenue, it ranks nothing
         _masked(text, time.spans),
-        groups or [time.grain] * (time.grain != "none"),
+        groups
+        or [p.field for p in periods] + [b.field for b in bands]
+        or [time.grain] * (time.grain != "none"),
         within,
         growth,
         metrics,
-        singular=_ranks_one(text, matches),
+        singular=_ranks_one(text, matches)
+        or bool(RANKED_PERIOD.search(text))
+        or (ranked_value is not None and ranked_value[1]),
         lower_is_better=bool(metrics) and _lower_is_better(model, metrics[0]),
     )
     if ranking.direction != "none" and within and within not in groups:
@@ -337,17 +424,21 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     having: tuple[Threshold, ...] = ()
     bound_spans: list[tuple[int, int]] = []
     if intent == "metric":  # "the cancellation rate on orders above 50k": a bound on each order
-        row_filters, bound_spans = _row_bounds(_masked(text, time.spans), matches, model)
+        row_filters, bound_spans = _row_bounds(_masked(text, [*time.spans, *band_spans]), matches, model)
         filters += row_filters
         taken += bound_spans
-    if intent == "metric" and time.comparison == "none" and (groups or time.grain != "none"):
+    if (
+        intent == "metric"
+        and time.comparison == "none"
+        and (groups or bands or periods or time.grain != "none")
+    ):
         having, spans = _bounds(_masked(text, [*time.spans, *bound_spans]), matches)
         bound_spans += spans
         taken += spans
         metrics = _dedupe([*metrics, *(bound.metric for bound in having)])
     share = (
-        _share(text, metrics, model)
-        if intent == "metric" and time.comparison == "none" and ratio is None
+        _share(text, metrics, model)  # compared with another period: the share within each period
+        if intent == "metric" and (time.comparison == "none" or time.grain == "none") and ratio is None
         else None
     )
     if share is not None:
@@ -359,6 +450,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         and model.vocabulary_complete
         and not COUNT_CUES.search(text)
         and not AGGREGATE_CUES.search(text)
+        and not asks_rate(text, model)  # "流失率" is a rate, not a listing of the churned
     )
     listing = read_listing(dateless, matches, model, filters, named) if lists_rows else None
     if listing is not None:
@@ -372,6 +464,8 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
             named_filters=tuple(named),
             ranking=listing.ranking,
         )
+        query, spans = with_related(query, phrases, text, model)
+        taken += spans
         unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
         return Mapping(query, matches, unexplained)
     query = SemanticQuery(
@@ -387,10 +481,19 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         share=share is not None,
         ratio=ratio is not None,
         having=having,
+        bands=tuple(bands) if intent == "metric" else (),
+        periods=tuple(periods) if intent == "metric" else (),
+        per=per_row if intent == "metric" else None,
     )
+    query, spans = with_related(query, phrases, text, model)
+    taken += spans
+    rate = read_rate(text, model, query)  # "churn rate", "流失率": the share of a related-rows condition
+    if rate is not None:
+        query, span = rate
+        taken.append(span)
     unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
     unexplained = _beyond_metrics(unexplained, query, model)
-    unranked = _unranked(_masked(text, bound_spans), time, query)
+    unranked = _unranked(_masked(names, [*bound_spans, *band_spans]), time, query)
     return Mapping(
         query,
         matches,
@@ -623,8 +726,8 @@ def _compared_periods(time: TimeReading, today: date | None) -> tuple[str, ...]:
         second = resolve(other, today or date.today())
     except TimeRangeError:
         return (other,)
-    if first is None or second is None:
-        return (other,)
+    if first is None or second is None or first.open_start or second.open_start:
+        return (other,)  # a window from the start of the data has no period before it
     if (second.start, second.end) == (first.previous("period").start, first.previous("period").end):
         time.comparison = "previous_period"
     elif (second.start, second.end) == (first.previous("year").start, first.previous("year").end):
@@ -672,7 +775,12 @@ def _entries(model: SemanticModel) -> list[tuple[str, str, object, str | None]]:
     """(phrase, kind, target, value) for everything the model names, longest phrase first."""
     entries: list[tuple[str, str, object, str | None]] = []
     for metric in model.metrics:
-        for name in {*metric.names, metric.name.replace("_", " "), *_term_aliases(metric, model)}:
+        for name in {
+            *metric.names,
+            metric.name.replace("_", " "),
+            *_term_aliases(metric, model),
+            *metric.attach_names,
+        }:
             entries.append((_key(name), "metric", metric, None))
     for named in model.filters:
         for name in {*named.names, named.name.replace("_", " ")}:
@@ -694,8 +802,43 @@ def _entries(model: SemanticModel) -> list[tuple[str, str, object, str | None]]:
     for table in model.tables:
         for name in {table.name, table.name.replace("_", " "), *table.synonyms}:
             entries.append((_key(name), "table", table.name, None))
+    phrases = {phrase for phrase, *_ in entries}  # "new accounts", "取消订单": other ways to say a name
+    entries += [(_key(p), "metric", m, None) for p, m in name_variants(model, phrases)]
+    entries += [(p, "dimension", f, None) for p, f in kind_phrases(model, phrases)]
+    entries += other_names(entries)  # "SKU", "单品": a product
     entries += _head_words(model, {phrase for phrase, *_ in entries})
-    return sorted(entries, key=lambda e: (-len(e[0]), e[1] != "metric"))
+    names = {phrase for phrase, kind, *_ in entries if kind in ("filter", "table", "dimension")}
+    entries += [row for dimension in model.fields for row in _valued_rows(model, dimension, names)]
+    # of two names as long, a value before a named filter: "中小企业客户" is SMB customers, not 企业客户
+    return sorted(entries, key=lambda e: (-len(e[0]), e[1] != "metric", e[1] != "value"))
+
+
+def _valued_rows(
+    model: SemanticModel, dimension: Field, names: set[str]
+) -> list[tuple[str, str, object, str | None]]:
+    """A Chinese name of a value followed by a Chinese name of its table, as an entry for the value,
+    where one of the other ``names`` begins inside the value's name and would take the table's name
+    from it: "大企业客户" are the customers of the Enterprise segment, not 大 and the 企业客户 a filter
+    names.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> model = demo_semantic_model()
+        >>> [entry[:2] for entry in _valued_rows(model, model.field("segment"), {"企业客户"})]
+        [('大企业客户', 'value'), ('中小企业客户', 'value')]
+    """
+    try:
+        rows = [name for name in model.table(dimension.table).synonyms if _CJK.search(name)]
+    except KeyError:
+        return []
+    values = [(name, value) for value, others in dimension.value_synonyms for name in (value, *others)]
+    return [
+        (_key(name + row), "value", dimension, value)
+        for name, value in values
+        for row in rows
+        if _CJK.search(name)
+        and any(len(row) < len(other) < len(name + row) and (name + row).endswith(other) for other in names)
+    ]
 
 
 HEAD_WORD_VALUES = 12
@@ -743,6 +886,8 @@ def _vocabulary(model: SemanticModel) -> _Vocabulary:
         if len(phrase) < 2 and not _CJK.search(phrase):
             continue
         pattern = re.escape(phrase).replace(r"\ ", r"[\s_-]+")
+        if re.fullmatch(r"[\u3400-\u9fff]{4}", phrase):  # "新签的客户" says "新签客户"
+            pattern = f"{phrase[:2]}的?{phrase[2:]}"
         if not _CJK.search(phrase):
             if phrase.endswith("y"):
                 plural = rf"(?:{pattern}|{pattern[:-1]}ies)"
@@ -820,18 +965,37 @@ def _counted_tables(text: str, matches: list[Match], model: SemanticModel) -> li
     """ "How many customers / 多少个产品": the row count metric of the table named after the cue."""
     found = []
     for cue in COUNT_CUES.finditer(text):
+        if any(m.kind == "metric" and m.start <= cue.start() < m.end for m in matches):
+            continue  # "退货数量最多的3个商品": 数量 is part of a metric's name, no count cue
         after = [m for m in matches if m.start >= cue.end() and m.start - cue.end() <= 6]
         before = [m for m in matches if m.end <= cue.start() and cue.start() - m.end <= 2]
         for match in after[:2] + before[-1:]:
             table = match.target if match.kind == "table" else getattr(match.target, "table", None)
-            if match.kind in ("table", "dimension", "filter") and isinstance(table, str):
+            if match.kind in ("table", "dimension", "filter", "value") and isinstance(table, str):
                 metric = _count_metric(model, table)
-                if metric:
+                if metric:  # "多少家大客户": the customers of a value are counted, the value filters
                     found.append(metric)
-                    if match.kind != "filter":
+                    if match.kind not in ("filter", "value"):
                         match.kind = "counted"
                     break
     return _dedupe(found)
+
+
+def _shared_rows(text: str, matches: list[Match], model: SemanticModel) -> list[str]:
+    """ "What fraction of this year's orders…", "订单中已取消的占比": the row count of the table named right
+    after a share cue (or right before a Chinese one) is what the share is of."""
+    cue = SHARE_CUES.search(text)
+    if cue is None:
+        return []
+    for match in matches:
+        after = 0 <= match.start - cue.end() <= 16
+        before = _CJK.search(cue.group()) and 0 <= cue.start() - match.end <= 8
+        if match.kind == "table" and (after or before):
+            metric = _count_metric(model, str(match.target))
+            if metric:
+                match.kind = "counted"
+                return [metric]
+    return []
 
 
 def _counted_entities(text: str, matches: list[Match], model: SemanticModel, have_metric: bool) -> list[str]:
@@ -948,11 +1112,11 @@ def _groups(
         else:
             continue
         start = match.start
-        direct = GROUP_CUES_BEFORE.search(text[max(0, start - 16) : start])  # "西南区各城市": 各 city
+        direct = GROUP_CUES_BEFORE.search(text[max(0, start - CUE_REACH) : start])  # "西南区各城市": 各 city
         for value in matches:  # "top 3 Marketplace products": the cue comes before the value
             if not direct and value.kind == "value" and 0 <= start - value.end <= 1:
                 start = value.start
-        before, after = text[max(0, start - 16) : start], text[match.end : match.end + 8]
+        before, after = text[max(0, start - CUE_REACH) : start], text[match.end : match.end + 8]
         cue = GROUP_CUES_BEFORE.search(before)
         # "by region and channel", "按地区和渠道": one more grouping right after the last one
         joined = (
@@ -983,6 +1147,22 @@ def _groups(
     return _dedupe(groups), within
 
 
+def _joined_to_bands(
+    text: str, matches: list[Match], spans: list[tuple[int, int]], model: SemanticModel
+) -> list[str]:
+    """Dimensions (or tables, by their first dimension) joined by "and / 和" to a band or a period
+    ("by order size band and region", "按客户注册年份和细分")."""
+    found = []
+    for match in matches:
+        table = model.table(str(match.target)) if match.kind == "table" else None
+        if match.kind != "dimension" and not (table and table.dimensions):
+            continue
+        if any(end <= match.start and JOINED.fullmatch(text[end : match.start]) for _, end in spans):
+            found.append(table.dimensions[0].name if table else match.target.name)
+            match.kind = "grouped" if match.kind == "dimension" else "grouped_table"
+    return found
+
+
 def _paired_filters(named: list[NamedFilter], model: SemanticModel) -> tuple[list[str], list[str]]:
     """ "Online vs offline": two named filters on one column become a breakdown by that column.
 
@@ -1004,7 +1184,7 @@ def _paired_filters(named: list[NamedFilter], model: SemanticModel) -> tuple[lis
     return [i.name for i in named if i.name not in paired], groups
 
 
-RANKS_ONE = re.compile(r"\b(?:top|best|worst|biggest|largest|highest|lowest)(?:[- ]\w+)?\s*$")
+RANKS_ONE = re.compile(r"\b(?:top|best|worst|biggest|largest|highest|lowest|most|least)(?:[- ]\w+)?\s*$")
 
 
 def _ranks_one(text: str, matches: list[Match]) -> bool:
@@ -1041,7 +1221,7 @@ def _ranking(
     direction = "top" if first is top else "bottom"
     if lower_is_better and not growth and JUDGEMENTS.fullmatch(first.group()):
         direction = "bottom" if direction == "top" else "top"
-    number = RANK_NUMBER.search(numbers)
+    number = RANK_NUMBER.search(NO_NUMBER.sub(lambda found: " " * len(found.group()), numbers))
     n = None
     if number:
         n = chinese_number(number.group(1) or number.group(2) or "")
@@ -1084,11 +1264,27 @@ def _beyond_metrics(words: tuple[str, ...], query: SemanticQuery, model: Semanti
         word
         for name in query.metrics
         if _has_metric(model, name)
-        for synonym in model.metric(name).synonyms
+        for synonym in (*model.metric(name).synonyms, *_clock_names(model, name))
         for word in _WORD.findall(synonym.lower())
         if not _CJK.search(word)
     }
     return tuple(word for word in words if word not in said)
+
+
+def _clock_names(model: SemanticModel, name: str) -> tuple[str, ...]:
+    """The names of the date metric ``name`` is counted by: "how many accounts did we *sign*" counts
+    new customers by their signup date."""
+    clock = model.time_dimension(model.metric(name))
+    if clock is None:
+        return ()
+    others = {  # "date" is said of every date: it tells nothing of this one
+        word
+        for field in model.fields
+        if field.kind == "time_dimension" and field is not clock
+        for synonym in field.synonyms
+        for word in _WORD.findall(synonym.lower())
+    }
+    return tuple(w for synonym in clock.synonyms for w in _WORD.findall(synonym.lower()) if w not in others)
 
 
 def _unexplained(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ from functools import cached_property
 from typing import Literal
 
 from nl2sql.glossary import Term
+from nl2sql.semantic.query import Related
 
 FieldKind = Literal["dimension", "time_dimension", "fact"]
 
@@ -53,6 +54,14 @@ class Field:
     skip_nulls: bool = False
     """``x_skip_nulls``: a breakdown by this dimension leaves out rows where it is NULL (it does not
     apply to them: consumers have no industry)."""
+    bands: tuple[float, ...] = ()
+    """``x_bands``: the edges of the bands a question asks for without naming them ("revenue by order
+    size band"), increasing: ``[1000, 10000]``, or ``{edges: [0, 0.1, 0.2], closed: right}``."""
+    band_closed: str = "left"
+    """Which end of each default band holds its edge (see :class:`nl2sql.semantic.query.Band`)."""
+    fraction: bool = False
+    """``x_fraction``: a share stored as a fraction of 1 (a discount of 0.1 is 10%): percents in a
+    question are read as fractions, and band labels show percents."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -85,6 +94,9 @@ class Metric:
     """``x_format``: number, currency, percent or count (how the value is shown)."""
     lower_is_better: bool = False
     """``x_lower_is_better``: the best value is the lowest (a cancellation rate): "worst" ranks top."""
+    attach_names: tuple[str, ...] = ()
+    """``x_attach_rate``: names of this metric's attach rate ("搭售率"): its share of rows that have a
+    related row matching what the question names (valid orders with an Accessories item)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -93,13 +105,19 @@ class Metric:
 
 @dataclass(frozen=True)
 class NamedFilter:
-    """A condition people name ("online", "线上", "active"), as SQL over its table."""
+    """A condition people name ("online", "线上", "active"), as SQL over its table, or as rows of other
+    tables its rows have or lack ("churned": a valid order in the period before, none in this one)."""
 
     name: str
     expr: str
     table: str
     description: str = ""
     synonyms: tuple[str, ...] = ()
+    related: tuple[Related, ...] = ()
+    """``x_related``: conditions on related rows (``expr`` is then empty); a windowed one holds
+    ``default_range``, and takes the question's window instead when it names one."""
+    default_range: str | None = None
+    """``x_default_range``: the window of ``related`` when the question names none."""
 
     @property
     def names(self) -> tuple[str, ...]:

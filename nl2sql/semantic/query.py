@@ -30,6 +30,7 @@ COMPARISONS = ("none", "previous_period", "same_period_last_year")
 SHOWN_CHANGES = ("value", "delta", "percent")
 DIRECTIONS = ("none", "top", "bottom")
 BOUNDS = (">", ">=", "<", "<=")
+BAND_ENDS = ("left", "right")
 
 
 class SemanticQueryError(ChatBIError):
@@ -78,6 +79,61 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Band:
+    """Group by ranges of a number ("revenue by order size band: under 1,000, 1,000–10,000, over 10,000").
+
+    Example:
+        >>> by_size = SemanticQuery(metrics=("revenue",), bands=(Band("total_amount", (1000, 10000)),))
+        >>> by_size.to_dict()["bands"]
+        [{'field': 'total_amount', 'edges': [1000, 10000], 'closed': 'left'}]
+    """
+
+    field: str
+    """A fact (or numeric dimension) of a table the metric reaches."""
+    edges: tuple[float, ...] = ()
+    """Where one band ends and the next begins, increasing; none: the fact's ``x_bands``."""
+    closed: str = "left"
+    """Which end of a band holds its edge: ``left`` (``[1,000, 10,000)``: "under 1,000", "1,000–10,000")
+    or ``right`` (``(0.1, 0.2]``: "up to 10%", "over 10% to 20%")."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Group by the year, quarter or month of a date of a related table ("revenue by customer signup
+    year"), joined along many-to-one relationships; the query's window stays on the metric's own date."""
+
+    field: str
+    """A time dimension (``signup_date``)."""
+    grain: str = "year"
+
+
+@dataclass(frozen=True)
+class Related:
+    """Rows of another table that each counted or listed row has, or has none of ("customers who never
+    ordered", "orders that include an accessory"): a correlated ``EXISTS`` / ``NOT EXISTS`` along the
+    declared relationships from ``table`` to the query's own table.
+
+    Example:
+        >>> never = Related("orders", present=False, time_range="last_90_days")
+        >>> SemanticQuery(metrics=("customer_count",), related=(never,)).to_dict()["related"]
+        [{'table': 'orders', 'present': False, 'time_range': 'last_90_days', 'before': False, 'filters': []}]
+    """
+
+    table: str
+    """The related table whose rows are looked for (``orders``, ``order_items``)."""
+    present: bool = True
+    """True: at least one such row; False: none ("never", "without", "没有")."""
+    time_range: str = "all"
+    """A window on the related rows' own date (a :mod:`nl2sql.semantic.timerange` token), applied inside
+    the subquery: "no orders *in the last 90 days*"."""
+    before: bool = False
+    """The window is the period just before ``time_range`` instead (as long; whole calendar periods):
+    a churned customer ordered *in the period before* this one."""
+    filters: tuple[Filter, ...] = ()
+    """Conditions on the related rows, or on tables they reach ("an item *in Accessories*")."""
+
+
+@dataclass(frozen=True)
 class SemanticQuery:
     intent: str = "metric"
     metrics: tuple[str, ...] = ()
@@ -104,11 +160,29 @@ class SemanticQuery:
     having: tuple[Threshold, ...] = ()
     """Bounds on metrics of each result row, before any ranking ("products with at least 50 units
     sold", "下单客户不少于50个的城市"); each bounded metric is among ``metrics``."""
+    related: tuple[Related, ...] = ()
+    """Rows of other tables each row of the metric's table (or the listed table) has, or has none of
+    ("customers who never ordered"). With ``share``, the share is of the rows meeting the last of
+    these among the rows meeting everything else: the attach rate ("share of orders that include an
+    accessory", "配件的搭售率")."""
+    bands: tuple[Band, ...] = ()
+    """Groupings by ranges of a number, after ``group_by`` in the result; rows come out band by band."""
+    periods: tuple[Period, ...] = ()
+    """Groupings by the period of another date than the metric's own, after ``group_by``."""
+    per: str | None = None
+    """A table whose rows each metric is averaged over ("average discount *per order*", "平均每笔订单"):
+    the metric's total divided by the number of distinct such rows it counts over (``orders``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (lists, not tuples) for JSON."""
         data = asdict(self)
         data["filters"] = [{**f, "values": list(f["values"])} for f in data["filters"]]
+        data["related"] = [
+            {**r, "filters": [{**f, "values": list(f["values"])} for f in r["filters"]]}
+            for r in data["related"]
+        ]
+        data["bands"] = [{**b, "edges": list(b["edges"])} for b in data["bands"]]
+        data["periods"] = list(data["periods"])
         for key in ("metrics", "group_by", "named_filters", "fields"):
             data[key] = list(data[key])
         return data
@@ -146,6 +220,15 @@ class SemanticQuery:
                     Threshold(str(t["metric"]), str(t.get("op") or ">"), float(t.get("value") or 0))
                     for t in data.get("having") or ()
                 ),
+                related=tuple(_related(r) for r in data.get("related") or ()),
+                bands=tuple(
+                    Band(str(b["field"]), _edges(b.get("edges")), str(b.get("closed") or "left"))
+                    for b in data.get("bands") or ()
+                ),
+                periods=tuple(
+                    Period(str(p["field"]), str(p.get("grain") or "year")) for p in data.get("periods") or ()
+                ),
+                per=data.get("per") or None,
             )
         except (KeyError, TypeError, ValueError) as error:
             raise SemanticQueryError(f"not a semantic query: {error}") from error
@@ -170,6 +253,9 @@ quarter, year; not fortnight
             ("ranking direction", self.ranking.direction, DIRECTIONS),
             *(("filter op", f.op, OPERATORS) for f in self.filters),
             *(("bound", t.op, BOUNDS) for t in self.having),
+            *(("filter op", f.op, OPERATORS) for r in self.related for f in r.filters),
+            *(("band closed", b.closed, BAND_ENDS) for b in self.bands),
+            *(("period grain", p.grain, GRAINS[1:]) for p in self.periods),
         ):
             if value not in allowed:
                 raise SemanticQueryError(f"{name} must be one of {', '.join(allowed)}; not {value}")
@@ -177,8 +263,12 @@ quarter, year; not fortnight
             raise SemanticQueryError("a ranking needs a number of rows (n ≥ 1)")
         if self.limit is not None and self.limit < 1:
             raise SemanticQueryError("limit must be at least 1")
-        if self.share and self.comparison.kind != "none":
-            raise SemanticQueryError("a share of the whole cannot also be compared with another period")
+        if self.share and self.comparison.kind != "none" and self.time_grain != "none":
+            raise SemanticQueryError(
+                "a share compared with another period cannot also be broken down by time"
+            )
+        if any(r.before and r.time_range in ("all", "", "none") for r in self.related):
+            raise SemanticQueryError("the period before a window needs the window (related rows)")
         if any(f.op == "during" and len(f.values) != 1 for f in self.filters):
             raise SemanticQueryError("a date filter (during) takes one window")
         if any(t.metric not in self.metrics for t in self.having):
@@ -189,6 +279,32 @@ quarter, year; not fortnight
             raise SemanticQueryError(
                 "a ratio takes exactly two metrics (the part first), with no share or comparison"
             )
+        if self.per and (self.share or self.ratio):
+            raise SemanticQueryError("an average per row cannot also be a share or a ratio")
+        if any(list(b.edges) != sorted(set(b.edges)) for b in self.bands):
+            raise SemanticQueryError("the edges of bands go up, each once")
+
+
+def _filter(data: dict[str, Any]) -> Filter:
+    return Filter(
+        str(data["field"]), str(data.get("op") or "="), _values(data.get("values", data.get("value")))
+    )
+
+
+def _related(data: dict[str, Any]) -> Related:
+    present = data.get("present", True)
+    return Related(
+        table=str(data["table"]),
+        present=present if isinstance(present, bool) else str(present).lower() not in ("false", "no", "0"),
+        time_range=str(data.get("time_range") or "all"),
+        before=bool(data.get("before") or False),
+        filters=tuple(_filter(f) for f in data.get("filters") or ()),
+    )
+
+
+def _edges(value: Any) -> tuple[float, ...]:
+    numbers = (float(edge) for edge in _values(value))
+    return tuple(int(edge) if edge.is_integer() else edge for edge in numbers)
 
 
 def _names(value: Any) -> tuple[str, ...]:

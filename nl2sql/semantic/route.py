@@ -19,25 +19,40 @@ Example:
     >>> listing = route_question("List the customers in Chengdu with their segment", model, "sqlite", today)
     >>> listing.reading.text
     'list of customers with segment · city = Chengdu'
-    >>> route_question("List the customers in Chengdu who never ordered", model, "sqlite", today).path
+    >>> route_question("List the customers in Chengdu whose first order was cancelled", model, "sqlite",
+    ...                today).path
     'sql'
 """
 
 from __future__ import annotations
 
-import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from nl2sql.semantic.compile import CompiledQuery, compile_query
+from nl2sql.semantic.data_words import (
+    FUNCTION_WORDS,
+    MEASURING_WORDS,
+    about_other_things,
+    data_words,
+    is_data_word,
+    name_words,
+    names_values,
+    one_stray_word,
+    stem,
+)
 from nl2sql.semantic.describe import describe_query
+from nl2sql.semantic.grouping_words import missing_grouping, no_such_grouping
 from nl2sql.semantic.listing import compile_listing
-from nl2sql.semantic.mapper import Mapping, map_question, vocabulary_words
-from nl2sql.semantic.model import SemanticModel
-from nl2sql.semantic.model_cache import per_model
+from nl2sql.semantic.mapper import Mapping, map_question
+from nl2sql.semantic.measured import Measured, fused_with, measured, one_slip
+from nl2sql.semantic.model import Metric, SemanticModel
 from nl2sql.semantic.query import SemanticQuery, SemanticQueryError
+from nl2sql.semantic.requests import asks_opinion, is_command
+from nl2sql.semantic.timerange import TimeRangeError, resolve
 from nl2sql.semantic.verified import find_verified
 
 ALTERNATIVE_METRICS = 3
@@ -143,21 +158,36 @@ def route_question(
         return Route("refused", message=reason, mapping=mapping)
     if ACTIONS.search(question.lower()):
         return Route("refused", message=_action(lang), mapping=mapping)
-    if FUTURE.search(question.lower()):
+    if FUTURE.search(question.lower()) or _after_the_data(query, today):
         return Route("refused", message=_future(today, lang), mapping=mapping)
     if OUTSIDE.search(question.lower()):
         return Route("refused", message=_outside(lang), mapping=mapping)
+    if asks_opinion(question):
+        return Route("refused", message=_opinion(lang), mapping=mapping)
+    if model.vocabulary_complete and is_command(question, _lacking(mapping, model)):
+        return Route("refused", message=_action(lang), mapping=mapping)
+    # a breakdown by what the data lacks, read as the plain total, would be one misleading number
+    grouping = model.vocabulary_complete and missing_grouping(question, mapping.unexplained, model)
+    if grouping:
+        return Route("refused", message=no_such_grouping(grouping, model, lang), mapping=mapping)
+    thing = _measured(question, mapping, model)
+    if thing is not None and not thing.known:
+        return Route("refused", message=_unknown(thing.unknown, model, lang), mapping=mapping)
     names_nothing = not mapping.matches and (mapping.defaulted_metric or query.intent != "metric")
     # naming some of the data ("sales" team) is enough, unless the vocabulary is known complete
-    about_other_things = (names_nothing or model.vocabulary_complete) and _about_other_things(
+    other_things = (
+        (names_nothing or model.vocabulary_complete)
+        and thing is None
+        and not _plain_metric(question, mapping, model)
+    ) and about_other_things(
         mapping.unexplained,
         model,
         least=1 if names_nothing else 2,
         question=question if model.vocabulary_complete else "",
     )
-    if about_other_things and not _names_values(question):
+    if other_things and not names_values(question):
         return Route("refused", message=_unknown(mapping.unexplained, model, lang), mapping=mapping)
-    unmeasured = _unmeasured(question, mapping, model)
+    unmeasured = () if thing is not None else _unmeasured(question, mapping, model)
     if unmeasured:
         return Route("refused", message=_unknown(unmeasured, model, lang), mapping=mapping)
     if query.intent != "metric" and not (query.intent == "detail" and query.subject):
@@ -167,7 +197,7 @@ def route_question(
         return Route("sql", message=_unchecked(lang), mapping=mapping)
     # a curated model only: on one bootstrapped from a schema, a word it lacks may be what matters
     stray = query.intent == "metric" and model.vocabulary_complete and not mapping.unranked
-    if stray and _one_stray_word(mapping.unexplained, model, question):
+    if stray and one_stray_word(mapping.unexplained, model, question):
         note = _read_without(mapping.unexplained[0], lang)
         if mapping.slips:
             note = f"{_read_as(mapping.slips, lang)}{'；' if lang == 'zh' else '; '}{note}"
@@ -199,139 +229,6 @@ def route_question(
     if mapping.slips:
         return Route("semantic", reading, [], _read_as(mapping.slips, lang), mapping)
     return Route("semantic", reading, [], "", mapping)
-
-
-UNKNOWN_SHARE = 0.75
-"""A question is refused when at least this share of its unexplained words is no word of the data
-either (no table, column, value, metric or term has them): one such word when the question names
-nothing of the data, two when it does ("how many *employees* *work* in the sales *team*": "sales"
-alone does not make it a revenue question)."""
-
-
-def _about_other_things(
-    words: tuple[str, ...], model: SemanticModel, *, least: int = 1, question: str = ""
-) -> bool:
-    """Whether the words left over mostly name things the data does not hold ("employees", "天气"), and
-    at least ``least`` of them; or the thing the question counts ("how many *employees*", "多少*员工*")
-    is one of them."""
-    if not words:
-        return False
-    known = _data_words(model)
-    joined = {_stem(a + b) for a, b in itertools.pairwise(words)}  # "high schoolers"
-    if joined & known:
-        return False
-    unknown = [w for w in words if not _is_data_word(w, known)]
-    counted = _COUNTED.search(question.lower())
-    if counted and any(w in unknown for w in (counted.group(1), counted.group(2))):
-        return True
-    return len(unknown) >= max(least, UNKNOWN_SHARE * len(words))
-
-
-_COUNTED = re.compile(r"(?:how many|number of|how much)\s+([a-z]+)|(?:多少|几个|几位)([\u3400-\u9fff]{2,})")
-"""What a question counts: the word after "how many" or "多少"."""
-
-
-def _is_data_word(word: str, known: frozenset[str]) -> bool:
-    """Whether ``word`` names something of the data: a known word (``unit_price``: each part known), or
-    a run of Chinese characters that is half made of a known word (退货记录: 退货)."""
-    if not _CJK.search(word):
-        parts = [part for part in word.lower().split("_") if part]
-        return all(_stem(part) in known or part in FUNCTION_WORDS for part in parts)
-    covered = [False] * len(word)
-    for other in (*known, *FUNCTION_WORDS):
-        if not _CJK.search(other):
-            continue
-        if word in other:
-            return True
-        start = word.find(other) if len(other) >= 2 else -1
-        while start >= 0:
-            covered[start : start + len(other)] = [True] * len(other)
-            start = word.find(other, start + 1)
-    return sum(covered) * 2 >= len(word)
-
-
-_FUNCTION_WORDS_TEXT = (
-    "above below over under before after not either neither different distinct common possible through"
-    " ever yuan rmb average 平均 包含 高于 低于 超过 不到 万元 元 它们 被 记录 单号 件 单"
-)
-FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-"""Words that say how, not about what: no sign of a question about things the data lacks."""
-
-
-def _names_values(question: str) -> bool:
-    """Whether the question quotes or capitalizes something past its first word: likely a stored value
-    ("Port Chelsea", 'APG') the model does not list, so not a sign of a question about other things."""
-    if re.search(r"['\"“‘][^'\"”’]+['\"”’]", question):
-        return True
-    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)[1:]
-    return any(word[0].isupper() and not _TIME_OR_JARGON.fullmatch(word) for word in words)
-
-
-_TIME_OR_JARGON = re.compile(
-    r"Q[1-4]|H[12]|FY\d*|YTD|MTD|QTD|TTM|LTM|YoY|MoM|QoQ|WoW|KPIs?|GMV|AOV|SKUs?|Jan|Feb|Mar|Apr|May|Jun"
-    r"|Jul|Aug|Sept?|Oct|Nov|Dec|January|February|March|April|June|July|August|September|October"
-    r"|November|December|I"
-)
-"""Capitalized words that are no stored value: periods, abbreviations of business jargon, "I"."""
-
-
-@per_model
-def _data_words(model: SemanticModel) -> frozenset[str]:
-    """Every word the model (and so the data) uses: names, column expressions, synonyms, values, terms
-    (worked out once per model)."""
-    texts: list[str] = []
-    for table in model.tables:
-        texts += [table.name, table.base_table, *table.synonyms]
-        for column in table.fields:
-            texts += [column.name, column.expr, *column.synonyms, *column.sample_values]
-            texts += [v for value, others in column.value_synonyms for v in (value, *others)]
-        for item in (*table.metrics, *table.filters):
-            texts += [item.name, item.expr, *item.synonyms]
-    texts += [word for term in model.terms for word in (term.name, *term.aliases, term.definition)]
-    words = set()
-    for text in texts:
-        spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
-        for word in re.findall(r"[A-Za-z]+|[\u3400-\u9fff]+", spaced):
-            words.add(word if _CJK.search(word) else _stem(word.lower()))
-    return frozenset(words)
-
-
-def _stem(word: str) -> str:
-    """Crude English singular, enough to tell "employees" is no "employee" column: drop -s, -es, -ies."""
-    for suffix, replacement in (("ies", "y"), ("ses", "s"), ("s", "")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            return word[: -len(suffix)] + replacement
-    return word
-
-
-MEASURING_WORDS = re.compile(
-    r"share|percent(?:age)?|proportion|ratio|fraction|average|avg|mean|median|point|points"
-    r"|平均|人均|占|占比|比例|比重|中位数"
-)
-"""Words that say how to measure: left unplaced, the reading measures something else."""
-
-
-def _one_stray_word(words: tuple[str, ...], model: SemanticModel, question: str) -> bool:
-    """Whether all the reading leaves out is one ordinary word ("pls", "drove", "走势"), not a column
-    of the data the question names and the reading does not use (``signup_date``), nor a term written
-    in capitals ("EBITDA": jargon the model does not define). Such a reading is
-    answered, with the word named in a warning: on analysts' questions it was right about six times in
-    ten, and model-written SQL for the same questions far less often; two words left out, or a column,
-    and it was mostly wrong, so those still go to generated SQL."""
-    if len(words) != 1 or "_" in words[0] or _has_field_named(model, words[0]):
-        return False
-    if words[0].lower() in vocabulary_words(model) or MEASURING_WORDS.fullmatch(words[0].lower()):
-        return False  # a word the model or the rules know, left unplaced: it means something here
-    capitals = re.escape(words[0].upper())
-    return not (words[0].isascii() and re.search(rf"(?<![A-Za-z]){capitals}(?![A-Za-z])", question))
-
-
-def _has_field_named(model: SemanticModel, name: str) -> bool:
-    try:
-        model.field(name)
-    except KeyError:
-        return False
-    return True
 
 
 def _read_as(slips: tuple[tuple[str, str], ...], lang: str) -> str:
@@ -383,10 +280,73 @@ def _unmeasured(question: str, mapping: Mapping, model: SemanticModel) -> tuple[
         return ()
     if query.subject or (query.metrics and not mapping.defaulted_metric):
         return ()
-    if not AMOUNT.search(question.lower()) or _names_values(question):
+    if not AMOUNT.search(question.lower()) or names_values(question):
         return ()
-    known = _data_words(model)
-    return tuple(word for word in mapping.unexplained if not _is_data_word(word, known))
+    known = data_words(model)
+    return tuple(word for word in mapping.unexplained if not is_data_word(word, known))
+
+
+def _measured(question: str, mapping: Mapping, model: SemanticModel) -> Measured | None:
+    """What the question asks a figure of, on a curated model (:mod:`nl2sql.semantic.measured`): on one
+    bootstrapped from a schema, a word it lacks may still be a column's."""
+    if not model.vocabulary_complete or _quotes(question):
+        return None
+    known, names = data_words(model), name_words(model)
+
+    def names_data(word: str) -> bool:
+        if _CJK.search(word):
+            return is_data_word(word, known)
+        root = stem(word.removesuffix("'s"))
+        return root in names or any(one_slip(root, name) for name in names)
+
+    def mentioned(word: str) -> bool:
+        how = word in FUNCTION_WORDS or MEASURING_WORDS.fullmatch(word) is not None
+        return how or names_data(word) or is_data_word(word.removesuffix("'s"), known)
+
+    return measured(question, mapping.unexplained, names_data, mentions=mentioned, data_words=known)
+
+
+def _lacking(mapping: Mapping, model: SemanticModel) -> Callable[[str], bool]:
+    """Whether a word is one the rules left unplaced and that names nothing of the data."""
+    names = name_words(model)
+    left = {word.lower() for word in mapping.unexplained}
+    return lambda word: word in left and stem(word) not in names and word not in FUNCTION_WORDS
+
+
+def _after_the_data(query: SemanticQuery, today: date) -> bool:
+    """Whether the window asked begins after ``today``, the last day of the data ("revenue in 2027")."""
+    try:
+        window = resolve(query.time_range, today)
+    except TimeRangeError:
+        return False
+    return window is not None and window.start > today
+
+
+def _opinion(lang: str) -> str:
+    if lang == "zh":
+        return "ChatBI 根据数据回答，不提供看法或建议；可以问想看的数字"
+    return "ChatBI answers from the data and gives no opinions or advice: ask for the figures"
+
+
+def _plain_metric(question: str, mapping: Mapping, model: SemanticModel) -> bool:
+    """Whether the question names a metric it read (not one assumed) with no word the data lacks fused
+    to it: "revenue only" is revenue, "sales *rep*" and "*net* profit" are other things."""
+    if mapping.defaulted_metric or not any(m.kind == "metric" for m in mapping.matches):
+        return False
+    known = data_words(model)
+    lacking = {w.lower() for w in mapping.unexplained if not is_data_word(w, known)}
+    text = question.lower()
+    for match in mapping.matches:
+        if match.kind != "metric" or not isinstance(match.target, Metric):
+            continue
+        for name in (match.target.name.replace("_", " "), *match.target.synonyms):
+            if fused_with(text, name.lower(), lacking) is False:
+                return True
+    return False
+
+
+def _quotes(question: str) -> bool:
+    return bool(re.search(r"['\"“‘][^'\"”’]+['\"”’]", question))
 
 
 def _action(lang: str) -> str:

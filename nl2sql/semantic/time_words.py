@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from nl2sql.semantic.date_bounds import ONE_DATE_BOUND, bounded
+
 UNIT_WORDS = {
     "day": "day", "days": "day", "天": "day", "日": "day",
     "week": "week", "weeks": "week", "周": "week", "星期": "week", "个星期": "week", "个礼拜": "week",
@@ -340,6 +342,10 @@ MONTH_SPAN_EN = re.compile(
 MONTH_SPAN_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月?\s*(?:-|–|~|到|至)\s*(\d{1,2})\s*月份?")
 """The same in Chinese: "2026年1-6月", "2025年3月到5月", "2025年1至3月"."""
 YEAR_MONTH_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月份?")
+DAY = re.compile(
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|号)|(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"
+)
+"""One day named in full: "2025年6月25号", "2025-06-25"."""
 MONTH_NAME = re.compile(_MONTH + r"\s*(?:of\s*)?(\d{4})")
 YEAR_MONTH = re.compile(r"\b(\d{4})-(\d{2})\b(?!-)")
 YEAR_TO_DATE = _alternatives(
@@ -388,6 +394,12 @@ def _since_part(match: re.Match[str]) -> str | None:
     named = any(g in _WHICH_YEAR for g in match.groups() if g)
     token = _part_of_year(match, named=named)
     return f"{token}.." if token else None
+
+
+def _day(match: re.Match[str]) -> str | None:
+    """ "2025年6月25号", "2025-06-25": that day, if it is one."""
+    year, month, day = (int(g) for g in (match.group(1, 2, 3) if match.group(1) else match.group(4, 5, 6)))
+    return f"{year}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def _h_year(match: re.Match[str]) -> str:
@@ -447,6 +459,8 @@ _RULES: list = [
     (H_YEAR, _set("time_range", _h_year)),
     (MONTH_SPAN_ZH, _set("time_range", lambda m: _month_span(m.group(1), m.group(2), m.group(3)))),
     (MONTH_SPAN_EN, _set("time_range", lambda m: _month_span(m.group(3), m.group(1), m.group(2)))),
+    (ONE_DATE_BOUND, _set("time_range", bounded)),  # "before June 25", "3月3日以来"
+    (DAY, _set("time_range", _day)),
     (YEAR_MONTH_ZH, _set("time_range", lambda m: f"{m.group(1)}-{int(m.group(2)):02d}")),
     (MONTH_NAME, _set("time_range", lambda m: f"{m.group(2)}-{MONTHS[m.group(1)]:02d}")),
     (YEAR_MONTH, _set("time_range", lambda m: f"{m.group(1)}-{m.group(2)}")),

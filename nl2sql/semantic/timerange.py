@@ -11,11 +11,15 @@ Tokens:
 * ``this_week|month|quarter|year`` (to date), ``last_week|month|quarter|year`` (the previous calendar
   one, whole), ``before_last_week|month|quarter`` (the one before that, "上上个月"), ``year_before_last``.
 * ``YYYY``, ``YYYY-Qn``, ``YYYY-MM``, ``YYYY-MM-DD``, and ``A..B`` from the start of ``A`` to the end of
-  ``B`` (``2025-03-01..2025-03-15``, ``2025-01..2025-06``); ``A..`` runs to today ("since 2025").
+  ``B`` (``2025-03-01..2025-03-15``, ``2025-01..2025-06``); ``A..`` runs to today ("since 2025"), ``..B``
+  from the start of the data ("截至6月20日"). ``before_A`` is every day before ``A`` starts ("before June
+  25"), ``after_A`` every day after ``A`` ends, to today ("after 2026-05-01").
 * ``today``, ``yesterday``.
 * ``this_year_MM``, ``last_year_qN``, ``year_before_last_h1``: a month, quarter or half of a year named
   by where it lies ("May this year", "去年二季度", "今年上半年"); ``recent_MM`` / ``recent_qN`` /
   ``recent_h2``: the latest such period that has begun by today ("in May", "for June", "二季度").
+* ``recent_MM-DD`` (``this_year_MM-DD``…): a day named without its year ("June 25", "6月25号"), the latest
+  such day not after today, which is how an analyst means it.
 * ``all``: no window.
 
 Example:
@@ -40,8 +44,10 @@ UNITS = ("day", "week", "month", "quarter", "year")
 _ROLLING = re.compile(r"last_(\d{1,4})_(day|week|month|quarter|year)s?")
 _CALENDAR = re.compile(r"(this|last|before_last)_(week|month|quarter|year)")
 _PERIOD = re.compile(r"(\d{4})(?:-(Q[1-4]|\d{2})(?:-(\d{2}))?)?")
-_PART_OF_YEAR = re.compile(r"(this_year|last_year|year_before_last|recent)_(\d{2}|q[1-4]|h[12])")
+_PART_OF_YEAR = re.compile(r"(this_year|last_year|year_before_last|recent)_(\d{2}-\d{2}|\d{2}|q[1-4]|h[12])")
 _YEARS_BACK = {"this_year": 0, "last_year": 1, "year_before_last": 2}
+EARLIEST = date.min
+"""The start of a window open at its start ("before June 25"): the start of the data, no lower bound."""
 
 
 class TimeRangeError(ChatBIError):
@@ -64,6 +70,11 @@ class DateRange:
         return self.end - timedelta(days=1)
 
     @property
+    def open_start(self) -> bool:
+        """Whether the window runs from the start of the data (it has no first day of its own)."""
+        return self.start == EARLIEST
+
+    @property
     def days(self) -> int:
         return (self.end - self.start).days
 
@@ -74,6 +85,8 @@ class DateRange:
             >>> DateRange(date(2025, 1, 1), date(2026, 1, 1)).describe()
             '2025-01-01 to 2025-12-31'
         """
+        if self.open_start:
+            return f"on or before {self.last_day.isoformat()}"
         if self.days == 1:
             return self.start.isoformat()
         return f"{self.start.isoformat()} to {self.last_day.isoformat()}"
@@ -86,7 +99,12 @@ class DateRange:
         Example:
             >>> DateRange(date(2026, 5, 1), date(2026, 6, 1), "month", 1).previous()
             DateRange(start=datetime.date(2026, 4, 1), end=datetime.date(2026, 5, 1), unit='month', count=1)
+
+        Raises:
+            TimeRangeError: the window runs from the start of the data, so nothing comes before it.
         """
+        if self.open_start:
+            raise TimeRangeError(f"the window {self.describe()} has no period before it")
         if kind == "year":
             return DateRange(
                 shift(self.start, "year", -1), shift(self.end, "year", -1), self.unit, self.count
@@ -110,6 +128,10 @@ def resolve(token: str, today: date) -> DateRange | None:
         '2026-01-01 to 2026-06-30'
         >>> resolve("2025-03..2025-05", date(2026, 6, 30)).describe()
         '2025-03-01 to 2025-05-31'
+        >>> resolve("before_recent_06-25", date(2026, 6, 30)).describe()
+        'on or before 2026-06-24'
+        >>> resolve("after_2026-05-01", date(2026, 6, 30)).describe()
+        '2026-05-02 to 2026-06-30'
         >>> resolve("next_year", date(2026, 6, 30))
         Traceback (most recent call last):
         ...
@@ -140,9 +162,17 @@ def resolve(token: str, today: date) -> DateRange | None:
     if text == "year_before_last":
         start = date(today.year - 2, 1, 1)
         return DateRange(start, date(today.year - 1, 1, 1), "year", 1)
+    if text.startswith(("before_", "after_")):
+        which, _, bound = text.partition("_")
+        named = _bound(bound, token, today)
+        if which == "before":
+            return DateRange(EARLIEST, named.start)
+        if named.end > today:
+            raise TimeRangeError(f"no day with data comes after {named.describe()}: {token!r}")
+        return DateRange(named.end, end)
     if ".." in text:
         first, _, last = text.partition("..")
-        start = _bound(first, token, today)
+        start = _bound(first, token, today) if first else DateRange(EARLIEST, EARLIEST)
         stop = _bound(last, token, today) if last else DateRange(today, end)
         if stop.end <= start.start:
             raise TimeRangeError(f"the window ends before it starts: {token!r}")
@@ -178,10 +208,12 @@ def _bound(text: str, token: str, today: date) -> DateRange:
 
 
 def _part_of_year(which: str, part: str, today: date, token: str) -> DateRange:
-    """A month (``05``), quarter (``q2``) or half (``h1``) of the year ``which`` names; ``recent``: of
-    this year when it has begun by ``today``, else of last year."""
+    """A month (``05``), quarter (``q2``), half (``h1``) or day (``06-25``) of the year ``which`` names;
+    ``recent``: of this year when it has begun by ``today``, else of last year."""
 
     def of_year(year: int) -> DateRange:
+        if "-" in part:  # a day: "06-25"
+            return _period(f"{year}-{part}", token)
         if part.startswith("h"):
             start = date(year, 1 if part == "h1" else 7, 1)
             return DateRange(start, shift(start, "month", 6), "month", 6)

@@ -40,7 +40,7 @@ def check_model(model: SemanticModel, database: Database, schema: Schema) -> lis
         if not schema.has_table(physical):
             problems.append(f"table {table.name}: the database has no table {table.base_table}")
             continue
-        for item in (*table.fields, *table.filters):
+        for item in (*table.fields, *(f for f in table.filters if f.expr)):
             problem = _probe(database, [item.expr], table.base_table)
             if problem:
                 problems.append(f"{table.name}.{item.name}: {problem}")

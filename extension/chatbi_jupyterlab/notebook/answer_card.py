@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pandas as pd
 
@@ -52,7 +52,7 @@ from feedback.corrections import sql_key
 from nl2sql.errors import ChatBIError
 from nl2sql.input_checks import sql_text_reason
 from nl2sql.semantic.chips import without_chips
-from nl2sql.semantic.choices import with_slots
+from nl2sql.semantic.choices import ReadingSlots, with_slots
 from nl2sql.semantic.query import SemanticQueryError
 from nl2sql.semantic.route import question_language, reading_of
 
@@ -158,18 +158,12 @@ class AnswerCard:
         on an error nothing changes."""
         self.change_reading(chip_ids)
 
-    def change_reading(
-        self,
-        remove: Sequence[str] = (),
-        *,
-        metrics: Sequence[str] | None = None,
-        group_by: Sequence[str] | None = None,
-        time_range: str | None = None,
-        time_grain: str | None = None,
-    ) -> None:
-        """Change the interpretation shown: take the parts ``remove`` off, and set the slots given (a
-        slot left None stays, as :func:`nl2sql.semantic.choices.with_slots` says); then compile it again
-        from the semantic model, without the language model, and run it. On an error nothing changes.
+    def change_reading(self, remove: Sequence[str] = (), **slots: Unpack[ReadingSlots]) -> None:
+        """Change the interpretation shown: take the parts ``remove`` off, and set the
+        :class:`~nl2sql.semantic.choices.ReadingSlots` given (a slot left out or None stays, as
+        :func:`nl2sql.semantic.choices.with_slots` says: the measures, grouping, window and grain, the
+        comparison and what it shows, the ranking, the share of the whole); then compile it again from the
+        semantic model, without the language model, and run it. On an error nothing changes.
 
         Raises:
             CardError: the SQL shown is no reading, nothing was asked to change, or the changed query
@@ -179,7 +173,6 @@ class AnswerCard:
         reading, semantic = self.reading_shown, self.assistant.semantic
         if reading is None or reading.query is None or semantic is None:
             raise CardError("the SQL shown is no reading of the semantic model: there is nothing to change")
-        slots = {"metrics": metrics, "group_by": group_by, "time_range": time_range, "time_grain": time_grain}
         if not remove and all(value is None for value in slots.values()):
             raise CardError("nothing to change in the reading: remove a part or set a slot")
         try:

@@ -37,15 +37,16 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from chatbi_jupyterlab.notebook.answer_html import read_only_html
-from chatbi_jupyterlab.notebook.control_texts import AGGREGATES, operator_options, texts
+from chatbi_jupyterlab.notebook.control_texts import operator_options, texts
 from chatbi_jupyterlab.notebook.control_values import (
     bound_day,
     format_values,
     group_choices,
-    numeric_type,
+    numeric_column,
     own_columns,
     parse_values,
     sort_choices,
+    valid_aggregates,
     window_shift,
 )
 from explain.column_labels import column_labels
@@ -278,14 +279,7 @@ class PlanControls:
         return [box]
 
     def _column_numeric(self, column: str) -> bool:
-        kinds = self._column_types(column)
-        return bool(kinds) and all(numeric_type(kind) for kind in kinds)
-
-    def _column_types(self, column: str) -> list[str]:
-        """The types of the schema's columns called like ``column`` (unqualified, case-insensitive)."""
-        name = column.split(".")[-1].strip('"`[]').lower()
-        tables = self.schema.tables if self.schema else ()
-        return [c.type for t in tables for c in t.columns if c.name.lower() == name]
+        return numeric_column(column, self.schema)
 
     def _times(self, today: datetime.date) -> list[widgets.Widget]:
         rows: list[widgets.Widget] = []
@@ -331,7 +325,7 @@ class PlanControls:
         for measure in self.plan.measures:
             if not measure.editable:
                 continue
-            valid = self._valid_aggregates(measure.column)
+            valid = valid_aggregates(measure.column, self.schema)
             if measure.column == "*" or len(valid) < 2:
                 continue  # COUNT(*) can only count: nothing to choose
             words = self.texts["aggregates"]
@@ -342,16 +336,6 @@ class PlanControls:
             self.measure_controls[measure.id] = dropdown
             rows.append(widgets.HBox([dropdown, _label(measure.column)]))
         return rows
-
-    def _valid_aggregates(self, column: str) -> tuple[str, ...]:
-        """The aggregates that make sense of ``column``: all for numbers, count/min/max for the rest
-        (and all when the schema cannot tell)."""
-        if column == "*":
-            return ("count",)
-        found = self._column_types(column)
-        if found and not any(numeric_type(kind) for kind in found):
-            return ("count", "min", "max")
-        return AGGREGATES
 
     def _order(self) -> list[widgets.Widget]:
         rows: list[widgets.Widget] = []

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from chatbi_jupyterlab.notebook.control_texts import AGGREGATES
 from explain.column_labels import label_of
 from explain.errors import PlanEditError
 from explain.lookup_joins import lookup_columns
@@ -168,6 +169,43 @@ def window_shift(window: TimeRange) -> RelativeDate | None:
         return None
     shift = start.relative
     return shift if shift.amount < 0 and not shift.start_of else None
+
+
+def column_types(column: str, schema: Schema | None) -> list[str]:
+    """The types of the schema's columns called like ``column`` (unqualified, case-insensitive).
+
+    Example:
+        >>> from nl2sql.schema import Column, Schema, Table
+        >>> column_types("o.Total", Schema("sqlite", (Table("orders", (Column("total", "REAL"),)),)))
+        ['REAL']
+    """
+    name = column.split(".")[-1].strip('"`[]').lower()
+    tables = schema.tables if schema else ()
+    return [c.type for t in tables for c in t.columns if c.name.lower() == name]
+
+
+def numeric_column(column: str, schema: Schema | None) -> bool:
+    """Whether every column of the schema called like ``column`` holds numbers (False when none is)."""
+    kinds = column_types(column, schema)
+    return bool(kinds) and all(numeric_type(kind) for kind in kinds)
+
+
+def valid_aggregates(column: str, schema: Schema | None) -> tuple[str, ...]:
+    """The aggregates that make sense of ``column``: all for numbers, count/min/max for the rest (and all
+    when the schema cannot tell); only count for ``*``.
+
+    Example:
+        >>> from nl2sql.schema import Column, Schema, Table
+        >>> schema = Schema("sqlite", (Table("t", (Column("name", "TEXT"), Column("x", "REAL"))),))
+        >>> valid_aggregates("name", schema), valid_aggregates("x", schema)[:3], valid_aggregates("*", schema)
+        (('count', 'min', 'max'), ('count', 'sum', 'avg'), ('count',))
+    """
+    if column == "*":
+        return ("count",)
+    found = column_types(column, schema)
+    if found and not any(numeric_type(kind) for kind in found):
+        return ("count", "min", "max")
+    return AGGREGATES
 
 
 def numeric_type(kind: str) -> bool:

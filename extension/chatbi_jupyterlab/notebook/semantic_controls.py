@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from nl2sql.semantic.chips import query_chips, without_chips
-from nl2sql.semantic.choices import groupings, query_choices, with_slots
+from nl2sql.semantic.choices import RANKED_ROWS, groupings, query_choices, with_slots, within_choices
 from nl2sql.semantic.describe import field_text, metric_text
-from nl2sql.semantic.query import Comparison, Ranking, SemanticQuery
+from nl2sql.semantic.query import SemanticQuery
 from nl2sql.semantic.route import reading_of
 
 if TYPE_CHECKING:
@@ -49,14 +49,13 @@ WORDS = {
         "time": "time",
         "grain": "per",
         "comparison": "compare",
+        "show": "showing",
         "ranking": "keep",
+        "within": "within",
         "filters": "only",
         "parts": "with",
         "share": "as a share of the whole (%)",
         "apply": "Apply reading",
-        "comparisons": {"none": "no comparison", "previous_period": "with the previous period",
-                        "same_period_last_year": "with the same period last year"},
-        "directions": {"none": "all rows", "top": "the top", "bottom": "the bottom"},
     },
     "zh": {
         "title": "理解为（修改后应用：按语义模型重新生成 SQL）",
@@ -65,17 +64,17 @@ WORDS = {
         "time": "时间",
         "grain": "每",
         "comparison": "对比",
+        "show": "显示",
         "ranking": "保留",
+        "within": "范围",
         "filters": "只看",
         "parts": "附加",
         "share": "显示占比（%）",
         "apply": "应用",
-        "comparisons": {"none": "不对比", "previous_period": "环比上一周期",
-                        "same_period_last_year": "同比去年同期"},
-        "directions": {"none": "全部", "top": "前", "bottom": "后"},
     },
 }  # fmt: skip
-"""What the chips say, in English and Chinese."""
+"""What the chips' labels say, in English and Chinese; the choices' words are
+:mod:`nl2sql.semantic.choices`'s, as the panel's."""
 
 
 class InterpretationControls:
@@ -92,7 +91,8 @@ class InterpretationControls:
     Attributes:
         metrics, group_by, filters: TagsInput chips (filters can only be removed).
         parts: TagsInput chips of the ratio and the bounds on metrics (they can only be removed).
-        time_range, grain, comparison, direction: Dropdowns; ``n``: the number of rows ranking keeps.
+        time_range, grain, comparison, show, direction, within: Dropdowns; ``n``: the number of rows
+            ranking keeps.
         share: a Checkbox: each value as a percent of the whole.
         apply_button: "Apply reading"; ``widget``: all of them.
     """
@@ -131,16 +131,29 @@ class InterpretationControls:
         self.grain = widgets.Dropdown(
             options=[(c.text, c.value) for c in choices.grains], value=query.time_grain, layout=_NARROW
         )
+        self.choices = choices
         self.comparison = widgets.Dropdown(
-            options=[(text, kind) for kind, text in words["comparisons"].items()], value=query.comparison.kind
+            options=[(c.text, c.value) for c in choices.comparisons], value=query.comparison.kind
+        )
+        self.show = widgets.Dropdown(
+            options=[(c.text, c.value) for c in choices.shows], value=query.comparison.show
         )
         self.direction = widgets.Dropdown(
-            options=[(text, kind) for kind, text in words["directions"].items()],
+            options=[(c.text, c.value) for c in choices.directions],
             value=query.ranking.direction,
             layout=_NARROW,
         )
+        within = [value for _, value in self._within()]
+        self.within = widgets.Dropdown(
+            options=self._within(), value=query.ranking.within if query.ranking.within in within else ""
+        )
+        for slot in (self.group_by, self.grain):
+            slot.observe(lambda _: self._refresh_within(), "value")
         self.share = widgets.Checkbox(value=query.share, description=words["share"], indent=False)
-        self.n = widgets.BoundedIntText(value=query.ranking.n or 10, min=1, max=10_000, layout=_NARROW)
+        self.share.disabled = not choices.share
+        self.n = widgets.BoundedIntText(
+            value=query.ranking.n or RANKED_ROWS, min=1, max=10_000, layout=_NARROW
+        )
         # a window on another date is one of the parts below ("signup date: last year"), not a tag here
         self._filter_tags = {_filter_tag(f): f for f in query.filters if f.op != "during"}
         self._filter_tags.update({name: name for name in query.named_filters})
@@ -160,8 +173,8 @@ class InterpretationControls:
             _row(words["metrics"], self.metrics),
             _row(words["group_by"], self.group_by),
             _row(words["time"], self.time_range, _label(words["grain"]), self.grain),
-            _row(words["comparison"], self.comparison),
-            _row(words["ranking"], self.direction, self.n),
+            _row(words["comparison"], self.comparison, _label(words["show"]), self.show),
+            _row(words["ranking"], self.direction, self.n, _label(words["within"]), self.within),
             _row("", self.share),
         ]
         if self._filter_tags:
@@ -172,7 +185,8 @@ class InterpretationControls:
 
     def changed_query(self) -> SemanticQuery:
         """The semantic query the chips stand for now; the measures, grouping, window and grain are
-        changed as the panel's "Read as" changes them (:func:`nl2sql.semantic.choices.with_slots`).
+        changed as the panel's "Read as" changes them (:func:`nl2sql.semantic.choices.with_slots`), and so
+        are the comparison, the ranking and the share.
 
         Raises:
             SemanticQueryError: no measure is left, or a slot holds what it cannot.
@@ -180,21 +194,10 @@ class InterpretationControls:
         removed = [chip_id for text, chip_id in self._parts.items() if text not in self.parts.value]
         query = without_chips(self.query, removed)
         kept = set(self.filters.value)
-        direction = self.direction.value
-        ranking = (
-            Ranking()
-            if direction == "none"
-            else replace(query.ranking, direction=direction, n=int(self.n.value))
-        )
         query = replace(
             query,
-            comparison=Comparison()
-            if self.comparison.value == "none"
-            else replace(query.comparison, kind=self.comparison.value),
-            ranking=ranking,
             filters=tuple(f for f in query.filters if f.op == "during" or _filter_tag(f) in kept),
             named_filters=tuple(name for name in query.named_filters if name in kept),
-            share=bool(self.share.value),
         )
         return with_slots(
             query,
@@ -202,6 +205,12 @@ class InterpretationControls:
             group_by=list(self.group_by.value),
             time_range=self.time_range.value,
             time_grain=self.grain.value,
+            comparison=self.comparison.value,
+            show=self.show.value,
+            direction=self.direction.value,
+            n=int(self.n.value),
+            within=self.within.value,
+            share=bool(self.share.value),
         )
 
     def reading(self) -> Reading:
@@ -213,6 +222,16 @@ class InterpretationControls:
         """
         query = self.changed_query()
         return reading_of(query, self.model, dialect=self.dialect, today=self.today, lang=self.lang)
+
+    def _within(self) -> list[tuple[str, str]]:
+        """What the ranking can be within for the groupings and grain chosen (as the panel offers)."""
+        found = within_choices(self.choices, list(self.group_by.value), self.grain.value)
+        return [(c.text, c.value) for c in found]
+
+    def _refresh_within(self) -> None:
+        chosen, options = self.within.value, self._within()
+        self.within.options = options
+        self.within.value = chosen if chosen in [value for _, value in options] else ""
 
     def _groupings(self) -> list[str]:
         """The dimensions the chosen measures can be broken down by, and those chosen already."""

@@ -126,7 +126,12 @@ function changeable(): Reading {
       grains: [
         { value: 'none', text: '(no time buckets)' },
         { value: 'month', text: 'month' }
-      ]
+      ],
+      comparisons: [{ value: 'none', text: 'no comparison' }],
+      shows: [{ value: 'percent', text: 'the percent change' }],
+      directions: [{ value: 'none', text: 'all rows' }],
+      within: [{ value: '', text: 'overall' }],
+      share: false
     }
   };
 }

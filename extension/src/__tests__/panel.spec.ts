@@ -5,11 +5,10 @@
  */
 import { EditorView } from '@codemirror/view';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ChatBIClient } from '../api';
 import type { ChatBIPanel } from '../panel';
 import { Answer, ReadingRequest, RunRequest } from '../wire';
 import { answer } from './answer';
-import { showPanel } from './panels';
+import { askedPanel } from './panels';
 
 const EDITED = 'SELECT segment FROM customers';
 
@@ -29,9 +28,7 @@ describe('the panel', () => {
   }> {
     const runs: RunRequest[] = [];
     const readings: ReadingRequest[] = [];
-    const client = {
-      connections: async () => ({ connections: [], default: null }),
-      ask: async () => first,
+    const panel = await askedPanel(Panel, first, {
       run: async (request: RunRequest) => {
         runs.push(request);
         return { ...first, sql: request.sql, edited: true, status: 'ran it' };
@@ -39,13 +36,8 @@ describe('the panel', () => {
       reading: async (request: ReadingRequest) => {
         readings.push(request);
         return { ...first, status: 'read again' };
-      },
-      model: () => new Promise(() => undefined)
-    } as unknown as ChatBIClient;
-    const panel = showPanel(Panel, client);
-    panel.node.querySelector<HTMLTextAreaElement>('textarea')!.value =
-      first.question;
-    await panel.ask();
+      }
+    });
     return { panel, runs, readings };
   }
 
@@ -110,7 +102,15 @@ describe('the panel', () => {
           { value: 'all', text: 'all time' },
           { value: 'last_year', text: 'last year' }
         ],
-        grains: [{ value: 'none', text: '(no time buckets)' }]
+        grains: [{ value: 'none', text: '(no time buckets)' }],
+        comparisons: [{ value: 'none', text: 'no comparison' }],
+        shows: [{ value: 'percent', text: 'the percent change' }],
+        directions: [
+          { value: 'none', text: 'all rows' },
+          { value: 'top', text: 'the top' }
+        ],
+        within: [{ value: '', text: 'overall' }],
+        share: false
       }
     };
     const { panel, readings } = await asked(
@@ -119,12 +119,20 @@ describe('the panel', () => {
     const window = named(panel, 'Time window') as HTMLSelectElement;
     window.value = 'last_year';
     window.dispatchEvent(new Event('change'));
+    const keep = named(panel, 'Keep rows') as HTMLSelectElement;
+    keep.value = 'top';
+    keep.dispatchEvent(new Event('change'));
     named(panel, 'Change the reading')
       .querySelector<HTMLButtonElement>('.jp-ChatBI-applyReading')!
       .click();
     await settle();
     expect(readings).toEqual([
-      { answer_id: 'a1', connection: 'demo', time_range: 'last_year' }
+      {
+        answer_id: 'a1',
+        connection: 'demo',
+        time_range: 'last_year',
+        ranking: { direction: 'top', n: 10, within: '' }
+      }
     ]);
     expect(card(panel).querySelector('[role="status"]')!.textContent).toBe(
       'read again'

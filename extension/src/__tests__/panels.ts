@@ -1,10 +1,13 @@
-/** Shared pieces of the panel tests: the demo connection as the server lists it, and a shown panel. */
+/**
+ * Shared pieces of the panel tests: the demo connection as the server lists it, a shown panel, and one
+ * that has asked a question.
+ */
 import type { ChatBIClient } from '../api';
 import type { ChartRenderers } from '../chart';
 import type { ChatBIPanel } from '../panel';
 import { DEFAULT_SETTINGS } from '../settings';
 import { plainTrans } from '../trans';
-import { ConnectionInfo } from '../wire';
+import { Answer, ConnectionInfo } from '../wire';
 import { jupyterLabSqlEditors } from './editors';
 
 /** The demo database, as `GET connections` lists it. */
@@ -41,5 +44,27 @@ export function showPanel(
     copy: async () => undefined
   });
   document.body.replaceChildren(panel.node);
+  return panel;
+}
+
+/**
+ * A shown panel of class `Panel` whose client lists no connections, answers every question with `first`
+ * and has the further `methods` (run, reading, edit…), once `first`'s question was asked in it.
+ */
+export async function askedPanel(
+  Panel: typeof ChatBIPanel,
+  first: Answer,
+  methods: Partial<ChatBIClient> = {}
+): Promise<ChatBIPanel> {
+  const client = {
+    connections: async () => ({ connections: [], default: null }),
+    ask: async () => first,
+    model: () => new Promise(() => undefined),
+    ...methods
+  } as unknown as ChatBIClient;
+  const panel = showPanel(Panel, client);
+  panel.node.querySelector<HTMLTextAreaElement>('textarea')!.value =
+    first.question;
+  await panel.ask();
   return panel;
 }

@@ -1,6 +1,7 @@
 /**
  * What a UI test does with the ChatBI side panel, and finds in it by ARIA role and accessible name.
  */
+import { expect } from '@jupyterlab/galata';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
@@ -8,6 +9,11 @@ import type { Locator } from '@playwright/test';
 export const SHORTCUT = 'Control+Shift+Y';
 export const PALETTE_LABEL = 'Open ChatBI Panel';
 export const COMMAND = 'chatbi:open-panel';
+
+/** A question of the demo connection that the semantic model answers (no language model). */
+export const QUESTION = 'How many customers are in each segment?';
+/** The first answer also builds the demo database in the server's new ChatBI home. */
+export const ANSWER_TIMEOUT_MS = 90_000;
 
 /** The side panel: the region named ChatBI. */
 export function panel(page: IJupyterLabPageFixture): Locator {
@@ -54,4 +60,25 @@ export function card(container: Locator, question: string): Locator {
 /** A titled part of a card (SQL, Explanation, Result, Chart). */
 export function part(card: Locator, name: string): Locator {
   return card.getByRole('region', { name, exact: true });
+}
+
+/**
+ * Open the panel with its shortcut, pick the demo connection, ask `question` and wait until its card
+ * is drawn (no longer busy). Returns the panel and the card.
+ */
+export async function askDemo(
+  page: IJupyterLabPageFixture,
+  question: string = QUESTION
+): Promise<{ panel: Locator; card: Locator }> {
+  await focusOutside(page);
+  await page.keyboard.press(SHORTCUT);
+  const side = panel(page);
+  await side.getByRole('combobox', { name: 'Connection' }).selectOption('demo');
+  await side.getByRole('textbox', { name: 'Question' }).fill(question);
+  await side.getByRole('button', { name: 'Ask', exact: true }).click();
+  const answer = card(side, question);
+  await expect(answer).toHaveAttribute('aria-busy', 'false', {
+    timeout: ANSWER_TIMEOUT_MS
+  });
+  return { panel: side, card: answer };
 }

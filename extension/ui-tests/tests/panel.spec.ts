@@ -8,10 +8,6 @@ import { expect, test } from '@jupyterlab/galata';
 import * as chatbi from './chatbi';
 import { READABLE, contrastOf } from './contrast';
 
-const QUESTION = 'How many customers are in each segment?';
-/** The first answer also builds the demo database in the server's new ChatBI home. */
-const ANSWER_TIMEOUT_MS = 90_000;
-
 test.beforeEach(async ({ page }) => {
   await chatbi.waitForExtension(page);
 });
@@ -57,19 +53,7 @@ for (const theme of ['light', 'dark'] as const) {
       theme === 'dark' ? 'JupyterLab Dark' : 'JupyterLab Light'
     );
 
-    await chatbi.focusOutside(page);
-    await page.keyboard.press(chatbi.SHORTCUT);
-    const panel = chatbi.panel(page);
-    await panel
-      .getByRole('combobox', { name: 'Connection' })
-      .selectOption('demo');
-    await panel.getByRole('textbox', { name: 'Question' }).fill(QUESTION);
-    await panel.getByRole('button', { name: 'Ask', exact: true }).click();
-
-    const card = chatbi.card(panel, QUESTION);
-    await expect(card).toHaveAttribute('aria-busy', 'false', {
-      timeout: ANSWER_TIMEOUT_MS
-    });
+    const { card } = await chatbi.askDemo(page);
     await expect(card).toHaveAttribute('data-path', 'semantic');
     await expect(card.getByRole('alert')).toHaveCount(0);
 
