@@ -30,8 +30,8 @@ from traitlets.config import Config
 from feedback import FeedbackLog
 
 REGION = "Which region had the highest revenue last quarter?"
-NEVER_RETURNED = "Which products were never returned? List their names."
-"""Not a metric question: the language model answers it."""
+ABOVE_AVERAGE = "Which products cost more than the average price of their category? List their names."
+"""Not a question the semantic model can express: the language model answers it."""
 PRODUCTS_SQL = "SELECT p.name FROM products AS p ORDER BY p.name LIMIT 3"
 
 
@@ -97,7 +97,7 @@ def done_answer(messages: list[dict[str, Any]]) -> wire.Answer:
 
 def test_stages_then_the_sql_as_written_then_the_answer(connect: Any, model: StreamedReplies) -> None:
     socket = connect()
-    socket.ask("1", NEVER_RETURNED)
+    socket.ask("1", ABOVE_AVERAGE)
     messages = socket.answer("1")
     assert stages(messages) == ["linking", "loading the model", "generating", "checking", "running"]
     kinds = [m["type"] if m["type"] != "stage" else m["stage"] for m in messages]
@@ -109,7 +109,7 @@ def test_stages_then_the_sql_as_written_then_the_answer(connect: Any, model: Str
     assert sql_of(messages) == answer.generated_sql == PRODUCTS_SQL
     assert answer.table is not None and answer.table.row_count == 3
 
-    socket.ask("2", NEVER_RETURNED, new=True)  # the model is in memory now: no loading stage
+    socket.ask("2", ABOVE_AVERAGE, new=True)  # the model is in memory now: no loading stage
     assert stages(socket.answer("2")) == ["linking", "generating", "checking", "running"]
 
 
@@ -134,7 +134,7 @@ def test_cancel_stops_the_model_at_the_next_token_and_the_worker_answers_on(
 ) -> None:
     model.pause_after = 4  # the fence and three words of SQL, then it waits for the test
     socket = connect()
-    socket.ask("slow", NEVER_RETURNED)
+    socket.ask("slow", ABOVE_AVERAGE)
     seen = socket.until(lambda m: m["type"] == "token")
     socket.wait(model.paused)
     socket.send({"type": "cancel", "request_id": "slow"})
@@ -146,18 +146,18 @@ def test_cancel_stops_the_model_at_the_next_token_and_the_worker_answers_on(
     assert sql_of(seen) == "SELECT p.name FROM"  # what was written before the cancel, nothing after
     assert len(model.written) == 5  # one more word was written, and the model stopped there
 
-    socket.ask("again", NEVER_RETURNED, new=True)
+    socket.ask("again", ABOVE_AVERAGE, new=True)
     assert done_answer(socket.answer("again")).sql == PRODUCTS_SQL
     generated = FeedbackLog(feedback_path).events(limit=None, kinds=("generated",))
-    assert [e["question"] for e in generated] == [NEVER_RETURNED]  # the cancelled one was never logged
+    assert [e["question"] for e in generated] == [ABOVE_AVERAGE]  # the cancelled one was never logged
 
 
 def test_a_question_cancelled_while_queued_never_starts(connect: Any, model: StreamedReplies) -> None:
     model.pause_after = 2
     socket = connect()
-    socket.ask("running", NEVER_RETURNED)
+    socket.ask("running", ABOVE_AVERAGE)
     socket.wait(model.paused)
-    socket.ask("queued", NEVER_RETURNED, new=True)
+    socket.ask("queued", ABOVE_AVERAGE, new=True)
     socket.send({"type": "cancel", "request_id": "queued"})
     messages = socket.until(lambda m: m.get("stage") == "cancelling")
     model.resume.set()
@@ -225,7 +225,7 @@ def test_a_bad_message_gets_an_error_and_the_socket_stays_open(
 @pytest.mark.slow
 def test_the_real_model_streams_its_sql_before_the_answer(connect: Any) -> None:
     socket = connect()
-    socket.ask("1", NEVER_RETURNED)
+    socket.ask("1", ABOVE_AVERAGE)
     messages = socket.answer("1")
     answer = done_answer(messages)
     assert answer.path == "sql" and answer.model_id != "semantic layer"

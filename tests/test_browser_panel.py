@@ -62,8 +62,8 @@ SEGMENTS = "How many customers are in each segment?"
 """A question the semantic model answers (no language model): three rows."""
 QUESTION = "How many products are in each category? Use the category name."
 """A question the semantic model does not answer: the language model writes its SQL (path ``sql``)."""
-STREAMED = "Which products were never returned? List their names."
-CANCELLED = "Which customers have never placed an order? Give their names and emails."
+STREAMED = "Which products cost more than the average price of their category? List their names."
+CANCELLED = "Which customers had their first order cancelled? Give their names and emails."
 """Two more questions for the language model (path ``sql``): one to watch its SQL being written, one to
 cancel while it is."""
 ANSWER_TIMEOUT_MS = 300_000

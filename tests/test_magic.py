@@ -196,7 +196,7 @@ def test_ask_draws_no_progress_bar_while_it_answers(shell) -> None:
     shell.run_line_magic("chatbi", "connect demo --name quiet")
     assistant = _magics(shell).session.assistant("quiet")
     assistant._generator = Watching("SELECT name FROM customers WHERE city = 'Chengdu'")
-    shell.run_cell_magic("ask", "--db quiet", "List the customers in Chengdu who never ordered")
+    shell.run_cell_magic("ask", "--db quiet", "List the customers in Chengdu whose first order was cancelled")
     assert bars and not any(bars) and logging.is_progress_bar_enabled()
     view = shell.user_ns["_ask_view"]
     view.regenerate()  # the view's own calls to the model too

@@ -179,7 +179,7 @@ def test_loading_the_model_leaves_no_progress_bar(tmp_path: Path) -> None:
         for source in (
             "%load_ext chatbi_jupyterlab.notebook\n%chatbi connect demo\n"
             "%chatbi model --backend transformers",
-            "%%ask\nList the customers in Chengdu who never ordered",
+            "%%ask\nList the customers in Chengdu whose first order was cancelled",
             "_ask_view.regenerate()",
             "_ask_view.accept()",
             "1 + 1",
