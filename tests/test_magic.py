@@ -57,7 +57,7 @@ def test_connect_status_glossary_and_model(shell, capsys: pytest.CaptureFixture[
     shell.run_line_magic("chatbi", "status")
     status = capsys.readouterr().out
     assert "model qwen2.5-coder-0.5b (bundled default), adapter qwen2.5-coder-0.5b-spider" in status
-    assert "* sales: sqlite, 8 tables, 16 glossary terms, 0 questions in the conversation" in status
+    assert "* sales: sqlite, 8 tables, 18 glossary terms, 0 questions in the conversation" in status
     shell.run_line_magic("chatbi", "glossary")
     assert "revenue (sales, turnover, 销售额" in capsys.readouterr().out
     shell.run_line_magic("chatbi", "model --backend transformers")
