@@ -107,7 +107,7 @@ def test_quickstart(quickstart) -> None:
         return next(c for key, c in cells.items() if fragment in key)
 
     assert "connected demo: sqlite, 8 tables" in _text(cell("%load_ext chatbi_jupyterlab.notebook"))
-    assert "* demo: sqlite, 8 tables, 16 glossary terms" in _text(cell("%chatbi status"))
+    assert "* demo: sqlite, 8 tables, 18 glossary terms" in _text(cell("%chatbi status"))
     for output in (o for c in cells.values() for o in c.outputs if o.output_type == "stream"):
         assert "llama_" not in output.text, "llama.cpp's log leaks into the notebook"
 

@@ -194,8 +194,13 @@ def test_changing_the_window_the_grain_the_grouping_and_the_measures_compiles_ag
         ),
         ({"ranking": {"direction": "sideways"}}, "ranking direction must be one of"),
         (
-            {"share": True, "time_range": "last_year", "comparison": {"kind": "previous_period"}},
-            "cannot also be",
+            {
+                "share": True,
+                "time_range": "last_year",
+                "time_grain": "month",
+                "comparison": {"kind": "previous_period"},
+            },
+            "cannot also be broken down by time",
         ),
         ({"share": "yes"}, "share: expected"),
         ({"ranking": {"n": 3}}, "ranking.direction"),

@@ -127,14 +127,15 @@ def test_a_ranking_keeps_what_it_is_by_while_the_result_has_it() -> None:
         with_slots(SEGMENTS, direction="middle")
 
 
-def test_a_share_cannot_be_compared() -> None:
+def test_a_compared_share_cannot_also_be_broken_down_by_time() -> None:
     assert with_slots(SEGMENTS, share=True).share is True
     compared = SemanticQuery(
         metrics=("revenue",), time_range="last_year", comparison=Comparison("previous_period")
     )
-    with pytest.raises(SemanticQueryError, match="share of the whole cannot also be compared"):
-        with_slots(compared, share=True)
-    assert with_slots(compared, share=True, comparison="none").share is True
+    assert with_slots(compared, share=True).share is True  # the share within each period
+    with pytest.raises(SemanticQueryError, match="cannot also be broken down by time"):
+        with_slots(compared, share=True, time_grain="month")
+    assert with_slots(compared, share=True, time_grain="month", comparison="none").share is True
 
 
 # The SQL compiled from a change, on the demo database ----------------------------------------------------

@@ -556,7 +556,8 @@ def test_eight_questions_at_once_from_two_clients_are_all_answered_in_order(
 @pytest.mark.slow
 def test_a_question_for_the_language_model_loads_it_once_and_reports_progress(api: Api) -> None:
     async def scenario() -> tuple[HTTPResponse, list[wire.ModelStatus]]:
-        body = {"question": "Which products cost more than the average price of their category? List their names.", "new": True}
+        question = "Which products cost more than the average price of their category? List their names."
+        body = {"question": question, "new": True}
         asking = asyncio.ensure_future(api.request("POST", "ask", body, request_timeout=600))
         seen = []
         while not asking.done():
