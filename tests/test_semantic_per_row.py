@@ -115,6 +115,6 @@ def test_the_average_per_row_is_a_removable_chip() -> None:
     model = demo_semantic_model()
     query = SemanticQuery(metrics=("discount_amount",), time_range="last_month", per="orders")
     chips = query_chips(query, model)
-    assert [(c.id, c.kind) for c in chips] == [("per", "ratio")] and "per order" in chips[0].text
+    assert [(c.id, c.kind) for c in chips] == [("per", "per")] and "per order" in chips[0].text
     total = SemanticQuery(metrics=("discount_amount",), time_range="last_month")
     assert without_chips(query, ["per"]) == total

@@ -45,6 +45,7 @@ export interface IReadingActions {
 /** What taking each kind of chip off does, said on its × button. */
 const CHIP_TITLES: Record<ReadingChip['kind'], (trans: ITrans) => string> = {
   ratio: trans => trans.__('Show both values, without the ratio'),
+  per: trans => trans.__('Show the total, not the average per row'),
   bound: trans => trans.__('Keep every row, without this bound'),
   window: trans => trans.__('Count everyone, whatever this date'),
   related: trans => trans.__('Keep every row, whatever its related rows'),

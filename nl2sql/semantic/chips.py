@@ -48,7 +48,7 @@ class Chip:
     """``ratio``, ``bound:0``, ``bound:1``, … (the bound's place in the query's ``having``), or
     ``window:0``, … (a window on a date other than the metric's, by its place in ``filters``)."""
     kind: str
-    """``ratio``, ``bound``, ``window``, ``related``, ``band`` or ``period``."""
+    """``ratio``, ``per``, ``bound``, ``window``, ``related``, ``band`` or ``period``."""
     text: str
     """The part in words, in the answer's language."""
 
@@ -64,8 +64,8 @@ def query_chips(query: SemanticQuery, model: SemanticModel, *, lang: str = "en")
         [Chip(id='ratio', kind='ratio', text='退款金额占销售额的比例（%）')]
     """
     chips = [Chip(RATIO, "ratio", ratio_text(query, model, lang=lang))] if query.ratio else []
-    if query.per:  # an average per row is a ratio too: the total over the rows counted
-        chips.append(Chip(PER, "ratio", per_row_text(query, model, lang=lang)))
+    if query.per:  # an average per row: the total over the rows counted
+        chips.append(Chip(PER, "per", per_row_text(query, model, lang=lang)))
     chips += [
         Chip(f"bound:{number}", "bound", bound_text(bound, model, lang=lang))
         for number, bound in enumerate(query.having)
