@@ -404,9 +404,10 @@ class ReadingChip:
     window on another date ("signup date: last year")."""
 
     id: str
-    """``ratio``, ``per``, ``bound:0``, ``bound:1``, …, ``window:0``, …, or ``related:0``, … (rows of another table
-    each row has or lacks: "without orders in last 90 days"), ``band:0``, … (a grouping by ranges of a
-    number) or ``period:0``, … (a grouping by the year, quarter or month of another date)"""
+    """``ratio``, ``per`` (an average per row), ``bound:0``, ``bound:1``, …, ``window:0``, …, or
+    ``related:0``, … (rows of another table each row has or lacks: "without orders in last 90 days"),
+    ``band:0``, … (a grouping by ranges of a number) or ``period:0``, … (a grouping by the year, quarter
+    or month of another date)"""
     kind: Literal["ratio", "per", "bound", "window", "related", "band", "period"]
     text: str
     """The part in words, in the answer's language: "units sold ≥ 50", "refund amount as % of revenue"."""

@@ -351,9 +351,10 @@ export interface GlossaryTerm {
  */
 export interface ReadingChip {
   /**
-   * ``ratio``, ``per``, ``bound:0``, ``bound:1``, …, ``window:0``, …, or ``related:0``, … (rows of another table
-   * each row has or lacks: "without orders in last 90 days"), ``band:0``, … (a grouping by ranges of a
-   * number) or ``period:0``, … (a grouping by the year, quarter or month of another date)
+   * ``ratio``, ``per`` (an average per row), ``bound:0``, ``bound:1``, …, ``window:0``, …, or
+   * ``related:0``, … (rows of another table each row has or lacks: "without orders in last 90 days"),
+   * ``band:0``, … (a grouping by ranges of a number) or ``period:0``, … (a grouping by the year, quarter
+   * or month of another date)
    */
   id: string;
   kind: 'ratio' | 'per' | 'bound' | 'window' | 'related' | 'band' | 'period';
