@@ -63,6 +63,11 @@ else:  # started as a script (``python -P``): the siblings become plain modules,
 TIMEOUT_WORDS = ("interrupt", "statement timeout", "max_statement_time", "max_execution_time")
 MEMORY_WORDS = ("out of memory", "too big", "cannot allocate")
 
+SERVER_BACKUP_CANCEL_S = 0.5
+"""How long after a server's own statement limit the worker asks it to cancel, should the engine not have
+stopped: apart, so that the two requests never arrive as one (code that shrugs off the first would then
+meet the second on its way out, and a query the engine cannot stop would look stopped by it)."""
+
 ADDRESS_SPACE_BYTES = 1024 * 1024 * 1024
 """How much more address space than it holds at start the worker may take: past it, allocations fail."""
 
@@ -92,7 +97,8 @@ def answer(request: dict[str, Any], tell: Callable[[tuple[Any, ...]], None] | No
         elif not server:
             connection.interrupt()
 
-    timer = threading.Timer(request["timeout_s"], interrupt)
+    backup = SERVER_BACKUP_CANCEL_S if backend == "postgresql" else 0.0
+    timer = threading.Timer(request["timeout_s"] + backup, interrupt)
     timer.daemon = True
     timer.start()
     try:
