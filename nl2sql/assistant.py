@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from explain import Diagnostic, check
 from explain.autofix import mend
 from feedback import FeedbackLog
+from feedback.channels import TEACHING_CHANNELS
 from feedback.corrections import APPROVED, CORRECTION_KINDS, REVIEW_KINDS, curate, question_key, sql_key
 from feedback.lessons import Lessons, lessons_key
 from feedback.outcome import record_outcome
@@ -101,6 +102,10 @@ class Assistant:
             none is worded like it, up to ``max(examples, 2)`` that show the tables and columns it
             needs (:mod:`feedback.teaching`). Approved corrections also lay the values and join keys
             they used over the schema the prompt shows (:mod:`feedback.schema_notes`).
+        teach: the ways approved corrections reach questions (:mod:`feedback.channels`; default all):
+            ``verified`` (a correction answers its own question), ``examples`` (worded like it),
+            ``lessons`` (showing the schema it needs), ``notes`` (laid over the schema) and
+            ``suggestions`` (accepted ones laid over the semantic model).
         corrections: the corrections to draw them from; by default the approved ones curated from
             ``log`` for this database (:func:`feedback.corrections.curate`), read again whenever a
             review, withdrawal or rejection was logged since. An accepted or edited answer is only a
@@ -170,6 +175,7 @@ class Assistant:
         log: FeedbackLog | object | None = DEFAULT_LOG,
         glossary: Glossary | str | Path | None = None,
         examples: int = DEFAULT_EXAMPLES,
+        teach: Collection[str] = TEACHING_CHANNELS,
         corrections: CorrectionIndex | None = None,
         review_rules: ReviewRules | None = None,
         semantic: SemanticModel | str | Path | bool | None = None,
@@ -196,6 +202,7 @@ class Assistant:
         self.value_matching = value_matching
         self.log: FeedbackLog | None = FeedbackLog() if log is DEFAULT_LOG else log  # type: ignore[assignment]
         self.examples = max(0, examples)
+        self.teach = frozenset(teach)
         self._corrections = corrections
         self._corrections_from_log = corrections is None
         self._lessons: Lessons | None = None
@@ -321,7 +328,10 @@ class Assistant:
 
     def verified_queries(self) -> tuple[VerifiedQuery, ...]:
         """The approved corrections on this database as verified queries: each answers its own question
-        (nearly the same words) with its SQL, with or without a semantic model."""
+        (nearly the same words) with its SQL, with or without a semantic model (none unless ``teach``
+        has ``verified``)."""
+        if "verified" not in self.teach:
+            return ()
         return tuple(
             VerifiedQuery(f"correction-{c.event_id}", c.question, c.sql, c.user_name or "")
             for c in self.corrections.corrections
@@ -331,7 +341,11 @@ class Assistant:
     def _apply_learned(self) -> None:
         """Lay the suggestions accepted for this database in ``log`` over the semantic model (again once
         a reviewer has decided on one since)."""
-        if self._semantic_file is None or not isinstance(self.log, FeedbackLog):
+        if (
+            self._semantic_file is None
+            or not isinstance(self.log, FeedbackLog)
+            or "suggestions" not in self.teach
+        ):
             return
         from feedback.suggestions import accepted_suggestions
 
@@ -343,13 +357,14 @@ class Assistant:
 
     def similar_examples(self, question: str) -> list[Example]:
         """The earlier corrections its prompt shows ``question`` (none when off): the ones worded like
-        it, else the ones that show the schema it needs (:mod:`feedback.teaching`)."""
-        if not self.examples:
+        it, else the ones that show the schema it needs (:mod:`feedback.teaching`); each kind only when
+        ``teach`` has it (``examples``, ``lessons``)."""
+        if not self.examples or not self.teach & {"examples", "lessons"}:
             return []
         shown = self.corrections.similar(question, self.examples)
-        if not shown and len(self.corrections):
-            shown = self.lessons().teacher.choose(question, max(self.examples, TEACHING_EXAMPLES))
-        return as_examples(shown)
+        if not shown and len(self.corrections) and "lessons" in self.teach:
+            return as_examples(self.lessons().teacher.choose(question, max(self.examples, TEACHING_EXAMPLES)))
+        return as_examples(shown if "examples" in self.teach else [])
 
     def lessons(self) -> Lessons:
         """What this database's corrections teach beyond their own questions (read again once they
@@ -380,7 +395,7 @@ class Assistant:
     def _schema_text(self, question: str) -> str | None:
         """The schema the prompt shows, with what approved corrections used laid over it, pruned when
         the whole one is over the linking budget; None for the whole schema as it is."""
-        schema = self.lessons().schema if len(self.corrections) else self.schema
+        schema = self.lessons().schema if len(self.corrections) and "notes" in self.teach else self.schema
         if self.linking_budget is not None:
             linking = link_schema(schema, question, budget_tokens=self.linking_budget)
             if linking.pruned:

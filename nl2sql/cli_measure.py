@@ -192,7 +192,14 @@ def add_measure_commands(commands: Any) -> None:
         help="numbers of corrections after which the held-out questions are asked (default %(default)s)",
     )
     learning.add_argument(
-        "--limit-eval", type=_count, default=None, help="held-out questions per database (default 20)"
+        "--held-out",
+        "--limit-eval",
+        dest="held_out",
+        type=_held_out,
+        default=None,
+        metavar="N",
+        help="held-out questions per database: a number, or `all` for every question the corrections"
+        " leave (default 20)",
     )
     learning.add_argument("--seed", type=int, default=0, help="which questions are corrected, which held out")
     learning.add_argument(
@@ -203,6 +210,19 @@ def add_measure_commands(commands: Any) -> None:
     )
     learning.add_argument(
         "--no-suggestions", action="store_true", help="leave the suggestions approvals make pending"
+    )
+    learning.add_argument(
+        "--teach",
+        type=_teaching,
+        action="append",
+        default=None,
+        metavar="WAYS",
+        help="the ways corrections reach the held-out questions: all (default), none, or some of"
+        " verified (a correction answers its own question), examples (corrections worded like the"
+        " question in its prompt), lessons (else ones using the schema it needs), notes (values and join"
+        " keys laid over the prompt's schema), suggestions (accepted ones over the semantic model),"
+        " comma-separated; the simulated user always has all of them. Repeat to compare settings on the"
+        " same corrections: the summary reports the first, by_teach each",
     )
     add_model_options(learning)
     learning.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
@@ -233,6 +253,31 @@ def _points(text: str) -> tuple[int, ...]:
     if not points or list(points) != sorted(set(points)) or points[0] < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a list of ascending numbers of corrections")
     return points
+
+
+def _held_out(text: str) -> int | str:
+    """A whole number of at least 1, or ``all``, for ``--held-out``.
+
+    Example:
+        >>> _held_out("30"), _held_out("ALL")
+        (30, 'all')
+    """
+    return "all" if text.strip().lower() == "all" else _count(text)
+
+
+def _teaching(text: str) -> frozenset[str]:
+    """The ways of teaching ``--teach`` names (:func:`feedback.channels.teaching_channels`).
+
+    Example:
+        >>> sorted(_teaching("notes,examples"))
+        ['examples', 'notes']
+    """
+    from feedback.channels import teaching_channels
+
+    try:
+        return teaching_channels(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _count(text: str) -> int:
@@ -513,10 +558,11 @@ def _bench_learning(args: argparse.Namespace) -> int:
 
     plan = LearningPlan(
         points=args.points,
-        limit_eval=args.limit_eval or DEFAULT_LIMIT_EVAL,
+        limit_eval=None if args.held_out == "all" else args.held_out or DEFAULT_LIMIT_EVAL,
         seed=args.seed,
         semantic=args.semantic,
         accept_suggestions=not args.no_suggestions,
+        teach=tuple(args.teach or [_teaching("all")]),
     )
     spec, data = (
         (f"spider:{args.spider}:{args.split}", f"spider {args.split}")
@@ -533,7 +579,8 @@ def _bench_learning(args: argparse.Namespace) -> int:
     summary = measure_learning(examples, generator, databases, plan)
     command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     summary = {"command": command, "data": data, **summary}
-    print(json.dumps({k: v for k, v in summary.items() if k not in ("questions", "corrections")}, indent=1))
+    shown = {k: v for k, v in summary.items() if k not in ("questions", "questions_by_teach", "corrections")}
+    print(json.dumps(shown, indent=1))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")

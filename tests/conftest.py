@@ -272,6 +272,29 @@ def current_demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def pinned_demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database whose data runs up to the business questions' day (2026-06-30), pinned: for
+    answers checked against hand-written queries whatever the test clock says."""
+    from nl2sql.demo import build_demo_database
+    from nl2sql.demo.business import BUSINESS_AS_OF
+
+    folder = tmp_path_factory.mktemp("pinned-demo")
+    return build_demo_database(folder / "demo.sqlite", as_of=BUSINESS_AS_OF, pinned=True)
+
+
+def orders_table(rows: Iterable[tuple[int, str, str, float]]) -> sqlite3.Connection:
+    """An in-memory ``orders`` table shaped like the demo's, one row per (order_id, order_date, status,
+    total_amount), all of customer 1 on channel 1: for a compiled window's total checked by hand."""
+    db = sqlite3.connect(":memory:")
+    db.execute(
+        "CREATE TABLE orders (order_id INTEGER, customer_id INTEGER, channel_id INTEGER, order_date TEXT,"
+        " status TEXT, total_amount REAL)"
+    )
+    db.executemany("INSERT INTO orders VALUES (?, 1, 1, ?, ?, ?)", list(rows))
+    return db
+
+
+@pytest.fixture(scope="session")
 def demo_schema():
     """The demo database's schema (built once per machine, with descriptions and sample values)."""
     from nl2sql.connect import open_database

@@ -251,7 +251,13 @@ def test_ranking_comparing_and_sharing_compile_again(api: Api, demo: Any) -> Non
         api("POST", "reading", {"answer_id": first.id, "ranking": {"direction": "top", "n": 2, "within": ""}})
     )
     assert top.interpretation is not None and top.interpretation.query is not None
-    assert top.interpretation.query["ranking"] == {"direction": "top", "n": 2, "within": None, "by": None}
+    assert top.interpretation.query["ranking"] == {
+        "direction": "top",
+        "n": 2,
+        "within": None,
+        "by": None,
+        "values_only": False,
+    }
     assert top.sql == top.interpretation.sql and top.sql != first.sql
     expected = "SELECT segment, COUNT(*) AS n FROM customers GROUP BY segment ORDER BY n DESC LIMIT 2"
     assert top.table is not None and top.table.rows == [

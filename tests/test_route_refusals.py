@@ -10,6 +10,7 @@ import pytest
 
 from nl2sql.demo.semantic import demo_semantic_model
 from nl2sql.semantic.load import parse_model
+from nl2sql.semantic.mapper import map_question
 from nl2sql.semantic.measured import fused_with, measured, measured_phrase, one_slip
 from nl2sql.semantic.requests import asks_opinion, is_command
 from nl2sql.semantic.route import route_question
@@ -36,6 +37,9 @@ LACKING = [
     "How much did we spend on advertising in Q1?",
     "What's our net profit this year?",
     "五月份仓库员工的业绩是多少？",
+    "What was the online store's conversion rate yesterday?",  # whose rate it is, then what rate
+    "What was the Online Store's bounce rate in May?",
+    "What is Lenovo's share price today?",
 ]
 """Questions about things the demo data does not hold, worded unlike the business questions."""
 
@@ -56,6 +60,10 @@ ANSWERABLE = [
     "今年线上销售额占总销售额的几成？",
     "How much did Healthcare customers spend on laptops in 2025?",
     "去年大企业客户的业绩是多少？",
+    "What was the online store's revenue last month?",
+    "What was Enterprise customers' average order value in 2025?",
+    "How much money went back to customers as refunds in the last seven days?",
+    "How much did we pay back to customers last month?",
 ]
 """Questions the data answers, with words it lacks around what they measure."""
 
@@ -108,6 +116,32 @@ def test_commands_opinions_and_windows_after_the_data_are_refused_with_why(
     assert route.path == "refused" and reason in route.message
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Drop the cancelled orders table",
+        "Please update the status of order 123 to completed",
+        "update orders set status = 'cancelled' where order_id = 5",
+        "Can you drop all orders from 2023?",
+    ],
+)
+def test_a_request_to_drop_or_update_data_is_refused_as_a_change(question: str) -> None:
+    assert map_question(question, MODEL, TODAY).query.intent == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which region saw the sharpest drop in revenue last month?",
+        "revenue drop by channel this month vs last month",
+        "Give me a quick update on revenue this month",
+        "Which channel had the biggest drop in orders month over month?",
+    ],
+)
+def test_a_drop_or_an_update_said_as_a_noun_is_no_change(question: str) -> None:
+    assert map_question(question, MODEL, TODAY).query.intent != "out_of_scope"
+
+
 def test_a_window_the_data_covers_is_answered() -> None:
     assert route_question("What was revenue in 2025?", MODEL, "sqlite", TODAY).path == "semantic"
 
@@ -136,6 +170,8 @@ def test_only_a_model_known_complete_refuses_what_it_has_no_word_for(complete: s
         ("北京仓库五月份的电费是多少", ("电费",)),
         ("上季度物流运费一共花了多少", None),
         ("平均每单买几件", None),
+        ("What was the online store's conversion rate?", ("conversion", "rate")),
+        ("What is the cancellation rate of the Marketplace?", ("cancellation", "rate")),
     ],
 )
 def test_the_measured_phrase_is_the_head_of_the_figure_asked(

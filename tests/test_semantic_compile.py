@@ -65,6 +65,41 @@ CASES = {
         SemanticQuery(metrics=("revenue",), time_grain="month", ranking=Ranking("top", 1, "year")),
         [("2025", "2025-02", 122.25, 1)],
     ),
+    "top 1, the value alone (the most common segment)": (
+        SemanticQuery(
+            metrics=("revenue",), group_by=("segment",), ranking=Ranking("top", 1, values_only=True)
+        ),
+        [("Enterprise",)],
+    ),
+    "bottom 2, the values alone": (
+        SemanticQuery(
+            metrics=("revenue",), group_by=("customer",), ranking=Ranking("bottom", 2, values_only=True)
+        ),
+        [("Cora",), ("Bolt",)],
+    ),
+    "the top month, the month alone": (
+        SemanticQuery(metrics=("orders",), time_grain="month", ranking=Ranking("top", 1, values_only=True)),
+        [("2025-02",)],
+    ),
+    "top 1 within each segment, the values alone": (
+        SemanticQuery(
+            metrics=("revenue",),
+            group_by=("segment", "customer"),
+            ranking=Ranking("top", 1, "segment", values_only=True),
+        ),
+        [("Consumer", "Cora"), ("Enterprise", "Acme"), ("SMB", "Dune")],
+    ),
+    "the top month within each year, the months alone": (
+        SemanticQuery(
+            metrics=("revenue",), time_grain="month", ranking=Ranking("top", 1, "year", values_only=True)
+        ),
+        [("2025", "2025-02")],
+    ),
+    "the mean of a fact no metric declares": (SemanticQuery(metrics=("average_amount",)), [(70.548,)]),
+    "the mean of a fact by segment": (
+        SemanticQuery(metrics=("average_amount",), group_by=("segment",)),
+        [("Enterprise", 100.25), ("SMB", 71.12), ("Consumer", 10.0)],
+    ),
     "each segment's share of the total": (
         SemanticQuery(metrics=("sales",), group_by=("segment",), share=True),
         [

@@ -138,6 +138,10 @@ def test_words_the_model_does_not_cover_go_to_generated_sql_with_the_reading_off
         ("Daily GMV over the past week", "last_1_weeks", "day", "none"),
         ("gross margin in H1 2026", "2026-01..2026-06", "none", "none"),
         ("去年华东的销售额比前年涨了百分之几", "last_year", "none", "previous_period"),
+        # last year said as what a month or quarter is compared against: the same part of it
+        ("GMV this quarter against last year", "this_quarter", "none", "same_period_last_year"),
+        ("how does revenue this month compare with last year", "this_month", "none", "same_period_last_year"),
+        ("本季度营收和去年比怎么样", "this_quarter", "none", "same_period_last_year"),
     ],
 )
 def test_time_words(question: str, window: str, grain: str, comparison: str) -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import normalized, run_compiled
 
+from nl2sql.connect import open_database
 from nl2sql.demo.semantic import demo_semantic_model
+from nl2sql.execute import run_query
 from nl2sql.semantic.chips import query_chips, without_chips
 from nl2sql.semantic.compile import compile_query
 from nl2sql.semantic.describe import describe_query
@@ -87,6 +89,17 @@ def test_a_share_compared_by_month_is_refused() -> None:
         ("2025年每个客户平均消费多少钱", ("revenue",), "customers", ()),
         ("per customer segment, revenue last quarter", ("revenue",), None, ("segment",)),
         ("去年平均每个有效订单包含几件商品？", ("units_per_order",), None, ()),
+        # the active customers are whom the total is over: the valid orders, not every order
+        ("average number of orders per active customer", ("valid_orders",), "customers", ()),
+        ("orders per active customer this year", ("valid_orders",), "customers", ()),
+        ("revenue per active customer this year", ("revenue",), "customers", ()),
+        ("units sold per paying customer in 2025", ("units_sold",), "customers", ()),
+        ("average revenue per customer by segment in 2025", ("revenue",), "customers", ("segment",)),
+        ("平均每个客户的销售额按客户类型", ("revenue",), "customers", ("segment",)),
+        # an average named as such, asked per order: the total of the same thing per order
+        ("average discount per order last month", ("discount_amount",), "orders", ()),
+        ("avg discount per valid order by channel in 2025", ("discount_amount",), "orders", ("channel",)),
+        ("average discount by channel in 2025", ("average_discount",), None, ("channel",)),
     ],
 )
 def test_averages_per_order_or_customer_are_read(
@@ -118,3 +131,20 @@ def test_the_average_per_row_is_a_removable_chip() -> None:
     assert [(c.id, c.kind) for c in chips] == [("per", "per")] and "per order" in chips[0].text
     total = SemanticQuery(metrics=("discount_amount",), time_range="last_month")
     assert without_chips(query, ["per"]) == total
+
+
+def test_a_total_over_other_rows_than_the_active_customers_is_no_average_per_active_customer() -> None:
+    query = map_question("returns per active customer this year", demo_semantic_model(), DEMO_TODAY).query
+    assert query.per is None
+
+
+def test_orders_per_active_customer_divide_the_valid_orders_by_the_active_customers() -> None:
+    model = demo_semantic_model()
+    query = map_question("orders per active customer in 2025", model, DEMO_TODAY).query
+    sql = compile_query(query, model, dialect="sqlite", today=DEMO_TODAY).sql
+    database = open_database("demo")
+    by_hand = (
+        "SELECT 1.0 * COUNT(*) / COUNT(DISTINCT customer_id) FROM orders WHERE status <> 'cancelled'"
+        " AND order_date >= '2025-01-01' AND order_date < '2026-01-01'"
+    )
+    assert run_query(database, sql).rows == run_query(database, by_hand).rows

@@ -76,6 +76,14 @@ CASES = {
         SemanticQuery(metrics=("new_customers",), named_filters=("churned",)),
         [(3,)],
     ),
+    "revenue from churned customers: the condition on the customers, the orders summed": (
+        SemanticQuery(metrics=("revenue",), named_filters=("churned",)),
+        [(252.75,)],  # Acme, Bolt and Cora: all but Dune
+    ),
+    "revenue from churned customers in a month of their own": (
+        SemanticQuery(metrics=("revenue",), time_range="2025-02", named_filters=("churned",)),
+        [(122.25,)],  # Acme's and Bolt's February orders
+    ),
     "a condition on a table joined inside": (
         SemanticQuery(
             metrics=("new_customers",),
@@ -214,6 +222,23 @@ READINGS = [
         "all",
         False,
     ),
+    (  # what they did not buy stands between the verb and the window
+        "How many Enterprise customers have not bought anything in the last 90 days?",
+        ("customer_count",),
+        (Related("orders", False, "last_90_days"),),
+        "all",
+        False,
+    ),
+    (
+        "How many SMB clients haven't bought anything at all this year?",
+        ("customer_count",),
+        (Related("orders", False, "this_year"),),
+        "all",
+        False,
+    ),
+    # the window is the sign-up date's: the customers who have ordered at all, not buyers of 90 days
+    ("今年新注册的客户里有多少已经下过单了？", ("customer_count",), (Related("orders"),), "all", False),
+    ("今年注册的客户里有多少买过东西？", ("customer_count",), (Related("orders"),), "all", False),
 ]
 
 
@@ -258,6 +283,18 @@ def test_a_listing_of_rows_without_related_rows(question: str, subject: str) -> 
 )
 def test_no_related_rows_are_read_where_none_are_said(question: str) -> None:
     assert map_question(question, DEMO, DEMO_TODAY).query.related == ()
+
+
+def test_buyers_in_a_window_of_their_own_stay_buyers() -> None:
+    query = map_question("去年买过东西的金融行业客户有多少家", DEMO, DEMO_TODAY).query
+    assert (query.metrics, query.related, query.time_range) == (("active_customers",), (), "last_year")
+
+
+def test_the_signed_up_customers_who_ordered_are_counted_with_any_order() -> None:
+    route = route_question("今年新注册的客户里有多少已经下过单了？", DEMO, "sqlite", DEMO_TODAY)
+    sql = route.reading.sql
+    assert "signup_date >= '2026-01-01'" in sql and "EXISTS(SELECT 1 FROM orders" in sql
+    assert "order_date" not in sql
 
 
 @pytest.mark.parametrize(
@@ -351,3 +388,16 @@ def test_churned_customers_are_still_listed() -> None:
 def test_churn_rate_keeps_its_breakdown() -> None:
     query = map_question("各行业上季度的流失率", demo_semantic_model(), date(2026, 6, 15)).query
     assert (query.metrics, query.group_by, query.share) == (("customer_count",), ("industry",), True)
+
+
+@pytest.mark.parametrize(
+    ("question", "window"),
+    [("revenue from churned customers", "all"), ("流失客户去年贡献了多少营收", "last_year")],
+)
+def test_a_sum_from_churned_customers_keeps_their_condition_on_them(question: str, window: str) -> None:
+    query = map_question(question, DEMO, DEMO_TODAY).query
+    assert (query.metrics, query.named_filters, query.related) == (("revenue",), ("churned",), ())
+    assert query.time_range == window
+    route = route_question(question, DEMO, "sqlite", DEMO_TODAY)
+    assert route.path == "semantic", route.message
+    assert "EXISTS" in route.reading.sql

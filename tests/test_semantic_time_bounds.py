@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date
 
 import pytest
+from conftest import orders_table
 
 from nl2sql.demo.semantic import demo_semantic_model
 from nl2sql.semantic.compile import compile_query
@@ -89,21 +90,16 @@ def test_a_window_from_the_start_of_the_data_has_no_period_before_it() -> None:
 
 
 def _orders() -> sqlite3.Connection:
-    db = sqlite3.connect(":memory:")
-    db.execute(
-        "CREATE TABLE orders (order_id INTEGER, customer_id INTEGER, channel_id INTEGER, order_date TEXT,"
-        " status TEXT, total_amount REAL)"
+    return orders_table(
+        [
+            (1, "2024-01-05", "completed", 1.0),
+            (2, "2026-03-02", "completed", 10.0),
+            (3, "2026-03-03", "completed", 100.0),
+            (4, "2026-06-24", "completed", 1000.0),
+            (5, "2026-06-25", "completed", 10000.0),
+            (6, "2026-06-30", "cancelled", 100000.0),
+        ]
     )
-    rows = [
-        (1, 1, 1, "2024-01-05", "completed", 1.0),
-        (2, 1, 1, "2026-03-02", "completed", 10.0),
-        (3, 1, 1, "2026-03-03", "completed", 100.0),
-        (4, 1, 1, "2026-06-24", "completed", 1000.0),
-        (5, 1, 1, "2026-06-25", "completed", 10000.0),
-        (6, 1, 1, "2026-06-30", "cancelled", 100000.0),
-    ]
-    db.executemany("INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?)", rows)
-    return db
 
 
 @pytest.mark.parametrize(

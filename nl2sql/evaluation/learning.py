@@ -8,8 +8,11 @@ and edits a wrong one into the gold SQL (:meth:`~nl2sql.assistant.Assistant.reco
 the candidate as ``chatbi feedback approve`` does (:func:`feedback.review.approve`: its SQL runs again)
 and accepts what it suggests for the semantic model, as ``chatbi feedback accept-suggestion`` does. After
 each point's number of corrections a fresh Assistant on that store answers the held-out questions, so
-the corrections reach it only by the product's routes: verified queries, prompt examples, and suggestions
-laid over the semantic model.
+the corrections reach it only by the product's routes: verified queries, prompt examples, schema notes,
+and suggestions laid over the semantic model. ``LearningPlan.teach`` keeps some of them from it, to
+measure what each gives (:mod:`feedback.channels`); with several settings each answers the held-out
+questions at every point from the same store (at 0 corrections, where nothing can reach them, the first
+setting's answers stand for all).
 
 A held-out question is *covered* at a point when a correction made by then has its query or its question,
 values aside (:mod:`nl2sql.evaluation.coverage`); the lift on the uncovered ones is what corrections teach
@@ -34,6 +37,7 @@ from typing import Any, TypeVar
 
 from tqdm import tqdm
 
+from feedback.channels import TEACHING_CHANNELS, channels_name
 from feedback.corrections import curate, question_key
 from feedback.datasets import TextToSQLExample, seeded_shuffle
 from feedback.log import FeedbackLog
@@ -86,6 +90,10 @@ class LearningPlan:
     time_budget_s: float | None = None
     """Each answer's time budget (:class:`nl2sql.assistant.Assistant`); none by default, so that a machine
     others load does not change what is measured."""
+    teach: tuple[frozenset[str], ...] = (frozenset(TEACHING_CHANNELS),)
+    """The ways corrections reach the held-out questions (:mod:`feedback.channels`), one setting or
+    several compared on the same corrections; the summary reports the first, ``by_teach`` each. The user
+    working through the pool has them all, so the store holds the same corrections whatever this is."""
 
     def __post_init__(self) -> None:
         if not self.points or list(self.points) != sorted(set(self.points)) or self.points[0] < 0:
@@ -94,6 +102,16 @@ class LearningPlan:
             raise ValueError(f"semantic must be one of {', '.join(SEMANTIC_CHOICES)}, not {self.semantic!r}")
         if self.limit_eval is not None and self.limit_eval < 1:
             raise ValueError(f"limit_eval must be at least 1, not {self.limit_eval}")
+        unknown = set().union(*self.teach) - set(TEACHING_CHANNELS) if self.teach else set()
+        if unknown:
+            raise ValueError(f"no way of teaching {', '.join(sorted(unknown))}")
+        if not self.teach or len(set(self.teach)) < len(self.teach):
+            raise ValueError("teach must name one setting or several different ones")
+
+    @property
+    def teach_names(self) -> list[str]:
+        """How results name each setting of ``teach`` (:func:`feedback.channels.channels_name`)."""
+        return [channels_name(frozenset(setting)) for setting in self.teach]
 
 
 def split_pool(
@@ -150,13 +168,22 @@ def measure_learning(
         "semantic": plan.semantic,
         "accept_suggestions": plan.accept_suggestions,
         "time_budget_s": plan.time_budget_s,
+        "teach": plan.teach_names[0],
         "databases": list(databases),
+        "held_out": {db_id: len(held_out) for db_id, (_, held_out) in splits.items()},
         "by_point": by_point(questions, runs, plan.points),
         "by_database": {
             db_id: by_point(run["questions"], {db_id: run}, plan.points) for db_id, run in runs.items()
         },
         "corrections": {db_id: run["corrections"] for db_id, run in runs.items()},
+        "by_teach": {
+            name: by_point([q for run in runs.values() for q in run["by_teach"][name]], runs, plan.points)
+            for name in plan.teach_names
+        },
         "questions": questions,
+        "questions_by_teach": {
+            name: [q for run in runs.values() for q in run["by_teach"][name]] for name in plan.teach_names[1:]
+        },
     }
 
 
@@ -176,16 +203,20 @@ def _learn_on(
 
         semantic = bootstrap_model(database, schema)
     gold = _GoldResults(database)
-    rows: list[dict[str, Any]] = [
-        {"database": e.db_id, "question": e.question, "gold": e.sql, "covered": {}, "answers": {}}
-        for e in held_out
-    ]
+    by_teach: dict[str, list[dict[str, Any]]] = {
+        name: [
+            {"database": e.db_id, "question": e.question, "gold": e.sql, "covered": {}, "answers": {}}
+            for e in held_out
+        ]
+        for name in plan.teach_names
+    }
+    first = by_teach[plan.teach_names[0]]
     taught: list[dict[str, Any]] = []
     reached: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="chatbi-learning-") as folder:
         log = FeedbackLog(Path(folder) / "feedback.sqlite", user=USER)
 
-        def assistant() -> Any:
+        def assistant(teach: frozenset[str] = frozenset(TEACHING_CHANNELS)) -> Any:
             from nl2sql.assistant import Assistant
 
             return Assistant(
@@ -195,29 +226,34 @@ def _learn_on(
                 semantic=semantic,
                 review_rules=ReviewRules(),
                 time_budget_s=plan.time_budget_s,
+                teach=teach,
             )
 
         user = assistant()
         bar = tqdm(
-            total=len(held_out) * len(plan.points) + len(pool),
+            total=len(held_out) * len(plan.points) * len(plan.teach) + len(pool),
             desc=database.name,
             unit="q",
             disable=not progress,
         )
         for done in range(plan.points[-1] + 1):
             if done in plan.points:
-                answering = assistant()  # a fresh one: all it knows comes from the store
-                for row, example in zip(rows, held_out, strict=True):
-                    row["covered"][str(done)] = covered_by(example, pool[:done])
-                    row["answers"][str(done)] = _asked(answering, example, gold)
-                    bar.update(1)
+                for teach, rows in zip(plan.teach, by_teach.values(), strict=True):
+                    answering = assistant(teach)  # a fresh one: all it knows comes from the store
+                    for row, same, example in zip(rows, first, held_out, strict=True):
+                        row["covered"][str(done)] = covered_by(example, pool[:done])
+                        nothing_taught = done == 0 and rows is not first  # the same prompt as the first's
+                        row["answers"][str(done)] = (
+                            same["answers"][str(done)] if nothing_taught else _asked(answering, example, gold)
+                        )
+                        bar.update(1)
                 reached[done] = _store_state(log, database, schema)
             if done < plan.points[-1]:
                 taught.append(_correct(user, log, pool[done], gold, accept=plan.accept_suggestions))
                 bar.update(1)
         bar.close()
         log.close()
-    return {"questions": rows, "corrections": {"taught": taught, "store": reached}}
+    return {"questions": first, "by_teach": by_teach, "corrections": {"taught": taught, "store": reached}}
 
 
 def _asked(assistant: Any, example: TextToSQLExample, gold: _GoldResults) -> dict[str, Any]:

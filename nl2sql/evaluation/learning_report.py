@@ -98,7 +98,7 @@ def learning_row(summary: dict[str, Any], command: str) -> str:
         f"{last['uncovered']['lift'] * 100:+.1f} pts",
         str(last["approved"]),
         str(last["suggestions_accepted"]),
-        summary["semantic"],
+        summary["semantic"] + ("" if summary.get("teach", "all") == "all" else f"; teach {summary['teach']}"),
         f"{first['p50_seconds']} / {last['p50_seconds']}",
         summary["machine"],
         summary["model_id"],

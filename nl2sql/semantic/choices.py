@@ -21,7 +21,7 @@ Example:
     >>> [c.value for c in choices.comparisons]
     ['none', 'previous_period', 'same_period_last_year']
     >>> with_slots(query, direction="top", n=3, within="segment").ranking
-    Ranking(direction='top', n=3, within='segment', by=None)
+    Ranking(direction='top', n=3, within='segment', by=None, values_only=False)
 """
 
 from __future__ import annotations

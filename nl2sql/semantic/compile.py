@@ -240,7 +240,15 @@ class _Compiler:
             tree = self._ratio(tree)
         if self.query.having:
             tree = self._bounded(tree)
-        tree = self._ordered(tree, labels)
+        plain = len(parts) == 1 and not parts[0].metrics[0].per and comparison.kind == "none"
+        if (
+            plain
+            and self._values_alone(labels)
+            and not (self.query.share or self.query.ratio or self.query.having)
+        ):
+            tree = self._values_ranked(tree, labels)
+        else:
+            tree = self._ordered(tree, labels)
         return CompiledQuery(
             sql=tree.sql(dialect=self.dialect),
             columns=tuple(s.alias_or_name for s in tree.selects),
@@ -571,6 +579,31 @@ class _Compiler:
             return query.join(earlier.subquery("prev"), on=on, join_type="left")
         return query.join(earlier.subquery("prev"), join_type="cross")
 
+    def _values_alone(self, labels: list[str]) -> bool:
+        """Whether the result shows only the values ranked, overall ("the most common hometown")."""
+        ranking = self.query.ranking
+        return (
+            ranking.values_only and not ranking.within and bool(labels) and not (self.bands or self.periods)
+        )
+
+    def _values_ranked(self, tree: exp.Select, labels: list[str]) -> exp.Select:
+        """The grouped values alone, ordered by the metric's own aggregate, as one would write it by
+        hand (``SELECT hometown … GROUP BY hometown ORDER BY COUNT(*) DESC LIMIT 1``): values that tie
+        come out in the order that plain query gives them."""
+        ranking, limit = self.query.ranking, self.query.limit
+        by = ranking.by or self._metric_names()[0]
+        shown = {s.alias_or_name: s for s in tree.selects}
+        if by not in shown:
+            raise SemanticQueryError(f"cannot rank by {by}: the result has {', '.join(shown)}")
+        ranked = tree.copy()
+        ranked.set("expressions", [shown[n].copy() for n in labels])
+        grouped = [shown[f.name].this.copy() for f in self.group]
+        if grouped:  # a ranking of industries has no place for "no industry"
+            ranked = ranked.where(exp.and_(*[e.is_(exp.null()).not_() for e in grouped]))
+        descending = ranking.direction == "top"
+        order = exp.Ordered(this=shown[by].this.copy(), desc=descending, nulls_first=not descending)
+        return ranked.order_by(order).limit(min(ranking.n, limit or ranking.n))
+
     def _ordered(self, tree: exp.Select, labels: list[str]) -> exp.Select:
         ranking, limit = self.query.ranking, self.query.limit
         outputs = [s.alias_or_name for s in tree.selects]
@@ -578,11 +611,16 @@ class _Compiler:
             by = ranking.by or self._metric_names()[0]
             if by not in outputs:
                 raise SemanticQueryError(f"cannot rank by {by}: the result has {', '.join(outputs)}")
+            # "the most common hometown": the hometowns ranked, without the count that ranks them
+            named = [*labels, ranking.within]
+            shown = [c for c in outputs if c in named] if ranking.values_only else []
+            shown = shown or outputs
+            kept = outputs if ranking.within else shown  # ranked within a group: by the metric, later
+            if self.group or kept != outputs:
+                tree = exp.select(*[exp.column(c) for c in kept]).from_(tree.subquery("grouped"))
             if self.group:  # a ranking of industries has no place for "no industry"
-                known = exp.and_(*[exp.column(f.name).is_(exp.null()).not_() for f in self.group])
-                tree = (
-                    exp.select(*[exp.column(c) for c in outputs]).from_(tree.subquery("grouped")).where(known)
-                )
+                known = [exp.column(f.name).is_(exp.null()).not_() for f in self.group]
+                tree = tree.where(exp.and_(*known))
             descending = ranking.direction == "top"
             if ranking.within:
                 within = ranking.within if ranking.within in GRAINS else self._field(ranking.within).name
@@ -596,15 +634,22 @@ class _Compiler:
                 )
                 ranked = exp.select(*[exp.column(c, "r").as_(c) for c in outputs], window.as_(RANK_COLUMN))
                 ranked = ranked.from_(tree.subquery("r"))
-                result = exp.select(*[exp.column(c) for c in [*outputs, RANK_COLUMN]]).from_(
-                    ranked.subquery("ranked")
-                )
+                result = exp.select(
+                    *[exp.column(c) for c in (shown if shown != outputs else [*outputs, RANK_COLUMN])]
+                ).from_(ranked.subquery("ranked"))
                 result = result.where(exp.column(RANK_COLUMN) <= exp.Literal.number(ranking.n))
                 result = result.order_by(exp.column(within), exp.column(RANK_COLUMN))
                 return result.limit(limit) if limit else result
             order = exp.Ordered(this=exp.column(by), desc=descending, nulls_first=not descending)
-            return tree.order_by(order).limit(min(ranking.n, limit or ranking.n))
-        if self.bands or self.periods:  # bands from the lowest, periods from the first
+            tree = tree.order_by(order).limit(min(ranking.n, limit or ranking.n))
+            if self.query.ascending:  # "top 5, lowest first": the five, shown from the smallest up
+                tree = exp.select(*[exp.column(c) for c in shown]).from_(tree.subquery("top_rows"))
+                tree = tree.order_by(exp.Ordered(this=exp.column(by), desc=False, nulls_first=True))
+            return tree
+        if self.query.ascending and labels:  # "lowest first": by the metric, from the smallest up
+            first = self._metric_names()[0]
+            tree = tree.order_by(exp.Ordered(this=exp.column(first), desc=False, nulls_first=True))
+        elif self.bands or self.periods:  # bands from the lowest, periods from the first
             places = {band_column(column.name): names for column, _, _, names in self.bands}
             keys = [band_order(exp.column(n), places[n]) if n in places else exp.column(n) for n in labels]
             tree = (

@@ -59,7 +59,9 @@ def about_other_things(
     return len(unknown) >= max(least, UNKNOWN_SHARE * len(words))
 
 
-_COUNTED = re.compile(r"(?:how many|number of|how much)\s+([a-z]+)|(?:多少|几个|几位)([\u3400-\u9fff]{2,})")
+_COUNTED = re.compile(
+    r"(?:how many|number of|how much)\s+([a-z]+)|(?:多少|几个|几位|几款|几种)([\u3400-\u9fff]{2,})"
+)
 """What a question counts: the word after "how many" or "多少"."""
 
 
@@ -197,7 +199,7 @@ def stem(word: str) -> str:
 
 MEASURING_WORDS = re.compile(
     r"share|percent(?:age)?|proportion|ratio|fraction|average|avg|mean|median|point|points"
-    r"|平均|[人日周月年户单]均|占|占比|比例|比重|中位数"
+    r"|平均|[人日周月年户单]均|占|占比|比例|比重|中位数|率|环比?"
 )
 """Words that say how to measure: left unplaced, the reading measures something else."""
 

@@ -29,7 +29,7 @@ from nl2sql.semantic.timerange import TimeRangeError, resolve
 RANGE_WORDS_ZH = {
     "this_week": "本周", "this_month": "本月", "this_quarter": "本季度", "this_year": "今年",
     "last_week": "上周", "last_month": "上月", "last_quarter": "上季度", "last_year": "去年",
-    "year_before_last": "前年", "today": "今天", "yesterday": "昨天",
+    "year_before_last": "前年", "today": "今天", "yesterday": "昨天", "day_before_yesterday": "前天",
 }  # fmt: skip
 UNITS_ZH = {"day": "天", "week": "周", "month": "个月", "quarter": "个季度", "year": "年"}
 GRAINS_ZH = {"day": "按天", "week": "按周", "month": "按月", "quarter": "按季度", "year": "按年"}
@@ -93,7 +93,11 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
         parts.append(f"{_label(field.name, field.synonyms, zh)} {op} {shown_values}")
     for name in query.named_filters:
         named = model.named_filter(name)
-        parts.append(_label(named.name, named.synonyms, zh))
+        label = _label(named.name, named.synonyms, zh)
+        if named.related and named.default_range:  # "churned in the last 90 days": in its own window
+            window = _window(replace(query, time_range=named.default_range), today, zh)
+            label = f"{window}{label}" if zh else f"{label} in {window}"
+        parts.append(label)
     ranking = query.ranking
     if ranking.direction != "none":
         by = ranking.by or query.metrics[0]
@@ -109,6 +113,9 @@ def describe_query(query: SemanticQuery, model: SemanticModel, today: date, *, l
             parts.append(f"{within}{word} {ranking.n}（按 {by_label}）")
         else:
             parts.append(f"{ranking.direction} {ranking.n} by {by_label}" + (f" {within}" if within else ""))
+    if query.ascending and query.metrics:  # "lowest first": the rows from the smallest value up
+        by_label = _metric_label(ranking.by or query.metrics[0], model, zh)
+        parts.append(f"按 {by_label} 从低到高" if zh else f"lowest {by_label} first")
     return " · ".join(parts)
 
 
@@ -145,7 +152,7 @@ def _window(query: SemanticQuery, today: date, zh: bool) -> str:
     if window.open_start:  # "before June 25": every day of the data up to the day before
         return f"{window.last_day.isoformat()} 及之前" if zh else window.describe()
     start, last = window.start.isoformat(), window.last_day.isoformat()
-    dates = f"{start} 至 {last}" if zh else f"{start} to {last}"
+    dates = start if start == last else f"{start} 至 {last}" if zh else f"{start} to {last}"  # one day
     if re.fullmatch(r"last_\d+_[a-z]+", token):
         count, unit = token.split("_")[1:]
         words = f"最近{count}{UNITS_ZH[unit.rstrip('s')]}" if zh else f"last {count} {unit}"

@@ -13,6 +13,8 @@ Example:
     ('discount_amount',)
     >>> map_question("上个月打折打掉了多少钱", model).query.metrics
     ('discount_amount',)
+    >>> map_question("5月份折扣一共让出去多少钱", model).query.metrics
+    ('discount_amount',)
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ GIVEN_AWAY = re.compile(
     r"\b(?:give|gives|gave|given|giving)\s+away\s+(?:in\s+|as\s+)?(?:discounts?|markdowns?)\b"
     r"|\b(?:discounts?|markdowns?)(?:\s+(?:amount|did|do|does|have|has|had|we|they|you|our|the))*"
     r"\s+(?:give|gave|given|giving)\s+away\b"
-    r"|(?:打折|折扣)(?:打|让)掉了?|(?<![\u4e00-\u9fff])打掉了?(?=多少)"
+    r"|(?:打折|折扣)(?:一共|总共|总计|合计|共)?(?:(?:打|让)(?:掉|出去?)了?|让了?(?=多少))"
+    r"|(?<![\u4e00-\u9fff])打掉了?(?=多少)"
 )
-"""Giving away in discounts ("give away in discounts", "discount did we give away", "打折打掉了")."""
+"""Giving away in discounts ("give away in discounts", "discount did we give away", "打折打掉了",
+"折扣一共让出去多少钱")."""
 DISCOUNT_NAMES = ("discount amount", "discounts given", "discount given", "折扣金额", "打折金额")
 """Names of the metric that sums what discounts took off."""
 

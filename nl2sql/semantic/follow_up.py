@@ -142,6 +142,9 @@ def merge(previous: SemanticQuery, change: SemanticQuery, *, metrics_named: bool
         (('revenue',), ('region',), '2025', (Filter(field='segment', op='=', values=('Enterprise',)),))
     """  # noqa: E501
     changed_fields = {f.field for f in change.filters}
+    kept = previous.ranking
+    if metrics_named and change.metrics and kept.values_only:  # a metric named now is shown
+        kept = replace(kept, values_only=False)
     return replace(
         previous,
         metrics=change.metrics if metrics_named and change.metrics else previous.metrics,
@@ -151,7 +154,7 @@ def merge(previous: SemanticQuery, change: SemanticQuery, *, metrics_named: bool
         filters=tuple(f for f in previous.filters if f.field not in changed_fields) + change.filters,
         named_filters=tuple(dict.fromkeys([*previous.named_filters, *change.named_filters])),
         comparison=change.comparison if change.comparison != Comparison() else previous.comparison,
-        ranking=change.ranking if change.ranking != Ranking() else previous.ranking,
+        ranking=change.ranking if change.ranking != Ranking() else kept,
         share=previous.share or change.share,
         related=(*previous.related, *(r for r in change.related if r not in previous.related)),
     )

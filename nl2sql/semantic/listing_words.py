@@ -35,7 +35,7 @@ from nl2sql.semantic.time_words import chinese_number
 
 THRESHOLD = re.compile(
     r"(?P<op>more than|greater than|higher than|bigger than|over|above|exceeding|in excess of|at least"
-    r"|no less than|less than|lower than|smaller than|under|below|at most|no more than"
+    r"|no less than|less than|fewer than|lower than|smaller than|under|below|at most|no more than"
     r"|超过|高于|大于|多于|不低于|不少于|至少|低于|少于|小于|不到|不足|不超过|不高于)"
     r"\s*(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万|千|k\b|thousand\b|million\b)?\s*(?:元|块|yuan\b|rmb\b)?"
     r"(?:\s*(?P<inclusive>以上|以下))?"
@@ -46,7 +46,7 @@ OPERATORS = {
         (">", "more than|greater than|higher than|bigger than|over|above|exceeding|in excess of"),
         (">", "超过|高于|大于|多于"),
         (">=", "at least|no less than|不低于|不少于|至少"),
-        ("<", "less than|lower than|smaller than|under|below|低于|少于|小于|不到|不足"),
+        ("<", "less than|fewer than|lower than|smaller than|under|below|低于|少于|小于|不到|不足"),
         ("<=", "at most|no more than|不超过|不高于"),
     )
     for word in words.split("|")
@@ -139,6 +139,8 @@ def _read_listing(
     named_tables: list[str] = []
     for match in matches:
         target = match.target
+        if match.kind == "value" and names_own_rows(text[match.start : match.end], target, model):
+            named_tables.append(target.table)  # "列出大客户": the customers of the Enterprise segment
         if match.kind in ("value", "related"):
             continue  # a filter already, or what the listed rows have or lack ("never ordered")
         if isinstance(target, str):  # a table, maybe marked as counted or grouped by the metric rules
@@ -225,6 +227,23 @@ def _counted_rows(metric: Metric, model: SemanticModel) -> list[Filter] | None:
     if found is None or column is None:
         return None
     return [Filter(column.name, "=" if found.group(2) == "=" else "!=", (found.group(3),))]
+
+
+def names_own_rows(said: str, dimension: Field, model: SemanticModel) -> bool:
+    """Whether a value is said with a name of its own table in it, and so names rows of that table:
+    大客户 (客户), 中小企业 (企业) are customers; 显示器 is a category, not a product.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> model = demo_semantic_model()
+        >>> names_own_rows("大客户", model.field("segment"), model)
+        True
+        >>> names_own_rows("显示器", model.field("category"), model)
+        False
+    """
+    table = model.table(dimension.table)
+    names = [n.lower() for n in (table.name, *table.synonyms) if len(n) >= 2]
+    return said.lower() not in names and any(name in said.lower() for name in names)
 
 
 def _subject(model: SemanticModel, named: list[str], needed: set[str]) -> str | None:

@@ -27,8 +27,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from nl2sql.semantic.average_words import fact_averages
 from nl2sql.semantic.band_words import read_bands, read_periods
+from nl2sql.semantic.bounded_groups import read_bounded_groups
 from nl2sql.semantic.cohort import read_date_windows, without_spans
+from nl2sql.semantic.cohort_metrics import read_cohort_metric
 from nl2sql.semantic.discount_words import given_away
 from nl2sql.semantic.listing_words import (
     OPERATORS,
@@ -36,6 +39,7 @@ from nl2sql.semantic.listing_words import (
     UNITS,
     asks_for_ordered_rows,
     fact_of,
+    names_own_rows,
     names_row_ids,
     read_listing,
     threshold_filter,
@@ -48,6 +52,7 @@ from nl2sql.semantic.metric_phrases import (
     name_variants,
     qualifying_counts,
 )
+from nl2sql.semantic.mode_words import counted_rows, most_common_span, values_only
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
 from nl2sql.semantic.model_cache import per_model
 from nl2sql.semantic.other_names import other_names
@@ -55,11 +60,24 @@ from nl2sql.semantic.paths import reachable
 from nl2sql.semantic.per_words import read_per_row
 from nl2sql.semantic.purchase_words import in_units, read_per_order, read_purchase
 from nl2sql.semantic.query import Comparison, Filter, Ranking, SemanticQuery, Threshold
-from nl2sql.semantic.ranking_words import RANKED_PERIOD, ranked_value_group
+from nl2sql.semantic.ranking_words import (
+    RANKED_PERIOD,
+    ascending_order_spans,
+    descending_order_spans,
+    ranked_value_group,
+)
 from nl2sql.semantic.rate_words import asks_rate, read_rate
-from nl2sql.semantic.related_words import counted_share, phrase_spans, read_related, with_related
+from nl2sql.semantic.ratio_parts import like_measure
+from nl2sql.semantic.refund_words import paid_back
+from nl2sql.semantic.related_words import (
+    counted_share,
+    ever_bought,
+    phrase_spans,
+    read_related,
+    with_related,
+)
 from nl2sql.semantic.shorthand import write_out
-from nl2sql.semantic.time_words import TimeReading, chinese_number, normalize, read_time
+from nl2sql.semantic.time_words import TimeReading, chinese_number, full_years, normalize, read_time
 from nl2sql.semantic.timerange import TimeRangeError, resolve
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -75,7 +93,7 @@ GROUP_CUES_BEFORE = re.compile(
     r"|\b(?:top|bottom|best|worst|highest|lowest|largest|biggest|smallest)(?:\s+\d+|[\s-]+[a-z]+)?"
     r"|\b(?:most|least)[\s-]+[a-z]+"
     r"|(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|名|家|位|款|种|大)(?:的)?|\d+\s*(?:的)?"
-    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten)|什么|啥|最好的|最差的|最高的|最多的|最大的|最低的|最少的|最小的|前[一二两三四五六七八九十\d]+(?:名|个|位|家)?的?)"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten)|什么|啥|最好的|最差的|最高的|最多的|最大的|最低的|最少的|最小的|最不?常(?:见|用|出现)的|最少见的|前[一二两三四五六七八九十\d]+(?:名|个|位|家)?的?)"
     r"\s*(?:the\s+)?$"
 )
 SHARE_CUES = re.compile(
@@ -104,6 +122,9 @@ SIZED = re.compile(r"(?:biggest|largest|smallest)\s*(?:\d+\s*)?$|(?:最大|最�
 """A size word right before a metric's name: "the 10 biggest *refunds*" are rows, not a ranking."""
 ORDERS_COUNTED = re.compile(r"有?(?:多少|几)(?:单|笔)(?!价)")
 """Chinese for "how many orders" without the word 订单 ("有几单")."""
+ORDERS_ASKED = re.compile(r"(?<![哪前近这那])(?:多少|几)单(?![价号据])")
+"""The same said alone, as what is asked ("昨天进了多少单", "成都的客户下了几单"), not "哪几单" (which
+orders), "最近几单" (the latest ones) or "多少单价"."""
 EACH_PERIOD = re.compile(
     r"(?:\bin each|\bfor each|\beach|\bevery|每一个|每个|每一|每)\s*(?:the\s+)?"
     r"(?:day|week|month|quarter|year|天|日|周|星期|月|季度|季|年)"
@@ -116,10 +137,11 @@ TOP_WORDS = re.compile(
     r"#\s*1\b|\bno\.\s*1\b|\bnumber one\b"
     r"|\btop\b|\bhighest\b|\bmost\b|\bstrongest\b|\blargest\b|\bbiggest\b|\bbest\b|\bleading\b|\bmaximum\b|\bfastest\b"
     r"|最高|最多|最大|最好|最快|第一|排名前|前\s*\d+|前[一二两三四五六七八九十]+|top"
+    r"|最常|最普遍|最频繁"  # "最常见的退货原因": the reason most returns have
 )
 BOTTOM_WORDS = re.compile(
     r"\bbottom\b|\blowest\b|\bleast\b|\bsmallest\b|\bfewest\b|\bworst\b|\bminimum\b|\bslowest\b"
-    r"|\bweakest\b|\bpoorest\b|最低|最少|最小|最差|最慢|倒数|垫底"
+    r"|\bweakest\b|\bpoorest\b|最低|最少|最小|最差|最慢|倒数|垫底|最不常"
 )
 JUDGEMENTS = re.compile(r"best|worst|strongest|weakest|poorest|最好|最差")
 """Ranking words that judge rather than measure: which end is best depends on the metric."""
@@ -141,7 +163,7 @@ RANKED_PERIODS = re.compile(
     r" (?:days|weeks|months|quarters|years)"
 )
 SINGULAR_WHICH = re.compile(r"\bwhich\b|\bwhat\b|\bwho(?:'s| is)?\b|哪个|哪一个|哪家|哪位|哪一|谁")
-COUNT_CUES = re.compile(r"how many|number of|count of|#\s*of\b|多少|几个|几家|几位|数量")
+COUNT_CUES = re.compile(r"how many|number of|count of|#\s*of\b|多少|几个|几家|几位|几款|几种|数量")
 DETAIL_CUES = re.compile(
     r"^\s*(?:list|show me|show all|show every|show the|give me the list|display|pull up|bring up)\b"
     r"|\blist (?:all|the|of)\b"
@@ -152,12 +174,18 @@ AGGREGATE_CUES = re.compile(
 )
 """Words that ask for a figure, not rows: such a question is never read as a listing."""
 WRITE_CUES = re.compile(
-    r"\b(?:delete|remove|drop|update|insert|truncate|alter|modify|change the|set the)\b"
+    r"\b(?:delete|remove|insert|truncate|alter|modify|change the|set the)\b"
+    # "drop" and "update" are also nouns ("the sharpest drop in revenue", "an update on sales"): a
+    # command only when said first or with what they change ("drop the table", "update order 12")
+    r"|^\s*(?:please\s+|pls\s+|can you\s+|could you\s+|would you\s+)?(?:drop|update)\b"
+    r"|\b(?:drop|update)\s+(?:the|all|those|these|this|that|every|orders?|customers?|products?|tables?"
+    r"|rows?|records?|status|prices?|\d+)\b(?!\s+(?:most|least|more|less|fastest|biggest|sharpest)\b)"
     r"|\b(?:add|create|register) (?:a|an|new|the)\b|添加|新建一个|录入"
     r"|^\s*(?:please\s+)?cancel\b(?!\s*(?:rate|ratio|%))|\bissue (?:a|the) refund"
     r"|(?:请|帮我|给我)\s*(?:把\S{0,12})?取消(?!率)"
     r"|删除|删掉|修改|更新|插入|清空|改成|改为|设为|设置为|调整为"
 )
+"""Requests to change data ("delete order 5", "把订单改成已完成"): ChatBI only reads."""
 STOPWORDS_EN = frozenset(
     (  # noqa: SIM905 (a word list reads best as text)
         "a an the find of in on at for to from by with and or is are was were be been being do does did "
@@ -200,10 +228,11 @@ STOPWORDS_EN = frozenset(
     ).split()
 )
 STOP_PHRASES_ZH = re.compile(
-    r"有多少单|有几单|多少单|几单|目前|现在|当前|下单|以来|一共|怎么样|怎样|分别|各自|只看|是多少|有多少|都有|一下|来了|下过|卖了|卖出|卖|(?<![每各哪])类的?"
+    r"有多少单|有几单|多少单|几单|目前|现在|当前|下单|以来|一共|怎么样|怎样|咋样|分别|各自|只看|是多少|有多少|都有|一下|来了|下过|卖了|卖出|卖|(?<![每各哪])类的?"
     r"|是否|请问|帮我|给我|看看|统计|情况|数据|相比|比较|对比|百分之几|百分之多少|百分比|款|笔"
     r"|到目前为止|到现在为止|到现在|为止|截至目前|截止目前|因为|由于|贡献|查一下|查询|查|新增|高了还是低了"
-    r"|来算|算|找出|找一下|钱|列一下|列一列|列个|(?<![主需重只想])要(?!求)|这里|这儿|这边"
+    r"|来算|算|找出|找一下|钱|列一下|列一列|列个|(?<![主需重只想])要(?!求)|这里|这儿|这边|那里|那儿|那边"
+    r"|进(?:来)?了?(?=(?:多少|几)单)|已经"
 )
 STOPWORDS_ZH = set(
     "着过把让从向就都也还又再才只很太更嘛哦被得跟同的了是在和与及或吗呢吧啊呀多少几个哪些哪个哪家哪一谁什么怎么如何请给我们你看一下列出各每个按分不同的情况分别最高最低最多最少最大最小排名前后名里中内之间相比比较对比以及还有有没有共总计合计一共总共全部所有其中各自对应分布变化增长下降趋势"
@@ -245,7 +274,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     (``today`` tells how two named periods relate: "2025 than 2024" is a comparison with the year before).
     Shorthand ("rev by chnl QTD") is written out first."""
     slips: list[tuple[str, str]] = []
-    question = write_out(question, vocabulary_words(model), STOPWORDS_EN, slips)
+    question = full_years(write_out(question, vocabulary_words(model), STOPWORDS_EN, slips))  # "25年"
     text = in_units(normalize(question))  # "卖了多少台" counts units as "卖了多少件" does
     time = read_time(question)
     unrelated = _compared_periods(time, today)
@@ -258,7 +287,11 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     spans = [(s, e) for s, e, _ in elided]
     matches = [m for m in matches if not (m.kind == "value" and (m.start, m.end) in spans)]
     matches = sorted([*matches, *(Match(s, e, "metric", m) for s, e, m in elided)], key=lambda m: m.start)
+    averaged = fact_averages(text, matches, model)  # "the average unit cost": the mean of a fact
+    matches = [m for m in matches if not any(m.start < e and s < m.end for s, e, _ in averaged)]
+    matches = sorted([*matches, *(Match(s, e, "metric", m) for s, e, m in averaged)], key=lambda m: m.start)
     given = given_away(text, model)  # "how much did we give away in discounts": the discount amount
+    given += paid_back(text, model)  # "how much money went back to customers": the refund amount
     matches = [m for m in matches if not any(m.start < e and s < m.end for s, e, _ in given)]
     matches = sorted([*matches, *(Match(s, e, "metric", m) for s, e, m in given)], key=lambda m: m.start)
     for value, table, metric in filtered_counts(text, matches, model):  # "有效订单和已取消订单"
@@ -342,9 +375,16 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     )
     entities = [] if ordered_rows else _counted_entities(text, matches, model, bool(metrics) or subject_only)
     metrics = _dedupe([*entities, *metrics]) if entities else metrics
-    if metrics and not ordered_rows and ORDERS_COUNTED.search(text):  # "有几单，总金额多少": both
+    # "有几单，总金额多少": both; "昨天多少单": orders; "退了几单" names a metric of its own
+    unnamed = _masked(text, [(m.start, m.end) for m in matches if m.kind == "metric"])
+    asked = metrics or ORDERS_ASKED.search(unnamed)
+    if asked and not ordered_rows and ORDERS_COUNTED.search(unnamed):
         counted_orders = _orders_count(model)
-        if counted_orders and not any(_counts_rows_of(model, name, counted_orders) for name in metrics):
+        said = [
+            _counts_rows_of(model, name, counted_orders) or _slips_counted(model, name, counted_orders)
+            for name in metrics
+        ]
+        if counted_orders and not any(said):  # "退货多少单": the returns are what is counted
             metrics = [counted_orders, *metrics]
     per_row = None
     if not ordered_rows and not DETAIL_CUES.search(text):  # "how much did they spend", "平均每单几件"
@@ -362,25 +402,55 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
             time.time_range = window.time_range
         else:
             filters.append(Filter(window.field.name, "during", (window.time_range,)))
+    cohort = read_cohort_metric(  # "revenue from new customers": the revenue of those customers
+        _masked(text, time.spans), matches, model, metrics, time.time_range, time.comparison
+    )
+    if cohort is not None:
+        metrics, unrelated = cohort.metrics, (*unrelated, *cohort.unread)
+        filters += cohort.filters
+    ever = ever_bought(model, metrics, counted, [w.field for w in date_windows], time.time_range)
+    if ever is not None:  # "今年新注册的客户里有多少已经下过单": the cohort's customers with any order
+        metrics, phrase = ever
+        phrases.append(phrase)
     own = [p for p in periods if metrics and all(_clock(model, name) == p.field for name in metrics)]
     if own and time.grain == "none":  # "new customers by signup year": the metric's own date, by year
         time.grain = own[0].grain
     periods = [p for p in periods if p not in own]
+    if not metrics and not ordered_rows and groups and most_common_span(text):  # "most common hometown"
+        metrics = [found] if (found := counted_rows(matches, groups, model, _row_count(model))) else []
     defaulted = False
     intent = "metric"
     if ordered_rows:
         intent = "detail"
     elif not metrics and not asks_rate(text, model):  # "churn rate": its count is filled in later
         asks_for_numbers = time.growth or time.comparison != "none" or (TOP_WORDS.search(text) and groups)
-        if DETAIL_CUES.search(text) or not asks_for_numbers:
+        # "今年哪款笔记本卖得最好", "the best-selling monitor": the products ranked by a figure, not listed
+        ranked = not groups and not periods and ranked_value_group(text, matches, model) is not None
+        if DETAIL_CUES.search(text) or not (asks_for_numbers or ranked):
             intent = "detail"
         elif model.metrics:
             metrics = [model.metrics[0].name]
             defaulted = True
-    elif DETAIL_CUES.search(text) and not groups and not counted:
+    elif DETAIL_CUES.search(text) and not groups and not counted and not _shows_a_figure(text, time, matches):
         intent = "detail"
+    bounded = (  # "which customers spent more than 500k in Q2": each customer's revenue, bounded
+        read_bounded_groups(_masked(text, time.spans), matches, model)
+        if model.vocabulary_complete and time.comparison == "none" and not ordered_rows
+        else None
+    )
+    bounded_spans: list[tuple[int, int]] = []
+    if bounded is not None:
+        intent, metrics = "metric", _dedupe([bounded.metric, *metrics])
+        groups, bounded_spans = _dedupe([*bounded.groups, *groups]), bounded.spans
+        taken += bounded.spans
     growth = time.growth and time.comparison != "none"
     names = _masked(text, [(m.start, m.end) for m in matches if m.kind in ("metric", "filter", "value")])
+    sorted_down = descending_order_spans(text)  # "highest first": the breakdown's own order, no cut
+    sorted_up = ascending_order_spans(text)  # "lowest first": no bottom five either, and no reading
+    names = _masked(names, sorted_down + sorted_up)
+    names = _masked(names, bounded_spans)  # "at least 250k" ranks nothing
+    taken += sorted_down + sorted_up
+    broken_down = bool(groups or periods or bands or time.grain != "none")  # rows to put in order
     ranked_value = (
         ranked_value_group(names, matches, model)  # "the best-selling monitor": rank the products
         if intent == "metric" and not (groups or periods or bands) and time.grain == "none"
@@ -417,22 +487,27 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     comparison = (
         Comparison(time.comparison, time.show, time.against) if time.comparison != "none" else Comparison()
     )
-    ratio = _ratio(text, matches) if intent == "metric" and time.comparison == "none" else None
+    ratio = _ratio(text, matches, model) if intent == "metric" and time.comparison == "none" else None
+    if ratio is not None and not ratio[0]:  # "returns as a % of revenue": which measure of returns?
+        unrelated, ratio = (*unrelated, text[ratio[1][0] : ratio[1][1]]), None
     if ratio is not None:
         metrics, span = ratio
         taken.append(span)
-    having: tuple[Threshold, ...] = ()
-    bound_spans: list[tuple[int, int]] = []
+    having: tuple[Threshold, ...] = bounded.having if bounded is not None else ()
+    bound_spans: list[tuple[int, int]] = list(bounded_spans)
     if intent == "metric":  # "the cancellation rate on orders above 50k": a bound on each order
-        row_filters, bound_spans = _row_bounds(_masked(text, [*time.spans, *band_spans]), matches, model)
+        masked = _masked(text, [*time.spans, *band_spans, *bound_spans])
+        row_filters, row_spans = _row_bounds(masked, matches, model)
         filters += row_filters
-        taken += bound_spans
+        bound_spans += row_spans
+        taken += row_spans
     if (
         intent == "metric"
         and time.comparison == "none"
         and (groups or bands or periods or time.grain != "none")
     ):
-        having, spans = _bounds(_masked(text, [*time.spans, *bound_spans]), matches)
+        found, spans = _bounds(_masked(text, [*time.spans, *bound_spans]), matches)
+        having = (*having, *found)
         bound_spans += spans
         taken += spans
         metrics = _dedupe([*metrics, *(bound.metric for bound in having)])
@@ -484,6 +559,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         bands=tuple(bands) if intent == "metric" else (),
         periods=tuple(periods) if intent == "metric" else (),
         per=per_row if intent == "metric" else None,
+        ascending=bool(sorted_up) and intent == "metric" and _shown_ascending(ranking) and broken_down,
     )
     query, spans = with_related(query, phrases, text, model)
     taken += spans
@@ -491,9 +567,16 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     if rate is not None:
         query, span = rate
         taken.append(span)
+    common = most_common_span(text) if query.ranking.direction != "none" else None
+    if common is not None:  # "the most common hometown": ranked by how many rows have each
+        taken.append(common)
+    if not defaulted and values_only(text, query, matches, model):  # the hometown alone, not its count
+        query = replace(query, ranking=replace(query.ranking, values_only=True))
     unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
     unexplained = _beyond_metrics(unexplained, query, model)
     unranked = _unranked(_masked(names, [*bound_spans, *band_spans]), time, query)
+    if query.ranking.direction == "none" and not query.ascending:  # "从低到高" with nothing to order
+        unranked += tuple(text[start:end] for start, end in sorted_up)
     return Mapping(
         query,
         matches,
@@ -608,24 +691,44 @@ def _row_bounds(
     return filters, spans
 
 
-def _ratio(text: str, matches: list[Match]) -> tuple[list[str], tuple[int, int]] | None:
+def _shown_ascending(ranking: Ranking) -> bool:
+    """Whether rows asked for from the lowest up can be shown so: a breakdown, or the top few of one
+    ranking (a bottom few come so anyway; ranked within groups, they come group by group)."""
+    return ranking.direction == "none" or (
+        ranking.direction == "top" and not ranking.within and not ranking.values_only
+    )
+
+
+def _ratio(text: str, matches: list[Match], model: SemanticModel) -> tuple[list[str], tuple[int, int]] | None:
     """The two metrics of a ratio, the part first, and the span of the words that ask for it: two
-    metrics named one after the other with "as a % of" (or "占" … "的比例", "to" … "ratio") between."""
+    metrics named one after the other with "as a % of" (or "占" … "的比例", "to" … "ratio") between.
+    A table before the first metric, with nothing named before it, is the part measured like the whole
+    ("returns as a % of units sold": units returned); no metrics (the span still) when the table has no
+    such measure."""
     named = [m for m in matches if m.kind == "metric"]
     for part, whole in itertools.pairwise(named):
-        if part.target is whole.target:
-            continue
-        between = text[part.end : whole.start]
-        tail = RATIO_TAIL.search(text[whole.end :])
-        cue = RATIO_CUE.search(between)
-        if cue is None:
-            continue
-        asks = "%" in between or re.search(r"percent|share|proportion|fraction", between)
-        if not asks and tail is None:
-            continue
-        end = whole.end + tail.end() if tail else whole.end
-        return [part.target.name, whole.target.name], (part.end, end)
+        if part.target is not whole.target and (span := _ratio_span(text, part, whole)):
+            return [part.target.name, whole.target.name], span
+    things = [m for m in matches if m.kind in ("metric", "table", "counted")]
+    if len(things) >= 2 and things[0].kind != "metric" and things[1].kind == "metric":
+        part, whole = things[0], things[1]
+        span = _ratio_span(text, part, whole)
+        if span and isinstance(part.target, str):
+            measure = like_measure(model, part.target, whole.target)
+            return ([measure, whole.target.name] if measure else []), (part.start, span[1])
     return None
+
+
+def _ratio_span(text: str, part: Match, whole: Match) -> tuple[int, int] | None:
+    """The span of the words asking for ``part`` as a ratio of ``whole`` (after the part), if they do."""
+    between = text[part.end : whole.start]
+    tail = RATIO_TAIL.search(text[whole.end :])
+    if RATIO_CUE.search(between) is None:
+        return None
+    asks = "%" in between or re.search(r"percent|share|proportion|fraction", between)
+    if not asks and tail is None:
+        return None
+    return part.end, whole.end + tail.end() if tail else whole.end
 
 
 def _share(text: str, metrics: list[str], model: SemanticModel) -> tuple[int, int] | None:
@@ -933,8 +1036,49 @@ def _vocabulary_matches(
                 continue
             matches.append(Match(span[0], span[1], kind, target, value))
             occupied.append(span)
+    matches = _split_names_yield(text, vocabulary, matches, occupied)
     matches += _misspelled(text, vocabulary, occupied)
     return sorted(matches, key=lambda m: m.start)
+
+
+def _split_names_yield(
+    text: str, vocabulary: _Vocabulary, matches: list[Match], occupied: list[tuple[int, int]]
+) -> list[Match]:
+    """A four-character Chinese name said with 的 inside ("客户的名称" for 客户名称) gives way to a name that
+    starts before it and ends at that 的: in "大客户的名称" the names are of 大客户 (Enterprise customers).
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> found = _vocabulary_matches("列出所有大客户的名称", demo_semantic_model(), [])
+        >>> [(m.kind, m.value) for m in found]
+        [('value', 'Enterprise')]
+    """
+    kept: list[Match] = []
+    for match in matches:
+        said = text[match.start : match.end]
+        split = len(said) == 5 and said[2] == "的" and _CJK.search(said) and said not in vocabulary.single
+        earlier = _name_ending_at(text, vocabulary, match.start, match.start + 2, occupied) if split else None
+        if earlier is None:
+            kept.append(match)
+            continue
+        occupied.remove((match.start, match.end))
+        occupied.append((earlier.start, earlier.end))
+        kept.append(earlier)
+    return kept
+
+
+def _name_ending_at(
+    text: str, vocabulary: _Vocabulary, inside: int, end: int, occupied: list[tuple[int, int]]
+) -> Match | None:
+    """The longest name of the vocabulary that starts before ``inside``, ends at ``end`` and overlaps no
+    other name found than the one starting at ``inside``."""
+    for start in range(max(0, inside - 4), inside):
+        said = text[start:end]
+        if said not in vocabulary.single or any(s < end and start < e and s != inside for s, e in occupied):
+            continue
+        kind, target, value = vocabulary.single[said]
+        return Match(start, end, kind, target, value)
+    return None
 
 
 FUZZY_CUTOFF = 0.84
@@ -1002,6 +1146,13 @@ def _counted_entities(text: str, matches: list[Match], model: SemanticModel, hav
     """Tables named as things to count: "orders per day", "the most customers", "orders and the
     cancellation rate" (a table mention not used as a grouping, next to "and" when a metric is named)."""
     found = []
+    for match in matches:  # "哪个城市的大客户最多": a value said with its rows' name, counted
+        if have_metric or match.kind != "value" or not isinstance(match.target, Field):
+            continue
+        if names_own_rows(text[match.start : match.end], match.target, model) and re.match(
+            r"\s*(?:的?数量?)?(?:最多|最少)", text[match.end :]
+        ):
+            found += [m for m in [_count_metric(model, match.target.table)] if m]
     for match in matches:
         label = match.kind == "dimension" and _is_label(match.target, model)
         if match.kind != "table" and not label:
@@ -1017,15 +1168,15 @@ def _counted_entities(text: str, matches: list[Match], model: SemanticModel, hav
         qualified = any(  # "Online Store orders": the orders a filter names are context, not counted
             m.kind == "value" and 0 <= match.start - m.end <= 1 for m in matches
         )
-        if qualified and not COUNT_CUES.search(text):
+        most = MOST_BEFORE.search(text[max(0, match.start - 24) : match.start])
+        if qualified and not (COUNT_CUES.search(text) or most):  # "the most SMB clients": counted
             continue
         counting = (
             COUNT_CUES.search(text)
-            or re.search(
-                r"\bmost\b|\bfewest\b|\bleast\b|最多|最少", text[max(0, match.start - 24) : match.start]
-            )
+            or most
             or re.match(r"^(?:e?s)?\s*(?:per|by|each|every|a|按|每|各)\b", after)
             or re.match(r"^\s*(?:数?最多|数?最少)", after)  # "哪个渠道的订单最多"
+            or _kind_most_after(text, match, matches)  # "客户流失最多的行业": the churned customers
         )
         if not (counting or joined):
             continue
@@ -1037,10 +1188,58 @@ def _counted_entities(text: str, matches: list[Match], model: SemanticModel, hav
     return found
 
 
+SHOW_CUES = re.compile(r"^\s*(?:show me|show the|display|pull up|bring up)\b")
+"""Cues that ask to be shown something, rows or a figure ("show me revenue last month")."""
+
+
+def _shows_a_figure(text: str, time: TimeReading, matches: list[Match]) -> bool:
+    """Whether a question whose only listing cue is "show me" asks for a figure: it names no rows, and the
+    metric it names is said as a mass noun ("show me *revenue* last month", not "show me the *refunds*")
+    or by period.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> model = demo_semantic_model()
+        >>> text = "show me revenue last month"
+        >>> _shows_a_figure(text, read_time(text), _vocabulary_matches(text, model, []))
+        True
+        >>> text = "show me the refunds over 5000 yuan"
+        >>> _shows_a_figure(text, read_time(text), _vocabulary_matches(text, model, []))
+        False
+    """
+    if not SHOW_CUES.search(text) or DETAIL_CUES.search(SHOW_CUES.sub(" ", text)):
+        return False
+    named = [text[m.start : m.end] for m in matches if m.kind == "metric"]
+    if not named or any(m.kind in ("table", "counted") for m in matches):  # "show the returns …"
+        return False
+    by_period = time.grain != "none" or time.comparison != "none"
+    return by_period or not any(name.endswith("s") for name in named)
+
+
+def _kind_most_after(text: str, match: Match, matches: list[Match]) -> bool:
+    """Whether a named filter or value right after the rows at ``match`` is followed by 最多 / 最少
+    ("客户流失最多", "订单取消最多"): the rows of that kind are counted."""
+    for other in matches:
+        if other.kind in ("filter", "value") and 0 <= other.start - match.end <= 1:
+            return re.match(r"\s*(?:的?(?:数量?|人数))?(?:最多|最少)", text[other.end :]) is not None
+    return False
+
+
 def _orders_count(model: SemanticModel) -> str | None:
     """The row count of the table Chinese counts in 单 and 笔 (the one called 订单)."""
     table = next((t for t in model.tables if "订单" in t.synonyms), None)
     return _count_metric(model, table.name) if table else None
+
+
+def _slips_counted(model: SemanticModel, name: str, orders: str) -> bool:
+    """Whether metric ``name`` counts the rows of another table than the ``orders`` count's that Chinese
+    also counts in 单 (a 退货单 is one return): "退货多少单" counts returns, not orders besides them."""
+    if not (_has_metric(model, name) and _has_metric(model, orders)):
+        return False
+    metric = model.metric(name)
+    table = model.table(metric.table)
+    other = table.name != model.metric(orders).table
+    return other and "COUNT" in metric.expr.upper() and any(s.endswith("单") for s in table.synonyms)
 
 
 def _counts_rows_of(model: SemanticModel, name: str, count: str) -> bool:
@@ -1071,6 +1270,10 @@ def _is_label(target: object, model: SemanticModel) -> bool:
         return False
     dimensions = model.table(target.table).dimensions
     return bool(dimensions) and dimensions[0] is target
+
+
+def _row_count(model: SemanticModel) -> Callable[[str], str | None]:
+    return lambda table: _count_metric(model, table)
 
 
 def _count_metric(model: SemanticModel, table: str) -> str | None:
@@ -1118,6 +1321,8 @@ def _groups(
                 start = value.start
         before, after = text[max(0, start - CUE_REACH) : start], text[match.end : match.end + 8]
         cue = GROUP_CUES_BEFORE.search(before)
+        if cue and _most_of_a_kind(cue, max(0, start - CUE_REACH), match, matches):
+            cue = None  # "which city has the most SMB clients": the clients are counted
         # "by region and channel", "按地区和渠道": one more grouping right after the last one
         joined = (
             last_grouped is not None
@@ -1145,6 +1350,21 @@ def _groups(
         if several and SEPARATELY.search(text):
             within = within or several[0]
     return _dedupe(groups), within
+
+
+MOST_OF = re.compile(r"(?:most|least|fewest)\b")
+MOST_BEFORE = re.compile(r"\bmost\b|\bfewest\b|\bleast\b|最多|最少")
+"""A superlative of how many, before the rows it counts ("the most customers")."""
+
+
+def _most_of_a_kind(cue: re.Match[str], offset: int, match: Match, matches: list[Match]) -> bool:
+    """Whether grouping ``cue`` is "most" before a value or named filter of the rows named at ``match``
+    ("the most *SMB* clients", "the most *churned* customers"): the rows of that kind are counted, not
+    ranked as "the most profitable customers" are."""
+    if not MOST_OF.match(cue.group().strip()):
+        return False
+    start = offset + cue.start()
+    return any(m.kind in ("value", "filter") and start <= m.start and m.end <= match.start for m in matches)
 
 
 def _joined_to_bands(

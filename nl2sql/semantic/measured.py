@@ -18,6 +18,8 @@ Example:
     ('本季度客户净推荐值',)
     >>> measured_phrase("Show revenue by channel") is None
     True
+    >>> measured_phrase("What was the online store's conversion rate yesterday?")
+    ('conversion', 'rate')
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _EN_ENDS = frozenset(
     (  # noqa: SIM905 (a word list reads best as text)
         "of for in on at to from by with across during over under since between vs versus among than"
         " and or but did do does is was are were have has had will would can could should shall may might"
+        " went goes came comes got gets"
         " this last next each every so right today yesterday now that which who whom whose when where"
         " going like we you they i he she it there here as if after before until compared against"
     ).split()
@@ -96,6 +99,9 @@ def _phrase(question: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]] | No
     for cue in _EN_CUE.finditer(text):
         words = re.findall(r"[a-z][a-z0-9'&-]*|\d\S*|[^\sa-z0-9]", text[cue.end() :])
         content, rest = _noun_phrase(words, counted=cue.group().startswith("how many"))
+        owner = [i for i, word in enumerate(content[:-1]) if word.endswith(("'s", "s'"))]
+        if owner:  # "the online store's conversion rate": the rate is measured, of the store
+            return content[owner[-1] + 1 :], True, content[: owner[-1] + 1]
         if content:
             of = _noun_phrase(rest[1:])[0] if rest and rest[0] in ("of", "for", "on") else ()
             return content, True, of
@@ -114,7 +120,8 @@ def _noun_phrase(words: list[str], *, counted: bool = False) -> tuple[tuple[str,
         following = words[len(phrase)] if len(phrase) < len(words) else ""
         if counted and word.endswith("s") and not following.endswith("s"):  # "employees *work*": a verb
             break
-    content = tuple(word for word in phrase if word not in STOPWORDS_EN or word == "per")
+    # "per" and "rate" carry what is measured: "cost *per* click", "conversion *rate*"
+    content = tuple(word for word in phrase if word not in STOPWORDS_EN or word in ("per", "rate", "rates"))
     return content, words[len(phrase) :]
 
 
@@ -184,6 +191,10 @@ def measured(
         placed = word not in left and word.removesuffix("'s") not in left
         return not placed and not used(word) and not _neutral(word)
 
+    if of and of[-1].endswith(("'s", "s'")):  # "*Lenovo's* share price": of something the data lacks
+        owner = tuple(word for word in of if lacks(word))
+        if owner and not any(_ADJECTIVE.search(word) for word in owner):
+            return Measured(False, owner)
     if "per" in phrase:  # "cost per *click*": a ratio to something the data lacks
         per = phrase.index("per")
         phrase, over = phrase[:per], tuple(word for word in phrase[per + 1 :] if lacks(word))

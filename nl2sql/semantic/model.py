@@ -211,7 +211,20 @@ class SemanticModel:
         return tuple(f for t in self.tables for f in t.filters)
 
     def metric(self, name: str) -> Metric:
-        """The metric called ``name`` or one of its synonyms (case-insensitive)."""
+        """The metric called ``name`` or one of its synonyms (case-insensitive); where none is declared
+        by that name, ``average_<fact>`` is the mean of that fact (:func:`fact_average`).
+
+        Example:
+            >>> from nl2sql.semantic.load import parse_model
+            >>> model = parse_model("{tables: [{name: products, facts: [{name: unit_cost, expr: cost}]}]}")
+            >>> model.metric("average_unit_cost").expr
+            'AVG(cost)'
+        """
+        key = name.lower()
+        if key not in self._metrics and key.startswith(AVERAGE_OF):
+            fact = self._facts.get(key.removeprefix(AVERAGE_OF))
+            if fact is not None:
+                return fact_average(fact)
         return _lookup(self._metrics, name, "metric")
 
     def field(self, name: str, *, table: str | None = None) -> Field:
@@ -255,8 +268,44 @@ class SemanticModel:
         return _index(self.fields)
 
     @cached_property
+    def _facts(self) -> dict[str, Field]:
+        """Facts by name, those whose name one table alone has."""
+        named: dict[str, list[Field]] = {}
+        for field in self.fields:
+            if field.kind == "fact":
+                named.setdefault(field.name.lower(), []).append(field)
+        return {name: fields[0] for name, fields in named.items() if len(fields) == 1}
+
+    @cached_property
     def _filters(self) -> dict[str, list[NamedFilter]]:
         return _index(self.filters)
+
+
+AVERAGE_OF = "average_"
+"""How the mean of a fact is named as a metric: ``average_unit_cost``."""
+
+
+def fact_average(fact: Field) -> Metric:
+    """The mean of ``fact`` over the rows of its table, a metric every fact has without declaring it
+    ("the average unit cost of Summit products", "平均成本"): named ``average_<fact>``, with the fact's
+    names after "average" or "平均" as its synonyms.
+
+    Example:
+        >>> cost = Field("unit_cost", "unit_cost", "products", kind="fact", synonyms=("cost", "成本"))
+        >>> average = fact_average(cost)
+        >>> average.name, average.expr, average.synonyms
+        ('average_unit_cost', 'AVG(unit_cost)', ('average unit cost', 'average cost', '平均成本'))
+    """
+    names = (fact.name.replace("_", " "), *fact.synonyms)
+    chinese = [n for n in names if any("\u4e00" <= c <= "\u9fff" for c in n)]
+    english = [n for n in names if n not in chinese]
+    return Metric(
+        name=AVERAGE_OF + fact.name,
+        expr=f"AVG({fact.expr})",
+        table=fact.table,
+        description=f"The mean {fact.name.replace('_', ' ')} over the rows of {fact.table}.",
+        synonyms=(*(f"average {n}" for n in english), *(f"平均{n}" for n in chinese)),
+    )
 
 
 def _index(items: tuple) -> dict[str, list]:

@@ -37,6 +37,17 @@ PURCHASE = re.compile(
     r"|消费了?|购买了?|买(?:过|了|得|到)?(?:点)?(?:东西)?"
 )
 """Verbs of buying and spending ("spent", "bought", "消费", "买过东西")."""
+EARNED = re.compile(
+    r"\b(?:what|how much(?: money)?)\s+(?:did|do|does|have|has)\s+(?:[a-z0-9'&-]+\s+){1,5}?"
+    r"(?:gross|grossed|generate|generated"
+    r"|(?:bring|brought|take|took|pull|pulled|rake|raked)\s+in)\b"
+)
+"""Takings asked with a verb ("what did we *bring in*", "how much money did we *take in*", "what did the
+Distributor channel *bring in*"): revenue, when no metric is named. "Make" and "earn" are left out: they
+may mean the profit."""
+PLACED = re.compile(r"下过(?:订)?单|下(?:了|过)?(?:订)?单(?=的?客户|的?(?:公司|企业)|$|[，。？?！!,])")
+"""Verbs of placing an order said of customers ("有多少家客户下过单", "下过单的客户"): beside a count of
+customers they count the buyers; they are no amount of their own."""
 RELATIVE = re.compile(r"\b(?:who|that|which|whose)\b[^,.;:?!，。；：？！]*$")
 """A verb in a relative clause ("customers *who* have bought"): it says which rows, not what is summed."""
 COUNTED_VALUE = re.compile(r"(?:\bhow many|多少|几)\s*(?:个|件|台|部|款)?\s*$")
@@ -111,9 +122,13 @@ def read_purchase(
         for found in PURCHASE.finditer(text)
         if _free(found.span(), taken) and not _spent_on_other_things(text, found.span(), taken)
     ]
-    if not spans:
-        return metrics, []
+    placed = [found.span() for found in PLACED.finditer(text) if _free(found.span(), taken)]
+    earned = EARNED.search(text)
     spend = metric_named(model, SPEND_NAMES)
+    if earned and spend is not None and not metrics:  # "what did we bring in yesterday"
+        return [spend.name], [earned.span()]
+    if not spans:
+        return _placed_by_buyers(model, metrics, counted, placed)
     amount = any(HOW_MUCH_AFTER.match(text[end:]) for _, end in spans)
     if spend is not None and amount and (not metrics or set(metrics) <= set(counted)):  # "客户消费了多少"
         return [spend.name], spans
@@ -127,15 +142,43 @@ def read_purchase(
         own = {model.metric(name).table.lower() for name in metrics}  # "how many Retail customers": them
         if any(m.target.table.lower() in set(reachable(model, units.table)) - own for m in values):
             return [units.name], spans
-    buyers = metric_named(model, BUYER_NAMES)
-    if buyers is not None and metrics and set(metrics) <= set(counted):
-        counts = [_counted_key(model, name) for name in metrics]
-        if any(key and re.search(rf"\bDISTINCT\s+{re.escape(key)}\b", buyers.expr, re.I) for key in counts):
-            return [buyers.name], spans
+    buyers = _buyers_counted(model, metrics, counted)
+    if buyers is not None:
+        return [buyers], spans + placed
     if metrics:  # "customers who have bought from us, what % placed two orders": a condition, unread
         relative = [span for span in spans if _relative(text[: span[0]])]
         return metrics, [span for span in spans if span not in relative]
     return ([spend.name], spans) if spend is not None else (metrics, [])
+
+
+def _buyers_counted(model: SemanticModel, metrics: list[str], counted: list[str]) -> str | None:
+    """The model's count of buying customers when ``metrics`` are plain counts of customers a count cue
+    chose ("how many customers … bought"), else None."""
+    buyers = metric_named(model, BUYER_NAMES)
+    if buyers is None or not metrics or not set(metrics) <= set(counted):
+        return None
+    counts = [_counted_key(model, name) for name in metrics]
+    if any(key and re.search(rf"\bDISTINCT\s+{re.escape(key)}\b", buyers.expr, re.I) for key in counts):
+        return buyers.name
+    return None
+
+
+def _placed_by_buyers(
+    model: SemanticModel, metrics: list[str], counted: list[str], placed: list[tuple[int, int]]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """The metrics when the only verb is placing an order: a count of customers who did is the count
+    of buyers ("西北区去年有多少家客户下过单"); anything else stays as it was.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> model = demo_semantic_model()
+        >>> _placed_by_buyers(model, ["customer_count"], ["customer_count"], [(9, 12)])
+        (['active_customers'], [(9, 12)])
+        >>> _placed_by_buyers(model, ["order_count"], [], [(2, 4)])
+        (['order_count'], [])
+    """
+    buyers = _buyers_counted(model, metrics, counted) if placed else None
+    return ([buyers], placed) if buyers is not None else (metrics, [])
 
 
 SPENT_ON = re.compile(r"\s+(?:on|for)\s+(?:(?:the|our|my|all|of|its|their)\s+)*([a-z][a-z'-]*)")

@@ -10,7 +10,7 @@ Example:
     >>> SemanticQuery.from_dict(query.to_dict()) == query
     True
     >>> query.to_dict()["ranking"]
-    {'direction': 'top', 'n': 1, 'within': None, 'by': None}
+    {'direction': 'top', 'n': 1, 'within': None, 'by': None, 'values_only': False}
 """
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ class Ranking:
     within: str | None = None
     by: str | None = None
     """The output column ranked by: a metric (the first by default), or ``<metric>_change_pct`` etc."""
+    values_only: bool = False
+    """Only the values ranked are shown, not the metric that orders them: "the most common hometown"
+    asks for the hometown; its count only decides which one."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,10 @@ class SemanticQuery:
     per: str | None = None
     """A table whose rows each metric is averaged over ("average discount *per order*", "平均每笔订单"):
     the metric's total divided by the number of distinct such rows it counts over (``orders``)."""
+    ascending: bool = False
+    """A breakdown ordered from the smallest value of its first metric up ("lowest first", "从低到高",
+    "升序"), every row kept, or the top ``n`` of a ranking shown so; without it a breakdown comes largest
+    first (periods and bands in turn)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (lists, not tuples) for JSON."""
@@ -229,6 +236,7 @@ class SemanticQuery:
                     Period(str(p["field"]), str(p.get("grain") or "year")) for p in data.get("periods") or ()
                 ),
                 per=data.get("per") or None,
+                ascending=bool(data.get("ascending") or False),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise SemanticQueryError(f"not a semantic query: {error}") from error
@@ -261,6 +269,17 @@ quarter, year; not fortnight
                 raise SemanticQueryError(f"{name} must be one of {', '.join(allowed)}; not {value}")
         if self.ranking.direction != "none" and self.ranking.n < 1:
             raise SemanticQueryError("a ranking needs a number of rows (n ≥ 1)")
+        ranked = self.ranking.direction != "none"
+        if self.ascending and (
+            self.intent != "metric"
+            or (
+                ranked
+                and (self.ranking.direction != "top" or self.ranking.within or self.ranking.values_only)
+            )
+        ):
+            raise SemanticQueryError("an ascending order is for a breakdown, or the top rows of one ranking")
+        if self.ranking.values_only and self.ranking.direction == "none":
+            raise SemanticQueryError("only the values of a ranking are shown without their metric")
         if self.limit is not None and self.limit < 1:
             raise SemanticQueryError("limit must be at least 1")
         if self.share and self.comparison.kind != "none" and self.time_grain != "none":

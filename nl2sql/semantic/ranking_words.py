@@ -37,6 +37,52 @@ RANKED_PERIOD = re.compile(
     r"(?:day|week|month|quarter|year)\b(?!s)"
 )
 """A ranked period named in the singular ("the best month of 2025"): one of it, not five."""
+DESCENDING_ORDER = re.compile(
+    r"(?:\b(?:sorted|sort|ordered|order|ranked|rank)\s+(?:by\s+[a-z]+\s+)?)?"
+    r"(?:\bfrom\s+)?\b(?:the\s+)?(?:highest|high|biggest|largest|most|best|top)\s+"
+    r"(?:first\b(?!\s+(?:quarter|half|week|month|day|year|\d))|to\s+(?:the\s+)?(?:lowest|low|smallest|least"
+    r"|bottom|worst)\b)"
+    r"|\b(?:in\s+)?descending(?:\s+order)?\b"
+)
+"""Rows sorted from the largest down ("highest first", "sorted high to low"): the order a breakdown
+has anyway, not a cut to the top five."""
+
+
+ASCENDING_ORDER = re.compile(
+    r"(?:\b(?:sorted|sort|ordered|order|ranked|rank)\s+(?:by\s+[a-z]+\s+)?)?"
+    r"(?:\bfrom\s+)?\b(?:the\s+)?(?:lowest|low|smallest|least|fewest|bottom|worst)\s+"
+    r"(?:first\b(?!\s+(?:quarter|half|week|month|day|year|\d))|to\s+(?:the\s+)?(?:highest|high|biggest"
+    r"|largest|most|top|best)\b)"
+    r"|\b(?:in\s+)?ascending(?:\s+order)?\b|(?:从|由)(?:低到高|小到大|少到多)|升序|正序"
+)
+"""Rows sorted from the smallest up ("lowest first", "从低到高", "升序"): an order without a cut, which
+no reading holds (a breakdown comes largest first)."""
+
+
+def ascending_order_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` asks for its rows from the smallest value up.
+
+    Example:
+        >>> text = "各大区营收从低到高排一下"
+        >>> [text[start:end] for start, end in ascending_order_spans(text)]
+        ['从低到高']
+        >>> ascending_order_spans("bottom 3 regions by revenue")
+        []
+    """
+    return [found.span() for found in ASCENDING_ORDER.finditer(text)]
+
+
+def descending_order_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` asks for its rows from the largest value down rather than for the top few.
+
+    Example:
+        >>> text = "revenue by region for q1, highest first"
+        >>> [text[start:end] for start, end in descending_order_spans(text)]
+        ['highest first']
+        >>> descending_order_spans("top 3 regions by revenue")
+        []
+    """
+    return [found.span() for found in DESCENDING_ORDER.finditer(text)]
 
 
 def ranked_value_group(text: str, matches: Sequence[Any], model: SemanticModel) -> tuple[str, bool] | None:

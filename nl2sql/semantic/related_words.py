@@ -50,9 +50,14 @@ PRESENT = re.compile(
     r"|包含了?|含有|含|带有|带了|同时(?:购买|买)了?|也买了|还买了"
 )
 """Words that say the rows looked for are there ("orders that include an accessory")."""
-PRESENT_VERBS = re.compile(r"\b(?:had|has|have|bought|purchased)\b|买过|买了|购买了|购买过")
+PRESENT_VERBS = re.compile(
+    r"\b(?:had|has|have|bought|purchased)\b"
+    r"(?!\s+(?:the\s+)?(?:most|least|fewest|more|fewer|highest|lowest|biggest|largest|smallest|best|worst)\b)"
+    r"|买过|买了|购买了|购买过"
+)
 """Plainer words for the same, read so only when no metric is named ("customers who bought a laptop",
-"买了手机的订单"): "which region *has* the highest laptop sales" sums laptop sales."""
+"买了手机的订单"): "which region *has* the highest laptop sales" sums laptop sales, "which region *has the
+most* Enterprise customers" counts them."""
 FILLER = re.compile(
     r"(?:\s+(?:any|a|an|ever|yet|placed|made|had|been|single|one|even)\b|\s|[过了任何一笔单个都再也还])*"
 )
@@ -63,9 +68,13 @@ ACTIVITY = re.compile(
     r"|下过订单|下过单|下单|下订单|订购|购买过?|买过|买|消费过?|成交|卖出去|卖掉|卖出过?|卖过|售出过?|销售过|被购买|被买"
 )
 """Verbs of the rows of the orders table ("ordered", "sold", "下单")."""
-WINDOW_AFTER = re.compile(r"\s*(?:in|during|over|within|for|since|from|at all)?\s*(?:the\s+)?")
+WINDOW_AFTER = re.compile(
+    r"\s*(?:(?:anything|any|a thing|from us|with us|at all)\s+)*"
+    r"(?:in|during|over|within|for|since|from|at all)?\s*(?:the\s+)?"
+)
 WINDOW_BEFORE = re.compile(r"\s*[内里中都也就一直以来]*\s*")
-"""What may stand between the phrase and its window: "no orders *in the* last 90 days", "三个月*内*没有"."""
+"""What may stand between the phrase and its window: "no orders *in the* last 90 days", "not bought
+*anything in the* last 90 days", "三个月*内*没有"."""
 LEAD_IN = re.compile(
     r"^\s*(?:,|but|and|yet|however|但是?|却|而|，)?\s*(?:have|has|had|who|that)?\s*(?:了|就|却|但是?|[一笔单个]+)*\s*$"
 )
@@ -199,7 +208,9 @@ def _with_related(
     time_range = query.time_range
     for name in query.named_filters:
         item = model.named_filter(name)
-        if not item.related:
+        # "revenue from churned customers": the orders summed cannot be looked for among themselves, so
+        # the condition stays on the customers, in its own window, and the question's window on the sum
+        if not item.related or any(outer and r.table.lower() == outer.lower() for r in item.related):
             named.append(name)
             continue
         window = query.time_range if query.time_range != "all" else item.default_range or "all"
@@ -222,6 +233,35 @@ def _with_related(
         share=share and query.intent == "metric",
         ratio=False if share else query.ratio,
     )
+
+
+def ever_bought(
+    model: SemanticModel, metrics: list[str], counted: list[str], windowed: list[Field], time_range: str
+) -> tuple[list[str], RelatedPhrase] | None:
+    """ "How many of the customers who signed up this year have ordered", "今年新注册的客户里有多少下过单":
+    a count of buyers (a metric with a default window, put for a row count and a buying verb) whose
+    rows' own date took the question's window is a count of those rows with any order at all, not of
+    buyers over the default window. The row count, and the condition; None for any other question.
+
+    Example:
+        >>> from nl2sql.demo.semantic import demo_semantic_model
+        >>> model = demo_semantic_model()
+        >>> signup = model.field("signup_date")
+        >>> found = ever_bought(model, ["active_customers"], ["customer_count"], [signup], "all")
+        >>> found[0], found[1].present, found[1].activity
+        (['customer_count'], True, 'orders')
+        >>> ever_bought(model, ["active_customers"], ["customer_count"], [signup], "last_year") is None
+        True
+    """
+    orders = _activity_table(model)
+    if time_range != "all" or len(metrics) != 1 or len(counted) != 1 or orders is None:
+        return None
+    buyers, rows = _metric_table(model, metrics[0]), _metric_table(model, counted[0])
+    if metrics[0] == counted[0] or rows is None or not model.metric(metrics[0]).default_range:
+        return None
+    if buyers != orders or not any(f.table.lower() == rows.lower() for f in windowed):
+        return None
+    return [counted[0]], RelatedPhrase(True, orders, [])
 
 
 def phrase_spans(phrases: list[RelatedPhrase]) -> list[tuple[int, int]]:

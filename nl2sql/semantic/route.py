@@ -44,6 +44,7 @@ from nl2sql.semantic.data_words import (
     one_stray_word,
     stem,
 )
+from nl2sql.semantic.day_words import unread_holiday
 from nl2sql.semantic.describe import describe_query
 from nl2sql.semantic.grouping_words import missing_grouping, no_such_grouping
 from nl2sql.semantic.listing import compile_listing
@@ -63,10 +64,16 @@ OUTSIDE = re.compile(
     r"|竞争对手|竞品|友商|对手|市场份额|市场占有率|市占率"
 )
 """Other companies and the market: a company's own database never holds them."""
+PROFIT_LEVELS_ZH = re.compile(r"(?:净|纯|税后|税前|营业|经营)利(?:润率|润|率)?")
+"""Chinese profits past the gross one ("净利润", "税后利润", "营业利润"): read as the model's 利润 they
+would be another figure; only a model that names them answers them."""
 FUTURE = re.compile(
     r"\bnext (?:day|week|month|quarter|year)\b|\btomorrow\b|\bforecast|\bpredict|\bproject(?:ed|ion)\b"
     r"|\bwill\b[^?]*\bbe\b|明天|明年|下周|下个?月|下个?季度|预测|预计|将会"
+    r"|\b(?:what|how much|how many|which)\s+(?:[a-z]+\s+)?will\b|\b(?:going to|gonna)\s+(?:be|hit|reach"
+    r"|make|sell|grow|end|close|look|come)\b"
 )
+"""What is yet to happen: "next quarter", "what will revenue look like", "are we going to hit 1M"."""
 
 
 ACTIONS = re.compile(
@@ -162,6 +169,16 @@ def route_question(
         return Route("refused", message=_future(today, lang), mapping=mapping)
     if OUTSIDE.search(question.lower()):
         return Route("refused", message=_outside(lang), mapping=mapping)
+    level = PROFIT_LEVELS_ZH.search(question)
+    if level and level.group() not in data_words(model):  # "净利润": no gross profit
+        return Route("refused", message=_unknown((level.group(),), model, lang), mapping=mapping)
+    windows = (
+        query.time_range,
+        *(str(f.values[0]) for f in query.filters if f.op == "during" and f.values),
+        *(r.time_range for r in query.related),
+    )
+    if holiday := unread_holiday(question, windows):  # "2025年春节的营收": its days are not guessed
+        return Route("refused", message=_holiday_dates(holiday, lang), mapping=mapping)
     if asks_opinion(question):
         return Route("refused", message=_opinion(lang), mapping=mapping)
     if model.vocabulary_complete and is_command(question, _lacking(mapping, model)):
@@ -262,6 +279,18 @@ def _future(today: date, lang: str) -> str:
     if lang == "zh":
         return f"数据截至 {today.isoformat()}：只能回答已经发生的事，不做预测。"
     return f"the data ends on {today.isoformat()}: ChatBI answers from what happened and does not forecast"
+
+
+def _holiday_dates(holiday: str, lang: str) -> str:
+    if lang == "zh":
+        return (
+            f"无法确定“{holiday}”指哪些日期（农历节日、活动档期，或一段时间的一部分）："
+            "请给出具体日期，例如“2026-02-17 至 2026-02-23”。"
+        )
+    return (
+        f"which days “{holiday}” means is not clear (a lunar holiday, a campaign season, or part of a longer"
+        " window): name the dates, e.g. “2026-02-17 to 2026-02-23”"
+    )
 
 
 def _outside(lang: str) -> str:

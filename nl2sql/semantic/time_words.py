@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from nl2sql.semantic.date_bounds import ONE_DATE_BOUND, bounded
+from nl2sql.semantic.day_words import DAY_SPAN, NAMED_DAY, day_span, named_day
 
 UNIT_WORDS = {
     "day": "day", "days": "day", "天": "day", "日": "day",
@@ -91,9 +92,36 @@ class TimeReading:
 
 
 def normalize(question: str) -> str:
-    """Full-width letters and digits as ASCII, lower case: what the patterns read (same length)."""
+    """Full-width letters and digits as ASCII, lower case, the spoken 礼拜 as 星期 (week), a Chinese digit
+    before 万 or 千 as a digit (超过一万 as 超过1万): what the patterns read (same length).
+
+    Example:
+        >>> normalize("上礼拜的ＧＭＶ"), normalize("退款超过一万的退货")
+        ('上星期的gmv', '退款超过1万的退货')
+    """
     text = unicodedata.normalize("NFKC", question).lower()
-    return text if len(text) == len(question) else question.lower()
+    text = (text if len(text) == len(question) else question.lower()).replace("礼拜", "星期")
+    return DIGIT_BEFORE_UNIT.sub(lambda found: str(CHINESE_DIGITS[found.group()]), text)
+
+
+DIGIT_BEFORE_UNIT = re.compile(r"(?<![一二两三四五六七八九十百千万零\d])[一二两三四五六七八九](?=[万千])")
+"""A Chinese digit that counts ten thousands or thousands ("一万", "两千"), not part of a longer number."""
+
+
+TWO_DIGIT_YEAR = re.compile(
+    r"(?<![\d.:/\-近去前这后每])(1[5-9]|2\d)(?=\s*年(?!内|来|前|后|多|左右|以上|以下|以内|间|级|期间|半(?!年)))"
+)
+"""A year written with two digits ("25年Q3", "24年全年"), not a number of years ("过去10年", "20年内")."""
+
+
+def full_years(question: str) -> str:
+    """``question`` with its two-digit years written out, as the patterns read years.
+
+    Example:
+        >>> full_years("25年的GMV和24年比"), full_years("过去10年"), full_years("2025年")
+        ('2025年的GMV和2024年比', '过去10年', '2025年')
+    """
+    return TWO_DIGIT_YEAR.sub(lambda found: "20" + found.group(1), question)
 
 
 def chinese_number(text: str) -> int | None:
@@ -145,6 +173,8 @@ def _set(slot: str, value_of):
         if slot == "time_range" and reading.time_range != "all":
             reading.other_ranges.append(value)
             return None
+        if slot == "grain" and value == reading.grain:
+            return None  # the same grain said twice: "quarterly revenue … for each quarter"
         if slot == "grain" and reading.grain != "none":
             if GRAIN_ORDER.index(value) <= GRAIN_ORDER.index(reading.grain) or reading.within_grain != "none":
                 return False
@@ -222,7 +252,9 @@ def _versus_last_year(reading: TimeReading, match: re.Match[str]) -> None:
     reading.comparison, reading.versus_last_year = "same_period_last_year", True
 
 
-def _previous_period(reading: TimeReading, match: re.Match[str]) -> None:
+def _previous_period(reading: TimeReading, match: re.Match[str]) -> bool | None:
+    if reading.comparison == "same_period_last_year":
+        return False  # "同比和环比": two comparisons, one reading cannot show both
     reading.comparison = "previous_period"
     if not match.group(2):  # "和上周同期比": the same days of last week, not all of it
         reading.previous_unit = match.group(1)
@@ -247,8 +279,10 @@ def _alternatives(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-_COMPARED = r"(?:compared (?:with|to)|versus|vs\.?|than)"
-VERSUS_LAST_YEAR = re.compile(_COMPARED + r" (?:all of )?last year\b(?!'s)")
+_COMPARED = r"(?:compared? (?:with|to)|versus|vs\.?|than|against|relative to)"
+VERSUS_LAST_YEAR = re.compile(
+    _COMPARED + r" (?:all of )?last year\b(?!'s)|(?:和|跟|与|同|较)去年(?:相比|比较?|对比)|比去年(?!同期)"
+)
 """Last year named as a whole ("this year vs last year"): the whole of it when this year is to date."""
 SAME_PERIOD_LAST_YEAR = _alternatives(
     r"同比|去年同期|上年同期",
@@ -297,6 +331,10 @@ ROLLING = re.compile(
     + r"\s*"
     r"(天|日|个星期|星期|个礼拜|周|个月|月|个季度|季度|年|days?|weeks?|months?|quarters?|years?)"
 )
+ROLLING_WITHIN = re.compile(
+    r"(?<![\d第前后])(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(天|日|个星期|星期|周|个月)(?:以)?内"
+)
+"""The same said as "within" ("30天内", "两个星期内"): the last N days, weeks or months."""
 QUARTER = _alternatives(
     r"(\d{4})\s*年?\s*(?:第\s*)?([一二三四1-4])\s*季度",
     r"(\d{4})\s*年?\s*(q[1-4])|(q[1-4])\s*(\d{4})",
@@ -349,9 +387,12 @@ DAY = re.compile(
 MONTH_NAME = re.compile(_MONTH + r"\s*(?:of\s*)?(\d{4})")
 YEAR_MONTH = re.compile(r"\b(\d{4})-(\d{2})\b(?!-)")
 YEAR_TO_DATE = _alternatives(
-    r"今年以来|年初至今|年初以来|本年度至今", r"year[- ]to[- ]date|(?<![a-z])ytd(?![a-z])|so far this year"
+    r"今年以来|年初至今|年初以来|本年度至今|年初到(?:现在|今天|目前)",
+    r"year[- ]to[- ]date|(?<![a-z])ytd(?![a-z])|so far this year",
 )
-MONTH_TO_DATE = re.compile(r"month[- ]to[- ]date|(?<![a-z])mtd(?![a-z])|本月至今")
+MONTH_TO_DATE = re.compile(
+    r"month[- ]to[- ]date|(?<![a-z])mtd(?![a-z])|本月至今|月初(?:至今|以来|到(?:现在|今天|目前))"
+)
 QUARTER_TO_DATE = re.compile(r"quarter[- ]to[- ]date|(?<![a-z])qtd(?![a-z])|本季度至今")
 BEFORE_LAST = _alternatives(r"上上个?(周|星期|月|季度)", r"the (week|month|quarter) before last")
 YEAR_BEFORE_LAST = re.compile(r"前年|the year before last")
@@ -360,9 +401,12 @@ LAST_PERIOD = _alternatives(
     r"(上|上一|上个|去)(周|星期|个星期|月|个月|季度|个季度|年)",
     r"(?:last|previous|prior) (week|month|quarter|year|yr)\b",
 )
-YESTERDAY = re.compile(r"昨天|昨日|yesterday")
-TODAY = re.compile(r"今天|今日|\btoday\b")
-YEAR = re.compile(r"(?:in|during|for|of|since)?\s*\b(20\d{2}|19\d{2})\b\s*(?:年|年度)?|(20\d{2})\s*年")
+YESTERDAY = re.compile(r"昨天|昨日|昨儿个?|yesterday")
+DAY_BEFORE_YESTERDAY = re.compile(r"前天|前儿个?|the day before yesterday")
+TODAY = re.compile(r"今天|今日|今儿个?|\btoday\b")
+YEAR = re.compile(
+    r"(?:in|during|for|of|since)?\s*\b(20\d{2}|19\d{2})\b\s*(?:年|年度)?|(20\d{2})\s*年|(?<!\d)(20\d{2})(?=全年|整年)"
+)
 RANKED_GRAIN = _alternatives(
     r"(?:best|worst|highest|lowest|busiest|quietest|biggest|strongest|weakest|top\s+\d+|which|what)"
     r"\s+(?:\d+\s+)?(?:[a-z]+\s+)?(day|week|month|quarter|year)s?\b",
@@ -447,9 +491,11 @@ _RULES: list = [
     (DELTA, _flag("show", "delta")),
     (GROWTH, _growth),
     (DATE_RANGE, _set("time_range", _date_range)),
+    (DAY_SPAN, _set("time_range", day_span)),  # "from June 1 to June 15", "6月1号到15号"
     (SINCE, _set("time_range", _since)),
     (EACH_OF_LAST, _each_of_last),
     (ROLLING, _set("time_range", _rolling)),
+    (ROLLING_WITHIN, _set("time_range", _rolling)),
     (QUARTER, _set("time_range", _explicit_quarter)),
     (HALF, _set("time_range", lambda m: _half(m) if m.group(1) else _half_en(m))),
     (HALF_YEAR_BACK, _set("time_range", lambda m: "last_6_months")),
@@ -461,6 +507,7 @@ _RULES: list = [
     (MONTH_SPAN_EN, _set("time_range", lambda m: _month_span(m.group(3), m.group(1), m.group(2)))),
     (ONE_DATE_BOUND, _set("time_range", bounded)),  # "before June 25", "3月3日以来"
     (DAY, _set("time_range", _day)),
+    (NAMED_DAY, _set("time_range", named_day)),  # "on June 3rd", "去年双十一当天", "Christmas Day 2025"
     (YEAR_MONTH_ZH, _set("time_range", lambda m: f"{m.group(1)}-{int(m.group(2)):02d}")),
     (MONTH_NAME, _set("time_range", lambda m: f"{m.group(2)}-{MONTHS[m.group(1)]:02d}")),
     (YEAR_MONTH, _set("time_range", lambda m: f"{m.group(1)}-{m.group(2)}")),
@@ -474,9 +521,10 @@ _RULES: list = [
     (BEFORE_LAST, _set("time_range", lambda m: "before_last_" + UNIT_WORDS[m.group(1) or m.group(2)])),
     (THIS_PERIOD, _set("time_range", lambda m: "this_" + UNIT_WORDS.get(m.group(2) or m.group(3), "year"))),
     (LAST_PERIOD, _set("time_range", lambda m: "last_" + UNIT_WORDS.get(m.group(2) or m.group(3), "year"))),
+    (DAY_BEFORE_YESTERDAY, _set("time_range", lambda m: "day_before_yesterday")),
     (YESTERDAY, _set("time_range", lambda m: "yesterday")),
     (TODAY, _set("time_range", lambda m: "today")),
-    (YEAR, _set("time_range", lambda m: m.group(1) or m.group(2))),
+    (YEAR, _set("time_range", lambda m: m.group(1) or m.group(2) or m.group(3))),
     (RANKED_GRAIN, _set("grain", _grain)),
     (GRAIN, _set("grain", _grain)),
 ]

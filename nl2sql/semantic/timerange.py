@@ -14,7 +14,7 @@ Tokens:
   ``B`` (``2025-03-01..2025-03-15``, ``2025-01..2025-06``); ``A..`` runs to today ("since 2025"), ``..B``
   from the start of the data ("截至6月20日"). ``before_A`` is every day before ``A`` starts ("before June
   25"), ``after_A`` every day after ``A`` ends, to today ("after 2026-05-01").
-* ``today``, ``yesterday``.
+* ``today``, ``yesterday``, ``day_before_yesterday`` ("前天").
 * ``this_year_MM``, ``last_year_qN``, ``year_before_last_h1``: a month, quarter or half of a year named
   by where it lies ("May this year", "去年二季度", "今年上半年"); ``recent_MM`` / ``recent_qN`` /
   ``recent_h2``: the latest such period that has begun by today ("in May", "for June", "二季度").
@@ -150,6 +150,8 @@ def resolve(token: str, today: date) -> DateRange | None:
         return DateRange(today, end, "day", 1)
     if text == "yesterday":
         return DateRange(today - timedelta(days=1), today, "day", 1)
+    if text == "day_before_yesterday":
+        return DateRange(today - timedelta(days=2), today - timedelta(days=1), "day", 1)
     if match := _CALENDAR.fullmatch(text):
         which, unit = match.groups()
         current = period_start(today, unit)
