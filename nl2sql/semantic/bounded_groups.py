@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from nl2sql.semantic.cjk import has_chinese
 from nl2sql.semantic.listing import label_dimension
 from nl2sql.semantic.listing_words import FILLER, OPERATORS, THRESHOLD, UNITS
 from nl2sql.semantic.model import Field, LogicalTable, SemanticModel
@@ -132,7 +133,7 @@ def _asked_rows(text: str, matches: list, model: SemanticModel) -> LogicalTable 
         if table is not None:
             return table
         for table in model.tables:
-            names = [n for n in (table.name, *table.synonyms) if re.search(r"[\u4e00-\u9fff]", n)]
+            names = [n for n in (table.name, *table.synonyms) if has_chinese(n)]
             if any(before.endswith(n) or after.lstrip().startswith(n) for n in names):
                 return table
     return None

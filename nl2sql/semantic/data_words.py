@@ -19,12 +19,10 @@ from __future__ import annotations
 import itertools
 import re
 
+from nl2sql.semantic.cjk import CJK as _CJK
 from nl2sql.semantic.mapper import vocabulary_words
 from nl2sql.semantic.model import SemanticModel
 from nl2sql.semantic.model_cache import per_model
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
 
 UNKNOWN_SHARE = 0.75
 """A question is refused when at least this share of its unexplained words is no word of the data

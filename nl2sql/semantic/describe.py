@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import date
 
 from nl2sql.semantic.bands import band_edges, band_labels
+from nl2sql.semantic.cjk import has_chinese
 from nl2sql.semantic.listing import label_dimension
 from nl2sql.semantic.model import SemanticModel
 from nl2sql.semantic.per_words import per_row_text
@@ -193,7 +194,7 @@ def _field_label(name: str | None, model: SemanticModel, zh: bool) -> str:
 def _label(name: str, synonyms: tuple[str, ...], zh: bool) -> str:
     """The name people read: a Chinese synonym for Chinese, the name with spaces otherwise."""
     if zh:
-        chinese = [s for s in synonyms if any("\u4e00" <= c <= "\u9fff" for c in s)]
+        chinese = [s for s in synonyms if has_chinese(s)]
         if chinese:
             return chinese[0]
     return name.replace("_", " ")

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 
+from nl2sql.semantic.cjk import CJK as _CJK
 from nl2sql.semantic.data_words import data_words, is_data_word, stem
 from nl2sql.semantic.model import SemanticModel
 from nl2sql.semantic.model_cache import per_model
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _CUE_EN = re.compile(
     r"(?i)(?<![a-z])(?:(sort|sorted|sorting|rank|ranked|ranking|order|ordered|ordering|grouped|group|broken"
     r"|break|split)\s+)?(?:by|per|for each|for every|each|every)\s+(?:the\s+|our\s+|a\s+|an\s+|their\s+)?"

@@ -30,6 +30,7 @@ from datetime import date
 from nl2sql.semantic.average_words import fact_averages
 from nl2sql.semantic.band_words import read_bands, read_periods
 from nl2sql.semantic.bounded_groups import read_bounded_groups
+from nl2sql.semantic.cjk import CJK as _CJK
 from nl2sql.semantic.cohort import read_date_windows, without_spans
 from nl2sql.semantic.cohort_metrics import read_cohort_metric
 from nl2sql.semantic.discount_words import given_away
@@ -80,7 +81,6 @@ from nl2sql.semantic.shorthand import write_out
 from nl2sql.semantic.time_words import TimeReading, chinese_number, full_years, normalize, read_time
 from nl2sql.semantic.timerange import TimeRangeError, resolve
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z][a-z'\-]*|[\u3400-\u9fff]+|\d+(?:\.\d+)?")
 """Words: English words, runs of Chinese characters (one unknown word such as 员工 or 广告费), numbers."""
 

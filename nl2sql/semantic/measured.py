@@ -28,9 +28,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from nl2sql.semantic.cjk import CJK as _CJK
 from nl2sql.semantic.mapper import STOPWORDS_EN, STOPWORDS_ZH
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_CUE = re.compile(
     r"\bhow (?:many|much)\s+|\b(?:number|amount|count|total|level|volume) of\s+"
     r"|^\W*(?:so\s+|and\s+|then\s+)?(?:what|who)(?:'s|’s|\s+is|\s+was|\s+are|\s+were|\s+will be)\s+"

@@ -27,9 +27,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from nl2sql.semantic.cjk import CJK as _CJK
 from nl2sql.semantic.model import Field, Metric, SemanticModel
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 ELIDED_EN = re.compile(r"\b([a-z][a-z-]+)\s*(?:vs\.?|versus|and|or|&|/|,)\s*$")
 """An adjective joined to the next metric's name, sharing its head word ("valid *vs* cancelled orders")."""
 ELIDED_ZH = re.compile(r"([\u3400-\u9fff]{1,4})(?:和|与|及|跟|、|/|对比|vs)\s*$")

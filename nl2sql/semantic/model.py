@@ -29,6 +29,7 @@ from functools import cached_property
 from typing import Literal
 
 from nl2sql.glossary import Term
+from nl2sql.semantic.cjk import has_chinese
 from nl2sql.semantic.query import Related
 
 FieldKind = Literal["dimension", "time_dimension", "fact"]
@@ -297,7 +298,7 @@ def fact_average(fact: Field) -> Metric:
         ('average_unit_cost', 'AVG(unit_cost)', ('average unit cost', 'average cost', '平均成本'))
     """
     names = (fact.name.replace("_", " "), *fact.synonyms)
-    chinese = [n for n in names if any("\u4e00" <= c <= "\u9fff" for c in n)]
+    chinese = [n for n in names if has_chinese(n)]
     english = [n for n in names if n not in chinese]
     return Metric(
         name=AVERAGE_OF + fact.name,

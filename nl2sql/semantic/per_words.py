@@ -24,6 +24,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from nl2sql.semantic.cjk import has_chinese
 from nl2sql.semantic.model import LogicalTable, SemanticModel
 from nl2sql.semantic.query import SemanticQuery
 
@@ -249,7 +250,7 @@ def per_row_text(query: SemanticQuery, model: SemanticModel, *, lang: str = "en"
     if not query.per or not model.has_table(query.per):
         return ""
     table = model.table(query.per)
-    zh_name = next((s for s in table.synonyms if re.search(r"[\u4e00-\u9fff]", s)), table.name)
+    zh_name = next((s for s in table.synonyms if has_chinese(s)), table.name)
     if lang == "zh":
         return f"平均每个{zh_name}（合计 ÷ 不同{zh_name}数）"
     singular = table.name[:-1] if table.name.endswith("s") else table.name

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from nl2sql.semantic.cjk import CJK as _CJK
 from nl2sql.semantic.compile import CompiledQuery, compile_query
 from nl2sql.semantic.data_words import (
     FUNCTION_WORDS,
@@ -58,7 +59,6 @@ from nl2sql.semantic.verified import find_verified
 
 ALTERNATIVE_METRICS = 3
 """How many other readings a question without a metric offers."""
-_CJK = re.compile(r"[\u3400-\u9fff]")
 OUTSIDE = re.compile(
     r"\bcompetitors?\b|\bcompetition's\b|\bmarket share\b|\bshare of (?:the )?market\b|\brivals?\b"
     r"|竞争对手|竞品|友商|对手|市场份额|市场占有率|市占率"
