@@ -39,12 +39,15 @@ EVENT_KINDS = (
     "withdrawn",
     "approved",
     "declined",
+    "reviewers",
 )
 """``withdrawn`` takes an earlier correction back (its id in ``details["event"]``); nothing is deleted.
 ``explored`` is SQL the user ran from an answer (a drill-down, a changed filter) without saying it
 fixes the answer: logged, never learned from; ``edited`` is an edit the user vouches for.
 ``approved`` and ``declined`` are a reviewer's verdict on a candidate correction (its id in
-``details["event"]``, its question and SQL in the columns): :mod:`feedback.review`."""
+``details["event"]``, its question and SQL in the columns): :mod:`feedback.review`. ``reviewers`` is a
+change to who may review, by ``user_name`` (``details``: ``added`` or ``removed`` and a name, or
+``four_eyes`` on or off): :mod:`feedback.reviewers`."""
 
 COLUMNS = (
     "database",

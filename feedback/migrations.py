@@ -5,8 +5,8 @@ both run; :func:`migrate` applies the missing ones in order inside one transacti
 store's lock, so processes opening a new log at the same moment migrate it once.
 
 Example:
-    >>> [migration.__name__ for migration in MIGRATIONS]
-    ['m001_initial', 'm002_people', 'm003_adapters', 'm004_suggestions', 'm005_shadow']
+    >>> [migration.__name__ for migration in MIGRATIONS][-3:]
+    ['m004_suggestions', 'm005_shadow', 'm006_reviewers']
 """
 
 from __future__ import annotations
@@ -146,12 +146,37 @@ def m005_shadow(connection: sa.Connection) -> None:
     connection.exec_driver_sql("CREATE INDEX shadow_answers_by_adapter ON shadow_answers (shadow_adapter)")
 
 
+def m006_reviewers(connection: sa.Connection) -> None:
+    """Who may review (:mod:`feedback.reviewers`): one row per reviewer, with who added them and when
+    (none: anyone may); and the store's review settings (``four_eyes``), one row per setting set."""
+    connection.exec_driver_sql(
+        """
+        CREATE TABLE reviewers (
+            name TEXT PRIMARY KEY,
+            added_by TEXT,
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    connection.exec_driver_sql(
+        """
+        CREATE TABLE review_settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            changed_by TEXT,
+            changed_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [
     m001_initial,
     m002_people,
     m003_adapters,
     m004_suggestions,
     m005_shadow,
+    m006_reviewers,
 ]
 
 
@@ -165,8 +190,8 @@ def migrate(engine: sa.Engine, now: datetime) -> list[str]:
         >>> from feedback.store import open_store, store_url
         >>> engine = open_store(store_url(f"{tempfile.mkdtemp()}/feedback.sqlite"))
         >>> day = datetime(2026, 1, 1, tzinfo=UTC)
-        >>> migrate(engine, day), migrate(engine, day)
-        (['m001_initial', 'm002_people', 'm003_adapters', 'm004_suggestions', 'm005_shadow'], [])
+        >>> migrate(engine, day)[-2:], migrate(engine, day)
+        (['m005_shadow', 'm006_reviewers'], [])
     """
     if _applied(engine) >= {migration.__name__ for migration in MIGRATIONS}:
         return []

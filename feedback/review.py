@@ -5,7 +5,9 @@ An accepted or edited answer that passes curation (:func:`feedback.corrections.c
 fails, and appends an ``approved`` event (what the approved corrections teach beyond their own
 questions is then offered as suggestions: :mod:`feedback.learn`); :func:`reject` appends a ``declined``
 one. Only approved corrections are shown to the model or trained on. :class:`ReviewRules` may approve
-without a reviewer (off by default).
+without a reviewer (off by default). Who may approve and reject is the store's list of reviewers
+(:mod:`feedback.reviewers`; anyone while it is empty), and its four-eyes setting may refuse approving
+one's own correction; verdicts are given as the log's user unless another reviewer is named.
 
 Example:
     >>> import os, sqlite3, tempfile
@@ -40,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from feedback.corrections import APPROVED, Correction, Curation, curate, question_key, sql_key
 from feedback.errors import FeedbackError
 from feedback.log import FeedbackLog
+from feedback.reviewers import ReviewerError, approval_refusal, check_reviewer
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
     from nl2sql.connect import Database
@@ -47,6 +50,8 @@ if TYPE_CHECKING:  # nl2sql imports this package at load time
 
 AUTO_APPROVE_VARIABLE = "CHATBI_AUTO_APPROVE_ACCEPTED_BY"
 """How many different users must accept an answer unchanged for it to be approved without a reviewer."""
+AUTO_REVIEWER = "auto"
+"""Whom approvals by a rule are logged as (the store's reviewers and four eyes do not apply to them)."""
 REVIEW_TIMEOUT_S = 30.0
 """Seconds an approval's run of the SQL may take."""
 
@@ -94,11 +99,30 @@ def approve(
     reason: str | None = None,
     timeout_s: float = REVIEW_TIMEOUT_S,
 ) -> Correction:
-    """Approve candidate ``event_id`` after its SQL ran again, read-only, on ``database``.
+    """Approve candidate ``event_id`` after its SQL ran again, read-only, on ``database``, as
+    ``reviewer`` (default: the log's user).
 
     Raises:
+        ReviewerError: ``reviewer`` may not review in this store, or (four eyes) made the correction.
         ReviewError: it is not a candidate on this database, or its SQL fails.
     """
+    reviewer = reviewer or log.user
+    check_reviewer(log, reviewer)
+    return _approve(log, event_id, database, schema, reviewer, reason, timeout_s, by_rule=False)
+
+
+def _approve(
+    log: FeedbackLog,
+    event_id: int,
+    database: Database,
+    schema: Schema | None,
+    reviewer: str,
+    reason: str | None,
+    timeout_s: float,
+    *,
+    by_rule: bool,
+) -> Correction:
+    """Approve candidate ``event_id``; four eyes holds unless a rule approves it (``by_rule``)."""
     from nl2sql.errors import ChatBIError
     from nl2sql.execute import run_query
 
@@ -106,6 +130,9 @@ def approve(
     candidate = next((c for c in curation.candidates if c.event_id == event_id), None)
     if candidate is None:
         raise ReviewError(_not_a_candidate(log, curation, event_id, database.name))
+    refusal = None if by_rule else approval_refusal(log, reviewer, candidate.user_name)
+    if refusal:
+        raise ReviewerError(f"not approved: {refusal}")
     try:
         result = run_query(database, candidate.sql, max_rows=1, timeout_s=timeout_s)
     except ChatBIError as error:
@@ -137,11 +164,15 @@ def reject(
     reviewer: str | None = None,
     reason: str | None = None,
 ) -> Correction:
-    """Reject candidate ``event_id`` (or take back its approval): it never teaches unless approved later.
+    """Reject candidate ``event_id`` (or take back its approval) as ``reviewer`` (default: the log's
+    user): it never teaches unless approved later.
 
     Raises:
+        ReviewerError: ``reviewer`` may not review in this store.
         ReviewError: it is neither a candidate nor an approved correction on ``database``.
     """
+    reviewer = reviewer or log.user
+    check_reviewer(log, reviewer)
     curation = _curation(log, database, schema)
     found = next((c for c in curation.candidates + curation.kept if c.event_id == event_id), None)
     if found is None:
@@ -209,8 +240,8 @@ def auto_approve(
         return None
     rule = f"accepted unchanged by {len(users)} users"
     try:
-        return approve(
-            log, candidate.event_id, database, schema, reviewer="auto", reason=rule, timeout_s=timeout_s
+        return _approve(
+            log, candidate.event_id, database, schema, AUTO_REVIEWER, rule, timeout_s, by_rule=True
         )
     except ReviewError:
         return None

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from feedback.errors import FeedbackError
+from feedback.reviewers import check_reviewer
 
 if TYPE_CHECKING:
     from feedback.log import FeedbackLog
@@ -215,22 +216,26 @@ class SuggestionStore:
         suggestion_id: int,
         status: str,
         *,
-        by: str | None,
+        by: str | None = None,
         at: datetime,
         reason: str | None = None,
         name: str | None = None,
         database: str | None = None,
     ) -> Suggestion:
-        """Accept or reject suggestion ``suggestion_id`` (about ``database``, when given); ``name``
-        renames an accepted business rule.
+        """Accept or reject suggestion ``suggestion_id`` (about ``database``, when given) as ``by``
+        (default: the log's user), who must be one of the store's reviewers if it has any
+        (:mod:`feedback.reviewers`); ``name`` renames an accepted business rule.
 
         Raises:
+            ReviewerError: ``by`` may not review in this store.
             SuggestionError: no such suggestion (on that database), a name for something that is no
                 rule, or accepting it contradicts an accepted one (the same word for another value, the
                 same name for another rule).
         """
         if status not in (ACCEPTED, REJECTED):
             raise SuggestionError(f"a suggestion is accepted or rejected, not {status!r}")
+        by = by or self.log.user
+        check_reviewer(self.log, by)
         with _writing(self.engine) as connection:
             row = _row(connection, suggestion_id)
             if row is None or (database is not None and row["database"] != database):

@@ -1,5 +1,6 @@
-"""``chatbi feedback``: the corrections users made, curated; review, approve or reject the candidates;
-withdraw one; export the approved ones for training; the adoption figures.
+"""``chatbi feedback``: the corrections users made, curated; review, approve or reject the candidates
+(as the current user, who must be a reviewer once the store names any); withdraw one; export the
+approved ones for training; the adoption figures.
 
 A thin shell over :mod:`feedback.corrections`, :mod:`feedback.review` and :mod:`feedback.stats`.
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from nl2sql.cli_options import add_database_option
+from nl2sql.cli_reviewers import REVIEWER_ACTIONS, add_reviewer_commands, reviewers_command
 from nl2sql.cli_suggestions import SUGGESTION_ACTIONS, add_suggestion_commands, suggestions_command
 from nl2sql.errors import ChatBIError
 
@@ -28,8 +30,9 @@ class FeedbackCommandError(ChatBIError):
 
 
 def add_feedback_commands(commands: Any) -> None:
-    """Add ``feedback list|review|approve|reject|withdraw|export|stats`` and the suggestion commands
-    (:mod:`nl2sql.cli_suggestions`) to the CLI's subcommands."""
+    """Add ``feedback list|review|approve|reject|withdraw|export|stats``, the suggestion commands
+    (:mod:`nl2sql.cli_suggestions`) and ``reviewers`` (:mod:`nl2sql.cli_reviewers`) to the CLI's
+    subcommands."""
     feedback = commands.add_parser(
         "feedback", help="the corrections users made, curated and reviewed; adoption figures"
     )
@@ -75,6 +78,7 @@ def add_feedback_commands(commands: Any) -> None:
     )
     _add_log_option(stats)
     add_suggestion_commands(actions)
+    add_reviewer_commands(actions)
 
 
 def add_retrain_command(commands: Any) -> None:
@@ -197,6 +201,8 @@ def _feedback(args: argparse.Namespace) -> int:
         return _stats(log, args)
     if args.feedback_command in SUGGESTION_ACTIONS:
         return suggestions_command(log, args)
+    if args.feedback_command in REVIEWER_ACTIONS:
+        return reviewers_command(log, args)
     from feedback.corrections import curate
     from nl2sql.connect import open_database
     from nl2sql.schema import load_schema

@@ -175,7 +175,10 @@ def add_measure_commands(commands: Any) -> None:
     learned_from = learning.add_mutually_exclusive_group(required=True)
     learned_from.add_argument("--spider", metavar="DIR", help="a Spider folder")
     learned_from.add_argument(
-        "--data", metavar="SPEC", help="another data set: a .jsonl of {db, question, sql}"
+        "--data",
+        metavar="SPEC",
+        help="another data set: a .jsonl of {db, question, sql}, or 'business' (the demo database: its dev"
+        " questions are corrected, its test questions held out and judged as `chatbi eval --data business`)",
     )
     learning.add_argument("--split", default="dev", help="Spider's split (default %(default)s)")
     learning.add_argument(
@@ -199,14 +202,15 @@ def add_measure_commands(commands: Any) -> None:
         default=None,
         metavar="N",
         help="held-out questions per database: a number, or `all` for every question the corrections"
-        " leave (default 20)",
+        " leave (default 20; business: all its test questions)",
     )
     learning.add_argument("--seed", type=int, default=0, help="which questions are corrected, which held out")
     learning.add_argument(
         "--semantic",
-        choices=("bootstrap", "none"),
-        default="bootstrap",
-        help="bootstrap: the semantic model `chatbi semantic init` writes (default); none: no semantic model",
+        choices=("curated", "bootstrap", "none"),
+        default=None,
+        help="curated: the database's own semantic model (business only, its default); bootstrap: the one"
+        " `chatbi semantic init` writes (default otherwise); none: no semantic layer",
     )
     learning.add_argument(
         "--no-suggestions", action="store_true", help="leave the suggestions approvals make pending"
@@ -228,6 +232,22 @@ def add_measure_commands(commands: Any) -> None:
     learning.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
     learning.add_argument(
         "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
+    )
+    learning.add_argument(
+        "--figure",
+        metavar="SVG",
+        type=Path,
+        default=None,
+        help="draw this run's learning curve to this SVG file",
+    )
+
+    curve = bench_commands.add_parser(
+        "learning-figure", help="draw the learning curves of saved `bench learning --json` runs in one figure"
+    )
+    curve.add_argument("results", nargs="+", type=Path, metavar="RESULTS.json", help="a run's JSON (repeat)")
+    curve.add_argument("--svg", type=Path, required=True, help="the SVG file to write (a white page)")
+    curve.add_argument(
+        "--html", type=Path, default=None, help="also an HTML file of the live figure, plotly.js inside it"
     )
 
     train = commands.add_parser("train", help="fine-tune a LoRA adapter on question/SQL pairs")
@@ -487,6 +507,7 @@ def _bench(args: argparse.Namespace) -> int:
         "explain": _bench_explain,
         "corrections": _bench_corrections,
         "learning": _bench_learning,
+        "learning-figure": _bench_learning_figure,
     }
     return benches[args.bench_command](args)
 
@@ -552,31 +573,50 @@ def _bench_learning(args: argparse.Namespace) -> int:
         LearningPlan,
         measure_learning,
     )
+    from nl2sql.evaluation.learning_figure import check_destinations, write_learning_figure
     from nl2sql.evaluation.learning_report import LEARNING_HEADER, LEARNING_HEADING, learning_row
     from nl2sql.evaluation.report import append_benchmark
     from nl2sql.models.resolve import load_generator
 
+    check_destinations(svg=args.figure)
+    business = args.data == "business"
+    if args.semantic == "curated" and not business:
+        raise ConnectionSpecError(
+            "--semantic curated measures the demo database's own semantic model: use it with --data business"
+        )
     plan = LearningPlan(
         points=args.points,
-        limit_eval=None if args.held_out == "all" else args.held_out or DEFAULT_LIMIT_EVAL,
+        limit_eval=(
+            None
+            if args.held_out == "all" or (business and args.held_out is None)
+            else args.held_out or DEFAULT_LIMIT_EVAL
+        ),
         seed=args.seed,
-        semantic=args.semantic,
+        semantic=args.semantic or ("curated" if business else "bootstrap"),
+        judge="business" if business else "results",
         accept_suggestions=not args.no_suggestions,
         teach=tuple(args.teach or [_teaching("all")]),
     )
-    spec, data = (
-        (f"spider:{args.spider}:{args.split}", f"spider {args.split}")
-        if args.spider
-        else (args.data, Path(args.data).name)
-    )
-    examples = load_examples(spec)
+    held_out = None
+    if business:
+        from nl2sql.evaluation.business import business_examples
+
+        examples = [e for e in business_examples("dev") if e.sql is not None]
+        held_out, data = business_examples("test"), "business: dev corrected, test held out"
+    else:
+        spec, data = (
+            (f"spider:{args.spider}:{args.split}", f"spider {args.split}")
+            if args.spider
+            else (args.data, Path(args.data).name)
+        )
+        examples = load_examples(spec)
     known = {e.db_id for e in examples}
     databases = args.db or (list(DEFAULT_DATABASES) if args.spider else sorted(known))
     unknown = [name for name in databases if name not in known]
     if unknown:
         raise ConnectionSpecError(f"no database {', '.join(unknown)} in {data}")
     generator = load_generator(args.model, args.adapter, base_url=args.base_url, backend=args.backend)
-    summary = measure_learning(examples, generator, databases, plan)
+    summary = measure_learning(examples, generator, databases, plan, held_out=held_out)
     command = "chatbi " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     summary = {"command": command, "data": data, **summary}
     shown = {k: v for k, v in summary.items() if k not in ("questions", "questions_by_teach", "corrections")}
@@ -584,10 +624,24 @@ def _bench_learning(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.figure:
+        write_learning_figure([summary], svg=args.figure)
     if args.benchmarks:
         append_benchmark(
             Path(args.benchmarks), learning_row(summary, command), LEARNING_HEADING, LEARNING_HEADER
         )
+    return 0
+
+
+def _bench_learning_figure(args: argparse.Namespace) -> int:
+    from nl2sql.evaluation.learning_figure import read_learning_results, write_learning_figure
+
+    summaries = [read_learning_results(path) for path in args.results]
+    write_learning_figure(summaries, svg=args.svg, html=args.html)
+    print(
+        f"learning curves of {len(summaries)} run(s) drawn to "
+        + " and ".join(str(path) for path in (args.svg, args.html) if path)
+    )
     return 0
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
@@ -345,3 +345,15 @@ def feedback_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with admin.connect() as connection:
         connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {FEEDBACK_DATABASE} WITH (FORCE)")
     admin.dispose()
+
+
+def output_texts(widget: Any) -> list[str]:
+    """The text of every output stream in an ipywidgets ``widget``'s tree, in order."""
+    import ipywidgets as widgets
+
+    found = []
+    if isinstance(widget, widgets.Output):
+        found += ["".join(o.get("text", "") for o in widget.outputs)]
+    for child in getattr(widget, "children", ()):
+        found += output_texts(child)
+    return found

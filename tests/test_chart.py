@@ -442,7 +442,8 @@ def test_every_chart_has_a_static_drawing_that_needs_nothing_loaded(
 ) -> None:
     from chatbi_jupyterlab.notebook.chart import choice_for
     from chatbi_jupyterlab.notebook.figure import build_figure
-    from chatbi_jupyterlab.notebook.static_chart import figure_svg
+
+    from explain.figure_svg import figure_svg
 
     svg = figure_svg(build_figure(frame, choice_for(frame, kind)))
     assert svg.startswith("<svg") and shape in svg and "<script" not in svg
@@ -466,7 +467,8 @@ def test_the_live_and_the_static_chart_follow_the_theme(build: Frame, question: 
     import re
 
     from chatbi_jupyterlab.notebook.answer_chart import PLOTLY_MIMETYPE, plotly_bundle
-    from chatbi_jupyterlab.notebook.static_chart import figure_svg
+
+    from explain.figure_svg import figure_svg
 
     data = build()
     for kind in available_kinds(data)[:-1]:

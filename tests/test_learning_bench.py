@@ -59,7 +59,7 @@ def test_the_plan_refuses_points_out_of_order_and_the_split_keeps_the_pool_apart
     with pytest.raises(ValueError, match="ascending"):
         LearningPlan(points=(10, 0))
     with pytest.raises(ValueError, match="semantic"):
-        LearningPlan(semantic="curated")
+        LearningPlan(semantic="learned")
     pool, held_out = split_pool(list(range(30)), pool=10, seed=3, limit_eval=5)
     assert len(pool) == 10 and len(held_out) == 5 and not set(pool) & set(held_out)
     assert (pool, held_out) == split_pool(list(range(30)), pool=10, seed=3, limit_eval=5)

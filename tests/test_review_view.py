@@ -12,6 +12,7 @@ import ipywidgets as widgets
 import pytest
 from chatbi_jupyterlab.notebook.review_view import ReviewView, review_view
 from chatbi_jupyterlab.notebook.session import NotebookSession
+from conftest import output_texts
 
 from feedback.corrections import curate
 from feedback.log import FeedbackLog
@@ -39,16 +40,6 @@ def shop_log(tmp_path: Path, sqlite_shop: str) -> tuple[FeedbackLog, Assistant]:
     return ann.log, ann
 
 
-def _texts(widget: widgets.Widget) -> list[str]:
-    """The text of every output stream in ``widget``'s tree."""
-    found = []
-    if isinstance(widget, widgets.Output):
-        found += ["".join(o.get("text", "") for o in widget.outputs)]
-    for child in getattr(widget, "children", ()):
-        found += _texts(child)
-    return found
-
-
 def _html_values(widget: widgets.Widget) -> list[str]:
     found = [widget.value] if isinstance(widget, widgets.HTML | widgets.HTMLMath) else []
     for child in getattr(widget, "children", ()):
@@ -63,7 +54,7 @@ def test_the_view_lists_each_candidate_with_its_diff_who_when_and_first_rows(sho
     assert view.waiting == 3 and view.to_text().startswith("3 candidates waiting for review on shop\n")
 
     card = view.candidates[edit.event_id]
-    about, sql, preview = (_texts(w)[0] for w in (card.about, card.sql, card.preview))
+    about, sql, preview = (output_texts(w)[0] for w in (card.about, card.sql, card.preview))
     assert about.startswith(f"#{edit.event_id} edited by ann, ") and about.endswith(f"\n{SMB}\n")
     assert edit.correction.created_at in about
     assert "- SELECT\n" not in sql and "+ WHERE\n+   segment = 'SMB'" in sql
@@ -71,9 +62,9 @@ def test_the_view_lists_each_candidate_with_its_diff_who_when_and_first_rows(sho
     assert preview.split() == ["name", "Bolt", "Dune"]
 
     card = view.candidates[accepted.event_id]
-    assert _texts(card.about)[0].startswith(f"#{accepted.event_id} accepted by bo, ")
-    assert _texts(card.sql)[0] == f"accepted as the model wrote it:\n{TOTAL_SQL}\n"
-    assert _texts(card.preview)[0].splitlines()[1:] == [
+    assert output_texts(card.about)[0].startswith(f"#{accepted.event_id} accepted by bo, ")
+    assert output_texts(card.sql)[0] == f"accepted as the model wrote it:\n{TOTAL_SQL}\n"
+    assert output_texts(card.preview)[0].splitlines()[1:] == [
         "       10  120.50",
         "       11   80.00",
         "       12   42.25",
@@ -95,7 +86,7 @@ def test_approve_and_reject_log_the_same_verdicts_as_the_commands(shop_log) -> N
     card.reason_text.value = "  amount is before discounts "
     card.reject_button.click()
     assert card.outcome_text == f"rejected: #{accepted} {TOTAL!r} is never shown to the model or trained on"
-    assert _texts(card.outcome) == [card.outcome_text + "\n"]
+    assert output_texts(card.outcome) == [card.outcome_text + "\n"]
 
     approved, declined = log.events(kinds=["approved", "declined"])
     assert (approved["user_name"], approved["details"]["event"], approved["final_sql"]) == (
@@ -125,7 +116,9 @@ def test_an_approval_whose_sql_fails_now_is_refused_and_says_why(shop_log, sqlit
     assert not view.approve(accepted)
     card = view.candidates[accepted]
     assert card.outcome_text.startswith(f"not approved: #{accepted} fails when run again: ")
-    assert "no such table: orders" in card.outcome_text and _texts(card.outcome) == [card.outcome_text + "\n"]
+    assert "no such table: orders" in card.outcome_text and output_texts(card.outcome) == [
+        card.outcome_text + "\n"
+    ]
     assert not card.approve_button.disabled, "it can be rejected (or approved once the table is back)"
     assert log.count(kinds=["approved"]) == 0
     assert view.reject(accepted, "the table was renamed")
@@ -135,7 +128,7 @@ def test_text_from_the_log_is_shown_as_text_never_as_html(shop_log) -> None:
     log, assistant = shop_log
     view = ReviewView(log, assistant.database, assistant.schema)
     (card,) = [c for c in view.candidates.values() if c.item.question == HOSTILE]
-    assert _texts(card.about)[0].endswith(f"\n{HOSTILE}\n"), "verbatim, in an output stream"
+    assert output_texts(card.about)[0].endswith(f"\n{HOSTILE}\n"), "verbatim, in an output stream"
     assert not any("onerror" in value or "bold" in value for value in _html_values(view.widget))
     labels = [w.value for w in _all(view.widget) if isinstance(w, widgets.Label)]
     assert labels and not any(HOSTILE in label for label in labels)

@@ -144,6 +144,41 @@ def business_database() -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class BusinessExample:
+    """A business question as a question on the demo database (:func:`business_examples`)."""
+
+    id: str
+    db_id: str
+    question: str
+    sql: str | None
+    """Gold SQL; None when the data cannot answer the question (a refusal is the right answer)."""
+    db_path: Path
+
+    @property
+    def available(self) -> bool:
+        """Whether the database file is there."""
+        return self.db_path.is_file()
+
+
+def business_examples(split: str | None, database: Path | None = None) -> list[BusinessExample]:
+    """The business questions of ``split`` (see :func:`nl2sql.demo.business.load_business_questions`) on
+    ``database`` (default :func:`business_database`), named like it.
+
+    Example:
+        >>> dev = business_examples("dev", Path("demo.sqlite"))
+        >>> {example.db_id for example in dev}, any(example.sql is None for example in dev)
+        ({'demo'}, True)
+    """
+    from nl2sql.demo.business import load_business_questions
+
+    path = business_database() if database is None else database
+    return [
+        BusinessExample(question.id, path.stem, question.question, question.sql, path)
+        for question in load_business_questions(split)
+    ]
+
+
 def evaluate_business(
     questions: Sequence[Any], ask: Callable[[str], Any], *, run_gold: Callable[[str], tuple[list, bool]]
 ) -> BusinessReport:
@@ -157,13 +192,7 @@ def evaluate_business(
         answer = ask(question.question)
         seconds = time.perf_counter() - started
         refused = answer.path == "refused"
-        correct = False
-        if question.sql is None:
-            correct = refused
-        elif answer.error is None and answer.data is not None:
-            gold, ordered = run_gold(question.sql)
-            predicted = [tuple(row) for row in answer.data.itertuples(index=False, name=None)]
-            correct = covers(gold, predicted, ordered=ordered)
+        correct = answered_right(question.sql, answer, run_gold)
         warned = bool(
             answer.readings or answer.notes or any(d.severity == "warning" for d in answer.diagnostics)
         )
@@ -183,6 +212,26 @@ def evaluate_business(
             )
         )
     return report
+
+
+def answered_right(gold_sql: str | None, answer: Any, run_gold: Callable[[str], tuple[list, bool]]) -> bool:
+    """Whether ``answer`` (an Answer) is right: a refusal of a question the data cannot answer (``gold_sql``
+    None), else a result that :func:`covers` the gold one.
+
+    Example:
+        >>> from nl2sql.answer import Answer
+        >>> answered_right(None, Answer("Who will win?", "", path="refused"), run_gold=print)
+        True
+        >>> answered_right("SELECT 1", Answer("How many?", "", path="refused"), run_gold=print)
+        False
+    """
+    if gold_sql is None:
+        return answer.path == "refused"
+    if answer.error is not None or answer.data is None:
+        return False
+    gold, ordered = run_gold(gold_sql)
+    predicted = [tuple(row) for row in answer.data.itertuples(index=False, name=None)]
+    return covers(gold, predicted, ordered=ordered)
 
 
 def gold_runner(database: Any) -> Callable[[str], tuple[list, bool]]:

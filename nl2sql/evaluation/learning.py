@@ -2,17 +2,20 @@
 through the product's own loop.
 
 For each database its questions are shuffled with a fixed seed: the first ``max(points)`` are the pool a
-user works through, the rest (at most ``limit_eval``) are held out. Each pool question is asked through
-:class:`nl2sql.assistant.Assistant` with a fresh feedback store (SQLite); the user accepts a right answer
-and edits a wrong one into the gold SQL (:meth:`~nl2sql.assistant.Assistant.record`), a reviewer approves
-the candidate as ``chatbi feedback approve`` does (:func:`feedback.review.approve`: its SQL runs again)
-and accepts what it suggests for the semantic model, as ``chatbi feedback accept-suggestion`` does. After
-each point's number of corrections a fresh Assistant on that store answers the held-out questions, so
-the corrections reach it only by the product's routes: verified queries, prompt examples, schema notes,
-and suggestions laid over the semantic model. ``LearningPlan.teach`` keeps some of them from it, to
-measure what each gives (:mod:`feedback.channels`); with several settings each answers the held-out
-questions at every point from the same store (at 0 corrections, where nothing can reach them, the first
-setting's answers stand for all).
+user works through, the rest (at most ``limit_eval``) are held out; or the held-out questions come from
+elsewhere (the business set's test split, its dev split being the pool), shuffled with the same seed.
+Each pool question is asked through :class:`nl2sql.assistant.Assistant` with a fresh feedback store
+(SQLite); the user accepts a right answer and edits a wrong one into the gold SQL
+(:meth:`~nl2sql.assistant.Assistant.record`), a reviewer approves the candidate as ``chatbi feedback
+approve`` does (:func:`feedback.review.approve`: its SQL runs again) and accepts what it suggests for the
+semantic model, as ``chatbi feedback accept-suggestion`` does. After each point's number of corrections
+a fresh Assistant on that store answers the held-out questions, so the corrections reach it only by the
+product's routes: verified queries, prompt examples, schema notes, and suggestions laid over the
+semantic model. ``LearningPlan.teach`` keeps some of them from it, to measure what each gives
+(:mod:`feedback.channels`); with several settings each answers the held-out questions at every point
+from the same store (at 0 corrections, where nothing can reach them, the first setting's answers stand
+for all). Answers are judged as the evaluation of the data judges them
+(:mod:`nl2sql.evaluation.learning_judge`).
 
 A held-out question is *covered* at a point when a correction made by then has its query or its question,
 values aside (:mod:`nl2sql.evaluation.coverage`); the lift on the uncovered ones is what corrections teach
@@ -46,14 +49,14 @@ from feedback.suggestions import ACCEPTED, PENDING, SuggestionError, SuggestionS
 from nl2sql.answer import Answer
 from nl2sql.connect import Database, open_database
 from nl2sql.errors import ChatBIError
+from nl2sql.evaluation.business import BusinessExample
 from nl2sql.evaluation.coverage import covered_by
-from nl2sql.evaluation.harness import EVAL_MAX_ROWS, EVAL_TIMEOUT_S
 from nl2sql.evaluation.latency import machine
+from nl2sql.evaluation.learning_judge import JUDGES, Judge
 from nl2sql.evaluation.learning_report import by_point
-from nl2sql.evaluation.match import orders_rows, results_match
-from nl2sql.execute import run_query
 from nl2sql.models.base import Generator
 from nl2sql.schema import load_schema
+from nl2sql.semantic.locate import database_semantic_model
 from nl2sql.semantic.model import SemanticModel
 
 DEFAULT_DATABASES = ("world_1", "car_1", "dog_kennels", "flight_2")
@@ -61,13 +64,19 @@ DEFAULT_DATABASES = ("world_1", "car_1", "dog_kennels", "flight_2")
 student_transcripts_tracking, the next two, are kept apart for tuning how corrections are used."""
 DEFAULT_POINTS = (0, 10, 25, 50)
 DEFAULT_LIMIT_EVAL = 20
-SEMANTIC_CHOICES = ("bootstrap", "none")
+SEMANTIC_CHOICES = ("bootstrap", "none", "curated")
 USER, REVIEWER = "analyst", "reviewer"
 T = TypeVar("T")
+Example = TextToSQLExample | BusinessExample
+"""A question with its gold SQL and its database's file (the business set's: None when out of scope)."""
 
 
 class TooFewQuestionsError(ChatBIError, ValueError):
     """A database has too few questions for its corrections and one held-out question."""
+
+
+class NoSemanticModelError(ChatBIError, ValueError):
+    """``semantic="curated"`` on a database that has no semantic model of its own."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +91,15 @@ class LearningPlan:
     """Which questions form the pool and which are held out."""
     semantic: str = "bootstrap"
     """``bootstrap``: the database has the semantic model ``chatbi semantic init`` writes, over which
-    accepted suggestions are laid; ``none``: it has none (corrections come back as verified queries and
-    prompt examples only)."""
+    accepted suggestions are laid; ``curated``: its own, as the product finds it (the demo's shipped
+    model; a database without one is refused); ``none``: it has none (corrections come back as verified
+    queries and prompt examples only). A database with a model of its own is then answered with no
+    semantic layer at all (``Assistant(semantic=False)``), which keeps approved corrections from answering
+    as verified queries too."""
+    judge: str = "results"
+    """How answers are judged (:data:`nl2sql.evaluation.learning_judge.JUDGES`): ``results`` as ``chatbi
+    eval`` does, ``business`` as ``chatbi eval --data business`` does (refusals of what the data cannot
+    answer are right)."""
     accept_suggestions: bool = True
     """The reviewer accepts every suggestion approvals make (one contradicting an accepted one is
     rejected)."""
@@ -100,6 +116,8 @@ class LearningPlan:
             raise ValueError(f"points must be distinct, ascending and not negative: {self.points}")
         if self.semantic not in SEMANTIC_CHOICES:
             raise ValueError(f"semantic must be one of {', '.join(SEMANTIC_CHOICES)}, not {self.semantic!r}")
+        if self.judge not in JUDGES:
+            raise ValueError(f"judge must be one of {', '.join(JUDGES)}, not {self.judge!r}")
         if self.limit_eval is not None and self.limit_eval < 1:
             raise ValueError(f"limit_eval must be at least 1, not {self.limit_eval}")
         unknown = set().union(*self.teach) - set(TEACHING_CHANNELS) if self.teach else set()
@@ -124,32 +142,27 @@ def split_pool(
 
 
 def measure_learning(
-    examples: Sequence[TextToSQLExample],
+    examples: Sequence[Example],
     generator: Generator,
     databases: Sequence[str],
     plan: LearningPlan = LearningPlan(),
     *,
+    held_out: Sequence[Example] | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
     """EX on each database's held-out questions after each of ``plan.points`` corrections (see the
     module docstring); per point, per database, and per question.
 
+    ``held_out``: the questions to hold out (each database's, shuffled with ``plan.seed``, at most
+    ``plan.limit_eval``), never corrected; None holds out what each database's pool leaves of
+    ``examples``.
+
     Raises:
         TooFewQuestionsError: a database has too few questions for the pool and one held-out question.
+        NoSemanticModelError: ``plan.semantic`` is ``curated`` and a database has no model of its own.
     """
     started, load_before = datetime.now(UTC), _load()
-    splits = {}
-    for db_id in databases:
-        questions = [e for e in examples if e.db_id == db_id and e.available]
-        pool, held_out = split_pool(
-            questions, pool=plan.points[-1], seed=plan.seed, limit_eval=plan.limit_eval
-        )
-        if len(pool) < plan.points[-1] or not held_out:
-            raise TooFewQuestionsError(
-                f"{db_id} has {len(questions)} usable questions: {plan.points[-1]} corrections leave none"
-                " to hold out"
-            )
-        splits[db_id] = (pool, held_out)
+    splits = {db_id: _split(examples, held_out, db_id, plan) for db_id in databases}
     runs = {
         db_id: _learn_on(pool, held_out, generator, plan, progress)
         for db_id, (pool, held_out) in splits.items()
@@ -166,6 +179,7 @@ def measure_learning(
         "limit_eval": plan.limit_eval,
         "seed": plan.seed,
         "semantic": plan.semantic,
+        "judge": plan.judge,
         "accept_suggestions": plan.accept_suggestions,
         "time_budget_s": plan.time_budget_s,
         "teach": plan.teach_names[0],
@@ -187,9 +201,35 @@ def measure_learning(
     }
 
 
+def _split(
+    examples: Sequence[Example], held_out: Sequence[Example] | None, db_id: str, plan: LearningPlan
+) -> tuple[list[Example], list[Example]]:
+    """``db_id``'s pool and held-out questions (see :func:`measure_learning`)."""
+    questions = [e for e in examples if e.db_id == db_id and e.available]
+    if held_out is None:
+        pool, kept = split_pool(questions, pool=plan.points[-1], seed=plan.seed, limit_eval=plan.limit_eval)
+    else:
+        pool = seeded_shuffle(questions, plan.seed)[: plan.points[-1]]
+        others = [e for e in held_out if e.db_id == db_id and e.available]
+        kept = split_pool(others, pool=0, seed=plan.seed, limit_eval=plan.limit_eval)[1]
+    if len(pool) < plan.points[-1] or not kept:
+        raise TooFewQuestionsError(
+            f"{db_id} has {len(questions)} usable questions: {plan.points[-1]} corrections leave none"
+            " to hold out"
+            if held_out is None
+            else f"{db_id} has {len(questions)} questions to correct and {len(kept)} to hold out:"
+            f" {plan.points[-1]} corrections and one held-out question are needed"
+        )
+    if plan.semantic == "curated" and database_semantic_model(open_database(pool[0].db_path)) is None:
+        raise NoSemanticModelError(
+            f"{db_id} has no semantic model of its own to measure: use --semantic bootstrap or none"
+        )
+    return pool, kept
+
+
 def _learn_on(
-    pool: list[TextToSQLExample],
-    held_out: list[TextToSQLExample],
+    pool: list[Example],
+    held_out: list[Example],
     generator: Generator,
     plan: LearningPlan,
     progress: bool,
@@ -197,12 +237,8 @@ def _learn_on(
     """Work through ``pool`` as a user and a reviewer would, asking ``held_out`` at each point."""
     database = open_database(pool[0].db_path)
     schema = load_schema(database)
-    semantic: SemanticModel | None = None  # none: the database's own place holds no model
-    if plan.semantic == "bootstrap":
-        from nl2sql.semantic.bootstrap import bootstrap_model
-
-        semantic = bootstrap_model(database, schema)
-    gold = _GoldResults(database)
+    semantic = _semantic(database, schema, plan.semantic)
+    judge = JUDGES[plan.judge](database)
     by_teach: dict[str, list[dict[str, Any]]] = {
         name: [
             {"database": e.db_id, "question": e.question, "gold": e.sql, "covered": {}, "answers": {}}
@@ -244,24 +280,37 @@ def _learn_on(
                         row["covered"][str(done)] = covered_by(example, pool[:done])
                         nothing_taught = done == 0 and rows is not first  # the same prompt as the first's
                         row["answers"][str(done)] = (
-                            same["answers"][str(done)] if nothing_taught else _asked(answering, example, gold)
+                            same["answers"][str(done)]
+                            if nothing_taught
+                            else _asked(answering, example, judge)
                         )
                         bar.update(1)
                 reached[done] = _store_state(log, database, schema)
             if done < plan.points[-1]:
-                taught.append(_correct(user, log, pool[done], gold, accept=plan.accept_suggestions))
+                taught.append(_correct(user, log, pool[done], judge, accept=plan.accept_suggestions))
                 bar.update(1)
         bar.close()
         log.close()
     return {"questions": first, "by_teach": by_teach, "corrections": {"taught": taught, "store": reached}}
 
 
-def _asked(assistant: Any, example: TextToSQLExample, gold: _GoldResults) -> dict[str, Any]:
-    """Ask ``example`` and judge the answer against the gold result."""
+def _semantic(database: Database, schema: Any, setting: str) -> SemanticModel | bool | None:
+    """What the assistants get as ``semantic`` for ``setting`` (:attr:`LearningPlan.semantic`)."""
+    if setting == "bootstrap":
+        from nl2sql.semantic.bootstrap import bootstrap_model
+
+        return bootstrap_model(database, schema)
+    if setting == "curated":
+        return None  # the assistant finds the database's own, as the product does
+    return False if database_semantic_model(database) is not None else None
+
+
+def _asked(assistant: Any, example: Example, judge: Judge) -> dict[str, Any]:
+    """Ask ``example`` and judge the answer."""
     answer: Answer = assistant.ask(example.question)
     scores = assistant.corrections.scores(example.question) if len(assistant.corrections) else []
     return {
-        "right": gold.matches(example.sql, answer),
+        "right": judge.right(example.sql, answer),
         "path": answer.path,
         "sql": answer.sql,
         "error": answer.error,
@@ -274,13 +323,11 @@ def _asked(assistant: Any, example: TextToSQLExample, gold: _GoldResults) -> dic
     }
 
 
-def _correct(
-    user: Any, log: FeedbackLog, example: TextToSQLExample, gold: _GoldResults, *, accept: bool
-) -> dict[str, Any]:
+def _correct(user: Any, log: FeedbackLog, example: Example, judge: Judge, *, accept: bool) -> dict[str, Any]:
     """The user asks ``example``, accepts a right answer or edits a wrong one into the gold SQL; the
     reviewer approves the candidate and (with ``accept``) accepts what it suggests."""
     answer: Answer = user.ask(example.question)
-    right = gold.matches(example.sql, answer)
+    right = judge.right(example.sql, answer)
     if right:
         user.record("accepted", answer)
     else:
@@ -288,6 +335,7 @@ def _correct(
     outcome: dict[str, Any] = {
         "question": example.question,
         "answered_right": right,
+        "path": answer.path,
         "kind": "accepted" if right else "edited",
         "approved": False,
         "reason": None,
@@ -332,34 +380,6 @@ def _store_state(log: FeedbackLog, database: Database, schema: Any) -> dict[str,
     store = SuggestionStore(log)
     statuses = Counter(s.status for s in store.suggestions(database.name))
     return {"approved": len(curate(log, database.name, schema).kept), "suggestions": dict(statuses)}
-
-
-class _GoldResults:
-    """Gold results of one database, each run once; answers judged as ``chatbi eval`` judges them."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self._rows: dict[str, list[tuple[Any, ...]] | None] = {}
-
-    def matches(self, gold_sql: str, answer: Answer) -> bool:
-        expected = self._gold(gold_sql)
-        if expected is None or answer.error or not answer.sql:
-            return False
-        try:
-            predicted = run_query(self.database, answer.sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
-        except ChatBIError:
-            return False
-        return results_match(expected, predicted.rows, ordered=orders_rows(gold_sql))
-
-    def _gold(self, sql: str) -> list[tuple[Any, ...]] | None:
-        if sql not in self._rows:
-            try:
-                self._rows[sql] = run_query(
-                    self.database, sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S
-                ).rows
-            except ChatBIError:
-                self._rows[sql] = None
-        return self._rows[sql]
 
 
 def _load() -> float | None:

@@ -78,6 +78,7 @@ from nl2sql.semantic.related_words import (
     with_related,
 )
 from nl2sql.semantic.shorthand import write_out
+from nl2sql.semantic.spoken_counts import spoken_counts
 from nl2sql.semantic.time_words import TimeReading, chinese_number, full_years, normalize, read_time
 from nl2sql.semantic.timerange import TimeRangeError, resolve
 
@@ -279,7 +280,10 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     time = read_time(question)
     unrelated = _compared_periods(time, today)
     taken = list(time.spans)
-    matches = _vocabulary_matches(text, model, taken, original=question)
+    # "卖掉了几件", "退了几单": the count the model names with a noun (销售件数, 退货单数)
+    spoken = [(s, e, m) for s, e, m in spoken_counts(text, model) if all(e <= a or b <= s for a, b in taken)]
+    matches = _vocabulary_matches(text, model, [*taken, *((s, e) for s, e, _ in spoken)], original=question)
+    matches = sorted([*matches, *(Match(s, e, "metric", m) for s, e, m in spoken)], key=lambda m: m.start)
     single = _vocabulary(model).single
     for table, start, metric in counts_without_suffix(text, matches, single):  # "取消订单" of 取消订单数
         table.start, table.kind, table.target = start, "metric", metric

@@ -36,7 +36,7 @@ from chatbi_jupyterlab.notebook.chart import (
     choose_chart,
 )
 from chatbi_jupyterlab.notebook.figure import build_figure
-from chatbi_jupyterlab.notebook.static_chart import PALETTE
+from explain.figure_svg import PALETTE
 
 if TYPE_CHECKING:
     import pandas as pd

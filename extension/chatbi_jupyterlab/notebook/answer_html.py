@@ -340,7 +340,7 @@ def status_html(message: str, severity: str = "info") -> str:
 
 
 def figure_html(figure: go.Figure | None) -> str:
-    """The figure as an inline SVG drawing (:mod:`chatbi_jupyterlab.notebook.static_chart`): it shows in
+    """The figure as an inline SVG drawing (:mod:`explain.figure_svg`): it shows in
     saved and exported notebooks with nothing to fetch (no plotly.js, no CDN); empty for no figure.
 
     Example:
@@ -351,7 +351,7 @@ def figure_html(figure: go.Figure | None) -> str:
     """
     if figure is None:
         return ""
-    from chatbi_jupyterlab.notebook.static_chart import figure_svg
+    from explain.figure_svg import figure_svg
 
     drawing = figure_svg(figure) or f'<div style="color: {MUTED_COLOR}">(this chart has no static form)</div>'
     return f'<div class="chatbi-chart">{drawing}</div>'

@@ -5,8 +5,10 @@ for it and when, and the first rows it returns; Approve and Reject (with a reaso
 A thin shell: what a candidate shows comes from :func:`feedback.review_items.review_items`, and the
 buttons call :func:`feedback.review.approve` and :func:`feedback.review.reject`, as ``chatbi feedback
 approve|reject`` does. An approval runs the SQL again and is refused when it fails; the candidate then
-says why. Everything from the log or the database is shown as text (output streams), never as HTML.
-Displayed where widgets do not render (a saved or exported notebook), the view is its plain text.
+says why. A user who may not review in the store (:mod:`feedback.reviewers`) sees why at the top, and
+every button is disabled; under four eyes, so is Approve on the reviewer's own corrections. Everything
+from the log or the database is shown as text (output streams), never as HTML. Displayed where widgets
+do not render (a saved or exported notebook), the view is its plain text.
 
 Example:
     >>> import os, sqlite3, tempfile
@@ -36,6 +38,7 @@ import ipywidgets as widgets
 from feedback.log import FeedbackLog
 from feedback.review import ReviewError, approve, reject
 from feedback.review_items import PREVIEW_ROWS, PREVIEW_TIMEOUT_S, ReviewItem, preview, review_items
+from feedback.reviewers import ReviewerError, approval_refusal, review_refusal
 
 if TYPE_CHECKING:
     from nl2sql.connect import Database
@@ -92,6 +95,11 @@ class CandidateCard:
         self.approve_button.on_click(lambda _: self.approve())
         self.reject_button.on_click(lambda _: self.reject())
         self.outcome = widgets.Output()
+        if view.refusal:
+            self.approve_button.disabled = self.reject_button.disabled = self.reason_text.disabled = True
+        elif refusal := approval_refusal(view.log, view.reviewer, item.correction.user_name):
+            self.approve_button.disabled = True
+            self._say(refusal)
         self.widget = widgets.VBox(
             [
                 self.about,
@@ -121,7 +129,7 @@ class CandidateCard:
             correction = verdict(
                 view.log, item.event_id, view.database, view.schema, reviewer=view.reviewer, reason=reason
             )
-        except ReviewError as error:
+        except (ReviewError, ReviewerError) as error:
             self._say(str(error))
             return False
         if correction.status == "approved":
@@ -146,7 +154,8 @@ class ReviewView:
         log: the feedback log the candidates and the verdicts are in.
         database: the database they are about; approving runs their SQL there again.
         schema: its schema, which candidates must validate against (read from ``database`` when None).
-        reviewer: who the verdicts are logged as (default: the log's user).
+        reviewer: who the verdicts are given as (default: the log's user); where the store names
+            reviewers and this is not one, the view says why and its buttons are disabled.
         shown: candidates listed at most (the oldest first).
         preview_rows, preview_timeout_s: the bounds of each candidate's preview.
 
@@ -170,7 +179,10 @@ class ReviewView:
             from nl2sql.schema import load_schema
 
             schema = load_schema(database)
-        self.log, self.database, self.schema, self.reviewer = log, database, schema, reviewer
+        self.log, self.database, self.schema = log, database, schema
+        self.reviewer = reviewer or log.user
+        self.refusal: str | None = None
+        """Why :attr:`reviewer` may not review here, in one line (None when they may)."""
         self.shown, self.preview_rows, self.preview_timeout_s = max(1, shown), preview_rows, preview_timeout_s
         self.candidates: dict[int, CandidateCard] = {}
         self.waiting = 0
@@ -185,7 +197,8 @@ class ReviewView:
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the candidates waiting now and list the oldest :attr:`shown` of them."""
+        """Read who may review and the candidates waiting now, and list the oldest :attr:`shown` of them."""
+        self.refusal = review_refusal(self.log, self.reviewer)
         items = review_items(self.log, self.database, self.schema)
         self.waiting = len(items)
         self.candidates = {item.event_id: CandidateCard(item, self) for item in items[: self.shown]}
@@ -234,6 +247,8 @@ class ReviewView:
         text = f"{count} candidate{'s' * (count != 1)} waiting for review on {name}"
         if count > len(self.candidates):
             text += f" (the oldest {len(self.candidates)} listed: decide them, then Refresh)"
+        if self.refusal:
+            text += f"\n{self.refusal}: the buttons are disabled"
         return text
 
 
