@@ -30,7 +30,7 @@ from sqlglot.errors import SqlglotError
 
 from explain.plan_read import clause, conjuncts, normalized
 from feedback.edit_kinds import is_time_window
-from feedback.query_tables import QueryTables, read_select
+from feedback.query_tables import QueryTables, read_select, unqualified
 from feedback.suggestions import Proposal
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
@@ -70,7 +70,7 @@ def added_conditions(
         table = tables.single_table(node)
         if table is None or is_time_window(node.sql(dialect), dialect):
             continue
-        condition = _unqualified(node).sql(dialect)
+        condition = unqualified(node).sql(dialect)
         if (table, condition) not in added:
             added.append((table, condition))
     return added
@@ -143,17 +143,10 @@ def _where(select: exp.Select) -> list[exp.Expression]:
 
 def _shape(node: exp.Expression, dialect: str) -> str:
     """``node`` with its qualifiers and literals left out: equal for the same condition on other values."""
-    copy = _unqualified(node)
+    copy = unqualified(node)
     for literal in list(copy.find_all(exp.Literal)):
         literal.replace(exp.Placeholder())
     return normalized(copy, dialect)
-
-
-def _unqualified(node: exp.Expression) -> exp.Expression:
-    copy = node.copy()
-    for column in copy.find_all(exp.Column):
-        column.set("table", None)
-    return copy
 
 
 def _word(node: exp.Expression) -> str:

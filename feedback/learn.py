@@ -2,11 +2,13 @@
 
 An approved edit is read against the SQL it corrected: changed values are value mappings
 (:mod:`feedback.value_mappings`), added joins join paths (:mod:`feedback.join_paths`), and conditions
-that several corrections add are business rules (:mod:`feedback.business_rules`). What the database's
-semantic model already says is not suggested again; the rest is stored as pending suggestions
-(:mod:`feedback.suggestions`). Learning runs after every approval (:func:`feedback.review.approve`) and
-before ``chatbi feedback suggestions`` lists them; it adds only what is new, so running it again is
-harmless, and a suggestion once rejected stays rejected.
+that several corrections add are business rules (:mod:`feedback.business_rules`). Where the database has
+a semantic model, the words its rules cannot read in the approved questions are matched with what the
+approved queries measure and group by (:mod:`feedback.word_meanings`): metric and dimension words.
+What the database's semantic model already says is not suggested again; the rest is stored as pending
+suggestions (:mod:`feedback.suggestions`). Learning runs after every approval
+(:func:`feedback.review.approve`) and before ``chatbi feedback suggestions`` lists them; it adds only
+what is new, so running it again is harmless, and a suggestion once rejected stays rejected.
 
 Example:
     >>> import os, tempfile
@@ -25,15 +27,17 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from feedback.business_rules import added_conditions, business_rules
 from feedback.corrections import Correction, curate
 from feedback.join_paths import join_paths
 from feedback.log import FeedbackLog
+from feedback.measures import query_parts
 from feedback.suggestions import Proposal, Suggestion, SuggestionStore
 from feedback.value_mappings import value_mappings
+from feedback.word_meanings import Seen, word_meanings
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
     from nl2sql.schema import Schema
@@ -56,14 +60,42 @@ def learn(
     ``model`` does not say yet; the suggestions that are new (stamped ``at``, by default now)."""
     edits = approved_edits(log, database, schema, dialect=dialect)
     proposals = proposals_from(edits, schema, dialect=schema.dialect if schema else dialect)
+    at = at or log.clock()
     if model is not None:
         from nl2sql.semantic.learned import already_known
 
+        proposals += word_proposals(log, database, schema, model, dialect=dialect, today=at.date())
         proposals = [p for p in proposals if not already_known(model, p)]
     if not proposals:
         return []
     store = SuggestionStore(log)
-    return store.propose(database, proposals, at=at or log.clock())
+    return store.propose(database, proposals, at=at)
+
+
+def word_proposals(
+    log: FeedbackLog,
+    database: str,
+    schema: Schema | None,
+    model: SemanticModel,
+    *,
+    dialect: str = "sqlite",
+    today: date | None = None,
+) -> list[Proposal]:
+    """What the words of the approved questions of ``database`` mean (:mod:`feedback.word_meanings`),
+    read with ``model`` and the suggestions already accepted for it."""
+    from nl2sql.semantic.learned import learned_model
+    from nl2sql.semantic.question_words import question_reading
+
+    reading_model = learned_model(model, database, log)
+    seen = [
+        Seen(
+            correction.event_id,
+            question_reading(correction.question, reading_model, today),
+            query_parts(correction.sql, schema, schema.dialect if schema else dialect),
+        )
+        for correction in curate(log, database, schema, dialect=dialect).kept
+    ]
+    return word_meanings(seen)
 
 
 def approved_edits(

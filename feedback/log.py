@@ -135,6 +135,30 @@ class FeedbackLog:
 
     def record(self, kind: str, **fields: Any) -> int:
         """Append one event of ``kind``; unknown keyword fields go into ``details``. Returns its id."""
+        row = self._row(kind, fields)
+        with self.engine.connect().execution_options(write=True) as connection, connection.begin():
+            return _insert(connection, row)
+
+    def record_on(self, connection: sa.Connection, kind: str, /, **fields: Any) -> int:
+        """Append one event as :meth:`record` does, inside a write transaction already begun on
+        ``connection`` (one of :attr:`engine`'s): it commits, or rolls back, with that transaction.
+
+        Example:
+            >>> import tempfile, os
+            >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "f.sqlite"), user="ann")
+            >>> with log.engine.connect().execution_options(write=True) as connection:
+            ...     with connection.begin():
+            ...         event_id = log.record_on(connection, "generated", question="How many?")
+            ...     with connection.begin() as transaction:
+            ...         _ = log.record_on(connection, "generated", question="Rolled back?")
+            ...         transaction.rollback()
+            >>> [e["question"] for e in log.events()]
+            ['How many?']
+        """
+        return _insert(connection, self._row(kind, fields))
+
+    def _row(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """The events row of one event of ``kind`` with ``fields``, scrubbed and stamped."""
         if kind not in EVENT_KINDS:
             raise ValueError(f"unknown event kind {kind!r}; expected one of {', '.join(EVENT_KINDS)}")
         values = {name: fields.pop(name, None) for name in COLUMNS}
@@ -143,15 +167,12 @@ class FeedbackLog:
             if isinstance(value, str):
                 values[name] = _scrub(name, value)
         details = json.dumps(_scrubbed(fields), ensure_ascii=False, default=str)
-        row = {
+        return {
             "created_at": self.clock().isoformat(timespec="milliseconds"),
             "kind": kind,
             **values,
             "details": details,
         }
-        with self.engine.connect().execution_options(write=True) as connection, connection.begin():
-            result = connection.execute(sa.insert(EVENTS).values(row).returning(EVENTS.c.id))
-            return int(result.scalar_one())
 
     def events(
         self, *, limit: int | None = 100, database: str | None = None, kinds: Sequence[str] = ()
@@ -206,6 +227,11 @@ class FeedbackLog:
             query = query.where(EVENTS.c.kind.in_(kinds))
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar() or 0)
+
+
+def _insert(connection: sa.Connection, row: dict[str, Any]) -> int:
+    result = connection.execute(sa.insert(EVENTS).values(row).returning(EVENTS.c.id))
+    return int(result.scalar_one())
 
 
 def _scrub(name: str, value: str) -> str:

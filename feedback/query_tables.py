@@ -99,3 +99,17 @@ class QueryTables:
         of tables that cannot be told), and for a node without columns."""
         owners = {self.table_of(column) for column in node.find_all(exp.Column)}
         return next(iter(owners)) if len(owners) == 1 and None not in owners else None
+
+
+def unqualified(node: exp.Expression) -> exp.Expression:
+    """A copy of ``node`` whose columns name no table (``o.status`` → ``status``).
+
+    Example:
+        >>> import sqlglot
+        >>> unqualified(sqlglot.parse_one("o.status <> 'x' AND c.id = 1")).sql()
+        "status <> 'x' AND id = 1"
+    """
+    copy = node.copy()
+    for column in copy.find_all(exp.Column):
+        column.set("table", None)
+    return copy

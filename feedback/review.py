@@ -35,18 +35,19 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from feedback.corrections import APPROVED, Correction, Curation, curate, question_key, sql_key
 from feedback.errors import FeedbackError
 from feedback.log import FeedbackLog
-from feedback.reviewers import ReviewerError, approval_refusal, check_reviewer
+from feedback.reviewers import ReviewerError, ReviewerPolicy, locked_policy, reviewer_policy
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
     from nl2sql.connect import Database
     from nl2sql.schema import Schema
+    from nl2sql.semantic.model import SemanticModel
 
 AUTO_APPROVE_VARIABLE = "CHATBI_AUTO_APPROVE_ACCEPTED_BY"
 """How many different users must accept an answer unchanged for it to be approved without a reviewer."""
@@ -98,17 +99,23 @@ def approve(
     reviewer: str | None = None,
     reason: str | None = None,
     timeout_s: float = REVIEW_TIMEOUT_S,
+    model: SemanticModel | None = None,
 ) -> Correction:
     """Approve candidate ``event_id`` after its SQL ran again, read-only, on ``database``, as
-    ``reviewer`` (default: the log's user).
+    ``reviewer`` (default: the log's user); what it teaches is read with ``model`` (default: the
+    database's own semantic model, :mod:`feedback.learn`).
+
+    The reviewers and four eyes are checked first, and again, with the verdict, in the transaction that
+    writes it, holding the lock changes to them take: no verdict crosses a change to who may review.
 
     Raises:
         ReviewerError: ``reviewer`` may not review in this store, or (four eyes) made the correction.
         ReviewError: it is not a candidate on this database, or its SQL fails.
     """
     reviewer = reviewer or log.user
-    check_reviewer(log, reviewer)
-    return _approve(log, event_id, database, schema, reviewer, reason, timeout_s, by_rule=False)
+    policy = reviewer_policy(log)
+    policy.check(reviewer)
+    return _approve(log, event_id, database, schema, reviewer, reason, timeout_s, policy=policy, model=model)
 
 
 def _approve(
@@ -120,9 +127,11 @@ def _approve(
     reason: str | None,
     timeout_s: float,
     *,
-    by_rule: bool,
+    policy: ReviewerPolicy | None,
+    model: SemanticModel | None = None,
 ) -> Correction:
-    """Approve candidate ``event_id``; four eyes holds unless a rule approves it (``by_rule``)."""
+    """Approve candidate ``event_id`` as ``reviewer`` under ``policy`` (the store's, as read before), or
+    by a rule when None: neither the reviewers nor four eyes apply then."""
     from nl2sql.errors import ChatBIError
     from nl2sql.execute import run_query
 
@@ -130,28 +139,33 @@ def _approve(
     candidate = next((c for c in curation.candidates if c.event_id == event_id), None)
     if candidate is None:
         raise ReviewError(_not_a_candidate(log, curation, event_id, database.name))
-    refusal = None if by_rule else approval_refusal(log, reviewer, candidate.user_name)
-    if refusal:
-        raise ReviewerError(f"not approved: {refusal}")
+    check = None
+    if policy is not None:
+        check = _approval_check(reviewer, candidate.user_name)
+        check(policy)
     try:
         result = run_query(database, candidate.sql, max_rows=1, timeout_s=timeout_s)
     except ChatBIError as error:
         raise ReviewError(f"not approved: #{event_id} fails when run again: {error}") from error
-    _verdict(log, "approved", candidate, database, schema, reviewer, reason, columns=result.columns)
-    _learn(log, database, schema)
+    _verdict(log, "approved", candidate, database, schema, reviewer, reason, check, columns=result.columns)
+    _learn(log, database, schema, model)
     return replace(candidate, status=APPROVED)
 
 
-def _learn(log: FeedbackLog, database: Database, schema: Schema | None) -> None:
-    """Offer what the approved corrections teach beyond their own questions (:mod:`feedback.learn`)."""
+def _learn(
+    log: FeedbackLog, database: Database, schema: Schema | None, model: SemanticModel | None = None
+) -> None:
+    """Offer what the approved corrections teach beyond their own questions (:mod:`feedback.learn`),
+    read with ``model`` (default: the database's own)."""
     from feedback.learn import learn
     from nl2sql.errors import ChatBIError
     from nl2sql.semantic.locate import database_semantic_model
 
-    try:
-        model = database_semantic_model(database)
-    except ChatBIError:  # a broken model file is reported where it is used; learning goes on without it
-        model = None
+    if model is None:
+        try:
+            model = database_semantic_model(database)
+        except ChatBIError:  # a broken model file is reported where it is used; learning goes on
+            model = None
     learn(log, database.name, schema, dialect=database.dialect, model=model)
 
 
@@ -172,12 +186,12 @@ def reject(
         ReviewError: it is neither a candidate nor an approved correction on ``database``.
     """
     reviewer = reviewer or log.user
-    check_reviewer(log, reviewer)
+    reviewer_policy(log).check(reviewer)
     curation = _curation(log, database, schema)
     found = next((c for c in curation.candidates + curation.kept if c.event_id == event_id), None)
     if found is None:
         raise ReviewError(_not_a_candidate(log, curation, event_id, database.name, approved_too=True))
-    _verdict(log, "declined", found, database, schema, reviewer, reason)
+    _verdict(log, "declined", found, database, schema, reviewer, reason, lambda now: now.check(reviewer))
     return replace(found, status="declined")
 
 
@@ -189,20 +203,41 @@ def _verdict(
     schema: Schema | None,
     reviewer: str | None,
     reason: str | None,
+    check: Callable[[ReviewerPolicy], None] | None,
     **details: Any,
 ) -> None:
-    """Log a reviewer's verdict (``approved`` or ``declined``) on ``correction``."""
-    log.record(
-        kind,
-        database=database.name,
-        schema_fingerprint=schema.fingerprint if schema else None,
-        question=correction.question,
-        final_sql=correction.sql,
-        user_name=reviewer,
-        event=correction.event_id,
-        reason=reason,
+    """Log a verdict (``approved`` or ``declined``) on ``correction``: a reviewer's in one transaction
+    that holds the lock on the reviewers, reads them and four eyes, and writes it unless ``check`` of
+    them raises; a rule's (``check`` None) as any event."""
+    fields = {
+        "database": database.name,
+        "schema_fingerprint": schema.fingerprint if schema else None,
+        "question": correction.question,
+        "final_sql": correction.sql,
+        "user_name": reviewer,
+        "event": correction.event_id,
+        "reason": reason,
         **details,
-    )
+    }
+    if check is None:
+        log.record(kind, **fields)
+        return
+    with locked_policy(log) as (connection, now):
+        check(now)
+        log.record_on(connection, kind, **fields)
+
+
+def _approval_check(reviewer: str, author: str | None) -> Callable[[ReviewerPolicy], None]:
+    """What refuses ``reviewer`` approving ``author``'s correction under a policy: not a reviewer (as
+    :func:`reject` says), or four eyes."""
+
+    def check(policy: ReviewerPolicy) -> None:
+        policy.check(reviewer)
+        refusal = policy.approval_refusal(reviewer, author)
+        if refusal:
+            raise ReviewerError(f"not approved: {refusal}")
+
+    return check
 
 
 def auto_approve(
@@ -214,9 +249,11 @@ def auto_approve(
     rules: ReviewRules,
     *,
     timeout_s: float = REVIEW_TIMEOUT_S,
+    model: SemanticModel | None = None,
 ) -> Correction | None:
-    """Approve the candidate for ``question`` with ``sql`` when ``rules`` say so; the approved correction,
-    or None (no rule applies, it is no candidate, or it fails when run)."""
+    """Approve the candidate for ``question`` with ``sql`` when ``rules`` say so (what it teaches read
+    with ``model``, as :func:`approve` reads it); the approved correction, or None (no rule applies, it
+    is no candidate, or it fails when run)."""
     if rules.accepted_by < 1:
         return None
     pair = (question_key(question), sql_key(sql))
@@ -241,7 +278,15 @@ def auto_approve(
     rule = f"accepted unchanged by {len(users)} users"
     try:
         return _approve(
-            log, candidate.event_id, database, schema, AUTO_REVIEWER, rule, timeout_s, by_rule=True
+            log,
+            candidate.event_id,
+            database,
+            schema,
+            AUTO_REVIEWER,
+            rule,
+            timeout_s,
+            policy=None,
+            model=model,
         )
     except ReviewError:
         return None

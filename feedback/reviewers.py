@@ -66,6 +66,105 @@ class Reviewer:
     added_at: str
 
 
+@dataclass(frozen=True)
+class ReviewerPolicy:
+    """Who may review in a store and whether four eyes is on, as read at one moment (:func:`reviewer_policy`).
+
+    Example:
+        >>> policy = ReviewerPolicy(names=("bo", "cy"), four_eyes=True)
+        >>> policy.review_refusal("ann")
+        'ann is not a reviewer of this feedback store; reviewers: bo, cy'
+        >>> policy.approval_refusal("bo", "bo")
+        'bo made this correction, and this feedback store asks another reviewer to approve it (four eyes)'
+        >>> policy.approval_refusal("bo", "ann") is None, ReviewerPolicy().review_refusal("ann") is None
+        (True, True)
+    """
+
+    names: tuple[str, ...] = ()
+    """The reviewers by name; none while anyone may review."""
+    four_eyes: bool = False
+    """Whether approving one's own correction is refused."""
+
+    def review_refusal(self, user: str) -> str | None:
+        """Why ``user`` may not review, in one line; None when they may."""
+        return _refusal(list(self.names), user)
+
+    def check(self, user: str) -> None:
+        """Nothing when ``user`` may review.
+
+        Raises:
+            ReviewerError: there are reviewers and ``user`` is not one of them.
+        """
+        _check(list(self.names), user)
+
+    def approval_refusal(self, reviewer: str, author: str | None) -> str | None:
+        """Why ``reviewer`` may not approve a correction ``author`` made, in one line; None when they may."""
+        refusal = self.review_refusal(reviewer)
+        if refusal is None and author == reviewer and self.four_eyes:
+            refusal = (
+                f"{reviewer} made this correction, and this feedback store asks another reviewer to"
+                " approve it (four eyes)"
+            )
+        return refusal
+
+
+def reviewer_policy(log: FeedbackLog) -> ReviewerPolicy:
+    """The reviewers of ``log``'s store and its four-eyes setting, read together.
+
+    Example:
+        >>> import os, tempfile
+        >>> from feedback.log import FeedbackLog
+        >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "f.sqlite"), user="bo")
+        >>> reviewer_policy(log)
+        ReviewerPolicy(names=(), four_eyes=False)
+        >>> _ = add_reviewer(log, "bo"), set_four_eyes(log, True)
+        >>> reviewer_policy(log)
+        ReviewerPolicy(names=('bo',), four_eyes=True)
+    """
+    with log.engine.connect() as connection, connection.begin():
+        return _policy(connection)
+
+
+@contextlib.contextmanager
+def locked_policy(log: FeedbackLog) -> Iterator[tuple[sa.Connection, ReviewerPolicy]]:
+    """A write transaction on ``log``'s store holding the lock that changes to the reviewers and to four
+    eyes take, and the policy read inside it: what is checked against this policy and written on this
+    connection (:meth:`feedback.log.FeedbackLog.record_on`) commits before any such change, or after.
+
+    Example:
+        >>> import os, tempfile
+        >>> from feedback.log import FeedbackLog
+        >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "f.sqlite"), user="bo")
+        >>> with locked_policy(log) as (connection, now):
+        ...     now.check("bo")
+        ...     _ = log.record_on(connection, "declined", event=1)
+        >>> [e["kind"] for e in log.events()]
+        ['declined']
+    """
+    with _changing(log) as connection:
+        yield connection, _policy(connection)
+
+
+def check_reviewer_on(connection: sa.Connection, user: str) -> None:
+    """Check ``user`` against the reviewers as they are within the write transaction ``connection`` has
+    open, holding the lock that changes to them take (on SQLite the transaction's own write lock holds
+    them off already): what the transaction writes next commits before any such change, or after.
+
+    Raises:
+        ReviewerError: the store has reviewers and ``user`` is not one of them.
+
+    Example:
+        >>> import os, tempfile
+        >>> from feedback.log import FeedbackLog
+        >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "f.sqlite"))
+        >>> with log.engine.connect() as connection, connection.begin():
+        ...     check_reviewer_on(connection, "anyone")
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({REVIEWER_LOCK})")
+    _policy(connection).check(user)
+
+
 def reviewers(log: FeedbackLog) -> list[Reviewer]:
     """The reviewers of ``log``'s store by name; none while anyone may review.
 
@@ -132,13 +231,7 @@ def approval_refusal(log: FeedbackLog, reviewer: str, author: str | None) -> str
         >>> approval_refusal(log, "bo", "ann") is None
         True
     """
-    refusal = review_refusal(log, reviewer)
-    if refusal is None and author == reviewer and four_eyes(log):
-        refusal = (
-            f"{reviewer} made this correction, and this feedback store asks another reviewer to approve it"
-            " (four eyes)"
-        )
-    return refusal
+    return reviewer_policy(log).approval_refusal(reviewer, author)
 
 
 def add_reviewer(log: FeedbackLog, name: str, *, by: str | None = None) -> list[Reviewer]:
@@ -197,9 +290,8 @@ def four_eyes(log: FeedbackLog) -> bool:
         >>> four_eyes(FeedbackLog(os.path.join(tempfile.mkdtemp(), "f.sqlite")))
         False
     """
-    query = sa.select(SETTINGS.c.value).where(SETTINGS.c.name == FOUR_EYES)
     with log.engine.connect() as connection:
-        return connection.execute(query).scalar() == "on"
+        return _four_eyes(connection)
 
 
 def set_four_eyes(log: FeedbackLog, on: bool, *, by: str | None = None) -> bool:
@@ -222,6 +314,15 @@ def set_four_eyes(log: FeedbackLog, on: bool, *, by: str | None = None) -> bool:
 def _reviewers(connection: sa.Connection) -> list[Reviewer]:
     rows = connection.execute(sa.select(REVIEWERS).order_by(REVIEWERS.c.name)).mappings()
     return [Reviewer(**row) for row in rows]
+
+
+def _four_eyes(connection: sa.Connection) -> bool:
+    query = sa.select(SETTINGS.c.value).where(SETTINGS.c.name == FOUR_EYES)
+    return connection.execute(query).scalar() == "on"
+
+
+def _policy(connection: sa.Connection) -> ReviewerPolicy:
+    return ReviewerPolicy(tuple(r.name for r in _reviewers(connection)), _four_eyes(connection))
 
 
 def _refusal(names: list[str], user: str) -> str | None:

@@ -8,7 +8,11 @@ question is offered as a *suggestion* for the database's semantic model:
 - ``join``: a join path (``orders.customer_id = customers.customer_id``); payload ``left_table``,
   ``left_columns``, ``right_table``, ``right_columns``, the left side being the many side;
 - ``rule``: a business rule, a condition corrections keep adding on one table; payload ``table``,
-  ``condition`` (SQL over that table's columns) and ``name``.
+  ``condition`` (SQL over that table's columns) and ``name``;
+- ``metric``: a word of the questions that names an aggregate ("营收" is ``SUM(total_amount)`` of the
+  orders not cancelled); payload ``table``, ``expr``, ``filter``, ``time_column`` and ``synonym``;
+- ``dimension``: a word that names a column to group by ("行业" is ``customers.industry``); payload
+  ``table``, ``column`` and ``synonym`` (both from :mod:`feedback.word_meanings`).
 
 Each starts ``pending``; accepting or rejecting it is a decision that can be made again. Nothing here
 writes a YAML file: :mod:`nl2sql.semantic.learned` lays the accepted ones over the model when it is
@@ -44,12 +48,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from feedback.errors import FeedbackError
-from feedback.reviewers import check_reviewer
+from feedback.reviewers import check_reviewer, check_reviewer_on
 
 if TYPE_CHECKING:
     from feedback.log import FeedbackLog
 
-KINDS = ("value", "join", "rule")
+KINDS = ("value", "join", "rule", "metric", "dimension")
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 STATUSES = (PENDING, ACCEPTED, REJECTED)
 SUGGESTION_LOCK = 1_700_019
@@ -131,6 +135,11 @@ def describe(kind: str, payload: dict[str, Any]) -> str:
         pairs = zip(payload["left_columns"], payload["right_columns"], strict=True)
         on = " AND ".join(f"{left}.{a} = {right}.{b}" for a, b in pairs)
         return f"join {left} to {right} on {on}"
+    if kind == "metric":
+        where = f" where {payload['filter']}" if payload.get("filter") else ""
+        return f"{payload['synonym']!r} means {payload['expr']} of {payload['table']}{where}"
+    if kind == "dimension":
+        return f"{payload['synonym']!r} means {payload['table']}.{payload['column']}"
     return f"{payload['table']}: {payload['name']!r} means {payload['condition']}"
 
 
@@ -237,6 +246,7 @@ class SuggestionStore:
         by = by or self.log.user
         check_reviewer(self.log, by)
         with _writing(self.engine) as connection:
+            check_reviewer_on(connection, by)  # again, with the verdict: no decision crosses a change
             row = _row(connection, suggestion_id)
             if row is None or (database is not None and row["database"] != database):
                 where = f" on {database}" if database is not None else ""
@@ -321,6 +331,12 @@ def _contradiction(suggestion: Suggestion, accepted: Sequence[Suggestion]) -> st
                     f"#{other.id} already reads {mine['synonym']!r} as {theirs['value']!r} in"
                     f" {mine['table']}.{mine['column']}: reject it first"
                 )
+        if (
+            suggestion.kind in ("metric", "dimension")
+            and mine["synonym"].casefold() == theirs["synonym"].casefold()
+        ):
+            meaning = other.describe().partition(" means ")[2]
+            return f"#{other.id} already reads {mine['synonym']!r} as {meaning}: reject it first"
         if suggestion.kind == "rule" and mine["name"].casefold() == theirs["name"].casefold():
             return (
                 f"#{other.id} is already called {theirs['name']!r}:"

@@ -762,7 +762,14 @@ class Assistant:
 
             rules, timeout_s = self.review_rules, self.timeout_s
             auto_approve(
-                self.log, self.database, self.schema, answer.question, final, rules, timeout_s=timeout_s
+                self.log,
+                self.database,
+                self.schema,
+                answer.question,
+                final,
+                rules,
+                timeout_s=timeout_s,
+                model=self._semantic_file,
             )
         if kind in CORRECTION_KINDS and self._corrections is not None and self._corrections_from_log:
             pair = (question_key(answer.question), sql_key(final))

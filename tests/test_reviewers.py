@@ -4,10 +4,13 @@ one's own correction; the CLI and the notebook review view act as the current us
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from chatbi_jupyterlab.notebook.review_view import ReviewView
 from conftest import output_texts
 
@@ -15,13 +18,17 @@ from feedback.corrections import curate
 from feedback.log import FeedbackLog
 from feedback.review import ReviewRules, approve, reject, review_queue
 from feedback.reviewers import (
+    REVIEWERS,
     Reviewer,
     ReviewerError,
+    ReviewerPolicy,
     add_reviewer,
     approval_refusal,
     four_eyes,
+    locked_policy,
     remove_reviewer,
     review_refusal,
+    reviewer_policy,
     reviewers,
     set_four_eyes,
 )
@@ -263,6 +270,100 @@ def test_the_review_view_disables_its_buttons_for_a_user_who_may_not_review(
     other.approve_button.click()
     assert other.outcome_text.startswith(f"approved: #{edit} ")
     assert log.events(kinds=["approved"])[-1]["user_name"] == "dee"
+
+
+def test_the_review_view_reads_the_reviewers_and_four_eyes_once_per_refresh(
+    feedback_url: str, sqlite_shop: str
+) -> None:
+    assistant, _, accepted = _candidates(feedback_url, sqlite_shop)
+    log = assistant.log
+    dee = Assistant(sqlite_shop, log=_log(feedback_url, "dee"))
+    dee.record("accepted", Answer("How many orders?", "SELECT COUNT(*) FROM orders"))
+    counted = dee.log.last_id()
+    add_reviewer(log, "dee")
+    set_four_eyes(log, True, by="dee")
+    reads: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        reads.extend(table for table in ("reviewers", "review_settings") if f"FROM {table}" in statement)
+
+    sa.event.listen(log.engine, "before_cursor_execute", count)
+    view = ReviewView(log, assistant.database, assistant.schema, reviewer="dee")
+    assert len(view.candidates) == 3 and sorted(reads) == ["review_settings", "reviewers"], (
+        "once, not per card"
+    )
+    assert view.policy == ReviewerPolicy(("dee",), four_eyes=True) == reviewer_policy(log)
+    mine = [card for card in view.candidates.values() if card.approve_button.disabled]
+    assert [card.item.event_id for card in mine] == [accepted, counted]
+    assert mine[0].outcome_text == (
+        "dee made this correction, and this feedback store asks another reviewer to approve it (four eyes)"
+    )
+
+    set_four_eyes(log, False, by="dee")
+    reads.clear()
+    view.refresh()
+    assert sorted(reads) == ["review_settings", "reviewers"]
+    assert not any(card.approve_button.disabled for card in view.candidates.values())
+    sa.event.remove(log.engine, "before_cursor_execute", count)
+
+
+def _while_bo_is_removed(url: str, act: Callable[[FeedbackLog], object]) -> list[Exception]:
+    """Run ``act`` as bo in a thread while cy removes bo from the reviewers of the store at ``url`` (bo
+    and cy are reviewers before); what ``act`` met, once the removal committed and ``act`` returned."""
+    log = _log(url, "x")
+    add_reviewer(log, "bo")
+    add_reviewer(log, "cy", by="bo")
+    bo, cy = _log(url, "bo"), _log(url, "cy")
+    errors: list[Exception] = []
+
+    def run() -> None:
+        try:
+            act(bo)
+        except Exception as error:  # what the action met, read once the thread is done
+            errors.append(error)
+
+    thread = threading.Thread(target=run)
+    with locked_policy(cy) as (connection, now):  # cy removes bo; not committed yet
+        assert now.names == ("bo", "cy")
+        connection.execute(sa.delete(REVIEWERS).where(REVIEWERS.c.name == "bo"))
+        assert review_refusal(log, "bo") is None, "bo still reviews for everyone else until the commit"
+        thread.start()
+        thread.join(1.0)
+        assert thread.is_alive(), "bo's action passed the first check and waits for the reviewers' lock"
+    thread.join(30)
+    assert not thread.is_alive()
+    assert reviewers(log) == [Reviewer("cy", "bo", "2026-03-01T09:30:00+00:00")]
+    return errors
+
+
+@pytest.mark.parametrize("verdict", ["approve", "reject"])
+def test_a_verdict_by_a_reviewer_removed_before_it_is_written_is_refused_and_writes_nothing(
+    feedback_url: str, sqlite_shop: str, verdict: str
+) -> None:
+    assistant, edit, _ = _candidates(feedback_url, sqlite_shop)
+    log, database, schema = assistant.log, assistant.database, assistant.schema
+    act: Callable[..., object] = approve if verdict == "approve" else reject
+    before = _state(log)
+    errors = _while_bo_is_removed(
+        feedback_url, lambda bo: act(bo, edit, database, schema, reason="looks right")
+    )
+    assert [str(error) for error in errors] == ["bo is not a reviewer of this feedback store; reviewers: cy"]
+    assert all(isinstance(error, ReviewerError) for error in errors)
+    after = [event for event in _state(log)[0] if event["kind"] != "reviewers"]  # bo and cy added, bo removed
+    assert after == before[0] and log.events(kinds=["approved", "declined"]) == [], "nothing written"
+
+
+@pytest.mark.parametrize("status", [ACCEPTED, REJECTED])
+def test_a_suggestion_decided_by_a_reviewer_removed_before_it_is_written_is_refused(
+    feedback_url: str, status: str
+) -> None:
+    log = _log(feedback_url, "x")
+    (suggestion,) = SuggestionStore(log).propose("shop", [SYNONYM], at=DAY)
+    errors = _while_bo_is_removed(
+        feedback_url, lambda bo: SuggestionStore(bo).decide(suggestion.id, status, at=DAY)
+    )
+    assert [str(error) for error in errors] == ["bo is not a reviewer of this feedback store; reviewers: cy"]
+    assert SuggestionStore(log).suggestion(suggestion.id).status == PENDING, "nothing written"
 
 
 def test_the_readme_documents_every_option_of_the_reviewers_command() -> None:

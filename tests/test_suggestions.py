@@ -184,7 +184,10 @@ def test_accepted_suggestions_answer_other_questions_without_the_model(
         "value": "pending",
         "join": "pending",
         "rule": "pending",
+        "metric": "pending",
     }
+    assert listed["metric"]["description"] == "'clients' means COUNT(*) of customers", "a word no rule reads"
+    assert listed["metric"]["sources"] == [ids[0]]
     assert listed["value"]["description"] == "customers.city: 'NY' means 'New York' (the question's word)"
     assert listed["value"]["sources"] == [ids[0]] and listed["join"]["sources"] == [ids[1]]
     assert listed["rule"]["sources"] == ids[2:]
@@ -234,7 +237,7 @@ def test_accepted_suggestions_answer_other_questions_without_the_model(
     capsys.readouterr()
     assert main(["feedback", "suggestions", *where, "--status", "accepted"]) == 0
     shown = capsys.readouterr().out
-    assert shown.startswith("3 suggestions for stores (0 pending, 2 accepted, 1 rejected); 0 new")
+    assert shown.startswith("4 suggestions for stores (1 pending, 2 accepted, 1 rejected); 0 new")
     assert shown.count("none of them is approved any more") == 1, "the join's correction was rejected"
 
 
@@ -245,7 +248,7 @@ def test_suggestion_commands_say_what_is_wrong_in_one_line(
     log = FeedbackLog(tmp_path / "feedback.sqlite", user="ann")
     assistant = Assistant(db, log=log, generator=Replies("SELECT 1"))
     _correct(assistant, log, *CORRECTIONS[0])
-    (value,) = SuggestionStore(log).suggestions("stores")
+    (value,) = [s for s in SuggestionStore(log).suggestions("stores") if s.kind == "value"]
     where = ["--log", str(log.path)]
     shop = _stores(tmp_path, name="shop")
     for argv, message in [
@@ -323,7 +326,7 @@ def test_what_the_model_already_says_is_not_suggested_and_unusable_ones_are_name
         "SELECT name FROM customers WHERE state = 'IL' AND segment = 'Ent'",
         "SELECT name FROM customers WHERE state = 'IL' AND segment = 'Enterprise'",
     )
-    (segment,) = SuggestionStore(log).suggestions("stores")
+    (segment,) = [s for s in SuggestionStore(log).suggestions("stores") if s.kind == "value"]
     assert segment.describe() == "customers.segment: 'Ent' means 'Enterprise' (written before the correction)"
     assert learn(log, "stores", assistant.schema, model=assistant.semantic) == [], "nothing new"
 

@@ -287,7 +287,11 @@ def _learn_on(
                         bar.update(1)
                 reached[done] = _store_state(log, database, schema)
             if done < plan.points[-1]:
-                taught.append(_correct(user, log, pool[done], judge, accept=plan.accept_suggestions))
+                taught.append(
+                    _correct(
+                        user, log, pool[done], judge, accept=plan.accept_suggestions, model=_model(semantic)
+                    )
+                )
                 bar.update(1)
         bar.close()
         log.close()
@@ -323,9 +327,23 @@ def _asked(assistant: Any, example: Example, judge: Judge) -> dict[str, Any]:
     }
 
 
-def _correct(user: Any, log: FeedbackLog, example: Example, judge: Judge, *, accept: bool) -> dict[str, Any]:
+def _model(semantic: SemanticModel | bool | None) -> SemanticModel | None:
+    """The semantic model given to the assistants, when one is (a reviewer reads corrections with it)."""
+    return semantic if isinstance(semantic, SemanticModel) else None
+
+
+def _correct(
+    user: Any,
+    log: FeedbackLog,
+    example: Example,
+    judge: Judge,
+    *,
+    accept: bool,
+    model: SemanticModel | None = None,
+) -> dict[str, Any]:
     """The user asks ``example``, accepts a right answer or edits a wrong one into the gold SQL; the
-    reviewer approves the candidate and (with ``accept``) accepts what it suggests."""
+    reviewer approves the candidate (what it teaches read with ``model``, by default the database's own)
+    and (with ``accept``) accepts what it suggests."""
     answer: Answer = user.ask(example.question)
     right = judge.right(example.sql, answer)
     if right:
@@ -349,7 +367,7 @@ def _correct(user: Any, log: FeedbackLog, example: Example, judge: Judge, *, acc
         outcome["reason"] = dropped[-1].reason if dropped else "no candidate"
     for candidate in candidates:
         try:
-            approve(log, candidate.event_id, database, schema, reviewer=REVIEWER)
+            approve(log, candidate.event_id, database, schema, reviewer=REVIEWER, model=model)
         except ReviewError as error:
             outcome["reason"] = str(error)
         else:

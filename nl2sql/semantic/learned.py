@@ -7,7 +7,10 @@ never written into the model's YAML file. Here they join the model as if the fil
 - a value synonym goes into the ``x_value_synonyms`` of the dimension over that column ("NY" → the value
   'New York' of ``city``), so the rule mapper reads the word in any later question;
 - a join path becomes a relationship between the logical tables over those physical tables;
-- a business rule becomes a named filter of its table.
+- a business rule becomes a named filter of its table;
+- a metric word ("营收" for ``SUM(total_amount)`` of orders not cancelled) becomes a synonym of the metric
+  that aggregates just that, or a new metric when none does (:mod:`feedback.word_meanings`);
+- a dimension word ("行业" for ``customers.industry``) becomes a synonym of the dimension over that column.
 
 What the model already says is left as it is, and what it has no place for (a column no dimension
 shows, a table outside the model, a name another filter has) is left out; :func:`overlay_notes` says
@@ -32,6 +35,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -40,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from nl2sql.semantic.model import LogicalTable, NamedFilter, Relationship, SemanticModel
+from nl2sql.semantic.model import Field, LogicalTable, Metric, NamedFilter, Relationship, SemanticModel
 
 if TYPE_CHECKING:
     from feedback.log import FeedbackLog
@@ -136,6 +140,10 @@ class _Builder:
                 outcome = self._join(payload)
             elif kind == "rule":
                 outcome = self._rule(payload, sources)
+            elif kind == "metric":
+                outcome = self._metric(payload, sources)
+            elif kind == "dimension":
+                outcome = self._dimension(payload)
             else:
                 outcome = f"unknown kind {kind!r}"
         except KeyError as error:
@@ -218,6 +226,109 @@ class _Builder:
         named = NamedFilter(name, condition, logical.name, description)
         self.tables[logical.name] = replace(logical, filters=(*logical.filters, named))
         return ADDED
+
+    def _metric(self, payload: dict[str, Any], sources: Sequence[int]) -> str:
+        table, expr, word = payload["table"], payload["expr"], payload["synonym"]
+        logical = self._logical(table)
+        if logical is None:
+            return f"no table of the semantic model reads {table}"
+        condition = self._logical_names(payload.get("filter"))
+        when = self._logical_names(payload.get("time_column"))
+        wanted = word.casefold()
+
+        def same(metric: Metric) -> bool:
+            return _same_condition(metric.expr, expr) and _same_filter(metric.filter, condition)
+
+        for other in self.tables.values():
+            for metric in other.metrics:
+                if wanted in map(str.casefold, metric.names):
+                    mine = other is logical and same(metric)
+                    return KNOWN if mine else f"{metric.name} is called {word!r} already"
+        found = next((m for m in logical.metrics if same(m)), None)
+        if found is not None:
+            metrics = tuple(
+                replace(m, synonyms=(*m.synonyms, word)) if m is found else m for m in logical.metrics
+            )
+        else:
+            learned_from = ", ".join(f"#{s}" for s in sources)
+            where = f" where {condition}" if condition else ""
+            learned = f" Learned from the approved corrections {learned_from}." if sources else ""
+            metric = Metric(
+                name=self._metric_name(expr, word),
+                expr=expr,
+                table=logical.name,
+                description=f"{expr} of {logical.name}{where}.{learned}",
+                synonyms=(word,),
+                filter=condition,
+                time_dimension_name=when,
+            )
+            metrics = (*logical.metrics, metric)
+        self.tables[logical.name] = replace(logical, metrics=metrics)
+        return ADDED
+
+    def _dimension(self, payload: dict[str, Any]) -> str:
+        table, column, word = payload["table"], payload["column"], payload["synonym"]
+        logical = self._logical(table)
+        if logical is None:
+            return f"no table of the semantic model reads {table}"
+        shown = (*logical.dimensions, *logical.time_dimensions)
+        field = next((f for f in shown if _column_of(f.expr) == column.lower()), None)
+        if field is None:
+            return f"no dimension of {logical.name} shows the column {column}"
+        wanted = word.casefold()
+        if wanted in map(str.casefold, field.names):
+            return KNOWN
+        for other in self.tables.values():
+            for named in (*other.fields, *other.metrics):
+                if wanted in map(str.casefold, named.names):
+                    return f"{named.name} of {other.name} is called {word!r} already"
+        new_field = replace(field, synonyms=(*field.synonyms, word))
+        self.tables[logical.name] = replace(
+            logical,
+            dimensions=_swapped(logical.dimensions, field, new_field),
+            time_dimensions=_swapped(logical.time_dimensions, field, new_field),
+        )
+        return ADDED
+
+    def _logical_names(self, sql: str | None) -> str | None:
+        """``sql`` with the database tables it qualifies columns with named as the model's tables."""
+        if not sql:
+            return None
+        try:
+            node = exp.maybe_parse(sql).copy()
+        except SqlglotError:
+            return sql
+        for column in node.find_all(exp.Column):
+            if column.table:
+                logical = self._logical(column.table)
+                if logical is not None:
+                    column.set("table", exp.to_identifier(logical.name))
+        return node.sql()
+
+    def _metric_name(self, expr: str, word: str) -> str:
+        """A name for a learned metric: the word when it is one in Latin letters, else made of the
+        aggregate's words (``sum_total_amount``); made unique."""
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_ ]*", word):
+            base = "_".join(word.lower().split())
+        else:
+            base = "_".join(dict.fromkeys(re.findall(r"[a-z][a-z0-9_]*", expr.lower())))[:48] or "metric"
+        taken = {m.name.lower() for t in self.tables.values() for m in t.metrics}
+        taken |= {f.name.lower() for t in self.tables.values() for f in t.fields}
+        name, number = base, 1
+        while name.lower() in taken:
+            number += 1
+            name = f"{base}_{number}"
+        return name
+
+
+def _swapped(fields: tuple[Field, ...], old: Field, new: Field) -> tuple[Field, ...]:
+    return tuple(new if f is old else f for f in fields)
+
+
+def _same_filter(one: str | None, other: str | None) -> bool:
+    if not one or not other:
+        return not one and not other
+    return _same_condition(one, other)
 
 
 def _column_of(expr: str) -> str:

@@ -38,7 +38,7 @@ import ipywidgets as widgets
 from feedback.log import FeedbackLog
 from feedback.review import ReviewError, approve, reject
 from feedback.review_items import PREVIEW_ROWS, PREVIEW_TIMEOUT_S, ReviewItem, preview, review_items
-from feedback.reviewers import ReviewerError, approval_refusal, review_refusal
+from feedback.reviewers import ReviewerError, ReviewerPolicy, reviewer_policy
 
 if TYPE_CHECKING:
     from nl2sql.connect import Database
@@ -97,7 +97,7 @@ class CandidateCard:
         self.outcome = widgets.Output()
         if view.refusal:
             self.approve_button.disabled = self.reject_button.disabled = self.reason_text.disabled = True
-        elif refusal := approval_refusal(view.log, view.reviewer, item.correction.user_name):
+        elif refusal := view.policy.approval_refusal(view.reviewer, item.correction.user_name):
             self.approve_button.disabled = True
             self._say(refusal)
         self.widget = widgets.VBox(
@@ -181,6 +181,8 @@ class ReviewView:
             schema = load_schema(database)
         self.log, self.database, self.schema = log, database, schema
         self.reviewer = reviewer or log.user
+        self.policy = ReviewerPolicy()
+        """The store's reviewers and four-eyes setting, as read by the last :meth:`refresh`."""
         self.refusal: str | None = None
         """Why :attr:`reviewer` may not review here, in one line (None when they may)."""
         self.shown, self.preview_rows, self.preview_timeout_s = max(1, shown), preview_rows, preview_timeout_s
@@ -198,7 +200,8 @@ class ReviewView:
 
     def refresh(self) -> None:
         """Read who may review and the candidates waiting now, and list the oldest :attr:`shown` of them."""
-        self.refusal = review_refusal(self.log, self.reviewer)
+        self.policy = reviewer_policy(self.log)
+        self.refusal = self.policy.review_refusal(self.reviewer)
         items = review_items(self.log, self.database, self.schema)
         self.waiting = len(items)
         self.candidates = {item.event_id: CandidateCard(item, self) for item in items[: self.shown]}
