@@ -115,6 +115,8 @@ def test_bench_learning_takes_corrections_through_review_to_a_fresh_assistant(
     assert all(t["approved"] for t in taught), taught
     store = summary["corrections"]["shop"]["store"]
     assert (store["0"]["approved"], store["2"]["approved"]) == (0, 2), "approved in the store, by review"
+    accepted = store["2"]["suggestions"].get("accepted", 0)
+    assert store["0"]["accepted"] == [] and len(store["2"]["accepted"]) == accepted, "what was learned, said"
     questions = summary["questions"]
     assert [q["question"] for q in questions] == [h.question for h in held_out]
     repeated = [q for q in questions if q["question"] in {p.question for p in pool}]

@@ -394,10 +394,15 @@ def _accept_suggestions(log: FeedbackLog, database: str) -> int:
 
 
 def _store_state(log: FeedbackLog, database: Database, schema: Any) -> dict[str, Any]:
-    """What the store holds for ``database``: approved corrections and suggestions by status."""
+    """What the store holds for ``database``: approved corrections, suggestions by status, and what the
+    accepted ones say (one line each, oldest first)."""
     store = SuggestionStore(log)
-    statuses = Counter(s.status for s in store.suggestions(database.name))
-    return {"approved": len(curate(log, database.name, schema).kept), "suggestions": dict(statuses)}
+    suggestions = store.suggestions(database.name)
+    return {
+        "approved": len(curate(log, database.name, schema).kept),
+        "suggestions": dict(Counter(s.status for s in suggestions)),
+        "accepted": [f"{s.kind}: {s.describe()}" for s in suggestions if s.status == ACCEPTED],
+    }
 
 
 def _load() -> float | None:
