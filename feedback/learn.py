@@ -58,13 +58,14 @@ def learn(
 ) -> list[Suggestion]:
     """Store what the approved corrections of ``database`` teach (checked against ``schema``) and
     ``model`` does not say yet; the suggestions that are new (stamped ``at``, by default now)."""
-    edits = approved_edits(log, database, schema, dialect=dialect)
+    approved = curate(log, database, schema, dialect=dialect).kept
+    edits = approved_edits(log, database, approved)
     proposals = proposals_from(edits, schema, dialect=schema.dialect if schema else dialect)
     at = at or log.clock()
     if model is not None:
         from nl2sql.semantic.learned import already_known
 
-        proposals += word_proposals(log, database, schema, model, dialect=dialect, today=at.date())
+        proposals += word_proposals(log, database, approved, schema, model, dialect=dialect, today=at.date())
         proposals = [p for p in proposals if not already_known(model, p)]
     if not proposals:
         return []
@@ -75,14 +76,15 @@ def learn(
 def word_proposals(
     log: FeedbackLog,
     database: str,
+    approved: Sequence[Correction],
     schema: Schema | None,
     model: SemanticModel,
     *,
     dialect: str = "sqlite",
     today: date | None = None,
 ) -> list[Proposal]:
-    """What the words of the approved questions of ``database`` mean (:mod:`feedback.word_meanings`),
-    read with ``model`` and the suggestions already accepted for it."""
+    """What the words of the ``approved`` corrections of ``database`` mean (:mod:`feedback.word_meanings`),
+    read with ``model`` and the suggestions already accepted for it in ``log``."""
     from nl2sql.semantic.learned import learned_model
     from nl2sql.semantic.question_words import question_reading
 
@@ -93,21 +95,20 @@ def word_proposals(
             question_reading(correction.question, reading_model, today),
             query_parts(correction.sql, schema, schema.dialect if schema else dialect),
         )
-        for correction in curate(log, database, schema, dialect=dialect).kept
+        for correction in approved
     ]
     return word_meanings(seen)
 
 
-def approved_edits(
-    log: FeedbackLog, database: str, schema: Schema | None = None, *, dialect: str = "sqlite"
-) -> list[Edit]:
-    """The approved corrections of ``database`` that changed the SQL they were given, with that SQL."""
+def approved_edits(log: FeedbackLog, database: str, approved: Sequence[Correction]) -> list[Edit]:
+    """Of the ``approved`` corrections of ``database``, those that changed the SQL they were given (as
+    ``log`` recorded it), with that SQL."""
     originals = {
         event["id"]: (event["sql"] or "").strip()
         for event in log.events(limit=None, database=database, kinds=("edited",))
     }
     edits = []
-    for correction in curate(log, database, schema, dialect=dialect).kept:
+    for correction in approved:
         original = originals.get(correction.event_id, "")
         if original and original != correction.sql.strip():
             edits.append((correction, original))
