@@ -129,10 +129,11 @@ def query_parts(sql: str, schema: Schema | None = None, dialect: str | None = No
         if measure is None:
             complete = False
             continue
-        home = time_column[0] if time_column else measure.table
+        window = time_column or ((measure.table, measure.time_column) if measure.time_column else None)
+        home = window[0] if window else measure.table
         when = None
-        if time_column:
-            when = time_column[1] if time_column[0] == measure.table else f"{time_column[0]}.{time_column[1]}"
+        if window:
+            when = window[1] if window[0] == measure.table else f"{window[0]}.{window[1]}"
         exclusions = _exclusions(conditions, tables, {measure.table, home}, measure.table, grouped, dialect)
         found = Measure(measure.table, measure.expr, exclusions, when)
         if found not in measures:
@@ -173,6 +174,8 @@ def _parents(node: exp.Expression, top: exp.Expression) -> list[exp.Expression]:
 
 def _measure(node: exp.Expression, select: exp.Select, tables: QueryTables, dialect: str) -> Measure | None:
     """``node`` as a measure over one table, or None when it is not a plain one."""
+    if node.find(exp.Case, exp.If) is not None and node.find(exp.Window, exp.Query) is None:
+        return _compared(node, select, tables, dialect)
     if node.find(exp.Case, exp.If, exp.Window, exp.Query) is not None:
         return None
     if any(isinstance(n, exp.Literal) and n.is_string for n in node.find_all(exp.Literal)):
@@ -181,6 +184,52 @@ def _measure(node: exp.Expression, select: exp.Select, tables: QueryTables, dial
     if table is None:
         return None
     return Measure(table, unqualified(node).sql(dialect))
+
+
+def _compared(node: exp.Expression, select: exp.Select, tables: QueryTables, dialect: str) -> Measure | None:
+    """One measure compared across periods (``SUM(CASE WHEN <this year> THEN x END) - SUM(CASE WHEN <last
+    year> THEN x END)``): the measure, its ``time_column`` the window's; None for anything else.
+
+    Example:
+        >>> from explain.parse import parse_statement
+        >>> select = parse_statement(
+        ...     "SELECT SUM(CASE WHEN d >= '2025-01-01' AND d < '2026-01-01' THEN x END)"
+        ...     " - SUM(CASE WHEN d >= '2024-01-01' AND d < '2025-01-01' THEN x END) FROM t", "sqlite")
+        >>> _compared(select.expressions[0], select, QueryTables.of(select, None), "sqlite")
+        Measure(table='t', expr='SUM(x)', filter=None, time_column='d')
+    """
+    calls = _own_aggregates(node)
+    read = {_windowed(call, tables, dialect) for call in calls}
+    if len(calls) < 2 or len(read) != 1 or None in read:
+        return None
+    ((function, value, window),) = read
+    table = tables.single_table(value) if value.find(exp.Column) is not None else _first_table(select)
+    if table is None or window[0] != table:
+        return None
+    return Measure(table, f"{function}({unqualified(value).sql(dialect)})", time_column=window[1])
+
+
+def _windowed(call: exp.AggFunc, tables: QueryTables, dialect: str) -> tuple | None:
+    """(function, value, (table, date column)) of ``SUM(CASE WHEN <a date window> THEN value END)``."""
+    case = call.this
+    if not isinstance(case, exp.Case) or len(case.args.get("ifs") or []) != 1:
+        return None
+    default = case.args.get("default")
+    if default is not None and not (isinstance(default, exp.Literal) and default.this in ("0", "0.0")):
+        return None
+    (branch,) = case.args["ifs"]
+    condition, value = branch.this, branch.args.get("true")
+    parts = conjuncts(condition)
+    if value is None or not parts or not all(is_time_window(part.sql(dialect), dialect) for part in parts):
+        return None
+    if value.find(exp.Case, exp.AggFunc) is not None or any(
+        isinstance(n, exp.Literal) and n.is_string for n in value.find_all(exp.Literal)
+    ):
+        return None
+    owners = {(tables.table_of(c), c.name.lower()) for c in condition.find_all(exp.Column)}
+    if len(owners) != 1 or None in next(iter(owners)):
+        return None
+    return (type(call).__name__.upper(), value, next(iter(owners)))
 
 
 def _first_table(select: exp.Select) -> str | None:

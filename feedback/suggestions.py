@@ -136,8 +136,9 @@ def describe(kind: str, payload: dict[str, Any]) -> str:
         on = " AND ".join(f"{left}.{a} = {right}.{b}" for a, b in pairs)
         return f"join {left} to {right} on {on}"
     if kind == "metric":
-        where = f" where {payload['filter']}" if payload.get("filter") else ""
-        return f"{payload['synonym']!r} means {payload['expr']} of {payload['table']}{where}"
+        meaning = f"{payload['synonym']!r} means {_measure(payload)}"
+        finer = payload.get("finer")
+        return f"{meaning}, and {_measure(finer)} by what only its rows reach" if finer else meaning
     if kind == "dimension":
         return f"{payload['synonym']!r} means {payload['table']}.{payload['column']}"
     return f"{payload['table']}: {payload['name']!r} means {payload['condition']}"
@@ -315,6 +316,17 @@ def accepted_suggestions(database: str, store: FeedbackLog | str | Path | None =
         suggestions.close()
 
 
+def _measure(payload: dict[str, Any]) -> str:
+    where = f" where {payload['filter']}" if payload.get("filter") else ""
+    return f"{payload['expr']} of {payload['table']}{where}"
+
+
+def _refines(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Whether the metric word ``mine`` says what ``theirs`` does and adds the sum over a finer table."""
+    same = all(mine.get(k) == theirs.get(k) for k in ("table", "expr", "filter"))
+    return same and bool(mine.get("finer")) and not theirs.get("finer")
+
+
 def _contradiction(suggestion: Suggestion, accepted: Sequence[Suggestion]) -> str | None:
     """Why accepting ``suggestion`` contradicts one of the ``accepted`` ones of its kind; None if not."""
     mine = suggestion.payload
@@ -334,6 +346,7 @@ def _contradiction(suggestion: Suggestion, accepted: Sequence[Suggestion]) -> st
         if (
             suggestion.kind in ("metric", "dimension")
             and mine["synonym"].casefold() == theirs["synonym"].casefold()
+            and not (suggestion.kind == "metric" and _refines(mine, theirs))
         ):
             meaning = other.describe().partition(" means ")[2]
             return f"#{other.id} already reads {mine['synonym']!r} as {meaning}: reject it first"

@@ -7,13 +7,16 @@ question with a query; the words the semantic model's rules leave unexplained in
 groups by that the question does not otherwise name (:mod:`feedback.measures`). A word means a part
 when every correction whose question has the word (but those whose query has nothing plain to read)
 has that part, and no other part does as well; a word seen in one correction only must be that
-question's only unexplained word. Words already placed take their part out of the running for the
-other words of the same question, so meanings are settled one after the other until none is new.
+question's only unexplained word, and names no count where the question names a table ("dogs that
+*went* through a treatment": the table's word says what is counted, the other what the rows did).
+Words already placed take their part out of the running for the other words of the same question, so
+meanings are settled one after the other until none is new.
 
 What comes out are proposals for review (:mod:`feedback.suggestions`):
 
 - ``metric``: the word names a measure; payload ``table``, ``expr``, ``filter``, ``time_column`` and
-  ``synonym``;
+  ``synonym``, and ``finer`` (the same four) where the word also names the measure's finer twin: the
+  corrections sum orders for a city and their items for a product under the same word;
 - ``dimension``: the word names a grouping column; payload ``table``, ``column`` and ``synonym``.
 
 Example:
@@ -29,13 +32,18 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
 from feedback.measures import Grouping, Measure, QueryParts
+from feedback.query_tables import unqualified
 from feedback.suggestions import Proposal
 
 Part = Measure | Grouping
@@ -91,11 +99,12 @@ def word_meanings(seen: Sequence[Seen]) -> list[Proposal]:
             _words(s.reading),
             _words(s.reading, s.reading.grouped),
             len(set(s.reading.words)),
+            bool(s.reading.tables),
             _unnamed(s),
         )
         for s in seen
     ]
-    meant: dict[str, str] = {}
+    meant: dict[str, tuple[str, ...]] = {}
     parts = {key: part for row in rows for key, part in row.parts.items()}
     words = sorted({word for row in rows for word in row.words})
     settled = True
@@ -109,9 +118,11 @@ def word_meanings(seen: Sequence[Seen]) -> list[Proposal]:
                 meant[word] = part
                 settled = True
     proposals = []
-    for word, key in meant.items():
-        sources = tuple(sorted(row.source for row in rows if word in row.words and key in row.parts))
-        proposals.append(_proposal(word, parts[key], sources))
+    for word, keys in meant.items():
+        sources = tuple(
+            sorted(row.source for row in rows if word in row.words and any(k in row.parts for k in keys))
+        )
+        proposals.append(_proposal(word, [parts[key] for key in keys], sources))
     return sorted(proposals, key=lambda p: p.sources)
 
 
@@ -124,34 +135,96 @@ class _Row:
     """Of ``words``: those that name groupings."""
     unexplained: int
     """How many words the question leaves unexplained, names or not."""
+    names_tables: bool
+    """Whether the question names a table (then that names what it counts)."""
     parts: dict[str, Part]
 
 
-def _meaning(word: str, rows: Sequence[_Row], meant: dict[str, str]) -> str | None:
-    """The key of the part ``word`` means, when the rows settle it (see the module's docstring)."""
+def _meaning(word: str, rows: Sequence[_Row], meant: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The key of the part ``word`` means (two keys: a measure and its finer twin), when the rows settle
+    it (see the module's docstring)."""
     votes: Counter[str] = Counter()
-    voters = []
+    voters: list[tuple[_Row, list[str]]] = []
     for row in rows:
         if word not in row.words:
             continue
-        taken = {meant[other] for other in row.words if other != word and other in meant}
+        taken = {key for other in row.words if other != word and other in meant for key in meant[other]}
         grouped = word in row.grouped
         left = [key for key in row.parts if key not in taken and (not grouped or key.startswith("grouping:"))]
         if left:  # none: nothing plain to read in this query, or other words name all there is
-            voters.append(row)
+            voters.append((row, left))
             votes.update(left)
     if not votes:
         return None
     best = max(votes.values())
     top = [key for key, count in votes.items() if count == best]
     if len(top) != 1 or best < _needed(len(voters)):
-        return None
+        return _twins(voters)
     if len(voters) == 1:  # one question: the word must be its only one still unexplained, or a grouping's
-        (row,) = voters
+        ((row, _),) = voters
         alone = row.unexplained - len([w for w in row.words if w in meant]) == 1
-        if not alone and not (word in row.grouped and len(votes) == 1):
+        grouping = word in row.grouped and len(votes) == 1
+        if not grouping and (not alone or (row.names_tables and _counts(row.parts[top[0]]))):
             return None
-    return top[0]
+    return (top[0],)
+
+
+def _twins(voters: Sequence[tuple[_Row, list[str]]]) -> tuple[str, str] | None:
+    """The keys of a measure and its finer twin (:func:`finer_twin`) that the word means between them:
+    each correction that has either counts, and enough do (the same share as for one part); None
+    unless one pair does."""
+    measures = {
+        key: part for row, left in voters for key in left if isinstance(part := row.parts[key], Measure)
+    }
+    found = []
+    for coarse, fine in itertools.permutations(measures, 2):
+        if not finer_twin(measures[coarse], measures[fine]):
+            continue
+        having = [left for _, left in voters if coarse in left or fine in left]
+        both_seen = any(coarse in left for left in having) and any(fine in left for left in having)
+        if both_seen and len(having) >= _needed(len(voters)):
+            found.append((coarse, fine))
+    return found[0] if len(found) == 1 else None
+
+
+def finer_twin(coarse: Measure, fine: Measure) -> bool:
+    """Whether ``fine`` sums over the rows of another table what ``coarse`` sums over its own: on a
+    table of their parts (order items of orders), with ``coarse``'s exclusions and date read through
+    it ("销售额" of a city sums orders, of a product their items).
+
+    Example:
+        >>> orders = Measure("orders", "SUM(total_amount)", "status <> 'cancelled'", "order_date")
+        >>> items = Measure("order_items", "SUM(quantity * unit_price)", "orders.status <> 'cancelled'",
+        ...                 "orders.order_date")
+        >>> finer_twin(orders, items), finer_twin(items, orders)
+        (True, False)
+        >>> finer_twin(orders, Measure("order_items", "SUM(quantity)", None, "orders.order_date"))
+        False
+    """
+    if coarse.table == fine.table or not (_sums(coarse) and _sums(fine)):
+        return False
+    through = f"{coarse.table}.{coarse.time_column}" if coarse.time_column else None
+    if fine.time_column != through:
+        return False
+    if not coarse.filter or not fine.filter:
+        return not coarse.filter and not fine.filter and through is not None
+    try:
+        mine, theirs = exp.maybe_parse(coarse.filter), exp.maybe_parse(fine.filter)
+    except SqlglotError:
+        return False
+    if any(c.table and c.table != coarse.table for c in theirs.find_all(exp.Column)):
+        return False
+    return unqualified(mine).sql() == unqualified(theirs).sql()
+
+
+def _sums(part: Measure) -> bool:
+    return part.expr.upper().startswith("SUM(")
+
+
+def _counts(part: Part) -> bool:
+    """Whether ``part`` counts rows or things (where the question names a table, the table's word says
+    what is counted)."""
+    return isinstance(part, Measure) and part.expr.upper().startswith("COUNT(")
 
 
 def _needed(having: int) -> int:
@@ -185,15 +258,18 @@ def _unnamed(seen: Seen) -> dict[str, Part]:
     return found
 
 
-def _proposal(word: str, part: Part, sources: tuple[int, ...]) -> Proposal:
+def _proposal(word: str, parts: Sequence[Part], sources: tuple[int, ...]) -> Proposal:
+    part = parts[0]
     if isinstance(part, Measure):
-        payload = {
-            "table": part.table,
-            "expr": part.expr,
-            "filter": part.filter,
-            "time_column": part.time_column,
-            "synonym": word,
-        }
-        return Proposal("metric", f"{part.key}:{word.casefold()}", payload, sources)
+        payload: dict[str, object] = {**_measure(part), "synonym": word}
+        key = part.key
+        if len(parts) > 1 and isinstance(parts[1], Measure):
+            payload["finer"] = _measure(parts[1])
+            key += f" FINER {parts[1].key}"
+        return Proposal("metric", f"{key}:{word.casefold()}", payload, sources)
     payload = {"table": part.table, "column": part.column, "synonym": word}
     return Proposal("dimension", f"{part.key}:{word.casefold()}", payload, sources)
+
+
+def _measure(part: Measure) -> dict[str, object]:
+    return {"table": part.table, "expr": part.expr, "filter": part.filter, "time_column": part.time_column}

@@ -84,18 +84,34 @@ def test_not_null_beside_its_grouping_and_equalities_are_no_filters(demo) -> Non
 @pytest.mark.parametrize(
     "sql",
     [
-        "SELECT SUM(CASE WHEN order_date >= '2026-01-01' THEN total_amount END)"
-        " - SUM(CASE WHEN order_date < '2026-01-01' THEN total_amount END) FROM orders",
+        "SELECT SUM(CASE WHEN channel_id = 1 THEN total_amount END)"
+        " - SUM(CASE WHEN channel_id = 2 THEN total_amount END) FROM orders",
         "SELECT SUM(r.refund_amount) / SUM(o.total_amount) FROM returns r"
         " JOIN order_items oi ON oi.order_item_id = r.order_item_id"
         " JOIN orders o ON o.order_id = oi.order_id",
         "SELECT SUM(status = 'cancelled') FROM orders",
     ],
-    ids=["comparison by period", "ratio over two tables", "count of a named value"],
+    ids=["comparison of slices", "ratio over two tables", "count of a named value"],
 )
 def test_comparisons_and_ratios_over_two_tables_are_not_complete(sql: str, demo) -> None:
     schema, _ = demo
     assert _parts(sql, schema) == ([], [], False)
+
+
+def test_one_measure_compared_across_periods_is_that_measure_by_its_date(demo) -> None:
+    schema, _ = demo
+    compared = (
+        "SELECT SUM(CASE WHEN order_date >= '2026-06-22' AND order_date < '2026-06-29' THEN total_amount END)"
+        " - SUM(CASE WHEN order_date >= '2026-06-15' AND order_date < '2026-06-22' THEN total_amount END)"
+        " FROM orders WHERE status <> 'cancelled'"
+    )
+    assert _parts(compared, schema) == (
+        ["SUM(total_amount) of orders where status <> 'cancelled', by order_date"],
+        [],
+        True,
+    )
+    two_measures = compared.replace("THEN total_amount END) FROM", "THEN 1 END) FROM")
+    assert _parts(two_measures, schema)[2] is False, "a sum compared with a count is no one measure"
 
 
 def test_a_query_with_one_plain_measure_and_one_comparison_keeps_the_plain_one_incomplete(demo) -> None:
@@ -204,6 +220,17 @@ def test_one_correction_settles_a_word_only_when_it_is_alone_or_a_grouping_word(
     assert _meanings(Seen(1, grouped, two_groupings)) == {}, "which grouping does 行业 name?"
 
 
+def test_one_correction_naming_a_table_settles_no_count() -> None:
+    dogs = Measure("treatments", "COUNT(DISTINCT dog_id)")
+    went = Reading(("went",), tables=frozenset({"dogs", "treatments"}))
+    assert _meanings(Seen(1, went, QueryParts((dogs,)))) == {}, "'dogs' says what is counted"
+    assert _meanings(Seen(1, Reading(("went",)), QueryParts((dogs,)))) == {
+        "went": ("metric", dogs.key, (1,))
+    }, "no table named: the lone word is all there is to read"
+    twice = [Seen(n, went, QueryParts((dogs,))) for n in (1, 2)]
+    assert _meanings(*twice) == {"went": ("metric", dogs.key, (1, 2))}, "two corrections agree"
+
+
 def test_a_settled_word_takes_its_part_out_of_the_running() -> None:
     both = Seen(2, Reading(("行业", "营收")), QueryParts((REVENUE,), (INDUSTRY,)))
     assert _meanings(both) == {}
@@ -246,6 +273,37 @@ def test_short_words_are_no_names() -> None:
     assert _meanings(Seen(1, Reading(("Revenue",)), QueryParts((REVENUE,)))) == {
         "revenue": ("metric", REVENUE.key, (1,))
     }
+
+
+ITEM_SALES = Measure(
+    "order_items", "SUM(quantity * unit_price)", "orders.status <> 'cancelled'", "orders.order_date"
+)
+PRODUCT = Grouping("products", "name")
+CITY = Grouping("customers", "city")
+
+
+def test_a_word_split_between_a_sum_and_its_finer_twin_means_both() -> None:
+    by_city = Seen(1, Reading(("销售额",), grouped=frozenset()), QueryParts((REVENUE,), (CITY,)))
+    by_product = Seen(2, Reading(("销售额",)), QueryParts((ITEM_SALES,), (PRODUCT,)))
+    (sales,) = word_meanings([by_city, by_product])
+    assert sales.payload["finer"] == {
+        "table": "order_items",
+        "expr": "SUM(quantity * unit_price)",
+        "filter": "orders.status <> 'cancelled'",
+        "time_column": "orders.order_date",
+    }
+    assert (sales.payload["expr"], sales.sources) == ("SUM(total_amount)", (1, 2))
+    other_filter = Measure("order_items", "SUM(quantity * unit_price)", None, "orders.order_date")
+    assert _meanings(by_city, Seen(2, Reading(("销售额",)), QueryParts((other_filter,)))) == {}, (
+        "summed with another exclusion: another measure, not its twin"
+    )
+    returns = Measure("returns", "SUM(refund_amount)", None, "return_date")
+    assert _meanings(by_city, Seen(2, Reading(("销售额",)), QueryParts((returns,)))) == {}
+
+
+def test_a_ranking_with_nothing_read_to_rank_is_no_word_to_learn(demo) -> None:
+    _, model = demo
+    assert question_reading("上半年销量垫底的3个品牌", model, BUSINESS_AS_OF).words == ("销量", "品牌")
 
 
 # --- nl2sql.semantic.question_words.question_reading ---------------------------------------------------

@@ -33,7 +33,7 @@ from nl2sql.evaluation.business import business_database
 from nl2sql.execute import run_query
 from nl2sql.schema import Schema, load_schema
 from nl2sql.semantic.bootstrap import bootstrap_model
-from nl2sql.semantic.learned import learned_model
+from nl2sql.semantic.learned import learned_model, overlay
 from nl2sql.semantic.model import SemanticModel
 from nl2sql.semantic.route import Route, route_question
 
@@ -196,6 +196,108 @@ def test_a_rejected_word_is_not_used_and_a_word_takes_one_meaning(tmp_path: Path
     assert metric.filter == "status <> 'cancelled'"
     route = demo.route("上季度营收多少", learned)
     assert route.path == "semantic" and demo.rows(route.reading.sql) == demo.rows(LAST_QUARTER_REVENUE)
+
+
+ITEM_SALES = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount))"
+TWIN_CORRECTIONS = [
+    (
+        "上个月销售额最高的城市",
+        "SELECT c.city, SUM(o.total_amount) FROM orders o JOIN customers c ON c.customer_id = o.customer_id"
+        " WHERE o.status <> 'cancelled' AND o.order_date >= '2026-05-01' AND o.order_date < '2026-06-01'"
+        " GROUP BY c.city ORDER BY 2 DESC LIMIT 1",
+    ),
+    (
+        "今年销售额最高的3个产品",
+        f"SELECT p.name, {ITEM_SALES} FROM order_items oi JOIN orders o ON o.order_id = oi.order_id"
+        " JOIN products p ON p.product_id = oi.product_id WHERE o.status <> 'cancelled'"
+        " AND o.order_date >= '2026-01-01' AND o.order_date < '2027-01-01'"
+        " GROUP BY p.name ORDER BY 2 DESC LIMIT 3",
+    ),
+]
+
+
+def test_a_word_summed_over_orders_and_over_their_items_learns_both(tmp_path: Path, demo: Demo) -> None:
+    log, _ = demo.teach(tmp_path, TWIN_CORRECTIONS)
+    store = SuggestionStore(log)
+    name = demo.database.name
+    pending = _words(store, name, PENDING)
+    sales = pending["销售额"]
+    assert sales.payload["finer"] == {
+        "table": "order_items",
+        "expr": "SUM(quantity * unit_price * (1 - discount))",
+        "filter": "orders.status <> 'cancelled'",
+        "time_column": "orders.order_date",
+    }
+    assert (sales.payload["table"], sales.payload["expr"]) == ("orders", "SUM(total_amount)")
+    assert sales.describe().endswith(
+        "of order_items where orders.status <> 'cancelled' by what only its rows reach"
+    )
+    assert {pending["城市"].payload["column"], pending["产品"].payload["column"]} == {"city", "name"}
+    for suggestion in pending.values():
+        store.decide(suggestion.id, ACCEPTED, by="bo", at=NOON)
+    learned = learned_model(demo.model, name, log)
+    (metric,) = [m for m in learned.metrics if "销售额" in m.synonyms]
+    assert metric.finer and learned.metric(metric.finer).table == "order_items"
+
+    by_city = demo.route("今年各城市的销售额", learned)
+    assert by_city.path == "semantic" and "order_items" not in by_city.reading.sql
+    assert sorted(demo.rows(by_city.reading.sql), key=repr) == sorted(
+        demo.rows(
+            "SELECT c.city, SUM(o.total_amount) FROM orders o"
+            " JOIN customers c ON c.customer_id = o.customer_id WHERE o.status <> 'cancelled'"
+            " AND o.order_date >= '2026-01-01' AND o.order_date < '2027-01-01' GROUP BY c.city"
+        ),
+        key=repr,
+    )
+    by_product = demo.route("上个月各产品的销售额", learned)
+    assert by_product.path == "semantic" and "order_items" in by_product.reading.sql
+    gold = demo.rows(
+        f"SELECT p.name, {ITEM_SALES} FROM order_items oi JOIN orders o ON o.order_id = oi.order_id"
+        " JOIN products p ON p.product_id = oi.product_id WHERE o.status <> 'cancelled'"
+        " AND o.order_date >= '2026-05-01' AND o.order_date < '2026-06-01' GROUP BY p.name"
+    )
+    assert sorted(demo.rows(by_product.reading.sql), key=repr) == sorted(gold, key=repr) and len(gold) > 5
+
+
+def _accepted(kind: str, payload: dict, number: int) -> Suggestion:
+    return Suggestion(number, "demo", kind, f"k{number}", payload, (number,), ACCEPTED)
+
+
+ACTIVE = {"table": "orders", "expr": "COUNT(DISTINCT customer_id)", "filter": "status <> 'cancelled'"}
+LEARNED_WORDS = [
+    _accepted("metric", {**ACTIVE, "time_column": "order_date", "synonym": "活跃"}, 1),
+    _accepted("metric", {"table": "customers", "expr": "COUNT(*)", "filter": None, "synonym": "客户"}, 2),
+    _accepted("dimension", {"table": "customers", "column": "industry", "synonym": "行业"}, 3),
+    _accepted(
+        "rule", {"table": "customers", "name": "with industry", "condition": "NOT industry IS NULL"}, 4
+    ),
+]
+
+
+def test_learned_words_read_with_the_words_around_them(demo: Demo) -> None:
+    learned = overlay(demo.model, LEARNED_WORDS)
+    active = demo.route(
+        "今年各行业的活跃客户数", learned
+    )  # 活跃 counts customers: 客户 says which, 数 "number"
+    assert active.path == "semantic", active.message
+    assert sorted(demo.rows(active.reading.sql), key=repr) == sorted(
+        demo.rows(
+            "SELECT c.industry, COUNT(DISTINCT o.customer_id) FROM orders o"
+            " JOIN customers c ON c.customer_id = o.customer_id WHERE o.status <> 'cancelled'"
+            " AND c.industry IS NOT NULL AND o.order_date >= '2026-01-01' AND o.order_date < '2027-01-01'"
+            " GROUP BY c.industry"
+        ),
+        key=repr,
+    ), "the rule that keeps customers with an industry leaves the NULL industry out of the breakdown"
+    new = demo.route(
+        "今年每个月的新客户数", learned
+    )  # counted by their own date within a window: the new ones
+    assert new.path == "semantic", new.message
+    assert demo.rows(new.reading.sql) == demo.rows(
+        "SELECT strftime('%Y-%m', signup_date), COUNT(*) FROM customers"
+        " WHERE signup_date >= '2026-01-01' AND signup_date < '2027-01-01' GROUP BY 1 ORDER BY 1"
+    )
+    assert "新" in demo.route("一共有多少新客户", learned).message, "new without a window is not read"
 
 
 # --- the store: migration m007_word_suggestions ------------------------------------------------------

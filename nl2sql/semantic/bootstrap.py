@@ -1,10 +1,12 @@
 """A first semantic model of a database, made from its schema for a person to edit.
 
 Foreign keys become many-to-one relationships (one-to-one when the key is the whole primary key);
-dates become time dimensions; numeric columns that are neither keys nor codes become facts with a SUM
+dates become time dimensions (a column whose name another table has too is named with its table's:
+``orders_customer_id``); numeric columns that are neither keys nor codes become facts with a SUM
 metric each; every table gets a row-count metric; text columns become dimensions, with their values
-when there are few. Columns named like identifiers or codes (``*_id``, ``*_code``, ``*_no``), key
-columns, and integer columns with few distinct values (a rating, a year) are never measures.
+when there are few, one named like a label (``name``, ``title``) first: it names the table's rows.
+Columns named like identifiers or codes (``*_id``, ``*_code``, ``*_no``), key columns, and integer
+columns with few distinct values (a rating, a year) are never measures.
 
 Example:
     >>> import sqlite3, tempfile, os
@@ -26,6 +28,9 @@ Example:
     {'order_date': 'time_dimension', 'amount': 'fact'}
     >>> model.relationships[0].left_table, model.relationships[0].right_table
     ('orders', 'customers')
+    >>> model.field("orders.customer_id").name  # both tables have the column: named with its table
+    'orders_customer_id'
+
 """
 
 from __future__ import annotations
@@ -52,7 +57,9 @@ PROBE_ROWS = 100_000
 
 def bootstrap_model(database: Database, schema: Schema, *, name: str | None = None) -> SemanticModel:
     """A semantic model of ``schema`` (the database is asked how many distinct values numbers have)."""
-    tables = tuple(_table(database, schema, table) for table in schema.tables)
+    seen = [column.name.lower() for table in schema.tables for column in table.columns]
+    shared = {name for name in seen if seen.count(name) > 1}
+    tables = tuple(_table(database, schema, table, shared) for table in schema.tables)
     relationships = tuple(
         Relationship(
             name=f"{table.name}_to_{fk.ref_table}" + (f"_{index}" if index else ""),
@@ -68,7 +75,9 @@ def bootstrap_model(database: Database, schema: Schema, *, name: str | None = No
     return SemanticModel(name=name or schema.name, tables=tables, relationships=relationships)
 
 
-def _table(database: Database, schema: Schema, table: Table) -> LogicalTable:
+def _table(database: Database, schema: Schema, table: Table, shared: set[str]) -> LogicalTable:
+    """The logical table of ``table``; a column whose name ``shared`` says other tables use too is
+    named with its table's (``channels_name``, called "name" as well), so that a query can name it."""
     keys = set(table.primary_key) | {c for fk in table.foreign_keys for c in fk.columns}
     dimensions, times, facts = [], [], []
     metrics = [
@@ -83,13 +92,14 @@ def _table(database: Database, schema: Schema, table: Table) -> LogicalTable:
     ]
     for column in table.columns:
         kind = column_kind(column)
+        own = column.name.lower() not in shared
         field = Field(
-            name=column.name,
+            name=column.name if own else f"{table.name}_{column.name}",
             expr=column.name,
             table=table.name,
             data_type=column.type,
             description=column.comment or "",
-            synonyms=_synonyms(column.name),
+            synonyms=_synonyms(column.name) if own else (column.name, *_synonyms(column.name)),
             sample_values=column.samples,
             is_enum=bool(column.samples),
         )
@@ -99,7 +109,7 @@ def _table(database: Database, schema: Schema, table: Table) -> LogicalTable:
             facts.append(_replace_kind(field, "fact"))
             metrics.append(
                 Metric(
-                    name=f"total_{column.name}".lower(),
+                    name=(f"total_{column.name}" if own else f"total_{table.name}_{column.name}").lower(),
                     expr=f"SUM({column.name})",
                     table=table.name,
                     description=f"Sum of {table.name}.{column.name}.",
@@ -114,11 +124,28 @@ def _table(database: Database, schema: Schema, table: Table) -> LogicalTable:
         primary_key=table.primary_key,
         description=table.comment or "",
         synonyms=_synonyms(table.name),
-        dimensions=tuple(dimensions),
+        dimensions=_label_first(dimensions, keys),
         time_dimensions=tuple(times),
         facts=tuple(facts),
         metrics=tuple(metrics),
     )
+
+
+LABEL_NAME = re.compile(r"(?:^|_)(?:name|title)(?:$|_)", re.IGNORECASE)
+"""A column that names its table's rows (``name``, ``product_name``, ``name_en``, ``title``)."""
+
+
+def _label_first(dimensions: list[Field], keys: set[str]) -> tuple[Field, ...]:
+    """``dimensions`` with the first one named like a label moved to the front: a table's first
+    dimension is what its rows are called (a breakdown "by product" shows product names, not ids).
+
+    Example:
+        >>> fields = [Field("product_id", "product_id", "products"), Field("name", "name", "products")]
+        >>> [f.name for f in _label_first(fields, {"product_id"})]
+        ['name', 'product_id']
+    """
+    label = next((f for f in dimensions if LABEL_NAME.search(f.expr) and f.expr not in keys), None)
+    return tuple([label, *(f for f in dimensions if f is not label)] if label else dimensions)
 
 
 def _is_measure(database: Database, table: Table, column: Column, keys: set[str], kind: str) -> bool:

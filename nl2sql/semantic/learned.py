@@ -7,9 +7,11 @@ never written into the model's YAML file. Here they join the model as if the fil
 - a value synonym goes into the ``x_value_synonyms`` of the dimension over that column ("NY" → the value
   'New York' of ``city``), so the rule mapper reads the word in any later question;
 - a join path becomes a relationship between the logical tables over those physical tables;
-- a business rule becomes a named filter of its table;
+- a business rule becomes a named filter of its table (one that keeps the rows with a value in a column,
+  ``NOT industry IS NULL``, also leaves that column's NULLs out of breakdowns by it);
 - a metric word ("营收" for ``SUM(total_amount)`` of orders not cancelled) becomes a synonym of the metric
-  that aggregates just that, or a new metric when none does (:mod:`feedback.word_meanings`);
+  that aggregates just that, or a new metric when none does (:mod:`feedback.word_meanings`); where the
+  word also names the sum over a finer table (order items), that sum is the metric's ``x_finer_metric``;
 - a dimension word ("行业" for ``customers.industry``) becomes a synonym of the dimension over that column.
 
 What the model already says is left as it is, and what it has no place for (a column no dimension
@@ -221,10 +223,13 @@ class _Builder:
         ]
         if taken:
             return f"the filter {taken[0].name} of {taken[0].table} is called {name!r} already"
-        learned_from = ", ".join(f"#{s}" for s in sources)
-        description = f"Learned from the approved corrections {learned_from}." if sources else ""
-        named = NamedFilter(name, condition, logical.name, description)
-        self.tables[logical.name] = replace(logical, filters=(*logical.filters, named))
+        named = NamedFilter(name, condition, logical.name, _learned_from(sources).strip())
+        column = _not_null_column(condition)
+        dimensions = tuple(
+            replace(f, skip_nulls=True) if column and _column_of(f.expr) == column else f
+            for f in logical.dimensions
+        )
+        self.tables[logical.name] = replace(logical, filters=(*logical.filters, named), dimensions=dimensions)
         return ADDED
 
     def _metric(self, payload: dict[str, Any], sources: Sequence[int]) -> str:
@@ -232,6 +237,9 @@ class _Builder:
         logical = self._logical(table)
         if logical is None:
             return f"no table of the semantic model reads {table}"
+        finer = payload.get("finer")
+        if finer and self._logical(finer["table"]) is None:
+            return f"no table of the semantic model reads {finer['table']}"
         condition = self._logical_names(payload.get("filter"))
         when = self._logical_names(payload.get("time_column"))
         wanted = word.casefold()
@@ -242,29 +250,62 @@ class _Builder:
         for other in self.tables.values():
             for metric in other.metrics:
                 if wanted in map(str.casefold, metric.names):
-                    mine = other is logical and same(metric)
-                    return KNOWN if mine else f"{metric.name} is called {word!r} already"
+                    if not (other is logical and same(metric)):
+                        return f"{metric.name} is called {word!r} already"
+                    if not finer or metric.finer:
+                        return KNOWN
+                    self._set_metric(logical.name, metric, finer=self._finer(finer, sources))
+                    return ADDED
         found = next((m for m in logical.metrics if same(m)), None)
+        finer_name = self._finer(finer, sources) if finer else None
+        logical = self.tables[logical.name]  # the finer twin may be of the same table
         if found is not None:
-            metrics = tuple(
-                replace(m, synonyms=(*m.synonyms, word)) if m is found else m for m in logical.metrics
+            self._set_metric(
+                logical.name, found, synonyms=(*found.synonyms, word), finer=found.finer or finer_name
             )
-        else:
-            learned_from = ", ".join(f"#{s}" for s in sources)
-            where = f" where {condition}" if condition else ""
-            learned = f" Learned from the approved corrections {learned_from}." if sources else ""
-            metric = Metric(
-                name=self._metric_name(expr, word),
-                expr=expr,
-                table=logical.name,
-                description=f"{expr} of {logical.name}{where}.{learned}",
-                synonyms=(word,),
-                filter=condition,
-                time_dimension_name=when,
-            )
-            metrics = (*logical.metrics, metric)
-        self.tables[logical.name] = replace(logical, metrics=metrics)
+            return ADDED
+        where = f" where {condition}" if condition else ""
+        metric = Metric(
+            name=self._metric_name(expr, word),
+            expr=expr,
+            table=logical.name,
+            description=f"{expr} of {logical.name}{where}.{_learned_from(sources)}",
+            synonyms=(word,),
+            filter=condition,
+            time_dimension_name=when,
+            finer=finer_name,
+        )
+        self.tables[logical.name] = replace(logical, metrics=(*logical.metrics, metric))
         return ADDED
+
+    def _set_metric(self, table: str, metric: Metric, **changes: Any) -> None:
+        """Replace ``metric`` of the logical ``table`` with a copy that has ``changes``."""
+        logical = self.tables[table]
+        metrics = tuple(replace(m, **changes) if m.name == metric.name else m for m in logical.metrics)
+        self.tables[table] = replace(logical, metrics=metrics)
+
+    def _finer(self, payload: dict[str, Any], sources: Sequence[int]) -> str:
+        """The name of the metric that sums ``payload``'s measure over the finer table (a new one, without
+        synonyms, when none does): what a breakdown only that table reaches switches to."""
+        logical = self._logical(payload["table"])
+        assert logical is not None  # checked by the caller
+        expr = payload["expr"]
+        condition = self._logical_names(payload.get("filter"))
+        for metric in logical.metrics:
+            if _same_condition(metric.expr, expr) and _same_filter(metric.filter, condition):
+                return metric.name
+        where = f" where {condition}" if condition else ""
+        metric = Metric(
+            name=self._metric_name(expr, ""),
+            expr=expr,
+            table=logical.name,
+            description=f"{expr} of {logical.name}{where}, for breakdowns only its rows reach."
+            + _learned_from(sources),
+            filter=condition,
+            time_dimension_name=self._logical_names(payload.get("time_column")),
+        )
+        self.tables[logical.name] = replace(logical, metrics=(*logical.metrics, metric))
+        return metric.name
 
     def _dimension(self, payload: dict[str, Any]) -> str:
         table, column, word = payload["table"], payload["column"], payload["synonym"]
@@ -319,6 +360,36 @@ class _Builder:
             number += 1
             name = f"{base}_{number}"
         return name
+
+
+def _learned_from(sources: Sequence[int]) -> str:
+    """The sentence a learned item's description ends with: which approved corrections taught it."""
+    listed = ", ".join(f"#{source}" for source in sources)
+    return f" Learned from the approved corrections {listed}." if sources else ""
+
+
+def _not_null_column(condition: str) -> str | None:
+    """The column ``condition`` keeps the rows with a value of (``NOT industry IS NULL``), lower case:
+    the corrections leave its NULLs out, so a breakdown by it does too.
+
+    Example:
+        >>> _not_null_column("NOT industry IS NULL"), _not_null_column("industry IS NOT NULL")
+        ('industry', 'industry')
+        >>> _not_null_column("segment = 'Enterprise'") is None
+        True
+    """
+    try:
+        node = exp.maybe_parse(condition)
+    except SqlglotError:
+        return None
+    if (
+        isinstance(node, exp.Not)
+        and isinstance(node.this, exp.Is)
+        and isinstance(node.this.expression, exp.Null)
+    ):
+        column = node.this.this
+        return column.name.lower() if isinstance(column, exp.Column) else None
+    return None
 
 
 def _swapped(fields: tuple[Field, ...], old: Field, new: Field) -> tuple[Field, ...]:

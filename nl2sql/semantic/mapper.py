@@ -46,6 +46,7 @@ from nl2sql.semantic.listing_words import (
     threshold_filter,
 )
 from nl2sql.semantic.metric_phrases import (
+    counted_nouns,
     counts_without_suffix,
     elided_metrics,
     filtered_counts,
@@ -127,10 +128,11 @@ ORDERS_ASKED = re.compile(r"(?<![哪前近这那])(?:多少|几)单(?![价号据
 """The same said alone, as what is asked ("昨天进了多少单", "成都的客户下了几单"), not "哪几单" (which
 orders), "最近几单" (the latest ones) or "多少单价"."""
 EACH_PERIOD = re.compile(
-    r"(?:\bin each|\bfor each|\beach|\bevery|每一个|每个|每一|每)\s*(?:the\s+)?"
+    r"(?:\bin each|\bfor each|\beach|\bevery|\bper|每一个|每个|每一|每)\s*(?:the\s+)?"
     r"(?:day|week|month|quarter|year|天|日|周|星期|月|季度|季|年)"
 )
-"""A period named with "each" ("每个月", "in each quarter"): a ranking beside a grouping restarts in it."""
+"""A period named with "each" ("每个月", "in each quarter", "per quarter"): a ranking beside a grouping
+restarts in it."""
 CUE_REACH = 20
 """How many characters before a dimension a grouping cue may take ("least profitable category")."""
 GROUP_CUES_AFTER = re.compile(r"^(?:-wise|\s*wise|\s*breakdown|\s*分布|\s*排名|\s*排行)")
@@ -301,8 +303,15 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     for value, table, metric in filtered_counts(text, matches, model):  # "有效订单和已取消订单"
         value.end, value.kind, value.target, value.value = table.end, "metric", metric, None
         matches.remove(table)
+    for first, noun in counted_nouns(text, matches, model):  # "活跃客户": the customers 活跃 counts
+        first.end = noun.end
+        matches.remove(noun)
     for match in matches:
         taken.append((match.start, match.end))
+    taken += _count_suffixes(text, matches)
+    did = _did_before_counts(text, matches)  # "下单客户数": which customers count, not said by the model
+    if time.time_range != "all":  # "今年的新客户数": the customers counted by their own date are new
+        taken += _new_prefixes(text, matches)
     dates = [
         (m.target, m.start, m.end)
         for m in matches
@@ -545,7 +554,9 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         )
         query, spans = with_related(query, phrases, text, model)
         taken += spans
-        unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
+        unexplained = (
+            _unexplained(text, taken) + unrelated + did + _unused(matches, model, query, subject_only)
+        )
         return Mapping(query, matches, unexplained)
     query = SemanticQuery(
         intent=intent,
@@ -576,7 +587,7 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
         taken.append(common)
     if not defaulted and values_only(text, query, matches, model):  # the hometown alone, not its count
         query = replace(query, ranking=replace(query.ranking, values_only=True))
-    unexplained = _unexplained(text, taken) + unrelated + _unused(matches, model, query, subject_only)
+    unexplained = _unexplained(text, taken) + unrelated + did + _unused(matches, model, query, subject_only)
     unexplained = _beyond_metrics(unexplained, query, model)
     unranked = _unranked(_masked(names, [*bound_spans, *band_spans]), time, query)
     if query.ranking.direction == "none" and not query.ascending:  # "从低到高" with nothing to order
@@ -1278,6 +1289,87 @@ def _is_label(target: object, model: SemanticModel) -> bool:
 
 def _row_count(model: SemanticModel) -> Callable[[str], str | None]:
     return lambda table: _count_metric(model, table)
+
+
+_COUNT_SUFFIX = re.compile(r"[总个]?数(?![据字码])")
+"""What Chinese writes after a counted noun to say "the number of" ("客户数", "订单总数")."""
+
+
+def _count_suffixes(text: str, matches: list[Match]) -> list[tuple[int, int]]:
+    """The spans of "数" right after a metric that counts ("客户*数*" where 客户 counts customers): the
+    number the metric is already.
+
+    Example:
+        >>> count = Metric(name="customer_count", expr="COUNT(*)", table="customers")
+        >>> _count_suffixes("今年的客户数", [Match(3, 5, "metric", count)])
+        [(5, 6)]
+        >>> _count_suffixes("客户数据", [Match(0, 2, "metric", count)])
+        []
+    """
+    spans = []
+    for match in matches:
+        target = match.target
+        if match.kind == "metric" and isinstance(target, Metric) and target.expr.upper().startswith("COUNT("):
+            suffix = _COUNT_SUFFIX.match(text, match.end)
+            if suffix:
+                spans.append(suffix.span())
+    return spans
+
+
+_NEW_BEFORE = re.compile(r"(?:新|\bnew\s+)$")
+""""New" said before the rows a window counts: "今年的*新*客户", "*new* customers this year"."""
+
+
+def _new_prefixes(text: str, matches: list[Match]) -> list[tuple[int, int]]:
+    """The span of "新" / "new" right before the one metric named when it counts rows (in a question
+    with a window: rows counted within a window by their own date are the new ones, as with 新增).
+
+    Example:
+        >>> count = Metric(name="customer_count", expr="COUNT(*)", table="customers")
+        >>> _new_prefixes("今年每个月的新客户数", [Match(7, 9, "metric", count)])
+        [(6, 7)]
+        >>> _new_prefixes("new customers this year", [Match(4, 13, "metric", count)])
+        [(0, 4)]
+    """
+    metrics = [m for m in matches if m.kind == "metric"]
+    if len(metrics) != 1:  # "新客户的营收": revenue of the new customers, which the reading cannot say
+        return []
+    spans = []
+    for match in metrics:
+        target = match.target
+        if isinstance(target, Metric) and _counts_rows(target):
+            new = _NEW_BEFORE.search(text, 0, match.start)
+            if new:
+                spans.append(new.span())
+    return spans
+
+
+_DID_BEFORE = re.compile(r"(?:下过?单|买过|购买过?)的?$")
+"""What the counted rows did, said before them ("*下单*客户数"): which of them count, a word the model
+must name (a curated one calls 下单客户数 a metric of its own)."""
+
+
+def _did_before_counts(text: str, matches: list[Match]) -> tuple[str, ...]:
+    """The words before a metric that counts rows which say what the rows did ("下单客户数": the customers
+    who ordered, not all customers): left unexplained, or the plain count would answer.
+
+    Example:
+        >>> count = Metric(name="customer_count", expr="COUNT(*)", table="customers")
+        >>> _did_before_counts("今年的下单客户数", [Match(5, 7, "metric", count)])
+        ('下单',)
+    """
+    found = []
+    for match in matches:
+        target = match.target
+        if match.kind == "metric" and isinstance(target, Metric) and _counts_rows(target):
+            did = _DID_BEFORE.search(text, 0, match.start)
+            if did:
+                found.append(did.group().rstrip("的"))
+    return tuple(found)
+
+
+def _counts_rows(metric: Metric) -> bool:
+    return metric.expr.replace(" ", "").upper() == "COUNT(*)" and not metric.filter
 
 
 def _count_metric(model: SemanticModel, table: str) -> str | None:

@@ -6,6 +6,8 @@
 * "每类客户", "哪类产品": the kind of a thing is the dimension named its type (客户类型, 产品类别).
 * A shared head word said once: "valid vs cancelled orders" names valid orders and cancelled orders,
   "有效和取消订单数" 有效订单数 and 取消订单数.
+* A count of distinct things said with the things' own name: "活跃客户数", "active customers", where
+  活跃 counts the distinct customers of orders and 客户 the customers: the noun says what 活跃 counts.
 * A count that qualifies another metric rather than being asked for: "units per order *on valid
   orders*", "*有效订单*的客单价" ask for one metric that counts only valid orders already, not for the
   number of valid orders beside it.
@@ -192,6 +194,58 @@ def filtered_counts(text: str, matches: Sequence[Any], model: SemanticModel) -> 
                 found.append((value, table, metric))
                 break
     return found
+
+
+_DISTINCT_COUNT = re.compile(r"\s*COUNT\s*\(\s*DISTINCT\s+(?:\w+\.)?(\w+)\s*\)\s*", re.IGNORECASE)
+
+
+def counted_nouns(text: str, matches: Sequence[Any], model: SemanticModel) -> list[tuple[Any, Any]]:
+    """(metric match, noun match) for a metric counting distinct things said right before the rows of
+    those things ("活跃客户", "active customers": 活跃 counts ``DISTINCT customer_id`` of orders, whose
+    ``customer_id`` points at customers): the noun names what is counted, not a second count.
+
+    Example:
+        >>> from nl2sql.semantic.load import parse_model
+        >>> from nl2sql.semantic.mapper import Match
+        >>> model = parse_model('''
+        ... tables:
+        ...   - name: orders
+        ...     metrics: [{name: active, expr: COUNT(DISTINCT customer_id), synonyms: [活跃]}]
+        ...   - name: customers
+        ...     metrics: [{name: customer_count, expr: COUNT(*), synonyms: [客户]}]
+        ... relationships:
+        ...   - {name: o_c, left_table: orders, right_table: customers,
+        ...      relationship_columns: [{left_column: customer_id, right_column: customer_id}]}
+        ... ''')
+        >>> active = Match(0, 2, "metric", model.metric("active"))
+        >>> customers = Match(2, 4, "metric", model.metric("customer_count"))
+        >>> counted_nouns("活跃客户数", [active, customers], model) == [(active, customers)]
+        True
+    """
+    found = []
+    for first, noun in itertools.pairwise(sorted(matches, key=lambda m: m.start)):
+        target = first.target
+        if first.kind != "metric" or not isinstance(target, Metric):
+            continue
+        distinct = _DISTINCT_COUNT.fullmatch(target.expr)
+        table = _counted_table(noun, model)
+        if distinct is None or table is None or not re.fullmatch(r"\s?的?", text[first.end : noun.start]):
+            continue
+        if _points_at(model, target.table, distinct.group(1), table):
+            found.append((first, noun))
+    return found
+
+
+def _points_at(model: SemanticModel, table: str, column: str, other: str) -> bool:
+    """Whether ``column`` of ``table`` is the key a relationship joins ``other`` on."""
+    wanted, ends = column.lower(), {table.lower(), other.lower()}
+    for relationship in model.relationships:
+        if {relationship.left_table.lower(), relationship.right_table.lower()} != ends:
+            continue
+        mine = 0 if relationship.left_table.lower() == table.lower() else 1
+        if any(pair[mine].lower() == wanted for pair in relationship.columns):
+            return True
+    return False
 
 
 def _counted_table(match: Any, model: SemanticModel) -> str | None:

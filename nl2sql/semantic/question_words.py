@@ -39,6 +39,12 @@ from nl2sql.semantic.model import Field, Metric, SemanticModel
 
 _HOW_OR_WHAT_HAPPENED = re.compile(r"[a-z]{3,}(?:est|ed)")
 """Latin superlatives and past forms: a ranking or an event, which a question says about a measure."""
+_IRREGULAR_PAST_TEXT = (
+    "went came took gave made got had did saw ran began became bought brought sold paid spent left kept"
+    " held won lost met sent built found told wrote flew drove grew knew chose fell led taught"
+)
+_IRREGULAR_PAST = frozenset(_IRREGULAR_PAST_TEXT.split())
+"""Past forms that do not end in "-ed" ("dogs that *went* through a treatment"): events as well."""
 
 
 def question_reading(question: str, model: SemanticModel, today: date | None = None) -> Reading:
@@ -56,7 +62,11 @@ def question_reading(question: str, model: SemanticModel, today: date | None = N
         elif isinstance(target, str) and model.has_table(target):
             tables.add(_physical(model, target))
     known = data_words(model)
-    words = tuple(word for word in mapping.unexplained if not _names_nothing_new(word, known))
+    words = tuple(  # a ranking with nothing read to rank ("垫底", "最多") waits for the grouping's word
+        word
+        for word in mapping.unexplained
+        if word not in mapping.unranked and not _names_nothing_new(word, known)
+    )
     return Reading(
         words, frozenset(tables), frozenset(columns), frozenset(measures), _grouped(question, words)
     )
@@ -81,7 +91,7 @@ def _grouped(question: str, words: tuple[str, ...]) -> frozenset[str]:
 
 def _names_nothing_new(word: str, known: frozenset[str]) -> bool:
     """Whether ``word`` says how rather than what ("average", "different", "greatest"), tells what
-    happened rather than names a thing ("enrolled", "offered"), or is a word of the data already (a
+    happened rather than names a thing ("enrolled", "went"), or is a word of the data already (a
     column's, a table's): no business word to learn.
 
     Example:
@@ -89,13 +99,15 @@ def _names_nothing_new(word: str, known: frozenset[str]) -> bool:
         (True, True)
         >>> _names_nothing_new("greatest", frozenset()), _names_nothing_new("enrolled", frozenset())
         (True, True)
+        >>> _names_nothing_new("went", frozenset())
+        True
         >>> _names_nothing_new("营收", frozenset({"name"}))
         False
     """
     lower = word.lower()
     if lower in FUNCTION_WORDS or lower in STOPWORDS_EN or MEASURING_WORDS.fullmatch(lower):
         return True
-    if _HOW_OR_WHAT_HAPPENED.fullmatch(lower):
+    if _HOW_OR_WHAT_HAPPENED.fullmatch(lower) or lower in _IRREGULAR_PAST:
         return True
     return is_data_word(lower, known)
 
