@@ -42,9 +42,16 @@ _HOW_OR_WHAT_HAPPENED = re.compile(r"[a-z]{3,}(?:est|ed)")
 _IRREGULAR_PAST_TEXT = (
     "went came took gave made got had did saw ran began became bought brought sold paid spent left kept"
     " held won lost met sent built found told wrote flew drove grew knew chose fell led taught"
+    " done gone seen taken given known grown flown driven written chosen fallen been"
 )
 _IRREGULAR_PAST = frozenset(_IRREGULAR_PAST_TEXT.split())
 """Past forms that do not end in "-ed" ("dogs that *went* through a treatment"): events as well."""
+_COMPARATIVES_TEXT = (
+    "smaller larger greater bigger higher lower fewer older younger longer shorter heavier lighter"
+    " cheaper earlier later faster slower newer wider narrower richer poorer"
+)
+_COMPARATIVES = frozenset(_COMPARATIVES_TEXT.split())
+"""Latin comparatives ("cars *smaller* than 3000 lb"): a bound on a measure, not its name."""
 
 
 def question_reading(question: str, model: SemanticModel, today: date | None = None) -> Reading:
@@ -90,7 +97,7 @@ def _grouped(question: str, words: tuple[str, ...]) -> frozenset[str]:
 
 
 def _names_nothing_new(word: str, known: frozenset[str]) -> bool:
-    """Whether ``word`` says how rather than what ("average", "different", "greatest"), tells what
+    """Whether ``word`` says how rather than what ("average", "different", "greatest", "larger"), tells what
     happened rather than names a thing ("enrolled", "went"), or is a word of the data already (a
     column's, a table's): no business word to learn.
 
@@ -99,15 +106,15 @@ def _names_nothing_new(word: str, known: frozenset[str]) -> bool:
         (True, True)
         >>> _names_nothing_new("greatest", frozenset()), _names_nothing_new("enrolled", frozenset())
         (True, True)
-        >>> _names_nothing_new("went", frozenset())
-        True
+        >>> _names_nothing_new("went", frozenset()), _names_nothing_new("larger", frozenset())
+        (True, True)
         >>> _names_nothing_new("营收", frozenset({"name"}))
         False
     """
     lower = word.lower()
     if lower in FUNCTION_WORDS or lower in STOPWORDS_EN or MEASURING_WORDS.fullmatch(lower):
         return True
-    if _HOW_OR_WHAT_HAPPENED.fullmatch(lower) or lower in _IRREGULAR_PAST:
+    if _HOW_OR_WHAT_HAPPENED.fullmatch(lower) or lower in _IRREGULAR_PAST or lower in _COMPARATIVES:
         return True
     return is_data_word(lower, known)
 
