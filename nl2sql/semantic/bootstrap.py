@@ -36,6 +36,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from sqlglot import exp
@@ -57,8 +58,8 @@ PROBE_ROWS = 100_000
 
 def bootstrap_model(database: Database, schema: Schema, *, name: str | None = None) -> SemanticModel:
     """A semantic model of ``schema`` (the database is asked how many distinct values numbers have)."""
-    seen = [column.name.lower() for table in schema.tables for column in table.columns]
-    shared = {name for name in seen if seen.count(name) > 1}
+    seen = Counter(column.name.lower() for table in schema.tables for column in table.columns)
+    shared = {name for name, tables in seen.items() if tables > 1}
     tables = tuple(_table(database, schema, table, shared) for table in schema.tables)
     relationships = tuple(
         Relationship(

@@ -241,41 +241,24 @@ class _Builder:
         if finer and self._logical(finer["table"]) is None:
             return f"no table of the semantic model reads {finer['table']}"
         condition = self._logical_names(payload.get("filter"))
-        when = self._logical_names(payload.get("time_column"))
         wanted = word.casefold()
-
-        def same(metric: Metric) -> bool:
-            return _same_condition(metric.expr, expr) and _same_filter(metric.filter, condition)
-
         for other in self.tables.values():
             for metric in other.metrics:
                 if wanted in map(str.casefold, metric.names):
-                    if not (other is logical and same(metric)):
+                    if not (other is logical and _aggregates(metric, expr, condition)):
                         return f"{metric.name} is called {word!r} already"
                     if not finer or metric.finer:
                         return KNOWN
                     self._set_metric(logical.name, metric, finer=self._finer(finer, sources))
                     return ADDED
-        found = next((m for m in logical.metrics if same(m)), None)
+        found = next((m for m in logical.metrics if _aggregates(m, expr, condition)), None)
         finer_name = self._finer(finer, sources) if finer else None
-        logical = self.tables[logical.name]  # the finer twin may be of the same table
         if found is not None:
             self._set_metric(
                 logical.name, found, synonyms=(*found.synonyms, word), finer=found.finer or finer_name
             )
-            return ADDED
-        where = f" where {condition}" if condition else ""
-        metric = Metric(
-            name=self._metric_name(expr, word),
-            expr=expr,
-            table=logical.name,
-            description=f"{expr} of {logical.name}{where}.{_learned_from(sources)}",
-            synonyms=(word,),
-            filter=condition,
-            time_dimension_name=when,
-            finer=finer_name,
-        )
-        self.tables[logical.name] = replace(logical, metrics=(*logical.metrics, metric))
+        else:
+            self._add_metric(logical.name, payload, sources, word=word, finer=finer_name)
         return ADDED
 
     def _set_metric(self, table: str, metric: Metric, **changes: Any) -> None:
@@ -284,28 +267,45 @@ class _Builder:
         metrics = tuple(replace(m, **changes) if m.name == metric.name else m for m in logical.metrics)
         self.tables[table] = replace(logical, metrics=metrics)
 
+    def _add_metric(
+        self,
+        table: str,
+        payload: dict[str, Any],
+        sources: Sequence[int],
+        *,
+        word: str = "",
+        finer: str | None = None,
+        purpose: str = "",
+    ) -> Metric:
+        """A new metric of the logical ``table`` for the measure ``payload`` names (called ``word``)."""
+        logical = self.tables[table]
+        expr = payload["expr"]
+        condition = self._logical_names(payload.get("filter"))
+        where = f" where {condition}" if condition else ""
+        metric = Metric(
+            name=self._metric_name(expr, word),
+            expr=expr,
+            table=table,
+            description=f"{expr} of {table}{where}{purpose}.{_learned_from(sources)}",
+            synonyms=(word,) if word else (),
+            filter=condition,
+            time_dimension_name=self._logical_names(payload.get("time_column")),
+            finer=finer,
+        )
+        self.tables[table] = replace(logical, metrics=(*logical.metrics, metric))
+        return metric
+
     def _finer(self, payload: dict[str, Any], sources: Sequence[int]) -> str:
         """The name of the metric that sums ``payload``'s measure over the finer table (a new one, without
         synonyms, when none does): what a breakdown only that table reaches switches to."""
         logical = self._logical(payload["table"])
         assert logical is not None  # checked by the caller
-        expr = payload["expr"]
         condition = self._logical_names(payload.get("filter"))
-        for metric in logical.metrics:
-            if _same_condition(metric.expr, expr) and _same_filter(metric.filter, condition):
-                return metric.name
-        where = f" where {condition}" if condition else ""
-        metric = Metric(
-            name=self._metric_name(expr, ""),
-            expr=expr,
-            table=logical.name,
-            description=f"{expr} of {logical.name}{where}, for breakdowns only its rows reach."
-            + _learned_from(sources),
-            filter=condition,
-            time_dimension_name=self._logical_names(payload.get("time_column")),
-        )
-        self.tables[logical.name] = replace(logical, metrics=(*logical.metrics, metric))
-        return metric.name
+        found = next((m for m in logical.metrics if _aggregates(m, payload["expr"], condition)), None)
+        if found is not None:
+            return found.name
+        purpose = ", for breakdowns only its rows reach"
+        return self._add_metric(logical.name, payload, sources, purpose=purpose).name
 
     def _dimension(self, payload: dict[str, Any]) -> str:
         table, column, word = payload["table"], payload["column"], payload["synonym"]
@@ -360,6 +360,11 @@ class _Builder:
             number += 1
             name = f"{base}_{number}"
         return name
+
+
+def _aggregates(metric: Metric, expr: str, condition: str | None) -> bool:
+    """Whether ``metric`` aggregates ``expr`` over the rows ``condition`` keeps."""
+    return _same_condition(metric.expr, expr) and _same_filter(metric.filter, condition)
 
 
 def _learned_from(sources: Sequence[int]) -> str:

@@ -1306,14 +1306,10 @@ def _count_suffixes(text: str, matches: list[Match]) -> list[tuple[int, int]]:
         >>> _count_suffixes("客户数据", [Match(0, 2, "metric", count)])
         []
     """
-    spans = []
-    for match in matches:
-        target = match.target
-        if match.kind == "metric" and isinstance(target, Metric) and target.expr.upper().startswith("COUNT("):
-            suffix = _COUNT_SUFFIX.match(text, match.end)
-            if suffix:
-                spans.append(suffix.span())
-    return spans
+    found = (
+        _COUNT_SUFFIX.match(text, match.end) for match in _counting(matches, lambda metric: metric.counts)
+    )
+    return [suffix.span() for suffix in found if suffix]
 
 
 _NEW_BEFORE = re.compile(r"(?:新|\bnew\s+)$")
@@ -1331,17 +1327,10 @@ def _new_prefixes(text: str, matches: list[Match]) -> list[tuple[int, int]]:
         >>> _new_prefixes("new customers this year", [Match(4, 13, "metric", count)])
         [(0, 4)]
     """
-    metrics = [m for m in matches if m.kind == "metric"]
-    if len(metrics) != 1:  # "新客户的营收": revenue of the new customers, which the reading cannot say
+    if len([m for m in matches if m.kind == "metric"]) != 1:  # "新客户的营收": revenue of the new ones
         return []
-    spans = []
-    for match in metrics:
-        target = match.target
-        if isinstance(target, Metric) and _counts_rows(target):
-            new = _NEW_BEFORE.search(text, 0, match.start)
-            if new:
-                spans.append(new.span())
-    return spans
+    found = (_NEW_BEFORE.search(text, 0, match.start) for match in _counting(matches, _counts_all_rows))
+    return [new.span() for new in found if new]
 
 
 _DID_BEFORE = re.compile(r"(?:下过?单|买过|购买过?)的?$")
@@ -1358,25 +1347,21 @@ def _did_before_counts(text: str, matches: list[Match]) -> tuple[str, ...]:
         >>> _did_before_counts("今年的下单客户数", [Match(5, 7, "metric", count)])
         ('下单',)
     """
-    found = []
-    for match in matches:
-        target = match.target
-        if match.kind == "metric" and isinstance(target, Metric) and _counts_rows(target):
-            did = _DID_BEFORE.search(text, 0, match.start)
-            if did:
-                found.append(did.group().rstrip("的"))
-    return tuple(found)
+    found = (_DID_BEFORE.search(text, 0, match.start) for match in _counting(matches, _counts_all_rows))
+    return tuple(did.group().rstrip("的") for did in found if did)
 
 
-def _counts_rows(metric: Metric) -> bool:
-    return metric.expr.replace(" ", "").upper() == "COUNT(*)" and not metric.filter
+def _counting(matches: list[Match], counts: Callable[[Metric], bool]) -> list[Match]:
+    """The matches of metrics that ``counts`` says count (anything, or all their table's rows)."""
+    return [m for m in matches if m.kind == "metric" and isinstance(m.target, Metric) and counts(m.target)]
+
+
+def _counts_all_rows(metric: Metric) -> bool:
+    return metric.counts_rows and not metric.filter
 
 
 def _count_metric(model: SemanticModel, table: str) -> str | None:
-    for metric in model.table(table).metrics:
-        if metric.expr.replace(" ", "").upper() == "COUNT(*)" and not metric.filter:
-            return metric.name
-    return None
+    return next((m.name for m in model.table(table).metrics if _counts_all_rows(m)), None)
 
 
 def _filters(values: list[Match]) -> list[Filter]:

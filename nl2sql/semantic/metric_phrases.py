@@ -189,8 +189,7 @@ def filtered_counts(text: str, matches: Sequence[Any], model: SemanticModel) -> 
             continue
         for metric in model.table(home).metrics:
             condition = re.fullmatch(r"\s*(\w+)\s*=\s*'([^']*)'\s*", metric.filter or "")
-            counts = metric.expr.replace(" ", "").upper() == "COUNT(*)"
-            if counts and condition and condition.groups() == (value.target.expr, value.value):
+            if metric.counts_rows and condition and condition.groups() == (value.target.expr, value.value):
                 found.append((value, table, metric))
                 break
     return found
@@ -253,7 +252,7 @@ def _counted_table(match: Any, model: SemanticModel) -> str | None:
     if match.kind == "table":
         return str(match.target)
     target = match.target
-    plain = isinstance(target, Metric) and target.expr.replace(" ", "").upper() == "COUNT(*)"
+    plain = isinstance(target, Metric) and target.counts_rows
     return target.table if match.kind == "metric" and plain and not target.filter else None
 
 
@@ -264,7 +263,7 @@ def qualifying_counts(text: str, matches: Sequence[Any], model: SemanticModel) -
     metrics = [m for m in matches if m.kind == "metric" and isinstance(m.target, Metric)]
     found = set()
     for count in metrics:
-        if count.target.expr.replace(" ", "").upper() != "COUNT(*)" or not count.target.filter:
+        if not count.target.counts_rows or not count.target.filter:
             continue
         for other in metrics:
             if other.target is count.target or _condition(other.target) != _condition(count.target):

@@ -103,6 +103,24 @@ class Metric:
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.synonyms)
 
+    @property
+    def counts(self) -> bool:
+        """Whether it counts: rows or distinct things (``COUNT(*)``, ``COUNT(DISTINCT customer_id)``)."""
+        return self.expr.replace(" ", "").upper().startswith("COUNT(")
+
+    @property
+    def counts_rows(self) -> bool:
+        """Whether it counts its table's rows, all of them or those its ``filter`` keeps (``COUNT(*)``).
+
+        Example:
+            >>> Metric("orders", "COUNT( * )", "orders").counts_rows
+            True
+            >>> distinct = Metric("buyers", "COUNT(DISTINCT customer_id)", "orders")
+            >>> distinct.counts, distinct.counts_rows
+            (True, False)
+        """
+        return self.expr.replace(" ", "").upper() == "COUNT(*)"
+
 
 @dataclass(frozen=True)
 class NamedFilter:
