@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -207,6 +208,12 @@ def correction_problem(question: str, sql: str, schema: Schema | None, dialect: 
         return "no question"
     if not sql:
         return "no SQL"
+    return _gate_problem(sql, schema, dialect)
+
+
+@lru_cache(maxsize=4096)
+def _gate_problem(sql: str, schema: Schema | None, dialect: str) -> str | None:
+    """Why the gate or ``schema`` refuses ``sql``: read once per query, not again at every curation."""
     from explain import check
     from nl2sql.errors import ChatBIError
     from nl2sql.safety import ensure_read_only

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from feedback.business_rules import added_conditions, business_rules
+from feedback.business_rules import Added, added_conditions, business_rules
 from feedback.corrections import Correction, curate
 from feedback.join_paths import join_paths
 from feedback.log import FeedbackLog
@@ -55,9 +56,12 @@ def learn(
     dialect: str = "sqlite",
     model: SemanticModel | None = None,
     at: datetime | None = None,
+    today: date | None = None,
 ) -> list[Suggestion]:
     """Store what the approved corrections of ``database`` teach (checked against ``schema``) and
-    ``model`` does not say yet; the suggestions that are new (stamped ``at``, by default now)."""
+    ``model`` does not say yet; the suggestions that are new (stamped ``at``, by default now). Relative
+    windows in the questions ("last month") count back from ``today`` (default: the day of ``at``), as
+    the assistant counts them on that database."""
     approved = curate(log, database, schema, dialect=dialect).kept
     edits = approved_edits(log, database, approved)
     proposals = proposals_from(edits, schema, dialect=schema.dialect if schema else dialect)
@@ -65,7 +69,8 @@ def learn(
     if model is not None:
         from nl2sql.semantic.learned import already_known
 
-        proposals += word_proposals(log, database, approved, schema, model, dialect=dialect, today=at.date())
+        today = today or at.date()
+        proposals += word_proposals(log, database, approved, schema, model, dialect=dialect, today=today)
         proposals = [p for p in proposals if not already_known(model, p)]
     if not proposals:
         return []
@@ -140,14 +145,22 @@ def proposals_from(
 
     added = {}
     for correction, original in edits:
-        options = {"schema": schema, "dialect": dialect, "source": correction.event_id}
-        for proposal in value_mappings(correction.question, original, correction.sql, **options):
-            add(proposal)
-        for proposal in join_paths(original, correction.sql, **options):
-            add(proposal)
-        added[correction.event_id] = added_conditions(
-            original, correction.sql, schema=schema, dialect=dialect
+        proposals, added[correction.event_id] = _edit_teaches(
+            correction.event_id, correction.question, original, correction.sql, schema, dialect
         )
+        for proposal in proposals:
+            add(proposal)
     for proposal in business_rules(added, dialect=dialect):
         add(proposal)
     return list(merged.values())
+
+
+@lru_cache(maxsize=4096)
+def _edit_teaches(
+    source: int, question: str, original: str, sql: str, schema: Schema | None, dialect: str
+) -> tuple[tuple[Proposal, ...], tuple[Added, ...]]:
+    """The value mappings and join paths of one edit, and the conditions it adds: read once per edit, not
+    again at every approval after it (the returned values are not to be changed)."""
+    options = {"schema": schema, "dialect": dialect, "source": source}
+    proposals = (*value_mappings(question, original, sql, **options), *join_paths(original, sql, **options))
+    return proposals, tuple(added_conditions(original, sql, schema=schema, dialect=dialect))

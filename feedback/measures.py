@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
@@ -98,8 +99,10 @@ class QueryParts:
     over two tables are not)."""
 
 
+@lru_cache(maxsize=4096)
 def query_parts(sql: str, schema: Schema | None = None, dialect: str | None = None) -> QueryParts:
-    """The measures and groupings of ``sql`` (nothing when it does not parse).
+    """The measures and groupings of ``sql`` (nothing when it does not parse), read once per query and
+    schema: every approval reads the approved queries again.
 
     Example:
         >>> query_parts("SELECT COUNT(*) FROM orders").measures

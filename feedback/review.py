@@ -159,14 +159,14 @@ def _learn(
     read with ``model`` (default: the database's own)."""
     from feedback.learn import learn
     from nl2sql.errors import ChatBIError
-    from nl2sql.semantic.locate import database_semantic_model
+    from nl2sql.semantic.locate import data_day, database_semantic_model
 
     if model is None:
         try:
             model = database_semantic_model(database)
         except ChatBIError:  # a broken model file is reported where it is used; learning goes on
             model = None
-    learn(log, database.name, schema, dialect=database.dialect, model=model)
+    learn(log, database.name, schema, dialect=database.dialect, model=model, today=data_day(database))
 
 
 def reject(

@@ -200,9 +200,10 @@ def add_measure_commands(commands: Any) -> None:
         dest="held_out",
         type=_held_out,
         default=None,
-        metavar="N",
+        metavar="[FIRST:]N",
         help="held-out questions per database: a number, or `all` for every question the corrections"
-        " leave (default 20; business: all its test questions)",
+        " leave (default 20; business: all its test questions); FIRST: passes over the first FIRST of"
+        " them, those an earlier run held out (`120:` all after the first 120)",
     )
     learning.add_argument("--seed", type=int, default=0, help="which questions are corrected, which held out")
     learning.add_argument(
@@ -275,14 +276,20 @@ def _points(text: str) -> tuple[int, ...]:
     return points
 
 
-def _held_out(text: str) -> int | str:
-    """A whole number of at least 1, or ``all``, for ``--held-out``.
+def _held_out(text: str) -> tuple[int, int | str]:
+    """``--held-out``'s questions passed over and how many are kept: a whole number of at least 1 or
+    ``all``, after ``FIRST:`` to pass over the first ones (``120:`` all after the first 120; ``120:30``
+    the 30 after them).
 
     Example:
-        >>> _held_out("30"), _held_out("ALL")
-        (30, 'all')
+        >>> _held_out("30"), _held_out("ALL"), _held_out("120:"), _held_out("120:30")
+        ((0, 30), (0, 'all'), (120, 'all'), (120, 30))
     """
-    return "all" if text.strip().lower() == "all" else _count(text)
+    first, colon, count = text.strip().rpartition(":")
+    if colon and not first.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: write FIRST:N with FIRST a whole number, as in 120:")
+    count = count.strip() or "all"
+    return int(first) if colon else 0, "all" if count.lower() == "all" else _count(count)
 
 
 def _teaching(text: str) -> frozenset[str]:
@@ -584,13 +591,11 @@ def _bench_learning(args: argparse.Namespace) -> int:
         raise ConnectionSpecError(
             "--semantic curated measures the demo database's own semantic model: use it with --data business"
         )
+    skip, kept = args.held_out or (0, None)
     plan = LearningPlan(
         points=args.points,
-        limit_eval=(
-            None
-            if args.held_out == "all" or (business and args.held_out is None)
-            else args.held_out or DEFAULT_LIMIT_EVAL
-        ),
+        limit_eval=(None if kept == "all" or (business and kept is None) else kept or DEFAULT_LIMIT_EVAL),
+        skip_eval=skip,
         seed=args.seed,
         semantic=args.semantic or ("curated" if business else "bootstrap"),
         judge="business" if business else "results",

@@ -93,11 +93,13 @@ def _list(log: FeedbackLog, args: argparse.Namespace) -> int:
     from nl2sql.connect import open_database
     from nl2sql.schema import load_schema
     from nl2sql.semantic.learned import overlay_notes
+    from nl2sql.semantic.locate import data_day
 
     database = open_database(args.db)
     schema = load_schema(database)
     model = _model(database)
-    new = {s.id for s in learn(log, database.name, schema, dialect=schema.dialect, model=model)}
+    learned = learn(log, database.name, schema, dialect=schema.dialect, model=model, today=data_day(database))
+    new = {s.id for s in learned}
     approved = {c.event_id for c in curate(log, database.name, schema).kept}
     store = SuggestionStore(log)
     everything = store.suggestions(database.name)

@@ -64,6 +64,9 @@ def test_the_plan_refuses_points_out_of_order_and_the_split_keeps_the_pool_apart
     assert len(pool) == 10 and len(held_out) == 5 and not set(pool) & set(held_out)
     assert (pool, held_out) == split_pool(list(range(30)), pool=10, seed=3, limit_eval=5)
     assert split_pool(list(range(30)), pool=10, seed=3, limit_eval=None)[1][:5] == held_out
+    assert split_pool(list(range(30)), pool=10, seed=3, limit_eval=None, skip_eval=2)[1][:3] == held_out[2:]
+    with pytest.raises(ValueError, match="skip_eval"):
+        LearningPlan(skip_eval=-1)
 
 
 def test_an_approved_correction_answers_its_question_on_a_database_without_a_semantic_model(

@@ -82,7 +82,7 @@ def test_bench_learning_on_the_demo_corrects_dev_questions_and_holds_out_test_on
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out, benchmarks = tmp_path / "learning.json", tmp_path / "BENCHMARKS.md"
-    command = ["bench", "learning", "--data", "business", "--points", "0,2", "--held-out", "2"]
+    command = ["bench", "learning", "--data", "business", "--points", "0,2", "--held-out", "3:2"]
     command += ["--json", str(out), "--benchmarks", str(benchmarks)]
     monkeypatch.setattr(sys, "argv", ["chatbi", *command])
     assert main(command) == 0
@@ -95,9 +95,10 @@ def test_bench_learning_on_the_demo_corrects_dev_questions_and_holds_out_test_on
     assert [t["question"] for t in taught] == [e.question for e in seeded_shuffle(dev, 0)[:2]]
     assert all(t["path"] == "semantic" for t in taught), "the demo's shipped model reads them"
     test = business_examples("test")
-    _, held_out = split_pool(test, pool=0, seed=0, limit_eval=2)
+    _, held_out = split_pool(test, pool=0, seed=0, limit_eval=2, skip_eval=3)
     assert [q["question"] for q in summary["questions"]] == [h.question for h in held_out]
-    assert summary["held_out"] == {"demo": 2}
+    assert held_out == split_pool(test, pool=0, seed=0, limit_eval=5)[1][3:], "after the first three"
+    assert (summary["held_out"], summary["skip_eval"]) == ({"demo": 2}, 3)
     first, last = summary["by_point"]
     assert (first["corrections"], last["corrections"], last["all"]["n"]) == (0, 2, 2)
     assert sum(last["paths"].values()) == 2

@@ -85,6 +85,9 @@ def test_the_plan_and_the_command_refuse_a_way_of_teaching_they_do_not_know(
     assert "unknown way of teaching 'hints'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["bench", "learning", "--data", "x.jsonl", "--held-out", "some"])
+    with pytest.raises(SystemExit):
+        main(["bench", "learning", "--data", "x.jsonl", "--held-out", "first:20"])
+    assert "write FIRST:N" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -2,8 +2,10 @@
 through the product's own loop.
 
 For each database its questions are shuffled with a fixed seed: the first ``max(points)`` are the pool a
-user works through, the rest (at most ``limit_eval``) are held out; or the held-out questions come from
-elsewhere (the business set's test split, its dev split being the pool), shuffled with the same seed.
+user works through, the rest (at most ``limit_eval``, after the first ``skip_eval`` of them) are held
+out; or the held-out questions come from elsewhere (the business set's test split, its dev split being
+the pool), shuffled with the same seed. ``skip_eval`` keeps a measurement on questions that no earlier
+reading of held-out answers has seen.
 Each pool question is asked through :class:`nl2sql.assistant.Assistant` with a fresh feedback store
 (SQLite); the user accepts a right answer and edits a wrong one into the gold SQL
 (:meth:`~nl2sql.assistant.Assistant.record`), a reviewer approves the candidate as ``chatbi feedback
@@ -87,6 +89,9 @@ class LearningPlan:
     """Numbers of corrections after which the held-out questions are asked (ascending)."""
     limit_eval: int | None = DEFAULT_LIMIT_EVAL
     """Held-out questions per database at most (None: every question the pool leaves)."""
+    skip_eval: int = 0
+    """Held-out questions passed over first, per database: those earlier runs held out and were read
+    for (``skip_eval=120`` with ``limit_eval=None`` asks only the ones a 120-question run left)."""
     seed: int = 0
     """Which questions form the pool and which are held out."""
     semantic: str = "bootstrap"
@@ -120,6 +125,8 @@ class LearningPlan:
             raise ValueError(f"judge must be one of {', '.join(JUDGES)}, not {self.judge!r}")
         if self.limit_eval is not None and self.limit_eval < 1:
             raise ValueError(f"limit_eval must be at least 1, not {self.limit_eval}")
+        if self.skip_eval < 0:
+            raise ValueError(f"skip_eval must not be negative, not {self.skip_eval}")
         unknown = set().union(*self.teach) - set(TEACHING_CHANNELS) if self.teach else set()
         if unknown:
             raise ValueError(f"no way of teaching {', '.join(sorted(unknown))}")
@@ -133,11 +140,17 @@ class LearningPlan:
 
 
 def split_pool(
-    items: Sequence[T], *, pool: int, seed: int, limit_eval: int | None
+    items: Sequence[T], *, pool: int, seed: int, limit_eval: int | None, skip_eval: int = 0
 ) -> tuple[list[T], list[T]]:
-    """The shuffled items: the first ``pool`` to correct, then at most ``limit_eval`` to hold out."""
+    """The shuffled items: the first ``pool`` to correct, then, past ``skip_eval`` more, at most
+    ``limit_eval`` to hold out.
+
+    Example:
+        >>> split_pool(list(range(10)), pool=4, seed=0, limit_eval=None, skip_eval=3)
+        ([7, 8, 1, 5], [0, 9, 6])
+    """
     shuffled = seeded_shuffle(items, seed)
-    held_out = shuffled[pool:]
+    held_out = shuffled[pool + skip_eval :]
     return shuffled[:pool], held_out[:limit_eval] if limit_eval is not None else held_out
 
 
@@ -177,6 +190,7 @@ def measure_learning(
         "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
         "points": list(plan.points),
         "limit_eval": plan.limit_eval,
+        "skip_eval": plan.skip_eval,
         "seed": plan.seed,
         "semantic": plan.semantic,
         "judge": plan.judge,
@@ -207,11 +221,14 @@ def _split(
     """``db_id``'s pool and held-out questions (see :func:`measure_learning`)."""
     questions = [e for e in examples if e.db_id == db_id and e.available]
     if held_out is None:
-        pool, kept = split_pool(questions, pool=plan.points[-1], seed=plan.seed, limit_eval=plan.limit_eval)
+        limits = {"limit_eval": plan.limit_eval, "skip_eval": plan.skip_eval}
+        pool, kept = split_pool(questions, pool=plan.points[-1], seed=plan.seed, **limits)
     else:
         pool = seeded_shuffle(questions, plan.seed)[: plan.points[-1]]
         others = [e for e in held_out if e.db_id == db_id and e.available]
-        kept = split_pool(others, pool=0, seed=plan.seed, limit_eval=plan.limit_eval)[1]
+        kept = split_pool(
+            others, pool=0, seed=plan.seed, limit_eval=plan.limit_eval, skip_eval=plan.skip_eval
+        )[1]
     if len(pool) < plan.points[-1] or not kept:
         raise TooFewQuestionsError(
             f"{db_id} has {len(questions)} usable questions: {plan.points[-1]} corrections leave none"

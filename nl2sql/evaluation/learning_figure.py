@@ -62,6 +62,8 @@ def run_name(summary: dict[str, Any], *, databases: bool = True) -> str:
     held_out = summary["by_point"][-1]["all"]["n"]
     teach = summary.get("teach", "all")
     every = " (all)" if summary.get("limit_eval", 0) is None else ""  # every question the pool left
+    if summary.get("skip_eval"):
+        every += f" after the first {summary['skip_eval']}"
     name = f"{held_out} held out{every}" + ("" if teach == "all" else f", teach {teach}")
     return f"{', '.join(summary['databases'])}: {name}" if databases else name
 

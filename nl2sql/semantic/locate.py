@@ -53,13 +53,27 @@ def database_semantic_model(database: Database, path: str | Path | None = None) 
 
 def database_today(database: Database) -> date:
     """The day relative windows ("last month") count back from: the demo data's last day, else today."""
+    return data_day(database) or date.today()
+
+
+def data_day(database: Database) -> date | None:
+    """The last day of data that stopped on a known day (the demo's), or None: it runs up to today.
+
+    Example:
+        >>> import os, sqlite3, tempfile
+        >>> from nl2sql.connect import open_database
+        >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
+        >>> sqlite3.connect(path).execute("CREATE TABLE orders (id INTEGER)").connection.close()
+        >>> data_day(open_database(path)) is None
+        True
+    """
     if database.file is not None:
         from nl2sql.demo.build import data_as_of
 
         as_of = data_as_of(database.file)
         if as_of:
             return date.fromisoformat(as_of)
-    return date.today()
+    return None
 
 
 def _is_demo(database: Database) -> bool:
