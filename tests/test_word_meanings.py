@@ -321,6 +321,14 @@ def test_the_bootstrapped_model_leaves_the_business_word(demo) -> None:
     )
 
 
+def test_words_with_a_stop_character_stay_whole_and_an_area_word_says_a_region(demo) -> None:
+    _, model = demo
+    reading = question_reading("上个月华南区有效订单多少单", model, BUSINESS_AS_OF)
+    assert reading.words == ("有效订单",), "not 效订单, and 区 belongs to 华南"
+    assert reading.columns == frozenset({("regions", "name_zh")})
+    assert question_reading("各客户细分分别有多少客户", model, BUSINESS_AS_OF).words[0] == "客户细分"
+
+
 def test_a_word_after_a_grouping_cue_is_grouped_unless_it_also_stands_alone(demo) -> None:
     _, model = demo
     reading = question_reading("今年每个渠道的客单价", model, BUSINESS_AS_OF)

@@ -300,6 +300,19 @@ def test_learned_words_read_with_the_words_around_them(demo: Demo) -> None:
     assert "新" in demo.route("一共有多少新客户", learned).message, "new without a window is not read"
 
 
+def test_a_learned_count_of_valid_orders_in_a_region_said_with_its_area_word(demo: Demo) -> None:
+    valid = {"table": "orders", "expr": "COUNT(*)", "filter": "status <> 'cancelled'", "synonym": "有效订单"}
+    learned = overlay(demo.model, [_accepted("metric", {**valid, "time_column": "order_date"}, 1)])
+    route = demo.route("上个月华南区有效订单多少单", learned)  # 有效 stays whole, 华南区 is the region
+    assert route.path == "semantic", route.message
+    assert demo.rows(route.reading.sql) == demo.rows(
+        "SELECT COUNT(*) FROM orders o JOIN customers c ON c.customer_id = o.customer_id"
+        " JOIN regions r ON r.region_id = c.region_id WHERE o.status <> 'cancelled' AND r.name_zh = '华南'"
+        " AND o.order_date >= '2026-05-01' AND o.order_date < '2026-06-01'"
+    )
+    assert demo.route("上个月华南区效订单多少单", learned).path != "semantic", "a fragment is no word"
+
+
 # --- the store: migration m007_word_suggestions ------------------------------------------------------
 
 VALUE = {"table": "customers", "column": "city", "value": "New York", "synonym": "NY", "found": True}

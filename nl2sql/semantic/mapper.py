@@ -57,7 +57,7 @@ from nl2sql.semantic.metric_phrases import (
 from nl2sql.semantic.mode_words import counted_rows, most_common_span, values_only
 from nl2sql.semantic.model import Field, Metric, NamedFilter, SemanticModel
 from nl2sql.semantic.model_cache import per_model
-from nl2sql.semantic.other_names import other_names
+from nl2sql.semantic.other_names import area_names, other_names
 from nl2sql.semantic.paths import reachable
 from nl2sql.semantic.per_words import read_per_row
 from nl2sql.semantic.purchase_words import in_units, read_per_order, read_purchase
@@ -242,6 +242,8 @@ STOPWORDS_ZH = set(
 )
 _CJK_STOPS = re.compile("[" + "".join(sorted(STOPWORDS_ZH)) + "]")
 """Chinese characters that carry no meaning of their own here; they split runs of unexplained characters."""
+WHOLE_WORDS_ZH = re.compile("有效|无效|细分|分类")
+"""Words with such a character in them that mean something: "有效订单" are valid orders, not 效订单."""
 
 
 @dataclass
@@ -393,11 +395,11 @@ def map_question(question: str, model: SemanticModel, today: date | None = None)
     asked = metrics or ORDERS_ASKED.search(unnamed)
     if asked and not ordered_rows and ORDERS_COUNTED.search(unnamed):
         counted_orders = _orders_count(model)
-        said = [
+        said = counted_orders is None or any(
             _counts_rows_of(model, name, counted_orders) or _slips_counted(model, name, counted_orders)
             for name in metrics
-        ]
-        if counted_orders and not any(said):  # "退货多少单": the returns are what is counted
+        )
+        if not said:  # "退货多少单": the returns are what is counted
             metrics = [counted_orders, *metrics]
     per_row = None
     if not ordered_rows and not DETAIL_CUES.search(text):  # "how much did they spend", "平均每单几件"
@@ -924,6 +926,7 @@ def _entries(model: SemanticModel) -> list[tuple[str, str, object, str | None]]:
     entries += [(_key(p), "metric", m, None) for p, m in name_variants(model, phrases)]
     entries += [(p, "dimension", f, None) for p, f in kind_phrases(model, phrases)]
     entries += other_names(entries)  # "SKU", "单品": a product
+    entries += area_names(entries)  # "华东区": the region 华东
     entries += _head_words(model, {phrase for phrase, *_ in entries})
     names = {phrase for phrase, kind, *_ in entries if kind in ("filter", "table", "dimension")}
     entries += [row for dimension in model.fields for row in _valued_rows(model, dimension, names)]
@@ -1588,13 +1591,28 @@ def _clock_names(model: SemanticModel, name: str) -> tuple[str, ...]:
     return tuple(w for synonym in clock.synonyms for w in _WORD.findall(synonym.lower()) if w not in others)
 
 
+def _split_at_stops(text: str) -> str:
+    """``text`` with its stop characters made spaces, but those of :data:`WHOLE_WORDS_ZH`.
+
+    Example:
+        >>> _split_at_stops("各有效订单的细分")
+        ' 有效订单 细分'
+    """
+    kept = [(m.start(), m.end()) for m in WHOLE_WORDS_ZH.finditer(text)]
+    pieces, at = [], 0
+    for start, end in kept:
+        pieces += [_CJK_STOPS.sub(" ", text[at:start]), text[start:end]]
+        at = end
+    return "".join([*pieces, _CJK_STOPS.sub(" ", text[at:])])
+
+
 def _unexplained(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
     rest = _masked(text, taken)
     rest = STOP_PHRASES_ZH.sub(" ", rest)
     rest = TOP_WORDS.sub(" ", BOTTOM_WORDS.sub(" ", COUNT_CUES.sub(" ", rest)))
     rest = RANK_NUMBER.sub(" ", rest)
     words = []
-    for word in _WORD.findall(_CJK_STOPS.sub(" ", rest)):
+    for word in _WORD.findall(_split_at_stops(rest)):
         if word.isdigit() or re.fullmatch(r"\d+(?:\.\d+)?", word):
             continue
         if _CJK.search(word) or (word not in STOPWORDS_EN and len(word) > 2):
