@@ -221,8 +221,13 @@ def _split(
     """``db_id``'s pool and held-out questions (see :func:`measure_learning`)."""
     questions = [e for e in examples if e.db_id == db_id and e.available]
     if held_out is None:
-        limits = {"limit_eval": plan.limit_eval, "skip_eval": plan.skip_eval}
-        pool, kept = split_pool(questions, pool=plan.points[-1], seed=plan.seed, **limits)
+        pool, kept = split_pool(
+            questions,
+            pool=plan.points[-1],
+            seed=plan.seed,
+            limit_eval=plan.limit_eval,
+            skip_eval=plan.skip_eval,
+        )
     else:
         pool = seeded_shuffle(questions, plan.seed)[: plan.points[-1]]
         others = [e for e in held_out if e.db_id == db_id and e.available]

@@ -77,6 +77,4 @@ def data_day(database: Database) -> date | None:
 
 
 def _is_demo(database: Database) -> bool:
-    from nl2sql.demo.build import data_as_of
-
-    return database.file is not None and data_as_of(database.file) is not None
+    return data_day(database) is not None
