@@ -175,17 +175,38 @@ class FeedbackLog:
         }
 
     def events(
-        self, *, limit: int | None = 100, database: str | None = None, kinds: Sequence[str] = ()
+        self,
+        *,
+        limit: int | None = 100,
+        database: str | None = None,
+        kinds: Sequence[str] = (),
+        after: int = 0,
+        connection: sa.Connection | None = None,
     ) -> list[dict[str, Any]]:
-        """The newest ``limit`` events (all when None), oldest first; only those about ``database`` and
-        of ``kinds`` when given."""
+        """The newest ``limit`` events (all when None), oldest first; only those about ``database``, of
+        ``kinds`` and with an id above ``after`` when given; read on ``connection`` (inside its
+        transaction) when given.
+
+        Example:
+            >>> import tempfile, os
+            >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "f.sqlite"), user="ann")
+            >>> first = log.record("generated", question="How many?")
+            >>> _ = log.record("accepted", question="Which?")
+            >>> [e["question"] for e in log.events(after=first)]
+            ['Which?']
+        """
         query = sa.select(sa.text("*")).select_from(EVENTS).order_by(EVENTS.c.id.desc()).limit(limit)
         if database is not None:
             query = query.where(EVENTS.c.database == database)
         if kinds:
             query = query.where(EVENTS.c.kind.in_(kinds))
-        with self.engine.connect() as connection:
+        if after:
+            query = query.where(EVENTS.c.id > after)
+        if connection is not None:
             rows = connection.execute(query).mappings().all()
+        else:
+            with self.engine.connect() as reading:
+                rows = reading.execute(query).mappings().all()
         return [_event(row) for row in reversed(rows)]
 
     def event(self, event_id: int) -> dict[str, Any] | None:

@@ -39,12 +39,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from feedback.corrections import APPROVED, Correction, Curation, curate, question_key, sql_key
+from feedback.corrections import (
+    APPROVED,
+    REVIEW_KINDS,
+    Correction,
+    Curation,
+    curate,
+    question_key,
+    sql_key,
+)
 from feedback.errors import FeedbackError
 from feedback.log import FeedbackLog
 from feedback.reviewers import ReviewerError, ReviewerPolicy, locked_policy, reviewer_policy
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
+    import sqlalchemy as sa
+
     from nl2sql.connect import Database
     from nl2sql.schema import Schema
     from nl2sql.semantic.model import SemanticModel
@@ -135,6 +145,7 @@ def _approve(
     from nl2sql.errors import ChatBIError
     from nl2sql.execute import run_query
 
+    seen = log.last_id(database=database.name, kinds=REVIEW_KINDS)
     curation = _curation(log, database, schema)
     candidate = next((c for c in curation.candidates if c.event_id == event_id), None)
     if candidate is None:
@@ -147,7 +158,9 @@ def _approve(
         result = run_query(database, candidate.sql, max_rows=1, timeout_s=timeout_s)
     except ChatBIError as error:
         raise ReviewError(f"not approved: #{event_id} fails when run again: {error}") from error
-    _verdict(log, "approved", candidate, database, schema, reviewer, reason, check, columns=result.columns)
+    _verdict(
+        log, "approved", candidate, database, schema, reviewer, reason, check, seen, columns=result.columns
+    )
     _learn(log, database, schema, model)
     return replace(candidate, status=APPROVED)
 
@@ -187,11 +200,14 @@ def reject(
     """
     reviewer = reviewer or log.user
     reviewer_policy(log).check(reviewer)
+    seen = log.last_id(database=database.name, kinds=REVIEW_KINDS)
     curation = _curation(log, database, schema)
     found = next((c for c in curation.candidates + curation.kept if c.event_id == event_id), None)
     if found is None:
         raise ReviewError(_not_a_candidate(log, curation, event_id, database.name, approved_too=True))
-    _verdict(log, "declined", found, database, schema, reviewer, reason, lambda now: now.check(reviewer))
+    _verdict(
+        log, "declined", found, database, schema, reviewer, reason, lambda now: now.check(reviewer), seen
+    )
     return replace(found, status="declined")
 
 
@@ -204,11 +220,18 @@ def _verdict(
     reviewer: str | None,
     reason: str | None,
     check: Callable[[ReviewerPolicy], None] | None,
+    seen: int,
     **details: Any,
 ) -> None:
-    """Log a verdict (``approved`` or ``declined``) on ``correction``: a reviewer's in one transaction
-    that holds the lock on the reviewers, reads them and four eyes, and writes it unless ``check`` of
-    them raises; a rule's (``check`` None) as any event."""
+    """Log a verdict (``approved`` or ``declined``) on ``correction`` in one transaction that holds the
+    lock on the reviewers (every verdict takes it, so two never cross): it reads them and four eyes, and
+    writes the verdict unless ``check`` of them raises (a rule's verdict, ``check`` None, skips that) or
+    another verdict on the same question and SQL came after the last one seen (id ``seen``) when it was
+    read.
+
+    Raises:
+        ReviewError: another verdict on it was written meanwhile; nothing is written.
+    """
     fields = {
         "database": database.name,
         "schema_fingerprint": schema.fingerprint if schema else None,
@@ -219,12 +242,30 @@ def _verdict(
         "reason": reason,
         **details,
     }
-    if check is None:
-        log.record(kind, **fields)
-        return
     with locked_policy(log) as (connection, now):
-        check(now)
+        if check is not None:
+            check(now)
+        _refuse_crossed(log, connection, kind, correction, database.name, seen)
         log.record_on(connection, kind, **fields)
+
+
+def _refuse_crossed(
+    log: FeedbackLog, connection: sa.Connection, kind: str, correction: Correction, database: str, seen: int
+) -> None:
+    """Refuse a verdict of ``kind`` on ``correction`` when another verdict on its question and SQL was
+    written (on ``connection``'s store) after the one with id ``seen``: its reviewer decided on what
+    is no longer so."""
+    pair = (question_key(correction.question), sql_key(correction.sql))
+    for event in log.events(
+        limit=None, database=database, kinds=REVIEW_KINDS, after=seen, connection=connection
+    ):
+        if (question_key(event["question"] or ""), sql_key(event["final_sql"] or event["sql"] or "")) == pair:
+            done = "approved" if event["kind"] == "approved" else "rejected"
+            verb = "approved" if kind == "approved" else "rejected"
+            raise ReviewError(
+                f"not {verb}: #{correction.event_id} was {done} by {event['user_name']} meanwhile "
+                f"(event {event['id']}); review it again"
+            )
 
 
 def _approval_check(reviewer: str, author: str | None) -> Callable[[ReviewerPolicy], None]:

@@ -1,16 +1,21 @@
 """Many writers at once on one new feedback store: 8 processes open it together (it is migrated once) and
 write 1 000 events each, none lost or duplicated, while a reader that never waits for them (it reads
-with a lock timeout of a millisecond) reads."""
+with a lock timeout of a millisecond) reads. Reviewers deciding on one candidate at once: one verdict
+is written, the others are refused."""
 
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from feedback.log import FeedbackLog
 from feedback.migrations import MIGRATIONS
+
+REVIEWERS = 6
 
 WRITERS = 8
 EVENTS_EACH = 1_000
@@ -61,3 +66,52 @@ def test_eight_processes_write_a_thousand_events_each_while_a_reader_reads(feedb
     with reader.engine.connect() as connection:
         migrations = connection.execute(sa.text("SELECT COUNT(*) FROM _migrations")).scalar()
     assert migrations == len(MIGRATIONS)
+
+
+def _decide(
+    url: str, shop: str, candidate: int, reviewer: int, start: multiprocessing.synchronize.Event
+) -> None:
+    """One reviewer process: approves (even numbers) or rejects (odd) candidate ``candidate``; exits 3
+    when refused."""
+    from feedback.review import ReviewError, approve, reject
+    from nl2sql.connect import open_database
+
+    database = open_database(shop)
+    log = FeedbackLog(url, user=f"reviewer{reviewer}", clock=_pinned)
+    decide = approve if reviewer % 2 == 0 else reject
+    start.wait(timeout=120)
+    try:
+        decide(log, candidate, database)
+    except ReviewError:
+        raise SystemExit(3) from None
+    finally:
+        log.close()
+
+
+def test_reviewers_deciding_on_one_candidate_at_once_never_cross(feedback_url: str, tmp_path: Path) -> None:
+    shop = tmp_path / "shop.sqlite"
+    with sqlite3.connect(shop) as connection:
+        connection.execute("CREATE TABLE orders (id INTEGER, status TEXT)")
+    connection.close()
+    log = FeedbackLog(feedback_url, user="ann", clock=_pinned)
+    open_orders = "SELECT id FROM orders WHERE status = 'open'"
+    candidate = log.record("edited", database="shop", question="Open orders?", final_sql=open_orders)
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    deciding = [
+        context.Process(target=_decide, args=(feedback_url, str(shop), candidate, reviewer, start))
+        for reviewer in range(REVIEWERS)
+    ]
+    for process in deciding:
+        process.start()
+    start.set()
+    for process in deciding:
+        process.join()
+
+    verdicts = [v["kind"] for v in log.events(limit=None, kinds=("approved", "declined"))]
+    log.close()
+    # each verdict was given on what the one before left: approved once, rejected once, or approved and
+    # then taken back; never two approvals, two rejections or an approval of what was rejected
+    assert verdicts in (["approved"], ["declined"], ["approved", "declined"])
+    exits = [process.exitcode for process in deciding]
+    assert sorted(exits) == [0] * len(verdicts) + [3] * (REVIEWERS - len(verdicts))
