@@ -38,7 +38,7 @@ from feedback.log import FeedbackLog
 from feedback.measures import query_parts
 from feedback.suggestions import Proposal, Suggestion, SuggestionStore
 from feedback.value_mappings import value_mappings
-from feedback.word_meanings import Seen, word_meanings
+from feedback.word_meanings import Seen, plain_metric_words, refined_meanings, word_meanings
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
     from nl2sql.schema import Schema
@@ -89,11 +89,13 @@ def word_proposals(
     today: date | None = None,
 ) -> list[Proposal]:
     """What the words of the ``approved`` corrections of ``database`` mean (:mod:`feedback.word_meanings`),
-    read with ``model`` and the suggestions already accepted for it in ``log``."""
-    from nl2sql.semantic.learned import learned_model
+    read with ``model`` and the suggestions already accepted for it in ``log``; a metric word accepted
+    plain is read again, for the finer twin later corrections show."""
+    from nl2sql.semantic.learned import overlay
     from nl2sql.semantic.question_words import question_reading
 
-    reading_model = learned_model(model, database, log)
+    accepted = SuggestionStore(log).accepted(database)
+    reading_model = overlay(model, accepted)
     seen = [
         Seen(
             correction.event_id,
@@ -102,7 +104,13 @@ def word_proposals(
         )
         for correction in approved
     ]
-    return word_meanings(seen)
+    found = {(p.kind, p.key): p for p in word_meanings(seen)}
+    plain = plain_metric_words(accepted)
+    if plain:
+        questions = [correction.question for correction in approved]
+        for proposal in refined_meanings(seen, questions, plain):
+            found.setdefault((proposal.kind, proposal.key), proposal)
+    return list(found.values())
 
 
 def approved_edits(log: FeedbackLog, database: str, approved: Sequence[Correction]) -> list[Edit]:

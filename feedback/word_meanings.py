@@ -37,14 +37,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from feedback.measures import Grouping, Measure, QueryParts
 from feedback.query_tables import unqualified
-from feedback.suggestions import Proposal
+from feedback.suggestions import Proposal, Suggestion
 
 Part = Measure | Grouping
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -65,6 +65,20 @@ class Reading:
     """(table, aggregate as SQL) of the metrics the question names, lower case."""
     grouped: frozenset[str] = frozenset()
     """Of ``words``: those right after a grouping cue ("各*行业*", "by *vertical*"): they name groupings."""
+
+    def reopened(self, word: str, measure: Measure) -> Reading:
+        """This reading with ``word`` unexplained again and ``measure`` no longer named by it.
+
+        Example:
+            >>> named = Reading(measures=frozenset({("orders", "sum(total_amount)")}))
+            >>> named.reopened("销售额", Measure("orders", "SUM(total_amount)")).words
+            ('销售额',)
+        """
+        expr = measure.expr.lower()
+        measures = frozenset(
+            (t, named) for t, named in self.measures if not (t == measure.table and named in expr)
+        )
+        return replace(self, words=(*self.words, word), measures=measures)
 
     def names(self, part: Part) -> bool:
         """Whether the question names ``part`` already.
@@ -90,9 +104,10 @@ class Seen:
     parts: QueryParts
 
 
-def word_meanings(seen: Sequence[Seen]) -> list[Proposal]:
+def word_meanings(seen: Sequence[Seen], *, twins_first: frozenset[str] = frozenset()) -> list[Proposal]:
     """``metric`` and ``dimension`` proposals for the words of the ``seen`` corrections whose meaning
-    they settle (see the module's docstring)."""
+    they settle (see the module's docstring); the words of ``twins_first`` mean a measure and its finer
+    twin wherever their corrections show one."""
     rows = [
         _Row(
             s.source,
@@ -113,7 +128,7 @@ def word_meanings(seen: Sequence[Seen]) -> list[Proposal]:
         for word in words:
             if word in meant:
                 continue
-            part = _meaning(word, rows, meant)
+            part = _meaning(word, rows, meant, twins_first=word in twins_first)
             if part is not None:
                 meant[word] = part
                 settled = True
@@ -124,6 +139,88 @@ def word_meanings(seen: Sequence[Seen]) -> list[Proposal]:
         )
         proposals.append(_proposal(word, [parts[key] for key in keys], sources))
     return sorted(proposals, key=lambda p: p.sources)
+
+
+def plain_metric_words(accepted: Sequence[Suggestion]) -> dict[str, Measure]:
+    """Of the ``accepted`` suggestions, the metric words accepted without a finer twin (and never with
+    one since), each with the measure it names: a later correction may show the twin.
+
+    Example:
+        >>> coarse = {"table": "orders", "expr": "SUM(total_amount)", "filter": None, "time_column": None}
+        >>> plain = Suggestion(1, "shop", "metric", "k", {**coarse, "synonym": "销售额"}, (1,), "accepted")
+        >>> plain_metric_words([plain])
+        {'销售额': Measure(table='orders', expr='SUM(total_amount)', filter=None, time_column=None)}
+    """
+    words: dict[str, Measure] = {}
+    refined: set[str] = set()
+    for suggestion in accepted:
+        if suggestion.kind != "metric":
+            continue
+        payload, word = suggestion.payload, suggestion.payload["synonym"]
+        if payload.get("finer"):
+            refined.add(word.casefold())
+        else:
+            words[word] = Measure(
+                payload["table"], payload["expr"], payload.get("filter"), payload.get("time_column")
+            )
+    return {word: measure for word, measure in words.items() if word.casefold() not in refined}
+
+
+def refined_meanings(
+    seen: Sequence[Seen], questions: Sequence[str], plain: dict[str, Measure]
+) -> list[Proposal]:
+    """What the ``seen`` corrections (asking ``questions``) teach once the ``plain`` metric words are read
+    again: a plain word whose corrections also sum its measure over a finer table names that twin too
+    (the word is offered again, with ``finer``), and a word of those corrections that this leaves alone
+    means what is left. Only what reading the plain words again settles is returned.
+
+    Example:
+        >>> from feedback.measures import Grouping, Measure, QueryParts
+        >>> orders = Measure("orders", "SUM(total_amount)", None, "order_date")
+        >>> items = Measure("order_items", "SUM(amount)", None, "orders.order_date")
+        >>> named = frozenset({("orders", "sum(total_amount)")})
+        >>> by_city = QueryParts((orders,), (Grouping("customers", "city"),))
+        >>> by_product = QueryParts((items,), (Grouping("products", "name"),))
+        >>> seen = [Seen(1, Reading((), measures=named), by_city),
+        ...         Seen(2, Reading(("产品",), measures=named), by_product)]
+        >>> questions = ["各城市的销售额", "各产品的销售额"]
+        >>> for p in refined_meanings(seen, questions, {"销售额": orders}):
+        ...     print(p.key)
+        orders:SUM(total_amount) FINER order_items:SUM(amount):销售额
+        products.name:产品
+    """
+    again, reopened = [], {}
+    for one, question in zip(seen, questions, strict=True):
+        said = question.casefold()
+        words = [w for w, m in plain.items() if w.casefold() in said and one.reading.names(m)]
+        reopened[one.source] = frozenset(words)
+        reading = one.reading
+        for word in words:
+            reading = reading.reopened(word, plain[word])
+        again.append(Seen(one.source, reading, one.parts))
+    proposals = word_meanings(again, twins_first=frozenset(plain))
+    refined = {p.payload["synonym"] for p in proposals if _refines_plain(p, plain)}
+    return [p for p in proposals if _settled_by_refining(p, plain, refined, reopened)]
+
+
+def _refines_plain(proposal: Proposal, plain: dict[str, Measure]) -> bool:
+    """Whether ``proposal`` gives a ``plain`` word its own measure and a finer twin."""
+    payload, word = proposal.payload, proposal.payload["synonym"]
+    if word not in plain or not payload.get("finer"):
+        return False
+    return all(payload.get(key) == value for key, value in _measure(plain[word]).items())
+
+
+def _settled_by_refining(
+    proposal: Proposal, plain: dict[str, Measure], refined: set[str], reopened: dict[int, frozenset[str]]
+) -> bool:
+    """Whether ``proposal`` is a refinement, or a word whose every correction read plain words again and
+    had them all refined (what the refinement left it)."""
+    word = proposal.payload["synonym"]
+    if word in refined:
+        return True
+    touched = [reopened[source] for source in proposal.sources]
+    return word not in plain and any(touched) and all(words <= refined for words in touched)
 
 
 @dataclass(frozen=True)
@@ -140,9 +237,11 @@ class _Row:
     parts: dict[str, Part]
 
 
-def _meaning(word: str, rows: Sequence[_Row], meant: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+def _meaning(
+    word: str, rows: Sequence[_Row], meant: dict[str, tuple[str, ...]], *, twins_first: bool = False
+) -> tuple[str, ...] | None:
     """The key of the part ``word`` means (two keys: a measure and its finer twin), when the rows settle
-    it (see the module's docstring)."""
+    it (see the module's docstring); with ``twins_first``, a measure and twin they show win."""
     votes: Counter[str] = Counter()
     voters: list[tuple[_Row, list[str]]] = []
     for row in rows:
@@ -156,6 +255,8 @@ def _meaning(word: str, rows: Sequence[_Row], meant: dict[str, tuple[str, ...]])
             votes.update(left)
     if not votes:
         return None
+    if twins_first and (twins := _twins(voters)):
+        return twins
     best = max(votes.values())
     top = [key for key, count in votes.items() if count == best]
     if len(top) != 1 or best < _needed(len(voters)):

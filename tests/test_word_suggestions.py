@@ -198,6 +198,13 @@ def test_a_rejected_word_is_not_used_and_a_word_takes_one_meaning(tmp_path: Path
     assert route.path == "semantic" and demo.rows(route.reading.sql) == demo.rows(LAST_QUARTER_REVENUE)
 
 
+SALES_BY_CITY_THIS_YEAR = (
+    "SELECT c.city, SUM(o.total_amount) FROM orders o JOIN customers c ON c.customer_id = o.customer_id"
+    " WHERE o.status <> 'cancelled' AND o.order_date >= '2026-01-01' AND o.order_date < '2027-01-01'"
+    " GROUP BY c.city"
+)
+
+
 ITEM_SALES = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount))"
 TWIN_CORRECTIONS = [
     (
@@ -235,19 +242,18 @@ def test_a_word_summed_over_orders_and_over_their_items_learns_both(tmp_path: Pa
     assert {pending["城市"].payload["column"], pending["产品"].payload["column"]} == {"city", "name"}
     for suggestion in pending.values():
         store.decide(suggestion.id, ACCEPTED, by="bo", at=NOON)
-    learned = learned_model(demo.model, name, log)
+    _reads_sales_by_city_and_by_product(demo, learned_model(demo.model, name, log))
+
+
+def _reads_sales_by_city_and_by_product(demo: Demo, learned: SemanticModel) -> None:
+    """``learned`` reads 销售额 as the orders' sum by city and as their items' sum by product, with the
+    numbers the hand-written queries give."""
     (metric,) = [m for m in learned.metrics if "销售额" in m.synonyms]
     assert metric.finer and learned.metric(metric.finer).table == "order_items"
-
     by_city = demo.route("今年各城市的销售额", learned)
     assert by_city.path == "semantic" and "order_items" not in by_city.reading.sql
     assert sorted(demo.rows(by_city.reading.sql), key=repr) == sorted(
-        demo.rows(
-            "SELECT c.city, SUM(o.total_amount) FROM orders o"
-            " JOIN customers c ON c.customer_id = o.customer_id WHERE o.status <> 'cancelled'"
-            " AND o.order_date >= '2026-01-01' AND o.order_date < '2027-01-01' GROUP BY c.city"
-        ),
-        key=repr,
+        demo.rows(SALES_BY_CITY_THIS_YEAR), key=repr
     )
     by_product = demo.route("上个月各产品的销售额", learned)
     assert by_product.path == "semantic" and "order_items" in by_product.reading.sql
@@ -257,6 +263,28 @@ def test_a_word_summed_over_orders_and_over_their_items_learns_both(tmp_path: Pa
         " AND o.order_date >= '2026-05-01' AND o.order_date < '2026-06-01' GROUP BY p.name"
     )
     assert sorted(demo.rows(by_product.reading.sql), key=repr) == sorted(gold, key=repr) and len(gold) > 5
+
+
+def test_a_word_accepted_plain_learns_its_finer_twin_from_a_later_correction(
+    tmp_path: Path, demo: Demo
+) -> None:
+    plain = [TWIN_CORRECTIONS[0], ("今年各城市的销售额", SALES_BY_CITY_THIS_YEAR)]
+    log, _ = demo.teach(tmp_path, plain)
+    store = SuggestionStore(log)
+    name = demo.database.name
+    first = _words(store, name, PENDING)
+    assert "finer" not in first["销售额"].payload
+    for suggestion in first.values():
+        store.decide(suggestion.id, ACCEPTED, by="bo", at=NOON)
+    assert demo.route("上个月各产品的销售额", learned_model(demo.model, name, log)).path != "semantic"
+
+    demo.teach(tmp_path, [TWIN_CORRECTIONS[1]])
+    offered = _words(store, name, PENDING)
+    assert offered["销售额"].payload["finer"]["table"] == "order_items"
+    assert offered["产品"].payload["column"] == "name"
+    for suggestion in offered.values():
+        store.decide(suggestion.id, ACCEPTED, by="bo", at=NOON)
+    _reads_sales_by_city_and_by_product(demo, learned_model(demo.model, name, log))
 
 
 def _accepted(kind: str, payload: dict, number: int) -> Suggestion:
