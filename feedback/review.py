@@ -110,10 +110,12 @@ def approve(
     reason: str | None = None,
     timeout_s: float = REVIEW_TIMEOUT_S,
     model: SemanticModel | None = None,
+    learn: bool = True,
 ) -> Correction:
     """Approve candidate ``event_id`` after its SQL ran again, read-only, on ``database``, as
     ``reviewer`` (default: the log's user); what it teaches is read with ``model`` (default: the
-    database's own semantic model, :mod:`feedback.learn`).
+    database's own semantic model, :mod:`feedback.learn`), unless ``learn`` is False (approving many at
+    once: :func:`learn_approved` once after them).
 
     The reviewers and four eyes are checked first, and again, with the verdict, in the transaction that
     writes it, holding the lock changes to them take: no verdict crosses a change to who may review.
@@ -125,7 +127,9 @@ def approve(
     reviewer = reviewer or log.user
     policy = reviewer_policy(log)
     policy.check(reviewer)
-    return _approve(log, event_id, database, schema, reviewer, reason, timeout_s, policy=policy, model=model)
+    return _approve(
+        log, event_id, database, schema, reviewer, reason, timeout_s, policy=policy, model=model, learn=learn
+    )
 
 
 def _approve(
@@ -139,6 +143,7 @@ def _approve(
     *,
     policy: ReviewerPolicy | None,
     model: SemanticModel | None = None,
+    learn: bool = True,
 ) -> Correction:
     """Approve candidate ``event_id`` as ``reviewer`` under ``policy`` (the store's, as read before), or
     by a rule when None: neither the reviewers nor four eyes apply then."""
@@ -161,15 +166,28 @@ def _approve(
     _verdict(
         log, "approved", candidate, database, schema, reviewer, reason, check, seen, columns=result.columns
     )
-    _learn(log, database, schema, model)
+    if learn:
+        learn_approved(log, database, schema, model)
     return replace(candidate, status=APPROVED)
 
 
-def _learn(
-    log: FeedbackLog, database: Database, schema: Schema | None, model: SemanticModel | None = None
+def learn_approved(
+    log: FeedbackLog, database: Database, schema: Schema | None = None, model: SemanticModel | None = None
 ) -> None:
-    """Offer what the approved corrections teach beyond their own questions (:mod:`feedback.learn`),
-    read with ``model`` (default: the database's own)."""
+    """Offer what the approved corrections of ``database`` teach beyond their own questions
+    (:mod:`feedback.learn`), read with ``model`` (default: the database's own), as :func:`approve` does
+    after each approval.
+
+    Example:
+        >>> import os, tempfile
+        >>> from feedback.log import FeedbackLog
+        >>> from feedback.suggestions import SuggestionStore
+        >>> from nl2sql.connect import open_database
+        >>> log = FeedbackLog(os.path.join(tempfile.mkdtemp(), "feedback.sqlite"))
+        >>> learn_approved(log, open_database("demo"))  # nothing approved yet: nothing to offer
+        >>> SuggestionStore(log).suggestions("demo")
+        []
+    """
     from feedback.learn import learn
     from nl2sql.errors import ChatBIError
     from nl2sql.semantic.locate import data_day, database_semantic_model

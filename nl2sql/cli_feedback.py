@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from nl2sql.cli_options import add_database_option
 from nl2sql.cli_reviewers import REVIEWER_ACTIONS, add_reviewer_commands, reviewers_command
 from nl2sql.cli_suggestions import SUGGESTION_ACTIONS, add_suggestion_commands, suggestions_command
 from nl2sql.errors import ChatBIError
+from nl2sql.terminal_text import visible
 
 
 class FeedbackCommandError(ChatBIError):
@@ -48,11 +50,17 @@ def add_feedback_commands(commands: Any) -> None:
     _add_log_option(queue)
     queue.add_argument("--json", action="store_true", help="print one JSON object")
     for verdict, meaning in (
-        ("approve", "run a candidate's SQL again and, if it runs, let it teach"),
-        ("reject", "never learn from a candidate (or take back an approval)"),
+        ("approve", "run candidates' SQL again and, where it runs, let them teach"),
+        ("reject", "never learn from candidates (or take back approvals)"),
     ):
         action = actions.add_parser(verdict, help=meaning)
-        action.add_argument("event", type=int, help="the event id that `chatbi feedback review` shows")
+        action.add_argument(
+            "events",
+            type=int,
+            nargs="+",
+            metavar="EVENT",
+            help="event ids that `chatbi feedback review` shows",
+        )
         add_database_option(action)
         _add_log_option(action)
         action.add_argument("--reason", default=None, help="why, in a few words (kept in the log)")
@@ -253,18 +261,29 @@ def _review(candidates: list[Any], database: str, *, as_json: bool) -> int:
 
 
 def _verdict(log: Any, args: argparse.Namespace, database: Any, schema: Any) -> int:
-    from feedback.review import ReviewError, approve, reject
+    """Approve or reject each event given, in order; one that cannot be is said on stderr and the
+    others go on (learning runs once, after the approvals). Exit status 2 when any was refused."""
+    from feedback.review import ReviewError, approve, learn_approved, reject
 
-    act = approve if args.feedback_command == "approve" else reject
-    try:
-        correction = act(log, args.event, database, schema, reason=args.reason)
-    except ReviewError as error:
-        raise FeedbackCommandError(str(error)) from error
-    if correction.status == "approved":
-        print(f"approved: #{args.event} {correction.question!r} now teaches (prompt examples, training)")
-    else:
-        print(f"rejected: #{args.event} {correction.question!r} is never shown to the model or trained on")
-    return 0
+    refused = approved = 0
+    for event in dict.fromkeys(args.events):
+        try:
+            if args.feedback_command == "approve":
+                correction = approve(log, event, database, schema, reason=args.reason, learn=False)
+            else:
+                correction = reject(log, event, database, schema, reason=args.reason)
+        except ReviewError as error:
+            print(f"error: {visible(str(error))}", file=sys.stderr)
+            refused += 1
+            continue
+        if correction.status == "approved":
+            approved += 1
+            print(f"approved: #{event} {correction.question!r} now teaches (prompt examples, training)")
+        else:
+            print(f"rejected: #{event} {correction.question!r} is never shown to the model or trained on")
+    if approved:
+        learn_approved(log, database, schema)
+    return 2 if refused else 0
 
 
 def _withdraw(log: Any, event_id: int) -> int:

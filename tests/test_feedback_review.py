@@ -210,3 +210,30 @@ def test_an_approved_correction_answers_its_question_as_a_verified_query(tmp_pat
     assert answer.error is None and answer.data is not None
     reject(log, candidate.event_id, assistant.database, reason="wrong year")
     assert not any(v.sql == fixed for v in assistant.routing_model().verified_queries), "taken back"
+
+
+def test_approving_several_candidates_at_once_goes_on_past_one_refused_and_learns_once(
+    tmp_path: Path, sqlite_shop: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from feedback.suggestions import SuggestionStore
+
+    log = FeedbackLog(tmp_path / "f.sqlite", user="ann")
+    assistant = Assistant(sqlite_shop, log=log)
+    small = Answer(QUESTION, "SELECT name FROM customers WHERE segment = 'Small'")
+    assistant.record("edited", small, final_sql=OPEN_SMB)
+    edit = log.last_id()
+    assistant.record("accepted", Answer("How many orders?", "SELECT COUNT(*) FROM orders"))
+    accepted = log.last_id()
+    where = ["--db", sqlite_shop, "--log", str(log.path)]
+
+    assert main(["feedback", "approve", str(edit), "999", str(accepted), str(edit), *where]) == 2
+    out, err = capsys.readouterr()
+    assert out.count("now teaches") == 2 and f"#{edit} " in out and f"#{accepted} " in out
+    assert err.count("error: ") == 1 and "no candidate #999" in err
+    assert [c.event_id for c in curate(log, "shop").kept] == [edit, accepted]
+    learned = SuggestionStore(log).suggestions("shop")
+    assert [(s.kind, s.payload["value"]) for s in learned] == [("value", "SMB")], "learned after the batch"
+
+    assert main(["feedback", "reject", str(edit), str(accepted), *where, "--reason", "stale"]) == 0
+    assert capsys.readouterr().out.count("never shown to the model") == 2
+    assert curate(log, "shop").kept == []
