@@ -141,11 +141,9 @@ def curate(
             key = question_key(taken_back["question"] or "")
             unlearned[key] = max(unlearned.get(key, 0), taken_back["id"])
         elif event["kind"] == "rejected":
-            sql = (event["final_sql"] or event["sql"] or "").strip()
-            rejected[(question_key(event["question"] or ""), sql_key(sql))] = event["id"]
+            rejected[answer_key(event)] = event["id"]
         elif event["kind"] in REVIEW_KINDS:
-            sql = (event["final_sql"] or event["sql"] or "").strip()
-            verdicts[(question_key(event["question"] or ""), sql_key(sql))] = event
+            verdicts[answer_key(event)] = event
     approved: dict[str, Correction] = {}
     pending: dict[str, Correction] = {}
     dropped: list[Dropped] = []
@@ -154,8 +152,8 @@ def curate(
             continue
         question = (event["question"] or "").strip()
         sql = (event["final_sql"] or event["sql"] or "").strip()
-        rejection = rejected.get((question_key(question), sql_key(sql)), 0)
-        verdict = verdicts.get((question_key(question), sql_key(sql)))
+        rejection = rejected.get(answer_key(event), 0)
+        verdict = verdicts.get(answer_key(event))
         if event["id"] in withdrawn:
             reason: str | None = "withdrawn"
         elif event["id"] < unlearned.get(question_key(question), 0):
@@ -226,6 +224,17 @@ def _gate_problem(sql: str, schema: Schema | None, dialect: str) -> str | None:
         return None
     error = next((d for d in check(sql, schema) if d.is_error), None)
     return f"does not validate: {error.message}" if error else None
+
+
+def answer_key(event: dict[str, Any]) -> tuple[str, str]:
+    """The question and SQL a logged event is about (its final SQL, else the SQL it was given), as
+    :func:`question_key` and :func:`sql_key` compare them: verdicts and rejections apply to that pair.
+
+    Example:
+        >>> answer_key({"question": "How many orders?", "sql": "SELECT 1", "final_sql": "select 2;"})
+        ('how many orders', 'select 2')
+    """
+    return question_key(event["question"] or ""), sql_key(event["final_sql"] or event["sql"] or "")
 
 
 def sql_key(sql: str) -> str:

@@ -44,6 +44,7 @@ from feedback.corrections import (
     REVIEW_KINDS,
     Correction,
     Curation,
+    answer_key,
     curate,
     question_key,
     sql_key,
@@ -277,7 +278,7 @@ def _refuse_crossed(
     for event in log.events(
         limit=None, database=database, kinds=REVIEW_KINDS, after=seen, connection=connection
     ):
-        if (question_key(event["question"] or ""), sql_key(event["final_sql"] or event["sql"] or "")) == pair:
+        if answer_key(event) == pair:
             done = "approved" if event["kind"] == "approved" else "rejected"
             verb = "approved" if kind == "approved" else "rejected"
             raise ReviewError(

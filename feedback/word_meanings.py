@@ -74,10 +74,7 @@ class Reading:
             >>> named.reopened("销售额", Measure("orders", "SUM(total_amount)")).words
             ('销售额',)
         """
-        expr = measure.expr.lower()
-        measures = frozenset(
-            (t, named) for t, named in self.measures if not (t == measure.table and named in expr)
-        )
+        measures = frozenset(entry for entry in self.measures if not _names_measure(entry, measure))
         return replace(self, words=(*self.words, word), measures=measures)
 
     def names(self, part: Part) -> bool:
@@ -89,10 +86,17 @@ class Reading:
         """
         if isinstance(part, Grouping):
             return part.table in self.tables or (part.table, part.column) in self.columns
-        expr = part.expr.lower()
-        if any(table == part.table and named in expr for table, named in self.measures):
-            return True  # "average discount" names 100.0 * AVG(discount)
+        if any(_names_measure(entry, part) for entry in self.measures):
+            return True
         return part.expr.upper() == "COUNT(*)" and part.table in self.tables
+
+
+def _names_measure(entry: tuple[str, str], measure: Measure) -> bool:
+    """Whether a metric a question names (``entry``: table, aggregate as lower-case SQL) names
+    ``measure``: the same table, its aggregate within the measure's ("average discount" names
+    ``100.0 * AVG(discount)``)."""
+    table, named = entry
+    return table == measure.table and named in measure.expr.lower()
 
 
 @dataclass(frozen=True)
