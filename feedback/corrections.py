@@ -78,6 +78,16 @@ class Correction:
     user_name: str | None = None
     """Who accepted or edited it."""
 
+    @property
+    def key(self) -> tuple[str, str]:
+        """The question and SQL it is about, as :func:`pair_key` compares them.
+
+        Example:
+            >>> Correction(1, "shop", "Open orders?", "SELECT id FROM orders;", "edited").key
+            ('open orders', 'select id from orders')
+        """
+        return pair_key(self.question, self.sql)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -234,7 +244,17 @@ def answer_key(event: dict[str, Any]) -> tuple[str, str]:
         >>> answer_key({"question": "How many orders?", "sql": "SELECT 1", "final_sql": "select 2;"})
         ('how many orders', 'select 2')
     """
-    return question_key(event["question"] or ""), sql_key(event["final_sql"] or event["sql"] or "")
+    return pair_key(event["question"] or "", event["final_sql"] or event["sql"] or "")
+
+
+def pair_key(question: str, sql: str) -> tuple[str, str]:
+    """A question and its SQL as :func:`question_key` and :func:`sql_key` compare them.
+
+    Example:
+        >>> pair_key("How many orders?", "select count(*) from orders;")
+        ('how many orders', 'select count(*) from orders')
+    """
+    return question_key(question), sql_key(sql)
 
 
 def sql_key(sql: str) -> str:

@@ -112,9 +112,8 @@ def retrain(
     started = clock()
     out = Path(plan.out) if plan.out else adapters_dir() / f"retrain-{started:%Y%m%d-%H%M%S}"
     out.mkdir(parents=True, exist_ok=True)
-    replay = load_examples(plan.replay)[: plan.replay_limit] if plan.replay else []
     data = out / "train.jsonl"
-    write_jsonl(data, training_part + [e for e in replay if e.available])
+    write_training_data(data, training_part, plan.replay, plan.replay_limit)
     model = plan.training.base
     in_use = registry.active(model)
     current = active_adapter(model, log)
@@ -223,6 +222,24 @@ def _corrections(
             "review more first (`chatbi feedback review --db DB` lists the candidates)"
         )
     return training_part, held_out
+
+
+def write_training_data(
+    path: Path, corrections: Sequence[TextToSQLExample], replay: str | None, replay_limit: int
+) -> int:
+    """Write ``corrections`` and, after them, the first ``replay_limit`` examples of the data set
+    ``replay`` (its usable ones) to the JSONL file ``path``; how many were replayed.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "train.jsonl"
+        >>> fix = TextToSQLExample("shop", "Orders?", "SELECT COUNT(*) FROM orders", Path("shop.sqlite"))
+        >>> write_training_data(path, [fix], None, 1000), len(path.read_text().splitlines())
+        (0, 1)
+    """
+    replayed = [e for e in load_examples(replay)[:replay_limit] if e.available] if replay else []
+    write_jsonl(path, [*corrections, *replayed])
+    return len(replayed)
 
 
 def _verdict(result: RetrainResult, tolerance: float) -> str:

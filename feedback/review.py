@@ -46,7 +46,7 @@ from feedback.corrections import (
     Curation,
     answer_key,
     curate,
-    question_key,
+    pair_key,
     sql_key,
 )
 from feedback.errors import FeedbackError
@@ -274,11 +274,10 @@ def _refuse_crossed(
     """Refuse a verdict of ``kind`` on ``correction`` when another verdict on its question and SQL was
     written (on ``connection``'s store) after the one with id ``seen``: its reviewer decided on what
     is no longer so."""
-    pair = (question_key(correction.question), sql_key(correction.sql))
     for event in log.events(
         limit=None, database=database, kinds=REVIEW_KINDS, after=seen, connection=connection
     ):
-        if answer_key(event) == pair:
+        if answer_key(event) == correction.key:
             done = "approved" if event["kind"] == "approved" else "rejected"
             verb = "approved" if kind == "approved" else "rejected"
             raise ReviewError(
@@ -316,21 +315,16 @@ def auto_approve(
     is no candidate, or it fails when run)."""
     if rules.accepted_by < 1:
         return None
-    pair = (question_key(question), sql_key(sql))
+    pair = pair_key(question, sql)
     users = {
         event["user_name"]
         for event in log.events(limit=None, database=database.name, kinds=("accepted",))
-        if (question_key(event["question"] or ""), sql_key(event["final_sql"] or "")) == pair
-        and sql_key(event["sql"] or "") == pair[1]
+        if answer_key(event) == pair and sql_key(event["sql"] or "") == pair[1]  # accepted unchanged
     }
     if len(users) < rules.accepted_by:
         return None
     candidate = next(
-        (
-            c
-            for c in review_queue(log, database, schema)
-            if (question_key(c.question), sql_key(c.sql)) == pair
-        ),
+        (c for c in review_queue(log, database, schema) if c.key == pair),
         None,
     )
     if candidate is None:

@@ -31,7 +31,15 @@ from explain import Diagnostic, check
 from explain.autofix import mend
 from feedback import FeedbackLog
 from feedback.channels import TEACHING_CHANNELS
-from feedback.corrections import APPROVED, CORRECTION_KINDS, REVIEW_KINDS, curate, question_key, sql_key
+from feedback.corrections import (
+    APPROVED,
+    CORRECTION_KINDS,
+    REVIEW_KINDS,
+    curate,
+    pair_key,
+    question_key,
+    sql_key,
+)
 from feedback.lessons import Lessons, lessons_key
 from feedback.outcome import record_outcome
 from feedback.similar import DEFAULT_EXAMPLES, CorrectionIndex, as_examples
@@ -772,9 +780,9 @@ class Assistant:
                 model=self._semantic_file,
             )
         if kind in CORRECTION_KINDS and self._corrections is not None and self._corrections_from_log:
-            pair = (question_key(answer.question), sql_key(final))
+            pair = pair_key(answer.question, final)
             kept = curate(self.log, self.database.name, self.schema).kept  # its SQL approved before
-            self._corrections.add_all(c for c in kept if (question_key(c.question), sql_key(c.sql)) == pair)
+            self._corrections.add_all(c for c in kept if c.key == pair)
 
     def rejected_sql(self, question: str) -> set[str]:
         """The SQL (as :func:`feedback.corrections.sql_key`) rejected for ``question`` on this database."""

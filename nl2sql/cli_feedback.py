@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nl2sql.cli_options import add_database_option
+from nl2sql.cli_options import add_database_option, add_retraining_options, retraining_settings
 from nl2sql.cli_reviewers import REVIEWER_ACTIONS, add_reviewer_commands, reviewers_command
 from nl2sql.cli_suggestions import SUGGESTION_ACTIONS, add_suggestion_commands, suggestions_command
 from nl2sql.errors import ChatBIError
@@ -104,14 +104,9 @@ def add_retrain_command(commands: Any) -> None:
     retrain.add_argument("--out", default=None, help="folder for the run (default: the data folder)")
     retrain.add_argument("--holdout", type=float, default=defaults.holdout, help="share held out to measure")
     retrain.add_argument("--min-corrections", type=int, default=defaults.min_corrections)
-    retrain.add_argument("--replay", default=None, help="general data mixed in, e.g. spider:DIR")
-    retrain.add_argument("--replay-limit", type=int, default=defaults.replay_limit)
+    add_retraining_options(retrain)
     retrain.add_argument("--guard", default=None, help="data it must not do worse on, e.g. spider:DIR:dev")
     retrain.add_argument("--guard-limit", type=int, default=defaults.guard_limit)
-    retrain.add_argument("--epochs", type=float, default=defaults.training.epochs)
-    retrain.add_argument("--learning-rate", type=float, default=defaults.training.learning_rate)
-    retrain.add_argument("--batch-size", type=int, default=defaults.training.batch_size)
-    retrain.add_argument("--device", default="auto", help="auto, cuda or cpu")
     retrain.add_argument(
         "--redact", action="store_true", help="train with text literals replaced by placeholders"
     )
@@ -153,13 +148,7 @@ def _retrain(args: argparse.Namespace) -> int:
         guard_limit=args.guard_limit,
         promote=not args.no_promote,
         redact=args.redact,
-        training=replace(
-            plan.training,
-            epochs=args.epochs,
-            learning_rate=args.learning_rate,
-            batch_size=args.batch_size,
-            device=args.device,
-        ),
+        training=retraining_settings(args, plan.training),
     )
     if args.if_new is not None:
         if args.if_new < 1:

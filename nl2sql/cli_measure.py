@@ -19,13 +19,22 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
 from nl2sql.cli_models import add_store_option
-from nl2sql.cli_options import add_database_option, add_escalation_option, add_model_options
+from nl2sql.cli_options import (
+    add_database_option,
+    add_escalation_option,
+    add_model_options,
+    add_retraining_options,
+    retraining_settings,
+)
 from nl2sql.errors import ConnectionSpecError, ModelUnavailableError
+
+if TYPE_CHECKING:
+    from nl2sql.evaluation.learning_retrain import Retraining
 
 
 def add_measure_commands(commands: Any) -> None:
@@ -230,6 +239,13 @@ def add_measure_commands(commands: Any) -> None:
         " same corrections: the summary reports the first, by_teach each",
     )
     add_model_options(learning)
+    learning.add_argument(
+        "--retrain",
+        action="store_true",
+        help="after the last point, train the adapter further on the approved corrections (as `chatbi"
+        " retrain` does; a GPU's work) and ask the held-out questions once more with it",
+    )
+    add_retraining_options(learning)
     learning.add_argument("--json", metavar="OUT", default=None, help="write the results to this JSON file")
     learning.add_argument(
         "--benchmarks", metavar="MD", default=None, help="append a row to this BENCHMARKS.md"
@@ -601,6 +617,7 @@ def _bench_learning(args: argparse.Namespace) -> int:
         judge="business" if business else "results",
         accept_suggestions=not args.no_suggestions,
         teach=tuple(args.teach or [_teaching("all")]),
+        retrain=_retraining(args),
     )
     held_out = None
     if business:
@@ -636,6 +653,28 @@ def _bench_learning(args: argparse.Namespace) -> int:
             Path(args.benchmarks), learning_row(summary, command), LEARNING_HEADING, LEARNING_HEADER
         )
     return 0
+
+
+def _retraining(args: argparse.Namespace) -> Retraining | None:
+    """What ``bench learning --retrain`` trains (None without it): the adapter in use, further, with
+    ``chatbi retrain``'s settings."""
+    from dataclasses import replace
+
+    from feedback.retrain import RetrainPlan
+    from nl2sql.evaluation.learning_retrain import Retraining
+    from nl2sql.models.resolve import adapter_in_use
+    from nl2sql.models.weights import DEFAULT_MODEL
+
+    if not args.retrain:
+        if args.replay:
+            raise ConnectionSpecError("--replay mixes data into a retraining: use it with --retrain")
+        return None
+    if args.base_url:
+        raise ConnectionSpecError("--retrain trains a local model: leave out --base-url")
+    base = args.model or DEFAULT_MODEL
+    training = retraining_settings(args, RetrainPlan(databases=()).training)
+    training = replace(training, base=base, start_from=adapter_in_use(base, args.adapter), seed=args.seed)
+    return Retraining(training, replay=args.replay, replay_limit=args.replay_limit, backend=args.backend)
 
 
 def _bench_learning_figure(args: argparse.Namespace) -> int:

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar
 
 from nl2sql.errors import InvalidLimitError, RefusedStatementError
 from nl2sql.input_checks import sql_text_reason
 from nl2sql.limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, row_limit, time_limit
 from nl2sql.models.resolve import BACKENDS
+
+if TYPE_CHECKING:
+    from feedback.train import TrainConfig
 
 T = TypeVar("T")
 
@@ -49,6 +53,47 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         default="auto",
         choices=BACKENDS,
         help="local inference: auto (llama.cpp on a CPU when installed), transformers or llama.cpp",
+    )
+
+
+def add_retraining_options(parser: argparse.ArgumentParser) -> None:
+    """What a retraining on corrections mixes in and its training settings: ``--replay``,
+    ``--replay-limit``, ``--epochs``, ``--learning-rate``, ``--batch-size`` and ``--device`` (defaults:
+    ``chatbi retrain``'s, :class:`feedback.retrain.RetrainPlan`).
+
+    Example:
+        >>> parser = argparse.ArgumentParser()
+        >>> add_retraining_options(parser)
+        >>> settings = parser.parse_args(["--epochs", "1", "--device", "cpu"])
+        >>> (settings.epochs, settings.learning_rate, settings.device, settings.replay)
+        (1.0, 0.0001, 'cpu', None)
+    """
+    from feedback.retrain import RetrainPlan
+
+    defaults = RetrainPlan(databases=())
+    parser.add_argument("--replay", default=None, help="general data mixed in, e.g. spider:DIR")
+    parser.add_argument("--replay-limit", type=int, default=defaults.replay_limit)
+    parser.add_argument("--epochs", type=float, default=defaults.training.epochs)
+    parser.add_argument("--learning-rate", type=float, default=defaults.training.learning_rate)
+    parser.add_argument("--batch-size", type=int, default=defaults.training.batch_size)
+    parser.add_argument("--device", default="auto", help="auto, cuda or cpu")
+
+
+def retraining_settings(args: argparse.Namespace, training: TrainConfig) -> TrainConfig:
+    """``training`` with the settings :func:`add_retraining_options` parsed.
+
+    Example:
+        >>> from feedback.train import TrainConfig
+        >>> parsed = argparse.Namespace(epochs=1.0, learning_rate=0.001, batch_size=2, device="cpu")
+        >>> retraining_settings(parsed, TrainConfig(data="", out="")).batch_size
+        2
+    """
+    return replace(
+        training,
+        epochs=args.epochs,
+        learning_rate=args.learning_rate,
+        batch_size=args.batch_size,
+        device=args.device,
     )
 
 

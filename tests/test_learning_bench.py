@@ -18,6 +18,7 @@ from nl2sql import Assistant
 from nl2sql.cli import main
 from nl2sql.evaluation.coverage import covered_by, covers, query_shape, question_shape
 from nl2sql.evaluation.learning import LearningPlan, split_pool
+from nl2sql.models.resolve import default_adapter
 
 KEY_ACCOUNTS = (
     "SELECT name FROM customers WHERE customer_id IN"
@@ -99,9 +100,7 @@ def test_an_approved_correction_answers_its_question_on_a_database_without_a_sem
 def test_bench_learning_takes_corrections_through_review_to_a_fresh_assistant(
     tmp_path: Path, sqlite_shop: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = tmp_path / "shop.jsonl"
-    rows = [{"db": sqlite_shop, "question": q, "sql": sql} for q, sql in QUESTIONS for _ in range(2)]
-    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    data = _shop_questions(tmp_path, sqlite_shop)
     out, benchmarks = tmp_path / "learning.json", tmp_path / "BENCHMARKS.md"
     command = ["bench", "learning", "--data", str(data), "--points", "0,2", "--limit-eval", "3"]
     command += ["--semantic", "none", "--json", str(out), "--benchmarks", str(benchmarks)]
@@ -137,3 +136,54 @@ def test_bench_learning_takes_corrections_through_review_to_a_fresh_assistant(
     assert summary["by_database"]["shop"] == summary["by_point"]
     row = benchmarks.read_text(encoding="utf-8").splitlines()[-1]
     assert row.startswith("| shop | 3 | 0: ") and "`chatbi " in row and "--points 0,2" in row
+
+
+def _shop_questions(folder: Path, shop: str) -> Path:
+    """The shop's questions, each twice, as a .jsonl for ``--data``."""
+    data = folder / "shop.jsonl"
+    rows = [{"db": shop, "question": q, "sql": sql} for q, sql in QUESTIONS for _ in range(2)]
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return data
+
+
+def test_bench_learning_retrains_only_a_local_model_and_replays_only_into_a_retraining(
+    tmp_path: Path, sqlite_shop: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    learning = ["bench", "learning", "--data", str(_shop_questions(tmp_path, sqlite_shop))]
+    assert main([*learning, "--replay", "spider:somewhere"]) == 2
+    assert "use it with --retrain" in capsys.readouterr().err
+    assert main([*learning, "--retrain", "--base-url", "http://127.0.0.1:9/v1"]) == 2
+    assert "leave out --base-url" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_bench_learning_retrains_on_the_approved_corrections_and_asks_again(
+    tmp_path: Path, sqlite_shop: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, benchmarks = tmp_path / "learning.json", tmp_path / "BENCHMARKS.md"
+    command = ["bench", "learning", "--data", str(_shop_questions(tmp_path, sqlite_shop))]
+    command += ["--points", "0,2", "--limit-eval", "3", "--semantic", "none", "--json", str(out)]
+    command += ["--retrain", "--device", "cpu", "--epochs", "1", "--batch-size", "2"]
+    command += ["--benchmarks", str(benchmarks)]
+
+    monkeypatch.setattr(sys, "argv", ["chatbi", *command])
+    assert main(command) == 0
+    capsys.readouterr()
+
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    retrained = summary["retrained"]
+    assert (retrained["corrections"], retrained["examples"], retrained["replayed"]) == (2, 2, 0)
+    assert retrained["start_from"] == str(default_adapter()), "it goes on from the adapter in use"
+    assert retrained["adapter_hash"] not in (None, summary["adapter_hash"]), "asked with the new adapter"
+    point = retrained["summary"]
+    assert point["retrained"] and (point["corrections"], point["approved"], point["all"]["n"]) == (2, 2, 3)
+    for question in summary["questions"]:
+        assert question["covered"]["retrained"] == question["covered"]["2"]
+        if question["covered"]["2"]:  # the approved correction still answers it, whatever the model
+            assert question["answers"]["retrained"]["path"] == "verified"
+            assert question["answers"]["retrained"]["right"]
+    assert point["all"]["ex"] == round(
+        sum(q["answers"]["retrained"]["right"] for q in summary["questions"]) / 3, 4
+    )
+    row = benchmarks.read_text(encoding="utf-8").splitlines()[-1]
+    assert f"2 + retraining: {point['all']['ex']:.3f}" in row and "--retrain" in row

@@ -69,6 +69,21 @@ def test_each_run_has_a_line_for_all_covered_and_uncovered_questions() -> None:
     assert figure.layout.title.text and figure.layout.yaxis.title.text
 
 
+def test_a_run_that_retrained_has_a_star_per_subset_after_its_last_point() -> None:
+    retrained = {"summary": {**TWENTY["by_point"][-1], "all": _part(40, 0.8), "uncovered": _part(38, 0.7)}}
+    figure = learning_figure([{**TWENTY, "retrained": retrained}, ALL])
+    stars = [trace for trace in figure.data if trace.mode == "markers"]
+    assert [trace.name for trace in stars] == [
+        "40 held out: all after retraining",
+        "40 held out: covered after retraining",
+        "40 held out: uncovered after retraining",
+    ]
+    assert [(list(t.x), list(t.y)) for t in stars] == [([50], [0.8]), ([50], [0.9]), ([50], [0.7])]
+    assert {trace.marker.color for trace in stars} == {PALETTE[0]}, "the run's colour"
+    assert len(figure.data) == 9, "the run that did not retrain has its three lines only"
+    assert "after retraining" in figure_svg(figure, page=Page())
+
+
 def test_runs_on_the_same_databases_are_named_by_what_they_held_out() -> None:
     figure = learning_figure([TWENTY, {**ALL, "limit_eval": None}, TWENTY])
     assert figure.layout.xaxis.title.text == "corrections per database (car_1, world_1)"

@@ -234,16 +234,37 @@ def answered_right(gold_sql: str | None, answer: Any, run_gold: Callable[[str], 
     return covers(gold, predicted, ordered=ordered)
 
 
-def gold_runner(database: Any) -> Callable[[str], tuple[list, bool]]:
-    """Runs gold SQL on ``database`` (read-only), remembering results."""
+def gold_runner(
+    database: Any, *, max_rows: int = 100_000, timeout_s: float | None = None
+) -> Callable[[str], tuple[list, bool]]:
+    """Runs gold SQL on ``database`` (read-only, within ``max_rows`` and ``timeout_s``: default the
+    product's), remembering each query's rows and whether it orders them, or the error it failed with.
+
+    Example:
+        >>> import os, sqlite3, tempfile
+        >>> from nl2sql.connect import open_database
+        >>> path = os.path.join(tempfile.mkdtemp(), "t.sqlite")
+        >>> sqlite3.connect(path).execute("CREATE TABLE t (x INTEGER)").connection.close()
+        >>> run_gold = gold_runner(open_database(path))
+        >>> run_gold("SELECT COUNT(*) FROM t ORDER BY 1")
+        ([(0,)], True)
+    """
+    from nl2sql.errors import ChatBIError
     from nl2sql.execute import run_query
 
-    cache: dict[str, tuple[list, bool]] = {}
+    limits = {"max_rows": max_rows, **({"timeout_s": timeout_s} if timeout_s is not None else {})}
+    cache: dict[str, tuple[list, bool] | ChatBIError] = {}
 
     def run(sql: str) -> tuple[list, bool]:
         if sql not in cache:
-            cache[sql] = (run_query(database, sql, max_rows=100_000).rows, orders_rows(sql))
-        return cache[sql]
+            try:
+                cache[sql] = (run_query(database, sql, **limits).rows, orders_rows(sql))
+            except ChatBIError as error:
+                cache[sql] = error
+        found = cache[sql]
+        if isinstance(found, ChatBIError):
+            raise found
+        return found
 
     return run
 

@@ -16,8 +16,10 @@ product's routes: verified queries, prompt examples, schema notes, and suggestio
 semantic model. ``LearningPlan.teach`` keeps some of them from it, to measure what each gives
 (:mod:`feedback.channels`); with several settings each answers the held-out questions at every point
 from the same store (at 0 corrections, where nothing can reach them, the first setting's answers stand
-for all). Answers are judged as the evaluation of the data judges them
-(:mod:`nl2sql.evaluation.learning_judge`).
+for all). With ``LearningPlan.retrain`` the adapter is then trained further on every database's
+approved corrections and the held-out questions are asked once more, beside the same stores
+(:mod:`nl2sql.evaluation.learning_retrain`). Answers are judged as the evaluation of the data judges
+them (:mod:`nl2sql.evaluation.learning_judge`).
 
 A held-out question is *covered* at a point when a correction made by then has its query or its question,
 values aside (:mod:`nl2sql.evaluation.coverage`); the lift on the uncovered ones is what corrections teach
@@ -55,7 +57,8 @@ from nl2sql.evaluation.business import BusinessExample
 from nl2sql.evaluation.coverage import covered_by
 from nl2sql.evaluation.latency import machine
 from nl2sql.evaluation.learning_judge import JUDGES, Judge
-from nl2sql.evaluation.learning_report import by_point
+from nl2sql.evaluation.learning_report import RETRAINED, by_point, retrained_point
+from nl2sql.evaluation.learning_retrain import Retraining, retrain_on
 from nl2sql.models.base import Generator
 from nl2sql.schema import load_schema
 from nl2sql.semantic.locate import database_semantic_model
@@ -115,6 +118,10 @@ class LearningPlan:
     """The ways corrections reach the held-out questions (:mod:`feedback.channels`), one setting or
     several compared on the same corrections; the summary reports the first, ``by_teach`` each. The user
     working through the pool has them all, so the store holds the same corrections whatever this is."""
+    retrain: Retraining | None = None
+    """After the last point, train the adapter further on every database's approved corrections and ask
+    the held-out questions once more with it (:mod:`nl2sql.evaluation.learning_retrain`), as the first
+    setting of ``teach``; None: prompt examples only."""
 
     def __post_init__(self) -> None:
         if not self.points or list(self.points) != sorted(set(self.points)) or self.points[0] < 0:
@@ -176,11 +183,19 @@ def measure_learning(
     """
     started, load_before = datetime.now(UTC), _load()
     splits = {db_id: _split(examples, held_out, db_id, plan) for db_id in databases}
-    runs = {
-        db_id: _learn_on(pool, held_out, generator, plan, progress)
-        for db_id, (pool, held_out) in splits.items()
-    }
+    with tempfile.TemporaryDirectory(prefix="chatbi-learning-") as folder:
+        settings = {
+            db_id: _Setting.of(pool[0].db_path, plan, Path(folder) / db_id)
+            for db_id, (pool, _) in splits.items()
+        }
+        runs = {
+            db_id: _learn_on(settings[db_id], pool, held_out, generator, plan, progress)
+            for db_id, (pool, held_out) in splits.items()
+        }
+        retrained = _retrained(settings, splits, runs, plan, Path(folder), progress) if plan.retrain else None
     questions = [question for run in runs.values() for question in run["questions"]]
+    if retrained is not None:
+        retrained["summary"] = retrained_point(questions, runs, plan.points)
     return {
         "model_id": generator.model_id,
         "adapter_hash": generator.adapter_hash,
@@ -208,6 +223,7 @@ def measure_learning(
             name: by_point([q for run in runs.values() for q in run["by_teach"][name]], runs, plan.points)
             for name in plan.teach_names
         },
+        **({RETRAINED: retrained} if retrained is not None else {}),
         "questions": questions,
         "questions_by_teach": {
             name: [q for run in runs.values() for q in run["by_teach"][name]] for name in plan.teach_names[1:]
@@ -249,7 +265,44 @@ def _split(
     return pool, kept
 
 
+@dataclass(frozen=True)
+class _Setting:
+    """One database as the benchmark measures it: its schema, semantic model, judge and store."""
+
+    database: Database
+    schema: Any
+    semantic: SemanticModel | bool | None
+    judge: Judge
+    store: Path
+    """The feedback store's file (SQLite, fresh)."""
+
+    @classmethod
+    def of(cls, db_path: Path | str, plan: LearningPlan, folder: Path) -> _Setting:
+        database = open_database(db_path)
+        schema = load_schema(database)
+        folder.mkdir(parents=True, exist_ok=True)
+        semantic = _semantic(database, schema, plan.semantic)
+        return cls(database, schema, semantic, JUDGES[plan.judge](database), folder / "feedback.sqlite")
+
+    def assistant(
+        self, generator: Generator, log: FeedbackLog, plan: LearningPlan, teach: frozenset[str]
+    ) -> Any:
+        """A fresh assistant on the store: all it knows of the corrections comes from there."""
+        from nl2sql.assistant import Assistant
+
+        return Assistant(
+            self.database,
+            generator=generator,
+            log=log,
+            semantic=self.semantic,
+            review_rules=ReviewRules(),
+            time_budget_s=plan.time_budget_s,
+            teach=teach,
+        )
+
+
 def _learn_on(
+    setting: _Setting,
     pool: list[Example],
     held_out: list[Example],
     generator: Generator,
@@ -257,10 +310,7 @@ def _learn_on(
     progress: bool,
 ) -> dict[str, Any]:
     """Work through ``pool`` as a user and a reviewer would, asking ``held_out`` at each point."""
-    database = open_database(pool[0].db_path)
-    schema = load_schema(database)
-    semantic = _semantic(database, schema, plan.semantic)
-    judge = JUDGES[plan.judge](database)
+    database, schema = setting.database, setting.schema
     by_teach: dict[str, list[dict[str, Any]]] = {
         name: [
             {"database": e.db_id, "question": e.question, "gold": e.sql, "covered": {}, "answers": {}}
@@ -271,53 +321,73 @@ def _learn_on(
     first = by_teach[plan.teach_names[0]]
     taught: list[dict[str, Any]] = []
     reached: dict[int, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="chatbi-learning-") as folder:
-        log = FeedbackLog(Path(folder) / "feedback.sqlite", user=USER)
-
-        def assistant(teach: frozenset[str] = frozenset(TEACHING_CHANNELS)) -> Any:
-            from nl2sql.assistant import Assistant
-
-            return Assistant(
-                database,
-                generator=generator,
-                log=log,
-                semantic=semantic,
-                review_rules=ReviewRules(),
-                time_budget_s=plan.time_budget_s,
-                teach=teach,
-            )
-
-        user = assistant()
-        bar = tqdm(
-            total=len(held_out) * len(plan.points) * len(plan.teach) + len(pool),
-            desc=database.name,
-            unit="q",
-            disable=not progress,
-        )
-        for done in range(plan.points[-1] + 1):
-            if done in plan.points:
-                for teach, rows in zip(plan.teach, by_teach.values(), strict=True):
-                    answering = assistant(teach)  # a fresh one: all it knows comes from the store
-                    for row, same, example in zip(rows, first, held_out, strict=True):
-                        row["covered"][str(done)] = covered_by(example, pool[:done])
-                        nothing_taught = done == 0 and rows is not first  # the same prompt as the first's
-                        row["answers"][str(done)] = (
-                            same["answers"][str(done)]
-                            if nothing_taught
-                            else _asked(answering, example, judge)
-                        )
-                        bar.update(1)
-                reached[done] = _store_state(log, database, schema)
-            if done < plan.points[-1]:
-                taught.append(
-                    _correct(
-                        user, log, pool[done], judge, accept=plan.accept_suggestions, model=_model(semantic)
+    log = FeedbackLog(setting.store, user=USER)
+    user = setting.assistant(generator, log, plan, frozenset(TEACHING_CHANNELS))
+    bar = tqdm(
+        total=len(held_out) * len(plan.points) * len(plan.teach) + len(pool),
+        desc=database.name,
+        unit="q",
+        disable=not progress,
+    )
+    for done in range(plan.points[-1] + 1):
+        if done in plan.points:
+            for teach, rows in zip(plan.teach, by_teach.values(), strict=True):
+                answering = setting.assistant(generator, log, plan, teach)
+                for row, same, example in zip(rows, first, held_out, strict=True):
+                    row["covered"][str(done)] = covered_by(example, pool[:done])
+                    nothing_taught = done == 0 and rows is not first  # the same prompt as the first's
+                    row["answers"][str(done)] = (
+                        same["answers"][str(done)]
+                        if nothing_taught
+                        else _asked(answering, example, setting.judge)
                     )
+                    bar.update(1)
+            reached[done] = _store_state(log, database, schema)
+        if done < plan.points[-1]:
+            taught.append(
+                _correct(
+                    user,
+                    log,
+                    pool[done],
+                    setting.judge,
+                    accept=plan.accept_suggestions,
+                    model=_model(setting.semantic),
                 )
-                bar.update(1)
-        bar.close()
-        log.close()
+            )
+            bar.update(1)
+    bar.close()
+    log.close()
     return {"questions": first, "by_teach": by_teach, "corrections": {"taught": taught, "store": reached}}
+
+
+def _retrained(
+    settings: dict[str, _Setting],
+    splits: dict[str, tuple[list[Example], list[Example]]],
+    runs: dict[str, dict[str, Any]],
+    plan: LearningPlan,
+    folder: Path,
+    progress: bool,
+) -> dict[str, Any]:
+    """Retrain on every store's approved corrections (``plan.retrain``) and ask each database's held-out
+    questions again with the new adapter, as the first setting of ``plan.teach``; what the training did."""
+    assert plan.retrain is not None
+    corrections: list[TextToSQLExample] = []
+    for db_id, setting in settings.items():
+        log = FeedbackLog(setting.store)
+        approved = curate(log, setting.database.name, setting.schema).kept
+        log.close()
+        path = Path(splits[db_id][0][0].db_path)
+        corrections += [c.as_example(path, dialect=setting.database.dialect) for c in approved]
+    generator, training = retrain_on(corrections, plan.retrain, folder, progress=progress)
+    last = str(plan.points[-1])
+    for db_id, setting in settings.items():
+        log = FeedbackLog(setting.store, user=USER)
+        answering = setting.assistant(generator, log, plan, plan.teach[0])
+        for row, example in zip(runs[db_id]["questions"], splits[db_id][1], strict=True):
+            row["covered"][RETRAINED] = row["covered"][last]
+            row["answers"][RETRAINED] = _asked(answering, example, setting.judge)
+        log.close()
+    return training
 
 
 def _semantic(database: Database, schema: Any, setting: str) -> SemanticModel | bool | None:

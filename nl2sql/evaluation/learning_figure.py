@@ -3,7 +3,8 @@ after each number of corrections, on all of them, on those a correction covers b
 for one run or several drawn together (:mod:`nl2sql.evaluation.learning`).
 
 Each run has its colour and each subset its dash; a subset with no question at a point (nothing is
-covered before the first correction) leaves a gap. The legend names each run by its databases and how
+covered before the first correction) leaves a gap. A run that retrained after its last point
+(``--retrain``) has a star per subset there. The legend names each run by its databases and how
 many questions it held out; when every run has the same databases, the x axis names them instead.
 
 Example:
@@ -102,6 +103,7 @@ def learning_figure(summaries: Sequence[dict[str, Any]]) -> go.Figure:
                     line={"color": color, "dash": dash},
                 )
             )
+        traces += _retrained_traces(summary, run, color)
     return go.Figure(
         traces,
         layout={
@@ -110,6 +112,30 @@ def learning_figure(summaries: Sequence[dict[str, Any]]) -> go.Figure:
             "yaxis": {"title": {"text": "execution accuracy (EX)"}, "range": [0, 1]},
         },
     )
+
+
+def _retrained_traces(summary: dict[str, Any], run: str, color: str) -> list[go.Scatter]:
+    """A run's EX after the retraining that followed its last point (``bench learning --retrain``), a
+    star per subset above that point; none when it did not retrain."""
+    import plotly.graph_objects as go
+
+    retrained = summary.get("retrained")
+    if not retrained:
+        return []
+    point = retrained["summary"]
+    return [
+        go.Scatter(
+            x=[point["corrections"]],
+            y=[point[key]["ex"]],
+            customdata=[point[key]["n"]],
+            hovertemplate="%{y:.3f} on %{customdata} questions, retrained<extra></extra>",
+            mode="markers",
+            name=f"{run}: {name} after retraining",
+            marker={"color": color, "symbol": "star", "size": 11},
+        )
+        for key, name, _ in SUBSETS
+        if point[key]["n"]
+    ]
 
 
 def check_destinations(svg: Path | None = None, html: Path | None = None) -> None:

@@ -24,14 +24,14 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from nl2sql.answer import Answer
 from nl2sql.connect import Database
 from nl2sql.errors import ChatBIError
 from nl2sql.evaluation.business import answered_right, gold_runner
 from nl2sql.evaluation.harness import EVAL_MAX_ROWS, EVAL_TIMEOUT_S
-from nl2sql.evaluation.match import orders_rows, results_match
+from nl2sql.evaluation.match import results_match
 from nl2sql.execute import run_query
 
 
@@ -49,30 +49,18 @@ class ResultsJudge:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self._rows: dict[str, list[tuple[Any, ...]] | None] = {}
+        self._run_gold = gold_runner(database, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
 
     def right(self, gold_sql: str | None, answer: Answer) -> bool:
         """Whether the answer's SQL gives the gold query's rows (in its order when it orders them)."""
-        if gold_sql is None:
-            return False
-        expected = self._gold(gold_sql)
-        if expected is None or answer.error or not answer.sql:
+        if gold_sql is None or answer.error or not answer.sql:
             return False
         try:
+            expected, ordered = self._run_gold(gold_sql)
             predicted = run_query(self.database, answer.sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
         except ChatBIError:
             return False
-        return results_match(expected, predicted.rows, ordered=orders_rows(gold_sql))
-
-    def _gold(self, sql: str) -> list[tuple[Any, ...]] | None:
-        if sql not in self._rows:
-            try:
-                self._rows[sql] = run_query(
-                    self.database, sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S
-                ).rows
-            except ChatBIError:
-                self._rows[sql] = None
-        return self._rows[sql]
+        return results_match(expected, predicted.rows, ordered=ordered)
 
 
 class BusinessJudge:

@@ -21,6 +21,9 @@ from typing import Any
 from feedback.suggestions import ACCEPTED
 from nl2sql.evaluation.latency import percentile
 
+RETRAINED = "retrained"
+"""The key of the answers after a retraining that followed the last point, beside the points'."""
+
 LEARNING_HEADING = "## Learning from reviewed corrections (the product's loop)"
 LEARNING_HEADER = (
     "| databases | held out | EX by corrections | covered at last: n, at first → last"
@@ -35,34 +38,52 @@ def by_point(
 ) -> list[dict[str, Any]]:
     """Per point: EX on all held-out questions, on those covered by then and on the rest, each beside
     the same questions' EX at the first point."""
-    first = str(points[0])
-    summary = []
-    for point in points:
-        at = str(point)
+    return [_point(questions, runs, str(point), point, str(points[0])) for point in points]
 
-        def subset(keep: Callable[[dict[str, Any]], bool], at: str = at) -> dict[str, Any]:
-            chosen = [q for q in questions if keep(q)]
-            ex = _ex([q["answers"][at]["right"] for q in chosen])
-            before = _ex([q["answers"][first]["right"] for q in chosen])
-            return {"n": len(chosen), "ex": ex, "ex_at_first": before, "lift": round(ex - before, 4)}
 
-        answers = [q["answers"][at] for q in questions]
-        states = [run["corrections"]["store"][point] for run in runs.values()]
-        summary.append(
-            {
-                "corrections": point,
-                "approved": sum(state["approved"] for state in states),
-                "suggestions_accepted": sum(state["suggestions"].get(ACCEPTED, 0) for state in states),
-                "all": subset(lambda q: True),
-                "covered": subset(lambda q, at=at: q["covered"][at]),
-                "uncovered": subset(lambda q, at=at: not q["covered"][at]),
-                "paths": dict(Counter(a["path"] for a in answers)),
-                "with_examples": sum(bool(a["examples"]) for a in answers),
-                "out_of_time": sum(a["out_of_time"] for a in answers),
-                "p50_seconds": percentile([a["seconds"] for a in answers], 50),
-            }
-        )
-    return summary
+def retrained_point(
+    questions: list[dict[str, Any]], runs: dict[str, dict[str, Any]], points: Sequence[int]
+) -> dict[str, Any]:
+    """As :func:`by_point`, for the answers after the retraining that followed the last point (the
+    corrections then approved taught it).
+
+    Example:
+        >>> asked = {"examples": [], "seconds": 1.0, "out_of_time": False, "path": "sql"}
+        >>> answers = {"0": {**asked, "right": False}, "retrained": {**asked, "right": True}}
+        >>> question = {"covered": {"0": False, "retrained": False}, "answers": answers}
+        >>> store = {0: {"approved": 0, "suggestions": {}}}
+        >>> point = retrained_point([question], {"db": {"corrections": {"store": store}}}, [0])
+        >>> point["retrained"], point["corrections"], point["uncovered"]["lift"]
+        (True, 0, 1.0)
+    """
+    return {**_point(questions, runs, RETRAINED, points[-1], str(points[0])), "retrained": True}
+
+
+def _point(
+    questions: list[dict[str, Any]], runs: dict[str, dict[str, Any]], at: str, point: int, first: str
+) -> dict[str, Any]:
+    """The summary of the answers under ``at``, given after ``point`` corrections."""
+
+    def subset(keep: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        chosen = [q for q in questions if keep(q)]
+        ex = _ex([q["answers"][at]["right"] for q in chosen])
+        before = _ex([q["answers"][first]["right"] for q in chosen])
+        return {"n": len(chosen), "ex": ex, "ex_at_first": before, "lift": round(ex - before, 4)}
+
+    answers = [q["answers"][at] for q in questions]
+    states = [run["corrections"]["store"][point] for run in runs.values()]
+    return {
+        "corrections": point,
+        "approved": sum(state["approved"] for state in states),
+        "suggestions_accepted": sum(state["suggestions"].get(ACCEPTED, 0) for state in states),
+        "all": subset(lambda q: True),
+        "covered": subset(lambda q: q["covered"][at]),
+        "uncovered": subset(lambda q: not q["covered"][at]),
+        "paths": dict(Counter(a["path"] for a in answers)),
+        "with_examples": sum(bool(a["examples"]) for a in answers),
+        "out_of_time": sum(a["out_of_time"] for a in answers),
+        "p50_seconds": percentile([a["seconds"] for a in answers], 50),
+    }
 
 
 def _ex(rights: list[bool]) -> float:
@@ -91,7 +112,7 @@ def learning_row(summary: dict[str, Any], command: str) -> str:
     cells = [
         ", ".join(summary["databases"]),
         str(last["all"]["n"]),
-        ", ".join(f"{p['corrections']}: {p['all']['ex']:.3f}" for p in points),
+        ", ".join(f"{p['corrections']}: {p['all']['ex']:.3f}" for p in points) + _retrained_cell(summary),
         before_after(last["covered"]),
         before_after(last["uncovered"]),
         f"{last['all']['lift'] * 100:+.1f} pts",
@@ -106,3 +127,16 @@ def learning_row(summary: dict[str, Any], command: str) -> str:
         f"`{command}`",
     ]
     return "| " + " | ".join(cells) + " |"
+
+
+def _retrained_cell(summary: dict[str, Any]) -> str:
+    """The EX after the retraining, when the run retrained, as the row's EX cell ends."""
+    retrained = summary.get(RETRAINED)
+    if not retrained:
+        return ""
+    point = retrained["summary"]
+    uncovered = point["uncovered"]
+    return (
+        f", {point['corrections']} + retraining: {point['all']['ex']:.3f}"
+        f" (uncovered {uncovered['ex_at_first']:.3f} → {uncovered['ex']:.3f})"
+    )

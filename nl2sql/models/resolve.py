@@ -92,11 +92,7 @@ def load_generator(
 
         device = "cuda" if torch.cuda.is_available() else "cpu"
     name = _normalized(model or DEFAULT_MODEL)
-    if adapter is None:
-        active = active_adapter(name, registry)
-        adapter = str(active) if active else None
-    elif adapter == NO_ADAPTER:
-        adapter = None
+    adapter = adapter_in_use(name, adapter, registry)
     backend = _choose_backend(backend, name, device)
     key = (name, _normalized(adapter) if adapter else None, device, backend)
     with _loading:
@@ -108,6 +104,22 @@ def load_generator(
             else:
                 _loaded[key] = TransformersGenerator(key[0], key[1], device=device)
         return _loaded[key]
+
+
+def adapter_in_use(
+    model: str | None = None, adapter: str | None = None, registry: FeedbackLog | str | Path | None = None
+) -> str | None:
+    """The adapter folder :func:`load_generator` applies to ``model`` when given ``adapter``: the one
+    named, none for ``none``, else the model's active one (:func:`active_adapter`).
+
+    Example:
+        >>> adapter_in_use(adapter="none") is None, adapter_in_use(adapter="my-lora")
+        (True, 'my-lora')
+    """
+    if adapter is None:
+        active = active_adapter(_normalized(model or DEFAULT_MODEL), registry)
+        return str(active) if active else None
+    return None if adapter == NO_ADAPTER else adapter
 
 
 def load_shadow_generator(model: str | None, adapter: str | Path, *, backend: str = "auto") -> Generator:
