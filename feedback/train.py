@@ -184,10 +184,14 @@ def train(config: TrainConfig, *, progress: bool = True) -> TrainResult:
         items = [encoded[i] for i in batch]
         targets = sum(_answer_tokens(labels) for _, labels in items)
         input_ids, labels = _collate(shard(items, rank, processes), pad, torch)
+        keep = answer_window(labels)  # logits for the answers only: a long schema costs no vocabulary row
         # Right padding and a causal mask: the padding never reaches real tokens, so no attention mask.
         with torch.autocast(device_type=device.type, dtype=dtype, enabled=device.type == "cuda"):
             part = model(
-                input_ids=input_ids.to(device), labels=labels.to(device), num_items_in_batch=targets
+                input_ids=input_ids.to(device),
+                labels=labels[:, -keep:].to(device),
+                num_items_in_batch=targets,
+                logits_to_keep=keep,
             ).loss  # this process's share of the step's mean loss
         loss = accelerator.reduce(part.detach(), reduction="sum")  # the step's mean, in every process
         if not torch.isfinite(loss):  # every process sees the same sum, so all of them skip
@@ -388,6 +392,26 @@ def shard(items: list[Encoded], rank: int, processes: int) -> list[Encoded]:
         return share
     ids, labels = items[0]
     return [(ids, [IGNORE_INDEX] * len(labels))]
+
+
+def answer_window(labels: Any) -> int:
+    """How many last positions of a right-padded batch of ``labels`` the loss needs logits for: from the
+    token before the earliest answer token of any row to the end (at least one). The rest is prompt,
+    whose logits (a vocabulary-wide row each) would only be thrown away.
+
+    Example:
+        >>> import torch
+        >>> answer_window(torch.tensor([[-100, -100, -100, 5, 6], [-100, -100, -100, -100, 7]]))
+        3
+        >>> answer_window(torch.tensor([[-100, -100, -100]]))
+        1
+    """
+    answers = labels != IGNORE_INDEX
+    rows = answers.any(dim=1)
+    if not bool(rows.any()):
+        return 1
+    first = int(answers.int().argmax(dim=1)[rows].min())
+    return min(labels.shape[1], labels.shape[1] - first + 1)
 
 
 def _answer_tokens(labels: list[int]) -> int:

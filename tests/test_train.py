@@ -43,3 +43,28 @@ def test_tiny_training_run_on_the_cpu(tmp_path: Path, shop_pairs: Path) -> None:
     adapter_config = json.loads((tmp_path / "adapter" / "adapter_config.json").read_text())
     assert adapter_config["base_model_name_or_path"] == "qwen2.5-coder-0.5b"
     assert (tmp_path / "adapter" / "adapter_model.safetensors").stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_the_loss_on_the_answers_window_is_the_loss_on_every_position(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from test_train_processes import tiny_model
+    from transformers import AutoModelForCausalLM
+
+    from feedback.train import _collate, answer_window
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model(tmp_path / "tiny"))
+    prompt = list(range(10, 40))
+    items = [  # right-padded: the answers start and end at different positions
+        ([*prompt, 7, 8, 9], [IGNORE_INDEX] * len(prompt) + [7, 8, 9]),
+        ([*prompt[:20], 4, 5], [IGNORE_INDEX] * 20 + [4, 5]),
+    ]
+    input_ids, labels = _collate(items, 0, torch)
+    keep = answer_window(labels)
+    assert keep == input_ids.shape[1] - 20 + 1 < input_ids.shape[1]
+    full = model(input_ids=input_ids, labels=labels, num_items_in_batch=5).loss
+    windowed = model(
+        input_ids=input_ids, labels=labels[:, -keep:], num_items_in_batch=5, logits_to_keep=keep
+    ).loss
+    assert torch.allclose(full, windowed, atol=1e-6), (float(full), float(windowed))
+    assert float(full) > 0
