@@ -380,13 +380,17 @@ def _retrained(
         corrections += [c.as_example(path, dialect=setting.database.dialect) for c in approved]
     generator, training = retrain_on(corrections, plan.retrain, folder, progress=progress)
     last = str(plan.points[-1])
+    total = sum(len(held_out) for _, held_out in splits.values())
+    bar = tqdm(total=total, desc="retrained", unit="q", disable=not progress)
     for db_id, setting in settings.items():
         log = FeedbackLog(setting.store, user=USER)
         answering = setting.assistant(generator, log, plan, plan.teach[0])
         for row, example in zip(runs[db_id]["questions"], splits[db_id][1], strict=True):
             row["covered"][RETRAINED] = row["covered"][last]
             row["answers"][RETRAINED] = _asked(answering, example, setting.judge)
+            bar.update(1)
         log.close()
+    bar.close()
     return training
 
 
