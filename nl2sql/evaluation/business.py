@@ -31,6 +31,7 @@ from typing import Any
 
 from nl2sql.demo.build import build_demo_database, data_as_of
 from nl2sql.evaluation.match import orders_rows
+from nl2sql.limits import DEFAULT_TIMEOUT_S
 from nl2sql.paths import data_dir
 
 MAX_COLUMN_ORDERS = 5040
@@ -235,10 +236,10 @@ def answered_right(gold_sql: str | None, answer: Any, run_gold: Callable[[str], 
 
 
 def gold_runner(
-    database: Any, *, max_rows: int = 100_000, timeout_s: float | None = None
+    database: Any, *, max_rows: int = 100_000, timeout_s: float = DEFAULT_TIMEOUT_S
 ) -> Callable[[str], tuple[list, bool]]:
-    """Runs gold SQL on ``database`` (read-only, within ``max_rows`` and ``timeout_s``: default the
-    product's), remembering each query's rows and whether it orders them, or the error it failed with.
+    """Runs gold SQL on ``database`` (read-only, within ``max_rows`` and ``timeout_s``), remembering
+    each query's rows and whether it orders them, or the error it failed with.
 
     Example:
         >>> import os, sqlite3, tempfile
@@ -252,13 +253,13 @@ def gold_runner(
     from nl2sql.errors import ChatBIError
     from nl2sql.execute import run_query
 
-    limits = {"max_rows": max_rows, **({"timeout_s": timeout_s} if timeout_s is not None else {})}
     cache: dict[str, tuple[list, bool] | ChatBIError] = {}
 
     def run(sql: str) -> tuple[list, bool]:
         if sql not in cache:
             try:
-                cache[sql] = (run_query(database, sql, **limits).rows, orders_rows(sql))
+                rows = run_query(database, sql, max_rows=max_rows, timeout_s=timeout_s).rows
+                cache[sql] = (rows, orders_rows(sql))
             except ChatBIError as error:
                 cache[sql] = error
         found = cache[sql]
