@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +78,37 @@ class Correction:
     """``approved`` (it teaches) or ``candidate`` (waiting for review)."""
     user_name: str | None = None
     """Who accepted or edited it."""
+    as_of: str = ""
+    """The day (ISO) the answer was given as of, which its dates count from, when the log says."""
+
+    @property
+    def day(self) -> date | None:
+        """The day its SQL's dates count from: :attr:`as_of`, else the local day it was made.
+
+        Example:
+            >>> Correction(1, "shop", "Orders today?", "SELECT 1", "edited", as_of="2026-06-30").day
+            datetime.date(2026, 6, 30)
+        """
+        if self.as_of:
+            return date.fromisoformat(self.as_of)
+        if self.created_at:
+            return datetime.fromisoformat(self.created_at).astimezone().date()
+        return None
+
+    def sql_on(self, today: date, dialect: str = "sqlite") -> str:
+        """Its SQL with the dates it counts from its :attr:`day` moved to ``today``
+        (:func:`nl2sql.relative_dates.re_anchored`): "last month" asked again in another month.
+
+        Example:
+            >>> fix = Correction(1, "shop", "Orders yesterday?", "SELECT id FROM o WHERE day = '2026-06-29'",
+            ...                  "edited", as_of="2026-06-30")
+            >>> fix.sql_on(date(2026, 12, 7))
+            "SELECT id FROM o WHERE day = '2026-12-06'"
+        """
+        from nl2sql.relative_dates import re_anchored
+
+        day = self.day
+        return re_anchored(self.sql, dialect, day, today, self.question) if day else self.sql
 
     @property
     def key(self) -> tuple[str, str]:
@@ -93,14 +125,20 @@ class Correction:
 
     def as_example(self, db_path: Path, *, redact: bool = False, dialect: str = "sqlite") -> TextToSQLExample:
         """The correction as a training example on the database file ``db_path``, its text literals
-        replaced by placeholders with ``redact`` (:func:`feedback.redact.redact`); only an approved
-        correction is trained on.
+        replaced by placeholders with ``redact`` (:func:`feedback.redact.redact`), the dates it counts
+        from its :attr:`day` written with the database's clock (:func:`nl2sql.relative_dates.with_clock`:
+        a model trained on it does not learn dates that go stale); only an approved correction is
+        trained on.
 
         Example:
-            >>> correction = Correction(1, "shop", "Orders of Acme?",
-            ...                         "SELECT id FROM orders WHERE customer = 'Acme'", "edited")
-            >>> correction.as_example(Path("shop.sqlite"), redact=True).question
-            'Orders of value_1?'
+            >>> correction = Correction(1, "shop", "Orders of Acme this year?",
+            ...     "SELECT id FROM orders WHERE customer = 'Acme' AND day >= '2026-01-01'", "edited",
+            ...     as_of="2026-06-30")
+            >>> example = correction.as_example(Path("shop.sqlite"), redact=True)
+            >>> example.question
+            'Orders of value_1 this year?'
+            >>> example.sql
+            "SELECT id FROM orders WHERE customer = 'value_1' AND day >= DATE('now', 'start of year')"
         """
         from feedback.datasets import TextToSQLExample
         from feedback.errors import DatasetError
@@ -112,6 +150,11 @@ class Correction:
             from feedback.redact import redact as redact_literals
 
             question, sql = redact_literals(question, sql, dialect)
+        day = self.day
+        if day is not None and sql:
+            from nl2sql.relative_dates import with_clock
+
+            sql = with_clock(sql, dialect, day, question)
         return TextToSQLExample(db_id=self.database, question=question, sql=sql, db_path=db_path)
 
 
@@ -194,6 +237,7 @@ def curate(
             event["created_at"],
             status,
             event.get("user_name"),
+            str(event["details"].get("as_of") or ""),
         )
     return Curation(
         kept=sorted(approved.values(), key=lambda c: c.event_id),

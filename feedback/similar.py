@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from feedback.corrections import Correction, question_key, sql_key
@@ -193,8 +194,18 @@ def _load_embedder() -> Any:
         return None
 
 
-def as_examples(corrections: Sequence[Correction]) -> list[Example]:
-    """The corrections as the prompt builder's :class:`nl2sql.prompt.Example` records."""
+def as_examples(
+    corrections: Sequence[Correction], today: date | None = None, dialect: str = "sqlite"
+) -> list[Example]:
+    """The corrections as the prompt builder's :class:`nl2sql.prompt.Example` records, their dates moved
+    to ``today`` when given (:meth:`Correction.sql_on`: a window of the day it was made, as of today).
+
+    Example:
+        >>> fix = Correction(1, "shop", "Orders today?", "SELECT id FROM o WHERE day = '2026-06-30'",
+        ...                  "edited", as_of="2026-06-30")
+        >>> as_examples([fix], date(2026, 7, 2))[0].sql
+        "SELECT id FROM o WHERE day = '2026-07-02'"
+    """
     from nl2sql.prompt import Example
 
-    return [Example(c.question, c.sql) for c in corrections]
+    return [Example(c.question, c.sql if today is None else c.sql_on(today, dialect)) for c in corrections]

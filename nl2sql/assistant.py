@@ -341,7 +341,12 @@ class Assistant:
         if "verified" not in self.teach:
             return ()
         return tuple(
-            VerifiedQuery(f"correction-{c.event_id}", c.question, c.sql, c.user_name or "")
+            VerifiedQuery(
+                f"correction-{c.event_id}",
+                c.question,
+                c.sql_on(self.today, self.database.dialect),
+                c.user_name or "",
+            )
             for c in self.corrections.corrections
             if c.status == APPROVED
         )
@@ -371,8 +376,9 @@ class Assistant:
             return []
         shown = self.corrections.similar(question, self.examples)
         if not shown and len(self.corrections) and "lessons" in self.teach:
-            return as_examples(self.lessons().teacher.choose(question, max(self.examples, TEACHING_EXAMPLES)))
-        return as_examples(shown if "examples" in self.teach else [])
+            chosen = self.lessons().teacher.choose(question, max(self.examples, TEACHING_EXAMPLES))
+            return as_examples(chosen, self.today, self.database.dialect)
+        return as_examples(shown if "examples" in self.teach else [], self.today, self.database.dialect)
 
     def lessons(self) -> Lessons:
         """What this database's corrections teach beyond their own questions (read again once they
@@ -759,6 +765,7 @@ class Assistant:
             schema_fingerprint=self.schema.fingerprint,
             model_id=answer.model_id,
             adapter_hash=answer.adapter_hash,
+            as_of=self.today.isoformat(),  # the day its dates count from (Correction.day)
         )
         final = (final_sql if final_sql is not None else answer.sql).strip()
         if self.shadow is not None and answer.event_id is not None:

@@ -1,0 +1,339 @@
+"""Dates a query wrote as of one day, read as windows relative to that day.
+
+A correction's SQL writes its windows as dates of the day it was made: "revenue last month", corrected on
+2026-06-30, is ``order_date >= '2026-05-01' AND order_date < '2026-06-01'``. Shown again in December, as a
+verified answer or a prompt example, those dates are stale; trained on, they teach the model literals
+that go stale. This module reads each date literal as a :class:`RelativeDate` of the day the query was
+made (start of last month, tomorrow, 29 days ago, …), guided by the question's words, and writes it
+either as of another day (:func:`re_anchored`) or with the database's clock (:func:`with_clock`:
+``DATE('now', 'start of month', '-1 months')``, what the adapter writes and :mod:`nl2sql.today` pins).
+
+How a date is read (the first rule that fits):
+
+1. A question that names a year ("in 2025", "2024年") is about fixed dates: nothing is read.
+2. A question without a relative word (last, this, so far, 上, 本, 近, …) or a named period is about
+   fixed dates too.
+3. The bounds of a named month, quarter or half ("in May", "Q2", "二季度", "上半年") count from the start
+   of their year.
+4. The day after (a window up to today) and the day itself; in a question that counts periods ("last
+   3 months", 近两周), whole months, then days, back from the day after.
+5. A Monday in a question about weeks, the first day of a quarter in one about quarters, of a month in
+   one about months: the start of that week, quarter or month, some of them back.
+6. A first of January: the start of a year, some back.
+7. The day after, whole years back ("the same period last year").
+8. In a question about years, the same calendar day of a year some back ("去年双十一").
+9. Within 400 days: that many days back.
+
+Anything else stays as written. On the day the query was made every reading gives the date it replaces
+(that is how it was found); on another day it gives the window the question's words mean then.
+
+Example:
+    >>> from datetime import date
+    >>> last_month = "SELECT SUM(total) FROM o WHERE day >= '2026-05-01' AND day < '2026-06-01'"
+    >>> re_anchored(last_month, "sqlite", date(2026, 6, 30), date(2026, 12, 7), "Revenue last month?")
+    "SELECT SUM(total) FROM o WHERE day >= '2026-11-01' AND day < '2026-12-01'"
+    >>> clocked = with_clock(last_month, "sqlite", date(2026, 6, 30), "Revenue last month?")
+    >>> print(clocked.replace(" AND ", "\\n"))
+    SELECT SUM(total) FROM o WHERE day >= DATE('now', 'start of month', '-1 months')
+    day < DATE('now', 'start of month')
+    >>> re_anchored(last_month, "sqlite", date(2026, 6, 30), date(2026, 12, 7), "Revenue in May 2026?")
+    "SELECT SUM(total) FROM o WHERE day >= '2026-05-01' AND day < '2026-06-01'"
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import sqlglot
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
+
+from nl2sql.semantic.time_words import chinese_number
+
+CLOCK_DIALECTS = ("sqlite", "duckdb", "postgres")
+"""Dialects :func:`with_clock` writes the clock for; in others a query keeps its dates."""
+ANCHORS = ("today", "tomorrow", "week", "month", "quarter", "year")
+"""What a relative date counts from: the day, the day after, or the start of its week (Monday), month,
+quarter or year."""
+MAX_DAYS_BACK = 400
+"""The farthest a date is read as a number of days from the day (rule 9)."""
+MAX_YEARS_BACK = 5
+"""The farthest a first of January is read as the start of a year some back (rule 6)."""
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_RELATIVE = re.compile(
+    r"\b(?:today|yesterday|tomorrow|now|this|last|past|previous|prior|recent|recently|current|"
+    r"ago|so far|to date|ytd|mtd|qtd|wtd|yoy|mom|qoq|wow|same period|since)\b|"
+    r"今[天日年]|昨[天日]|前天|本(?:周|月|季|年)|这(?:周|个?月|个?季|一?年)|上+(?:周|个?月|个?季|一?年)|"
+    r"去年|前年|近|过去|目前|至今|迄今|当前|以来|同比|环比|同期|到现在|为止",
+    re.IGNORECASE,
+)
+_UNITS = {
+    "week": re.compile(r"\bweeks?\b|\bweekly\b|\bwow\b|\bwtd\b|周|星期|礼拜", re.IGNORECASE),
+    "month": re.compile(r"\bmonths?\b|\bmonthly\b|\bmom\b|\bmtd\b|月", re.IGNORECASE),
+    "quarter": re.compile(r"\bquarters?\b|\bquarterly\b|\bqoq\b|\bqtd\b|季", re.IGNORECASE),
+    "year": re.compile(r"\byears?\b|\byearly\b|\byoy\b|\bytd\b|年", re.IGNORECASE),
+}
+_ROLLING = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:days?|weeks?|months?|quarters?|years?)\b|"
+    r"(?<![这本上])[\d一二三四五六七八九十两]+(?:天|日|周|个(?:月|季度|星期|礼拜)|年)",
+    re.IGNORECASE,
+)
+"""A count of days, weeks, months, quarters or years ("last 3 months", 近两周): a window that rolls with
+the day, not a calendar period."""
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june"]
+_MONTH_NAMES += ["july", "august", "september", "october", "november", "december"]
+_NAMED_MONTH = re.compile(
+    r"\b((?i:"
+    + "|".join(name for name in _MONTH_NAMES if name != "may")
+    + r")|May|"
+    + "|".join(name[:3].capitalize() for name in _MONTH_NAMES if name != "may")
+    + r")\b"
+    r"|(十[一二]|[一二三四五六七八九十]|1[0-2]|0?[1-9])月"
+)
+"""A month by its name: English ones (May capitalised, abbreviations too, not to read the verb or a
+word), Chinese ones by number (三月, 3月)."""
+_NAMED_QUARTER = re.compile(
+    r"\bQ([1-4])\b|第?([一二三四])季度|\b(first|second|third|fourth) quarter\b", re.IGNORECASE
+)
+_NAMED_HALF = re.compile(r"\bH([12])\b|([上下])半年|\b(first|second) half\b", re.IGNORECASE)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+@dataclass(frozen=True)
+class RelativeDate:
+    """A date as the start of a period of a day, moved some months and days.
+
+    Example:
+        >>> start_of_last_month = RelativeDate("month", months=-1)
+        >>> start_of_last_month.on(date(2026, 6, 30)), start_of_last_month.on(date(2027, 1, 15))
+        (datetime.date(2026, 5, 1), datetime.date(2026, 12, 1))
+        >>> RelativeDate("tomorrow", months=-12).on(date(2028, 2, 28), "sqlite")  # as SQLite counts
+        datetime.date(2027, 3, 1)
+        >>> RelativeDate("tomorrow", months=-12).on(date(2028, 2, 28), "duckdb")
+        datetime.date(2027, 2, 28)
+    """
+
+    anchor: str
+    """One of :data:`ANCHORS`."""
+    months: int = 0
+    days: int = 0
+
+    def on(self, day: date, dialect: str = "sqlite") -> date:
+        """The date this is on ``day``, with months counted as ``dialect`` counts them (SQLite carries
+        a day past a month's end into the next month; the others stop at the month's last day)."""
+        start = _anchor(self.anchor, day)
+        return _add_months(start, self.months, carry=dialect == "sqlite") + timedelta(days=self.days)
+
+    def clock_sql(self, dialect: str) -> str:
+        """This date as an expression of ``dialect`` that reads the database's clock.
+
+        Example:
+            >>> RelativeDate("quarter", months=-3).clock_sql("duckdb")
+            "CAST(DATE_TRUNC('quarter', CURRENT_DATE) - INTERVAL '3 months' AS DATE)"
+            >>> RelativeDate("week", days=-7).clock_sql("sqlite")
+            "DATE('now', 'weekday 0', '-6 days', '-7 days')"
+        """
+        if dialect == "sqlite":
+            return _sqlite_clock(self)
+        if dialect in CLOCK_DIALECTS:
+            return _interval_clock(self)
+        raise ValueError(f"no clock expression for {dialect}; expected one of {', '.join(CLOCK_DIALECTS)}")
+
+
+def read_date(value: date, day: date, question: str, dialect: str = "sqlite") -> RelativeDate | None:
+    """What ``value``, in a query of ``dialect`` made on ``day`` for ``question``, is relative to that
+    day; None when it is a fixed date (the rules are in the module's description).
+
+    Example:
+        >>> read_date(date(2026, 7, 1), date(2026, 6, 30), "How many orders this year?")
+        RelativeDate(anchor='tomorrow', months=0, days=0)
+        >>> read_date(date(2025, 11, 11), date(2026, 6, 30), "去年双十一当天的营收")
+        RelativeDate(anchor='year', months=-2, days=10)
+        >>> read_date(date(2026, 5, 1), date(2026, 6, 30), "Orders between 2026-05-01 and now") is None
+        True
+    """
+    if _YEAR.search(question):
+        return None
+    bounds = _named_bounds(question)
+    if not bounds and not _RELATIVE.search(question):
+        return None
+    units = {unit for unit, words in _UNITS.items() if words.search(question)}
+    month_offset = (value.year - day.year) * 12 + value.month - 1
+    if value.day == 1 and (value.month - 1 in bounds or (value.month == 1 and 12 in bounds)):
+        return RelativeDate("year", months=month_offset)
+    rolling = bool(_ROLLING.search(question))
+    for reading in _readings(value, day, units, month_offset, rolling=rolling):
+        if reading.on(day, dialect) == value:
+            return reading
+    return None
+
+
+def with_clock(sql: str, dialect: str, day: date, question: str) -> str:
+    """``sql``, made on ``day`` for ``question``, with each date it counts from that day written with
+    the database's clock; unchanged in a dialect not in :data:`CLOCK_DIALECTS` or text that does not parse.
+
+    Example:
+        >>> with_clock("SELECT * FROM o WHERE d >= '2026-06-24'", "duckdb", date(2026, 6, 30), "Last 7 days?")
+        "SELECT * FROM o WHERE d >= CAST(CURRENT_DATE - INTERVAL '6 days' AS DATE)"
+    """
+    if dialect not in CLOCK_DIALECTS:
+        return sql
+    return _rewrite(sql, dialect, day, question, lambda reading: reading.clock_sql(dialect))
+
+
+def re_anchored(sql: str, dialect: str, day: date, today: date, question: str) -> str:
+    """``sql``, made on ``day`` for ``question``, with each date it counts from that day moved to the
+    same place relative to ``today``; unchanged when the two days are the same.
+
+    Example:
+        >>> re_anchored("SELECT * FROM o WHERE d = '2026-06-29'", "postgres", date(2026, 6, 30),
+        ...     date(2026, 12, 7), "Orders yesterday?")
+        "SELECT * FROM o WHERE d = '2026-12-06'"
+    """
+    return sql if day == today else _re_anchored(sql, dialect, day, today, question)
+
+
+@lru_cache(maxsize=4096)
+def _re_anchored(sql: str, dialect: str, day: date, today: date, question: str) -> str:
+    """:func:`re_anchored` on two different days, once per query (verified queries are read at every ask)."""
+    return _rewrite(sql, dialect, day, question, lambda reading: repr(reading.on(today, dialect).isoformat()))
+
+
+def _rewrite(sql: str, dialect: str, day: date, question: str, write: Callable[[RelativeDate], str]) -> str:
+    """``sql`` with each date literal read as relative to ``day`` replaced by the text ``write`` makes of
+    it; the rest of the text stays as it was written. Text that does not parse stays whole."""
+    try:
+        sqlglot.parse_one(sql, read=dialect)
+        tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    except SqlglotError:
+        return sql
+    pieces, written = [], 0
+    for token in tokens:
+        if token.token_type != TokenType.STRING or not _DATE.match(token.text):
+            continue
+        try:
+            reading = read_date(date.fromisoformat(token.text), day, question, dialect)
+        except ValueError:  # 2026-02-30
+            continue
+        if reading is not None:
+            pieces += [sql[written : token.start], write(reading)]
+            written = token.end + 1
+    return "".join([*pieces, sql[written:]]) if pieces else sql
+
+
+def _readings(
+    value: date, day: date, units: set[str], month_offset: int, *, rolling: bool
+) -> Iterator[RelativeDate]:
+    """The readings rules 4 to 9 try, in order (each checked against ``value`` on ``day``); in a
+    question that counts periods (``rolling``) the counts back from the day come before the calendar."""
+    tomorrow = day + timedelta(days=1)
+    yield RelativeDate("tomorrow")
+    yield RelativeDate("today")
+    if rolling:
+        months_from_tomorrow = (value.year - tomorrow.year) * 12 + value.month - tomorrow.month
+        yield RelativeDate("tomorrow", months=months_from_tomorrow)
+        if abs((value - day).days) <= MAX_DAYS_BACK:
+            yield RelativeDate("today", days=(value - day).days)
+    if "week" in units and value.weekday() == 0:
+        yield RelativeDate("week", days=(value - _anchor("week", day)).days)
+    quarter_start = _anchor("quarter", day)
+    months_from_quarter = (value.year - quarter_start.year) * 12 + value.month - quarter_start.month
+    if "quarter" in units and value.day == 1 and months_from_quarter % 3 == 0:
+        yield RelativeDate("quarter", months=months_from_quarter)
+    months_from_month = (value.year - day.year) * 12 + value.month - day.month
+    if "month" in units and value.day == 1:
+        yield RelativeDate("month", months=months_from_month)
+    if value.month == 1 and value.day == 1 and 0 <= day.year - value.year <= MAX_YEARS_BACK:
+        yield RelativeDate("year", months=month_offset)
+    if (tomorrow.month, tomorrow.day) == (value.month, value.day) and value.year < tomorrow.year:
+        yield RelativeDate("tomorrow", months=(value.year - tomorrow.year) * 12)
+    if "year" in units and 0 <= day.year - value.year <= MAX_YEARS_BACK:
+        yield RelativeDate("year", months=month_offset, days=value.day - 1)
+    if abs((value - day).days) <= MAX_DAYS_BACK:
+        yield RelativeDate("today", days=(value - day).days)
+
+
+def _named_bounds(question: str) -> set[int]:
+    """The months (counted from 0, January, to 12, the next January) that start or end a month,
+    quarter or half ``question`` names."""
+    bounds: set[int] = set()
+    for match in _NAMED_MONTH.finditer(question):
+        if match.group(1):
+            month = [name[: len(match.group(1))] for name in _MONTH_NAMES].index(match.group(1).lower()) + 1
+        else:
+            month = chinese_number(match.group(2)) or 1
+        bounds |= {month - 1, month}
+    for match in _NAMED_QUARTER.finditer(question):
+        digit, chinese, word = match.groups()
+        quarter = (chinese_number(digit or chinese) or 1) if digit or chinese else _ORDINALS[word.lower()]
+        bounds |= {3 * quarter - 3, 3 * quarter}
+    for match in _NAMED_HALF.finditer(question):
+        digit, chinese, word = match.groups()
+        half = int(digit) if digit else (1 if chinese == "上" else 2) if chinese else _ORDINALS[word.lower()]
+        bounds |= {6 * half - 6, 6 * half}
+    return bounds
+
+
+def _anchor(anchor: str, day: date) -> date:
+    if anchor == "today":
+        return day
+    if anchor == "tomorrow":
+        return day + timedelta(days=1)
+    if anchor == "week":
+        return day - timedelta(days=day.weekday())
+    if anchor == "month":
+        return day.replace(day=1)
+    if anchor == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if anchor == "year":
+        return day.replace(month=1, day=1)
+    raise ValueError(f"unknown anchor {anchor!r}; expected one of {', '.join(ANCHORS)}")
+
+
+def _add_months(start: date, months: int, *, carry: bool) -> date:
+    """``start`` moved ``months``; a day past the month's end carries into the next month (``carry``,
+    as SQLite does) or stops at its last day."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    if start.day <= last:
+        return date(year, month + 1, start.day)
+    return date(year, month + 1, last) + timedelta(days=start.day - last if carry else 0)
+
+
+_SQLITE_ANCHORS = {
+    "today": [],
+    "tomorrow": ["'+1 day'"],
+    "week": ["'weekday 0'", "'-6 days'"],
+    "month": ["'start of month'"],
+    "quarter": ["'start of month'", "'-' || ((STRFTIME('%m', 'now') - 1) % 3) || ' months'"],
+    "year": ["'start of year'"],
+}
+
+
+def _sqlite_clock(reading: RelativeDate) -> str:
+    steps = [*_SQLITE_ANCHORS[reading.anchor]]
+    if reading.months:
+        steps.append(f"'{reading.months:+d} months'")
+    if reading.days:
+        steps.append(f"'{reading.days:+d} days'")
+    return "DATE(" + ", ".join(["'now'", *steps]) + ")"
+
+
+def _interval_clock(reading: RelativeDate) -> str:
+    if reading.anchor in ("today", "tomorrow"):
+        start = "CURRENT_DATE" + (" + INTERVAL '1 day'" if reading.anchor == "tomorrow" else "")
+    else:
+        start = f"DATE_TRUNC('{reading.anchor}', CURRENT_DATE)"
+    for amount, unit in ((reading.months, "months"), (reading.days, "days")):
+        if amount:
+            start += f" {'-' if amount < 0 else '+'} INTERVAL '{abs(amount)} {unit}'"
+    return f"CAST({start} AS DATE)"
