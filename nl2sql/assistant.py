@@ -60,7 +60,7 @@ from nl2sql.schema import Schema, load_schema
 from nl2sql.selection import FALLBACK_SAMPLES, select_by_execution
 from nl2sql.semantic.follow_up import follow_up_reading
 from nl2sql.semantic.learned import overlay
-from nl2sql.semantic.locate import database_semantic_model, database_today
+from nl2sql.semantic.locate import data_day, database_semantic_model
 from nl2sql.semantic.model import SemanticModel, VerifiedQuery
 from nl2sql.semantic.route import Route, question_language, route_question, verified_route
 from nl2sql.today import pin_today
@@ -127,8 +127,8 @@ class Assistant:
             corrections in ``log`` (value synonyms, join paths, business rules) are laid over it, again
             whenever one is decided (:mod:`nl2sql.semantic.learned`).
         today: the day relative windows count back from (default: the demo data's last day on the demo
-            database, else the clock's); generated SQL reading the clock is pinned to it
-            (:mod:`nl2sql.today`).
+            database, else the clock's day at each answer: :attr:`today`); generated SQL reading the
+            clock is pinned to it (:mod:`nl2sql.today`).
         escalate: a larger model (``qwen2.5-coder-1.5b``, extra ``model-1_5b``; or a ready generator)
             that answers again when the model's answer fails its checks (no valid SQL, an error from
             the database, no rows); its answer replaces the first only when it passes them, and the
@@ -239,7 +239,7 @@ class Assistant:
         self._learned_key: tuple[tuple[int, str], ...] = ()
         self._learned_version = 0
         self._apply_learned()
-        self.today = today or database_today(self.database)
+        self._today = today or data_day(self.database)
         self.escalate = escalate
         self.time_budget_s = time_budget_s
         self.on_stage = on_stage
@@ -333,6 +333,29 @@ class Assistant:
             )
             self._routing_key = key
         return self._routing
+
+    @property
+    def today(self) -> date:
+        """The day relative windows ("last month") count back from: the one given, or the demo data's
+        last day; else the clock's, read again at each use (a notebook open past midnight answers for
+        the new day).
+
+        Example:
+            >>> import os, sqlite3, tempfile
+            >>> path = os.path.join(tempfile.mkdtemp(), "shop.sqlite")
+            >>> sqlite3.connect(path).execute("CREATE TABLE orders (id INTEGER)").connection.close()
+            >>> assistant = Assistant(path, log=None)
+            >>> assistant.today == date.today()
+            True
+            >>> assistant.today = date(2026, 3, 31)
+            >>> assistant.today
+            datetime.date(2026, 3, 31)
+        """
+        return self._today or date.today()
+
+    @today.setter
+    def today(self, day: date | None) -> None:
+        self._today = day
 
     def verified_queries(self) -> tuple[VerifiedQuery, ...]:
         """The approved corrections on this database as verified queries: each answers its own question

@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from nl2sql.cli_models import add_store_option
 from nl2sql.cli_options import (
+    add_checkpointing_option,
     add_database_option,
     add_escalation_option,
     add_model_options,
@@ -356,6 +357,7 @@ def _add_train_settings(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=value, help=f"default {value}")
     parser.add_argument("--device", default=defaults.device, help="auto, cuda or cpu")
     parser.add_argument("--no-samples", action="store_true", help="prompt without sample values")
+    add_checkpointing_option(parser)
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -506,6 +508,7 @@ def _train(args: argparse.Namespace) -> int:
         samples=not args.no_samples,
         seed=args.seed,
         device=args.device,
+        gradient_checkpointing=args.gradient_checkpointing,
     )
     result = train(config)
     if not result.main_process:  # another process of `accelerate launch`: the main one reports

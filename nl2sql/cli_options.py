@@ -58,8 +58,8 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
 
 def add_retraining_options(parser: argparse.ArgumentParser) -> None:
     """What a retraining on corrections mixes in and its training settings: ``--replay``,
-    ``--replay-limit``, ``--epochs``, ``--learning-rate``, ``--batch-size`` and ``--device`` (defaults:
-    ``chatbi retrain``'s, :class:`feedback.retrain.RetrainPlan`).
+    ``--replay-limit``, ``--epochs``, ``--learning-rate``, ``--batch-size``, ``--device`` and
+    ``--gradient-checkpointing`` (defaults: ``chatbi retrain``'s, :class:`feedback.retrain.RetrainPlan`).
 
     Example:
         >>> parser = argparse.ArgumentParser()
@@ -77,6 +77,24 @@ def add_retraining_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learning-rate", type=float, default=defaults.training.learning_rate)
     parser.add_argument("--batch-size", type=int, default=defaults.training.batch_size)
     parser.add_argument("--device", default="auto", help="auto, cuda or cpu")
+    add_checkpointing_option(parser)
+
+
+def add_checkpointing_option(parser: argparse.ArgumentParser) -> None:
+    """``--gradient-checkpointing``: training keeps less in memory and computes more
+    (:attr:`feedback.train.TrainConfig.gradient_checkpointing`).
+
+    Example:
+        >>> parser = argparse.ArgumentParser()
+        >>> add_checkpointing_option(parser)
+        >>> parser.parse_args(["--gradient-checkpointing"]).gradient_checkpointing
+        True
+    """
+    parser.add_argument(
+        "--gradient-checkpointing",
+        action="store_true",
+        help="compute activations again in the backward pass: much less memory, about a third more time",
+    )
 
 
 def retraining_settings(args: argparse.Namespace, training: TrainConfig) -> TrainConfig:
@@ -84,9 +102,10 @@ def retraining_settings(args: argparse.Namespace, training: TrainConfig) -> Trai
 
     Example:
         >>> from feedback.train import TrainConfig
-        >>> parsed = argparse.Namespace(epochs=1.0, learning_rate=0.001, batch_size=2, device="cpu")
-        >>> retraining_settings(parsed, TrainConfig(data="", out="")).batch_size
-        2
+        >>> parsed = argparse.Namespace(epochs=1.0, learning_rate=0.001, batch_size=2, device="cpu",
+        ...                             gradient_checkpointing=True)
+        >>> retraining_settings(parsed, TrainConfig(data="", out="")).gradient_checkpointing
+        True
     """
     return replace(
         training,
@@ -94,6 +113,7 @@ def retraining_settings(args: argparse.Namespace, training: TrainConfig) -> Trai
         learning_rate=args.learning_rate,
         batch_size=args.batch_size,
         device=args.device,
+        gradient_checkpointing=args.gradient_checkpointing,
     )
 
 

@@ -157,3 +157,33 @@ def test_the_repaired_query_is_mended(tmp_path: Path, sqlite_shop: str) -> None:
     off = EvalSettings(batch_size=1, autofix=False, fallback_samples=0)
     generator = Scripted("SELECT nme FROM customers", "SELECT name FROM customer")
     assert not evaluate(load_examples(pairs), generator, off, progress=False).predictions[0].correct
+
+
+def test_on_data_that_stops_on_a_known_day_both_queries_read_that_day() -> None:
+    """The demo's data ends on its own day: a gold query reading the clock ("last month") is scored
+    as of that day, as the assistant answers there, whatever the machine's clock says."""
+    from datetime import timedelta
+
+    from feedback.datasets import TextToSQLExample
+    from nl2sql.connect import open_database
+    from nl2sql.demo.build import ensure_demo_database
+    from nl2sql.semantic.locate import data_day
+
+    path = ensure_demo_database()
+    day = data_day(open_database(path))
+    assert day is not None
+    this_month = day.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    month_before = (last_month - timedelta(days=1)).replace(day=1)
+    gold = (
+        "SELECT COUNT(*) FROM orders WHERE order_date >= DATE('now', 'start of month', '-1 months')"
+        " AND order_date < DATE('now', 'start of month')"
+    )
+    literal = "SELECT COUNT(*) FROM orders WHERE order_date >= '{}' AND order_date < '{}'"
+    examples = [TextToSQLExample("demo", "How many orders last month?", gold, path)] * 2
+    generator = Scripted(
+        f"```sql\n{literal.format(last_month, this_month)}\n```",
+        f"```sql\n{literal.format(month_before, last_month)}\n```",
+    )
+    report = evaluate(examples, generator, EvalSettings(batch_size=1, repair=False), progress=False)
+    assert [p.correct for p in report.predictions] == [True, False]

@@ -68,3 +68,32 @@ def test_the_loss_on_the_answers_window_is_the_loss_on_every_position(tmp_path: 
     ).loss
     assert torch.allclose(full, windowed, atol=1e-6), (float(full), float(windowed))
     assert float(full) > 0
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:`is_gradient_checkpointing` is deprecated:FutureWarning")
+def test_gradient_checkpointing_learns_the_same_adapter(tmp_path: Path, shop_pairs: Path) -> None:
+    """Computing the activations again in the backward pass changes what is kept, not what is learned:
+    the same losses step by step and the same LoRA weights, with the dropout on."""
+    pytest.importorskip("peft")
+    import torch
+    from safetensors.torch import load_file
+    from test_train_processes import tiny_model
+
+    base = tiny_model(tmp_path / "tiny")
+    runs = {}
+    for checkpointing in (False, True):
+        config = TrainConfig(
+            data=str(shop_pairs), out=str(tmp_path / f"adapter-{checkpointing}"), base=str(base), rank=2,
+            alpha=4, batch_size=1, epochs=2, dropout=0.1, device="cpu", gradient_checkpointing=checkpointing,
+        )  # fmt: skip
+        runs[checkpointing] = train(config, progress=False)
+    kept, recomputed = runs[False], runs[True]
+    assert len(kept.losses) == 6 and kept.losses == pytest.approx(recomputed.losses, rel=1e-5)
+    plain = load_file(kept.adapter / "adapter_model.safetensors")
+    checkpointed = load_file(recomputed.adapter / "adapter_model.safetensors")
+    assert plain.keys() == checkpointed.keys()
+    for name, tensor in plain.items():
+        torch.testing.assert_close(tensor.float(), checkpointed[name].float(), rtol=1e-2, atol=1e-6, msg=name)
+    recorded = json.loads((recomputed.adapter / "train_config.json").read_text())
+    assert recorded["config"]["gradient_checkpointing"] is True

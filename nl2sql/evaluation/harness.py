@@ -2,8 +2,10 @@
 
 For each question: the product's own prompt, generation (batched on a GPU), SQL extraction,
 validation against the schema, the repair round, then the predicted and the gold SQL both run
-read-only and their results are compared (:mod:`nl2sql.evaluation.match`). Errors and time-outs
-count as wrong; questions whose database is missing are skipped and counted.
+read-only and their results are compared (:mod:`nl2sql.evaluation.match`); on data that stops on a
+known day (the demo's) both read that day where they read the clock (:mod:`nl2sql.today`), as the
+assistant answers there. Errors and time-outs count as wrong; questions whose database is missing are
+skipped and counted.
 
 Example:
     >>> summarize_latencies([0.5, 1.0, 2.0])["p50"]
@@ -37,6 +39,8 @@ from nl2sql.models.batch import generate_many
 from nl2sql.prompt import build_messages, build_repair_messages, render_schema
 from nl2sql.schema import DatabaseCache, Schema
 from nl2sql.selection import FALLBACK_SAMPLES, select_by_execution
+from nl2sql.semantic.locate import data_day
+from nl2sql.today import pin_today
 from nl2sql.values import match_values
 
 EVAL_TIMEOUT_S = 30.0
@@ -390,8 +394,10 @@ def _errors(sql: str, schema: Schema) -> str | None:
 
 
 def _score(prediction: Prediction, example: TextToSQLExample, database: Database) -> None:
+    day = data_day(database)  # data that stops on a known day: both queries' clock reads that day
     try:
-        gold = run_query(database, example.sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
+        gold_sql = pin_today(example.sql, database.dialect, day) if day else example.sql
+        gold = run_query(database, gold_sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
     except ChatBIError as error:
         prediction.error = f"gold failed: {error}"
         return
@@ -399,7 +405,8 @@ def _score(prediction: Prediction, example: TextToSQLExample, database: Database
         prediction.error = "no SQL"
         return
     try:
-        predicted = run_query(database, prediction.sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
+        predicted_sql = pin_today(prediction.sql, database.dialect, day) if day else prediction.sql
+        predicted = run_query(database, predicted_sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
     except ChatBIError as error:
         prediction.error = str(error)
         return
