@@ -13,15 +13,18 @@ How a date is read (the first rule that fits):
 1. A question that names a year ("in 2025", "2024年") is about fixed dates: nothing is read.
 2. A question without a relative word (last, this, so far, 上, 本, 近, …) or a named period is about
    fixed dates too.
-3. The bounds of a named month, quarter or half ("in May", "Q2", "二季度", "上半年") count from the start
-   of their year.
-4. The day after (a window up to today) and the day itself; in a question that counts periods ("last
-   3 months", 近两周), whole months, then days, back from the day after.
-5. A Monday in a question about weeks, the first day of a quarter in one about quarters, of a month in
-   one about months: the start of that week, quarter or month, some of them back.
-6. A first of January: the start of a year, some back.
-7. The day after, whole years back ("the same period last year").
-8. In a question about years, the same calendar day of a year some back ("去年双十一").
+3. The bounds and days of a named month, quarter or half ("in May", "Q2", "二季度", "上半年",
+   "6月25号") count from the start of their year.
+4. The day after (a window up to today), the day itself, and the day after whole years back ("the
+   same period last year").
+5. A Monday in a question that counts a week from the day ("last week", 上周), the first day of a
+   quarter in one that counts quarters ("this quarter"), of a month in one that counts months, of a
+   year in one that counts years: the start of that week, quarter, month or year, some of them back.
+   "Each month" or "YoY" count nothing.
+6. In a question that counts months or years ("last 3 months", 近半年), whole months back from the day
+   after; in one that counts days or weeks (近两周), days back.
+7. A first of January: the start of a year, some back.
+8. In a question that counts years ("last year", 去年), the same calendar day of that year ("去年双十一").
 9. Within 400 days: that many days back.
 
 Anything else stays as written. On the day the query was made every reading gives the date it replaces
@@ -61,9 +64,9 @@ ANCHORS = ("today", "tomorrow", "week", "month", "quarter", "year")
 """What a relative date counts from: the day, the day after, or the start of its week (Monday), month,
 quarter or year."""
 MAX_DAYS_BACK = 400
-"""The farthest a date is read as a number of days from the day (rule 9)."""
+"""The farthest a date is read as a number of days from the day (rules 6 and 9)."""
 MAX_YEARS_BACK = 5
-"""The farthest a first of January is read as the start of a year some back (rule 6)."""
+"""The farthest a first of January is read as the start of a year some back (rules 5 and 7)."""
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -74,20 +77,40 @@ _RELATIVE = re.compile(
     r"去年|前年|近|过去|目前|至今|迄今|当前|以来|同比|环比|同期|到现在|为止",
     re.IGNORECASE,
 )
-_UNITS = {
-    "week": re.compile(r"\bweeks?\b|\bweekly\b|\bwow\b|\bwtd\b|周|星期|礼拜", re.IGNORECASE),
-    "month": re.compile(r"\bmonths?\b|\bmonthly\b|\bmom\b|\bmtd\b|月", re.IGNORECASE),
-    "quarter": re.compile(r"\bquarters?\b|\bquarterly\b|\bqoq\b|\bqtd\b|季", re.IGNORECASE),
-    "year": re.compile(r"\byears?\b|\byearly\b|\byoy\b|\bytd\b|年", re.IGNORECASE),
-}
-_ROLLING = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-    r"(?:days?|weeks?|months?|quarters?|years?)\b|"
-    r"(?<![这本上])[\d一二三四五六七八九十两]+(?:天|日|周|个(?:月|季度|星期|礼拜)|年)",
+_SO_FAR = re.compile(
+    r"\b(?:since|so far|to date|until now|up to now|ytd|mtd|qtd|wtd)\b|以来|至今|迄今|到现在|到目前|为止",
     re.IGNORECASE,
 )
-"""A count of days, weeks, months, quarters or years ("last 3 months", 近两周): a window that rolls with
-the day, not a calendar period."""
+"""Words that end a window today."""
+_LAST = r"\b(?:this|last|past|previous|prior|next|current)\s+"
+_PERIODS = {
+    period: re.compile(pattern, re.IGNORECASE)
+    for period, pattern in {
+        "week": _LAST + r"week\b|\bweek\s+(?:to\s+date|before)\b|\bwtd\b|"
+        r"本周|这个?(?:周|星期)|本星期|上+(?:个|一)?(?:周|星期)|前一周",
+        "month": _LAST + r"month\b|\bmonth\s+(?:to\s+date|before)\b|\bmtd\b|"
+        r"本月|这个?月|上+(?:个|一个?)?月|前一个?月",
+        "quarter": _LAST + r"(?:quarter|qtr)\b|\b(?:quarter|qtr)\s+(?:to\s+date|before)\b|\bqtd\b|"
+        r"本季度?|这个?季度|上+(?:个|一个?)?季度|前一个?季度",
+        "year": _LAST + r"year\b|\byear\s+(?:to\s+date|before)\b|\bytd\b|"
+        r"今年|去年|前年|本年|上一年|明年|同期",
+    }.items()
+}
+"""A calendar period the question counts from the day ("last month", 上季度, YTD): its bounds are read
+as that period's start. A period only named ("each month", 每个季度, YoY) is not one."""
+_COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|thirty)\s+"
+_ZH_COUNT = r"(?<![这本上])[\d一二三四五六七八九十两]+"
+_ROLLING_DAYS = re.compile(
+    rf"\b{_COUNT}(?:days?|weeks?)\b|{_ZH_COUNT}(?:天|日|周|个?(?:星期|礼拜))", re.IGNORECASE
+)
+"""A count of days or weeks ("last 14 days", 近两周): a window that rolls back from the day by days."""
+_ROLLING_MONTHS = re.compile(
+    rf"\b{_COUNT}(?:months?|quarters?|years?)\b|\bhalf\s+(?:a\s+)?year\b|"
+    rf"{_ZH_COUNT}(?:个月|个季度|年)|半年(?!度)",
+    re.IGNORECASE,
+)
+"""A count of months, quarters or years ("last 3 months", 近半年): a window that rolls back from the
+day after by whole months."""
 _MONTH_NAMES = ["january", "february", "march", "april", "may", "june"]
 _MONTH_NAMES += ["july", "august", "september", "october", "november", "december"]
 _NAMED_MONTH = re.compile(
@@ -162,15 +185,19 @@ def read_date(value: date, day: date, question: str, dialect: str = "sqlite") ->
     """
     if _YEAR.search(question):
         return None
-    bounds = _named_bounds(question)
+    months, bounds = _named_periods(question)
     if not bounds and not _RELATIVE.search(question):
         return None
-    units = {unit for unit, words in _UNITS.items() if words.search(question)}
+    if value == day + timedelta(days=1) and _SO_FAR.search(question):  # "6月以来": up to today
+        return RelativeDate("tomorrow")
     month_offset = (value.year - day.year) * 12 + value.month - 1
     if value.day == 1 and (value.month - 1 in bounds or (value.month == 1 and 12 in bounds)):
         return RelativeDate("year", months=month_offset)
-    rolling = bool(_ROLLING.search(question))
-    for reading in _readings(value, day, units, month_offset, rolling=rolling):
+    if value.month in months:  # a day of a month named: "6月25号之前"
+        return RelativeDate("year", months=month_offset, days=value.day - 1)
+    periods = {period for period, words in _PERIODS.items() if words.search(question)}
+    rolling = (bool(_ROLLING_DAYS.search(question)), bool(_ROLLING_MONTHS.search(question)))
+    for reading in _readings(value, day, periods, month_offset, rolling=rolling):
         if reading.on(day, dialect) == value:
             return reading
     return None
@@ -230,46 +257,52 @@ def _rewrite(sql: str, dialect: str, day: date, question: str, write: Callable[[
 
 
 def _readings(
-    value: date, day: date, units: set[str], month_offset: int, *, rolling: bool
+    value: date, day: date, periods: set[str], month_offset: int, *, rolling: tuple[bool, bool]
 ) -> Iterator[RelativeDate]:
-    """The readings rules 4 to 9 try, in order (each checked against ``value`` on ``day``); in a
-    question that counts periods (``rolling``) the counts back from the day come before the calendar."""
+    """The readings rules 4 to 9 try, in order (each checked against ``value`` on ``day``): ``periods``
+    the question counts from the day, ``rolling`` whether it counts days or weeks, and months or years."""
     tomorrow = day + timedelta(days=1)
+    days_back = (value - day).days
     yield RelativeDate("tomorrow")
     yield RelativeDate("today")
-    if rolling:
-        months_from_tomorrow = (value.year - tomorrow.year) * 12 + value.month - tomorrow.month
-        yield RelativeDate("tomorrow", months=months_from_tomorrow)
-        if abs((value - day).days) <= MAX_DAYS_BACK:
-            yield RelativeDate("today", days=(value - day).days)
-    if "week" in units and value.weekday() == 0:
+    if (tomorrow.month, tomorrow.day) == (value.month, value.day) and value.year < tomorrow.year:
+        yield RelativeDate("tomorrow", months=(value.year - tomorrow.year) * 12)  # the same point in a year
+    if "week" in periods and value.weekday() == 0:
         yield RelativeDate("week", days=(value - _anchor("week", day)).days)
     quarter_start = _anchor("quarter", day)
     months_from_quarter = (value.year - quarter_start.year) * 12 + value.month - quarter_start.month
-    if "quarter" in units and value.day == 1 and months_from_quarter % 3 == 0:
+    if "quarter" in periods and value.day == 1 and months_from_quarter % 3 == 0:
         yield RelativeDate("quarter", months=months_from_quarter)
-    months_from_month = (value.year - day.year) * 12 + value.month - day.month
-    if "month" in units and value.day == 1:
-        yield RelativeDate("month", months=months_from_month)
-    if value.month == 1 and value.day == 1 and 0 <= day.year - value.year <= MAX_YEARS_BACK:
+    if "month" in periods and value.day == 1:
+        yield RelativeDate("month", months=(value.year - day.year) * 12 + value.month - day.month)
+    new_year = value.month == 1 and value.day == 1 and 0 <= day.year - value.year <= MAX_YEARS_BACK
+    if new_year and "year" in periods:
         yield RelativeDate("year", months=month_offset)
-    if (tomorrow.month, tomorrow.day) == (value.month, value.day) and value.year < tomorrow.year:
-        yield RelativeDate("tomorrow", months=(value.year - tomorrow.year) * 12)
-    if "year" in units and 0 <= day.year - value.year <= MAX_YEARS_BACK:
+    by_days, by_months = rolling
+    if by_months and value.day == tomorrow.day:
+        months_from_tomorrow = (value.year - tomorrow.year) * 12 + value.month - tomorrow.month
+        yield RelativeDate("tomorrow", months=months_from_tomorrow)
+    if by_days and abs(days_back) <= MAX_DAYS_BACK:
+        yield RelativeDate("today", days=days_back)
+    if new_year:
+        yield RelativeDate("year", months=month_offset)
+    if "year" in periods and 0 <= day.year - value.year <= MAX_YEARS_BACK:
         yield RelativeDate("year", months=month_offset, days=value.day - 1)
-    if abs((value - day).days) <= MAX_DAYS_BACK:
-        yield RelativeDate("today", days=(value - day).days)
+    if abs(days_back) <= MAX_DAYS_BACK:
+        yield RelativeDate("today", days=days_back)
 
 
-def _named_bounds(question: str) -> set[int]:
-    """The months (counted from 0, January, to 12, the next January) that start or end a month,
-    quarter or half ``question`` names."""
+def _named_periods(question: str) -> tuple[set[int], set[int]]:
+    """The months (1 to 12) ``question`` names, and the months (counted from 0, January, to 12, the
+    next January) that start or end a month, quarter or half it names."""
+    months: set[int] = set()
     bounds: set[int] = set()
     for match in _NAMED_MONTH.finditer(question):
         if match.group(1):
             month = [name[: len(match.group(1))] for name in _MONTH_NAMES].index(match.group(1).lower()) + 1
         else:
             month = chinese_number(match.group(2)) or 1
+        months.add(month)
         bounds |= {month - 1, month}
     for match in _NAMED_QUARTER.finditer(question):
         digit, chinese, word = match.groups()
@@ -279,7 +312,7 @@ def _named_bounds(question: str) -> set[int]:
         digit, chinese, word = match.groups()
         half = int(digit) if digit else (1 if chinese == "上" else 2) if chinese else _ORDINALS[word.lower()]
         bounds |= {6 * half - 6, 6 * half}
-    return bounds
+    return months, bounds
 
 
 def _anchor(anchor: str, day: date) -> date:
