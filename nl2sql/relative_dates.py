@@ -56,7 +56,7 @@ import sqlglot
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
-from nl2sql.semantic.time_words import chinese_number
+from nl2sql.semantic.time_words import MONTHS, chinese_number, full_years
 
 CLOCK_DIALECTS = ("sqlite", "duckdb", "postgres")
 """Dialects :func:`with_clock` writes the clock for; in others a query keeps its dates."""
@@ -111,14 +111,10 @@ _ROLLING_MONTHS = re.compile(
 )
 """A count of months, quarters or years ("last 3 months", 近半年): a window that rolls back from the
 day after by whole months."""
-_MONTH_NAMES = ["january", "february", "march", "april", "may", "june"]
-_MONTH_NAMES += ["july", "august", "september", "october", "november", "december"]
+_FULL_MONTHS = [name for name in MONTHS if len(name) > 3 and name != "sept"]
+_SHORT_MONTHS = [name.capitalize() for name in MONTHS if len(name) == 3 and name != "may"]
 _NAMED_MONTH = re.compile(
-    r"\b((?i:"
-    + "|".join(name for name in _MONTH_NAMES if name != "may")
-    + r")|May|"
-    + "|".join(name[:3].capitalize() for name in _MONTH_NAMES if name != "may")
-    + r")\b"
+    r"\b((?i:" + "|".join(_FULL_MONTHS) + r")|May|" + "|".join(_SHORT_MONTHS) + r")\b"
     r"|(十[一二]|[一二三四五六七八九十]|1[0-2]|0?[1-9])月"
 )
 """A month by its name: English ones (May capitalised, abbreviations too, not to read the verb or a
@@ -183,7 +179,7 @@ def read_date(value: date, day: date, question: str, dialect: str = "sqlite") ->
         >>> read_date(date(2026, 5, 1), date(2026, 6, 30), "Orders between 2026-05-01 and now") is None
         True
     """
-    if _YEAR.search(question):
+    if _YEAR.search(full_years(question)):  # "in 2025", "25年"
         return None
     months, bounds = _named_periods(question)
     if not bounds and not _RELATIVE.search(question):
@@ -298,10 +294,8 @@ def _named_periods(question: str) -> tuple[set[int], set[int]]:
     months: set[int] = set()
     bounds: set[int] = set()
     for match in _NAMED_MONTH.finditer(question):
-        if match.group(1):
-            month = [name[: len(match.group(1))] for name in _MONTH_NAMES].index(match.group(1).lower()) + 1
-        else:
-            month = chinese_number(match.group(2)) or 1
+        name, number = match.groups()
+        month = MONTHS[name.lower()] if name else chinese_number(number) or 1
         months.add(month)
         bounds |= {month - 1, month}
     for match in _NAMED_QUARTER.finditer(question):

@@ -19,6 +19,8 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -245,7 +247,7 @@ def evaluate(
         if settings.value_matching and prediction.sql:
             matched = match_values(prediction.sql, databases.database(example), databases.schema(example))
             prediction.sql, prediction.value_fixes = matched.sql, len(matched.changes)
-        _score(prediction, example, databases.database(example))
+        _score(prediction, example, databases.database(example), databases.data_day(example))
     report.predictions = predictions
     report.seconds = time.perf_counter() - started
     return report
@@ -393,8 +395,8 @@ def _errors(sql: str, schema: Schema) -> str | None:
     return first.message if first else None
 
 
-def _score(prediction: Prediction, example: TextToSQLExample, database: Database) -> None:
-    day = data_day(database)  # data that stops on a known day: both queries' clock reads that day
+def _score(prediction: Prediction, example: TextToSQLExample, database: Database, day: date | None) -> None:
+    """Run the gold and the predicted query; on data that stops on ``day``, both read it as the clock."""
     try:
         gold_sql = pin_today(example.sql, database.dialect, day) if day else example.sql
         gold = run_query(database, gold_sql, max_rows=EVAL_MAX_ROWS, timeout_s=EVAL_TIMEOUT_S)
@@ -418,12 +420,19 @@ class _Databases:
 
     def __init__(self) -> None:
         self._cache = DatabaseCache()
+        self._days: dict[Path, date | None] = {}
 
     def database(self, example: TextToSQLExample) -> Database:
         return self._cache.database(example.db_path)
 
     def schema(self, example: TextToSQLExample) -> Schema:
         return self._cache.schema(example.db_path)
+
+    def data_day(self, example: TextToSQLExample) -> date | None:
+        """The day the example's data stops on (:func:`data_day`), read once per database."""
+        if example.db_path not in self._days:
+            self._days[example.db_path] = data_day(self.database(example))
+        return self._days[example.db_path]
 
     def glossary(self, example: TextToSQLExample) -> Glossary:
         return self._cache.glossary(example.db_path)
