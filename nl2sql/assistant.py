@@ -63,7 +63,7 @@ from nl2sql.semantic.learned import overlay
 from nl2sql.semantic.locate import data_day, database_semantic_model
 from nl2sql.semantic.model import SemanticModel, VerifiedQuery
 from nl2sql.semantic.route import Route, question_language, route_question, verified_route
-from nl2sql.today import pin_today
+from nl2sql.today import clock_as_of
 from nl2sql.values import match_values
 
 DEFAULT_TIME_BUDGET_S = 10.0
@@ -273,7 +273,7 @@ class Assistant:
             if not self._adapter and not self._base_url and isinstance(self.log, FeedbackLog):
                 from nl2sql.shadow import shadow_runner
 
-                bounds = {"max_rows": self.max_rows, "timeout_s": self.timeout_s, "today": self.today}
+                bounds = {"max_rows": self.max_rows, "timeout_s": self.timeout_s, "today": self._today}
                 self.shadow = shadow_runner(
                     self._model,
                     self.log,
@@ -750,8 +750,8 @@ class Assistant:
             self.on_stage(stage)
 
     def _execute(self, answer: Answer, sql: str) -> None:
-        pinned = pin_today(sql, self.database.dialect, self.today) if self.today != date.today() else sql
-        if pinned != sql:
+        pinned = clock_as_of(sql, self.database.dialect, self.today)
+        if pinned != sql and self.today != date.today():
             answer.notes.append(
                 f"the clock in this SQL reads {self.today.isoformat()}: answers are as of that day"
             )

@@ -108,6 +108,24 @@ class _Worker:
             self.process.kill()
         self.process.wait()
 
+    def kill_and_take_session(self) -> Any:
+        """Kill the worker, then read what it said before it died: the server session running the
+        query, also where its report was still unread in the pipe when the query was cancelled (the
+        worker reports its session before the query starts, so a query that started is always known)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        session, self.session = self.session, None
+        try:
+            while self.pipe.poll(0):
+                message = self.pipe.recv()
+                if message[0] == "session":
+                    session = message[1]
+        except (EOFError, OSError):  # the worker died mid-message: what was read is all it said
+            pass
+        self.pipe.close()
+        return session
+
 
 _idle: OrderedDict[tuple[str, str], list[_Worker]] = OrderedDict()
 """Idle workers by database, the database used least recently first."""
@@ -133,23 +151,8 @@ def run_in_worker(
     cancel = _cancel.get()
     if cancel is not None and cancel.is_set():
         raise QueryCancelledError("the query was cancelled")
-    backend = database.backend
-    request: dict[str, Any] = {"backend": backend}
-    if database.file is not None:
-        request["path"] = str(database.file.resolve())
-        key = (backend, request["path"])
-    else:
-        _, params = database.engine.dialect.create_connect_args(database.engine.url)
-        request["params"] = driver_params(params)
-        key = (backend, database.engine.url.render_as_string(hide_password=False))
-    worker = _take(key, backend)
-    request |= {
-        "sql": sql,
-        "max_rows": limits.max_rows,
-        "timeout_s": limits.timeout_s,
-        "max_value_bytes": limits.max_value_bytes,
-        "max_result_bytes": limits.max_result_bytes,
-    }
+    key, request = _request(database, sql, limits)
+    worker = _take(key, database.backend)
     try:
         worker.pipe.send(request)
         reply = _reply(worker, time.monotonic() + limits.deadline_s, cancel)
@@ -177,6 +180,27 @@ def run_in_worker(
     return _result(reply, limits)
 
 
+def _request(database: Database, sql: str, limits: QueryLimits) -> tuple[tuple[str, str], dict[str, Any]]:
+    """Which workers may run ``sql`` on ``database`` (the key of their pool), and the request to send."""
+    backend = database.backend
+    request: dict[str, Any] = {"backend": backend}
+    if database.file is not None:
+        request["path"] = str(database.file.resolve())
+        key = (backend, request["path"])
+    else:
+        _, params = database.engine.dialect.create_connect_args(database.engine.url)
+        request["params"] = driver_params(params)
+        key = (backend, database.engine.url.render_as_string(hide_password=False))
+    request |= {
+        "sql": sql,
+        "max_rows": limits.max_rows,
+        "timeout_s": limits.timeout_s,
+        "max_value_bytes": limits.max_value_bytes,
+        "max_result_bytes": limits.max_result_bytes,
+    }
+    return key, request
+
+
 def _reply(worker: _Worker, deadline: float, cancel: threading.Event | None) -> tuple[Any, ...] | None:
     """The worker's answer to the request sent, noting the session it reports on the way; None once
     ``deadline`` (a :func:`time.monotonic` time) has passed or ``cancel`` is set."""
@@ -194,8 +218,7 @@ def _reply(worker: _Worker, deadline: float, cancel: threading.Event | None) -> 
 def _stop(worker: _Worker, request: dict[str, Any]) -> None:
     """Kill ``worker`` and end the server session running its query (in the background: a server that
     does not answer keeps nobody waiting; an exiting process waits for it :data:`EXIT_WAIT_S` at most)."""
-    session, worker.session = worker.session, None
-    worker.kill()
+    session = worker.kill_and_take_session()
     if session is not None:
         ending = threading.Thread(
             target=end_session,

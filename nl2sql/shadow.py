@@ -58,7 +58,7 @@ from nl2sql.execute import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, run_query
 from nl2sql.extract import extract_sql
 from nl2sql.models.base import Generator, Message
 from nl2sql.schema import Schema
-from nl2sql.today import pin_today
+from nl2sql.today import clock_as_of
 from nl2sql.values import match_values
 
 GIVE_WAY_POLL_S = 0.05
@@ -100,7 +100,8 @@ class ShadowRunner:
         log: the feedback store the answers and verdicts go to.
         database: the database the questions are about.
         schema: its schema, to mend the shadow's SQL as the active adapter's is.
-        today: the day the answers' clock is pinned to (:mod:`nl2sql.today`).
+        today: the day the answers' clock is pinned to (:mod:`nl2sql.today`); by default the local
+            clock's day at each answer.
         max_rows, timeout_s, max_new_tokens: the bounds the answers run under.
     """
 
@@ -265,7 +266,7 @@ class ShadowRunner:
         """The rows ``sql`` returns, run read-only within the answers' bounds; None when it fails."""
         if not sql:
             return None
-        pinned = pin_today(sql, self.database.dialect, self.today) if self.today else sql
+        pinned = clock_as_of(sql, self.database.dialect, self.today)
         try:
             return run_query(self.database, pinned, max_rows=self.max_rows, timeout_s=self.timeout_s).rows
         except ChatBIError:

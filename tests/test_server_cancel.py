@@ -16,10 +16,11 @@ import pytest
 import sqlalchemy as sa
 from conftest import MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL, Replies, _server_shop, read_only_url
 
-from nl2sql import limits
+from nl2sql import limits, query_process
 from nl2sql.connect import open_database
 from nl2sql.errors import QueryCancelledError, QueryTimeoutError
 from nl2sql.execute import run_query
+from nl2sql.limits import QueryLimits
 from nl2sql.query_process import cancelled_by
 
 pytestmark = pytest.mark.filterwarnings("ignore:the account")  # the superusers, warned of elsewhere
@@ -157,6 +158,26 @@ def test_a_cancelled_query_is_ended_on_the_server(server: tuple[str, str], spec:
     with cancelled_by(cancel), pytest.raises(QueryCancelledError):  # once cancelled, nothing more starts
         run_query(database, "SELECT 1", timeout_s=60)
     assert run_query(database, "SELECT COUNT(*) FROM orders").rows == [(5,)]  # and the next query runs
+
+
+def test_a_query_stopped_before_its_session_was_read_is_still_ended_on_the_server(
+    server: tuple[str, str], spec: str
+) -> None:
+    """The worker reported its session and started the query, but the product stopped it before reading
+    that report (a cancel between two polls of a busy machine): the session is read from the pipe after
+    the worker is killed, and ended."""
+    kind, _ = server
+    database = open_database(spec)
+    key, request = query_process._request(database, LONG, QueryLimits(timeout_s=60))
+    worker = query_process._Worker(key[0])
+    worker.pipe.send(request)
+    deadline = time.monotonic() + 30
+    while not _statements(kind) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _statements(kind), "the query never started"
+    assert worker.session is None  # nothing read from the worker yet
+    query_process._stop(worker, request)
+    _assert_gone(kind)
 
 
 class CancelWhileRunning:

@@ -1,0 +1,78 @@
+"""SQLite's clock is UTC; answers on the clock's own day read the local one, as the semantic path does.
+
+The tests move the process to a time zone whose day is not UTC's at this moment (UTC+14 from 10:00
+UTC, else UTC−12), so that SQL reading UTC's day gives another date than the local one on any day.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from conftest import Replies
+
+from nl2sql.assistant import Assistant
+from nl2sql.today import clock_as_of, local_clock
+
+
+@pytest.fixture()
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[date]:
+    """The process in a time zone whose day differs from UTC's now; yields the local day."""
+    zone = "Etc/GMT-14" if datetime.now(UTC).hour >= 10 else "Etc/GMT+12"
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    assert date.today() != datetime.now(UTC).date()
+    yield date.today()
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _value(sql: str) -> object:
+    with sqlite3.connect(":memory:") as connection:
+        return connection.execute(sql).fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT date('now')", lambda day: day.isoformat()),
+        ("SELECT CURRENT_DATE", lambda day: day.isoformat()),
+        ("SELECT substr(CURRENT_TIMESTAMP, 1, 10)", lambda day: day.isoformat()),
+        ("SELECT DATE('now', 'start of day', '+1 day')", lambda day: (day + timedelta(days=1)).isoformat()),
+        ("SELECT strftime('%Y-%m-%d', 'now', '-1 day')", lambda day: (day - timedelta(days=1)).isoformat()),
+        (
+            "SELECT CAST(julianday('now') - julianday('2000-01-01') AS INTEGER)",
+            lambda day: (day - date(2000, 1, 1)).days,
+        ),
+    ],
+)
+def test_sql_reading_the_clock_reads_the_local_day_on_sqlite(far_from_utc: date, sql: str, expected) -> None:
+    assert _value(sql) != expected(far_from_utc)  # UTC's day, as SQLite reads it
+    assert _value(local_clock(sql, "sqlite")) == expected(far_from_utc)
+
+
+def test_sql_that_chose_its_clock_or_never_reads_it_is_left_as_written() -> None:
+    for sql in ("SELECT date('now', 'localtime')", "SELECT datetime('now', 'utc')", "SELECT 1", "SELECT ("):
+        assert local_clock(sql, "sqlite") == sql
+    for dialect in ("duckdb", "postgres", "mysql"):
+        assert local_clock("SELECT CURRENT_DATE", dialect) == "SELECT CURRENT_DATE"
+
+
+def test_a_pinned_day_wins_over_the_local_clock(far_from_utc: date) -> None:
+    pinned = clock_as_of("SELECT date('now')", "sqlite", date(2026, 6, 30))
+    assert _value(pinned) == "2026-06-30"
+    assert _value(clock_as_of("SELECT date('now')", "sqlite", far_from_utc)) == far_from_utc.isoformat()
+
+
+def test_an_answer_on_a_database_without_its_own_day_counts_from_the_local_day(
+    far_from_utc: date, sqlite_shop: str
+) -> None:
+    sql = "SELECT date('now') AS today, COUNT(*) AS n FROM customers"
+    answer = Assistant(sqlite_shop, generator=Replies(sql), semantic=False, log=None).ask("What day is it?")
+    assert answer.error is None, answer.error
+    assert answer.data["today"].tolist() == [far_from_utc.isoformat()]
+    assert answer.sql == sql  # shown as the model wrote it; no note: it is the analyst's own day
+    assert not any("the clock in this SQL" in note for note in answer.notes)
