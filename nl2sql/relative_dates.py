@@ -58,7 +58,7 @@ from sqlglot.tokens import TokenType
 
 from nl2sql.semantic.time_words import MONTHS, chinese_number, full_years
 
-CLOCK_DIALECTS = ("sqlite", "duckdb", "postgres")
+CLOCK_DIALECTS = ("sqlite", "duckdb", "postgres", "mysql")
 """Dialects :func:`with_clock` writes the clock for; in others a query keeps its dates."""
 ANCHORS = ("today", "tomorrow", "week", "month", "quarter", "year")
 """What a relative date counts from: the day, the day after, or the start of its week (Monday), month,
@@ -159,9 +159,13 @@ class RelativeDate:
             "CAST(DATE_TRUNC('quarter', CURRENT_DATE) - INTERVAL '3 months' AS DATE)"
             >>> RelativeDate("week", days=-7).clock_sql("sqlite")
             "DATE('now', 'weekday 0', '-6 days', '-7 days')"
+            >>> RelativeDate("year", months=-12).clock_sql("mysql")
+            'CAST(MAKEDATE(YEAR(CURRENT_DATE), 1) - INTERVAL 12 MONTH AS DATE)'
         """
         if dialect == "sqlite":
             return _sqlite_clock(self)
+        if dialect == "mysql":
+            return _mysql_clock(self)
         if dialect in CLOCK_DIALECTS:
             return _interval_clock(self)
         raise ValueError(f"no clock expression for {dialect}; expected one of {', '.join(CLOCK_DIALECTS)}")
@@ -363,4 +367,23 @@ def _interval_clock(reading: RelativeDate) -> str:
     for amount, unit in ((reading.months, "months"), (reading.days, "days")):
         if amount:
             start += f" {'-' if amount < 0 else '+'} INTERVAL '{abs(amount)} {unit}'"
+    return f"CAST({start} AS DATE)"
+
+
+_MYSQL_ANCHORS = {
+    "today": "CURRENT_DATE",
+    "tomorrow": "CURRENT_DATE + INTERVAL 1 DAY",
+    "week": "CURRENT_DATE - INTERVAL WEEKDAY(CURRENT_DATE) DAY",
+    "month": "CURRENT_DATE - INTERVAL (DAYOFMONTH(CURRENT_DATE) - 1) DAY",
+    "quarter": "MAKEDATE(YEAR(CURRENT_DATE), 1) + INTERVAL (QUARTER(CURRENT_DATE) - 1) QUARTER",
+    "year": "MAKEDATE(YEAR(CURRENT_DATE), 1)",
+}
+"""Each anchor as MySQL and MariaDB write it (``WEEKDAY`` counts from Monday there)."""
+
+
+def _mysql_clock(reading: RelativeDate) -> str:
+    start = _MYSQL_ANCHORS[reading.anchor]
+    for amount, unit in ((reading.months, "MONTH"), (reading.days, "DAY")):
+        if amount:
+            start += f" {'-' if amount < 0 else '+'} INTERVAL {abs(amount)} {unit}"
     return f"CAST({start} AS DATE)"

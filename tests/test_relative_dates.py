@@ -1,5 +1,5 @@
 """Relative dates: a correction's windows read as of the day it was made, written as of another day or
-with the database's clock, checked on real SQLite, DuckDB and PostgreSQL."""
+with the database's clock, checked on real SQLite, DuckDB, PostgreSQL and MariaDB."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 import sqlglot
-from conftest import POSTGRES_ADMIN_URL
+from conftest import MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL
 
 from feedback.corrections import Correction
 from feedback.log import FeedbackLog
@@ -20,7 +20,7 @@ from feedback.review import approve, review_queue
 from nl2sql import Assistant
 from nl2sql.answer import Answer
 from nl2sql.demo.business import BUSINESS_AS_OF, load_business_questions
-from nl2sql.relative_dates import RelativeDate, re_anchored, read_date, with_clock
+from nl2sql.relative_dates import ANCHORS, RelativeDate, re_anchored, read_date, with_clock
 from nl2sql.safety import ensure_read_only
 from nl2sql.today import pin_today
 
@@ -82,18 +82,25 @@ def test_the_clock_expressions_give_the_moved_dates_in_sqlite_and_duckdb(later: 
         assert _duckdb_value(pinned) == reading.on(later, "duckdb"), reading
 
 
-def test_the_clock_expressions_give_the_moved_dates_in_postgresql() -> None:
+@pytest.mark.parametrize(("url", "dialect"), [(POSTGRES_ADMIN_URL, "postgres"), (MARIADB_ADMIN_URL, "mysql")])
+def test_the_clock_expressions_give_the_moved_dates_on_the_servers(url: str, dialect: str) -> None:
     try:
-        engine = sa.create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
         connection = engine.connect()
     except Exception as error:  # no server, no driver
-        pytest.skip(f"postgresql is not reachable at {POSTGRES_ADMIN_URL}: {str(error).splitlines()[0]}")
+        pytest.skip(f"{dialect} is not reachable at {url}: {str(error).splitlines()[0]}")
+    readings = {reading for _, _, reading in _readings()}
+    readings |= {
+        RelativeDate(anchor, months, days)
+        for anchor in ANCHORS
+        for months, days in ((0, 0), (-13, 0), (-3, -1))
+    }
     with connection:
-        for reading in {reading for _, _, reading in _readings()}:
+        for reading in readings:
             for later in LATER_DAYS:
-                pinned = pin_today(reading.clock_sql("postgres"), "postgres", later)
+                pinned = pin_today(reading.clock_sql(dialect), dialect, later)
                 value = connection.exec_driver_sql(f"SELECT {pinned}").scalar()
-                assert value == reading.on(later, "postgres"), reading
+                assert value == reading.on(later, dialect), (reading, later)
     engine.dispose()
 
 
@@ -156,11 +163,14 @@ def test_text_that_does_not_parse_and_other_dialects_keep_their_dates() -> None:
     broken = "SELECT * FROM o WHERE d >= '2026-05-01' AND ("
     assert with_clock(broken, "sqlite", BUSINESS_AS_OF, "Orders last month?") == broken
     assert re_anchored(broken, "sqlite", BUSINESS_AS_OF, date(2026, 12, 7), "Orders last month?") == broken
-    mysql = "SELECT * FROM o WHERE d >= '2026-05-01'"
-    assert with_clock(mysql, "mysql", BUSINESS_AS_OF, "Orders last month?") == mysql
-    moved = re_anchored(mysql, "mysql", BUSINESS_AS_OF, date(2026, 12, 7), "Orders since last month?")
+    oracle = "SELECT * FROM o WHERE d >= '2026-05-01'"
+    assert with_clock(oracle, "oracle", BUSINESS_AS_OF, "Orders last month?") == oracle
+    moved = re_anchored(oracle, "oracle", BUSINESS_AS_OF, date(2026, 12, 7), "Orders since last month?")
     assert moved == "SELECT * FROM o WHERE d >= '2026-11-01'"
-    assert sqlglot.parse_one(moved, read="mysql") is not None
+    assert sqlglot.parse_one(moved, read="oracle") is not None
+    mysql = with_clock(oracle, "mysql", BUSINESS_AS_OF, "Orders last month?")
+    start_of_month = "CURRENT_DATE - INTERVAL (DAYOFMONTH(CURRENT_DATE) - 1) DAY"
+    assert mysql == f"SELECT * FROM o WHERE d >= CAST({start_of_month} - INTERVAL 1 MONTH AS DATE)"
 
 
 def test_a_correction_made_on_one_day_answers_its_question_as_of_another(tmp_path: Path) -> None:
