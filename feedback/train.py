@@ -361,32 +361,12 @@ def training_messages(
         >>> "CREATE TABLE head" in prompt
         True
     """
-    from nl2sql.linking import pruned_schema_text
+    from nl2sql.linking import pruned_schema_text, tables_read
     from nl2sql.prompt import build_messages
 
     keep = tables_read(sql, schema.dialect)
     shown = pruned_schema_text(schema, question, keep=keep, embeddings=embeddings, samples=samples)
     return build_messages(schema, question, samples=samples, schema_text=shown)
-
-
-def tables_read(sql: str, dialect: str) -> list[str]:
-    """The tables ``sql`` reads (not its CTEs), by name; none when it does not parse.
-
-    Example:
-        >>> tables_read("WITH t AS (SELECT id FROM orders) SELECT * FROM t JOIN customers AS c", "sqlite")
-        ['customers', 'orders']
-    """
-    import sqlglot
-    from sqlglot import exp
-    from sqlglot.errors import SqlglotError
-
-    try:
-        tree = sqlglot.parse_one(sql, read=dialect)
-    except SqlglotError:
-        return []
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
-    names = [table.name for table in tree.find_all(exp.Table) if table.name.lower() not in ctes]
-    return sorted(set(names))
 
 
 def normalize_sql(sql: str, schema: Any) -> str:

@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
 
 from nl2sql.prompt import render_schema
 from nl2sql.schema import Schema, Table
@@ -114,13 +118,13 @@ def pruned_schema_text(
     question: str,
     *,
     budget_tokens: int = DEFAULT_BUDGET_TOKENS,
-    keep: Sequence[str] = (),
+    keep: Iterable[str] = (),
     embeddings: bool = True,
     samples: bool = True,
 ) -> str | None:
     """The schema a prompt shows for ``question`` when the whole one is over ``budget_tokens``: the
     tables :func:`link_schema` keeps, and those named in ``keep`` (a training prompt keeps the tables
-    its answer reads); None when the whole schema fits.
+    its answer reads, :func:`tables_read`); None when the whole schema fits.
 
     Example:
         >>> from nl2sql.schema import Column
@@ -133,13 +137,22 @@ def pruned_schema_text(
     )
     if not linking.pruned:
         return None
-    kept = {name.lower() for name in linking.tables}
-    names = linking.tables + [t.name for t in schema.tables if t.name.lower() in _lowered(keep) - kept]
-    return render_schema(Linking(names).schema(schema), samples=samples)
+    return render_schema(Linking([*linking.tables, *keep]).schema(schema), samples=samples)
 
 
-def _lowered(names: Sequence[str]) -> set[str]:
-    return {name.lower() for name in names}
+def tables_read(sql: str, dialect: str = "sqlite") -> set[str]:
+    """Lower-cased names of the tables a query reads (CTEs excluded); none when it does not parse.
+
+    Example:
+        >>> sorted(tables_read("WITH t AS (SELECT a FROM x) SELECT * FROM t JOIN y ON t.a = y.a"))
+        ['x', 'y']
+    """
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except SqlglotError:
+        return set()
+    local = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    return {t.name.lower() for t in tree.find_all(exp.Table) if t.name and t.name.lower() not in local}
 
 
 def estimate_tokens(text: str) -> int:

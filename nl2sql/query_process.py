@@ -102,16 +102,11 @@ class _Worker:
         self.session: Any = None
         """The server session running the current query, as the worker reported it (None on a file)."""
 
-    def kill(self) -> None:
-        self.pipe.close()
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-
-    def kill_and_take_session(self) -> Any:
-        """Kill the worker, then read what it said before it died: the server session running the
-        query, also where its report was still unread in the pipe when the query was cancelled (the
-        worker reports its session before the query starts, so a query that started is always known)."""
+    def kill(self) -> Any:
+        """Kill the worker, then read what it said before it died: the server session running its
+        query (None on a file, or when none ran), also where its report was still unread in the pipe
+        when the query was stopped (the worker reports its session before the query starts, so a query
+        that started is always known)."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
@@ -121,7 +116,7 @@ class _Worker:
                 message = self.pipe.recv()
                 if message[0] == "session":
                     session = message[1]
-        except (EOFError, OSError):  # the worker died mid-message: what was read is all it said
+        except (EOFError, OSError):  # closed already, or the worker died mid-message
             pass
         self.pipe.close()
         return session
@@ -218,7 +213,7 @@ def _reply(worker: _Worker, deadline: float, cancel: threading.Event | None) -> 
 def _stop(worker: _Worker, request: dict[str, Any]) -> None:
     """Kill ``worker`` and end the server session running its query (in the background: a server that
     does not answer keeps nobody waiting; an exiting process waits for it :data:`EXIT_WAIT_S` at most)."""
-    session = worker.kill_and_take_session()
+    session = worker.kill()
     if session is not None:
         ending = threading.Thread(
             target=end_session,

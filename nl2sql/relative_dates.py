@@ -364,9 +364,15 @@ def _interval_clock(reading: RelativeDate) -> str:
         start = "CURRENT_DATE" + (" + INTERVAL '1 day'" if reading.anchor == "tomorrow" else "")
     else:
         start = f"DATE_TRUNC('{reading.anchor}', CURRENT_DATE)"
-    for amount, unit in ((reading.months, "months"), (reading.days, "days")):
+    return _moved(start, reading, lambda amount, unit: f"INTERVAL '{amount} {unit.lower()}s'")
+
+
+def _moved(start: str, reading: RelativeDate, interval: Callable[[int, str], str]) -> str:
+    """``start`` moved by ``reading``'s months and days (``interval`` writes an amount of a MONTH or DAY),
+    as a date."""
+    for amount, unit in ((reading.months, "MONTH"), (reading.days, "DAY")):
         if amount:
-            start += f" {'-' if amount < 0 else '+'} INTERVAL '{abs(amount)} {unit}'"
+            start += f" {'-' if amount < 0 else '+'} {interval(abs(amount), unit)}"
     return f"CAST({start} AS DATE)"
 
 
@@ -382,8 +388,4 @@ _MYSQL_ANCHORS = {
 
 
 def _mysql_clock(reading: RelativeDate) -> str:
-    start = _MYSQL_ANCHORS[reading.anchor]
-    for amount, unit in ((reading.months, "MONTH"), (reading.days, "DAY")):
-        if amount:
-            start += f" {'-' if amount < 0 else '+'} INTERVAL {abs(amount)} {unit}"
-    return f"CAST({start} AS DATE)"
+    return _moved(_MYSQL_ANCHORS[reading.anchor], reading, lambda amount, unit: f"INTERVAL {amount} {unit}")

@@ -1,7 +1,8 @@
 """How well schema linking keeps what gold queries need: recall of gold tables at a token budget.
 
 Example:
-    >>> sorted(gold_tables("WITH t AS (SELECT a FROM x) SELECT * FROM t JOIN y ON t.a = y.a"))
+    >>> from nl2sql.linking import tables_read
+    >>> sorted(tables_read("WITH t AS (SELECT a FROM x) SELECT * FROM t JOIN y ON t.a = y.a"))
     ['x', 'y']
 """
 
@@ -11,27 +12,14 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
 from tqdm import tqdm
-
-
-def gold_tables(sql: str, dialect: str = "sqlite") -> set[str]:
-    """Lower-cased names of the tables a query reads (CTEs excluded)."""
-    try:
-        tree = sqlglot.parse_one(sql, read=dialect)
-    except SqlglotError:
-        return set()
-    local = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
-    return {t.name.lower() for t in tree.find_all(exp.Table) if t.name and t.name.lower() not in local}
 
 
 def measure_linking(
     examples: Sequence[Any], *, budget_tokens: int, embeddings: bool = True, progress: bool = True
 ) -> dict[str, Any]:
     """Recall of gold tables, tables kept and prompt size, over ``examples`` (TextToSQLExample)."""
-    from nl2sql.linking import estimate_tokens, link_schema
+    from nl2sql.linking import estimate_tokens, link_schema, tables_read
     from nl2sql.prompt import render_schema
     from nl2sql.schema import DatabaseCache
 
@@ -41,7 +29,7 @@ def measure_linking(
     for example in tqdm(usable, desc="linking", unit="q", disable=not progress):
         schema = schemas.schema(example.db_path)
         linking = link_schema(schema, example.question, budget_tokens=budget_tokens, embeddings=embeddings)
-        needed = {name for name in gold_tables(example.sql) if schema.has_table(name)}
+        needed = {name for name in tables_read(example.sql) if schema.has_table(name)}
         got = {name.lower() for name in linking.tables}
         recall = len(needed & got) / len(needed) if needed else 1.0
         recalls.append(recall)
