@@ -36,6 +36,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from typing import Any
 from nl2sql.connect import Database
 from nl2sql.errors import QueryCancelledError, QueryExecutionError, QueryTimeoutError, ResultTooLargeError
 from nl2sql.limits import QueryLimits
-from nl2sql.server_session import driver_params, end_session
+from nl2sql.server_session import driver_params, end_session, local_offset
 
 WORKER = Path(__file__).with_name("query_worker.py")
 MAX_IDLE_PER_DATABASE = 2
@@ -185,6 +186,7 @@ def _request(database: Database, sql: str, limits: QueryLimits) -> tuple[tuple[s
     else:
         _, params = database.engine.dialect.create_connect_args(database.engine.url)
         request["params"] = driver_params(params)
+        request["utc_offset_minutes"] = local_offset() // timedelta(minutes=1)  # the parent's "today"
         key = (backend, database.engine.url.render_as_string(hide_password=False))
     request |= {
         "sql": sql,

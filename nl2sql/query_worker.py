@@ -35,6 +35,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,9 @@ def answer(request: dict[str, Any], tell: Callable[[tuple[Any, ...]], None] | No
     server = backend in SERVER_BACKENDS
     try:
         if server:
-            connection = open_server(backend, request["params"])
+            offset = request.get("utc_offset_minutes")
+            utc_offset = None if offset is None else timedelta(minutes=offset)
+            connection = open_server(backend, request["params"], utc_offset)
             if tell is not None:
                 _tell_session(connection, backend, tell)
         elif backend == "sqlite":

@@ -1,9 +1,11 @@
 """A PostgreSQL or MariaDB session for exactly one query, as the query worker opens it.
 
-The session is made read-only before anything else, gets the server's own time limit for the query
-(never 0, which both servers read as "no limit"), streams the rows (a server-side cursor, an unbuffered
-one) so that the caps apply before the driver holds the whole result, and is closed after the query:
-nothing the query did — locks, variables, settings, temporary objects — outlives it.
+The session is made read-only before anything else, reads the clock in this machine's time zone (the
+day the semantic path counts "today" from: a server's ``CURRENT_DATE`` otherwise follows its own zone,
+and before 08:00 in Shanghai a UTC server's "today" is yesterday), gets the server's own time limit for
+the query (never 0, which both servers read as "no limit"), streams the rows (a server-side cursor, an
+unbuffered one) so that the caps apply before the driver holds the whole result, and is closed after the
+query: nothing the query did — locks, variables, settings, temporary objects — outlives it.
 
 A session is known by what identifies it on its server (:func:`session_id`: PostgreSQL's backend pid
 and start, MariaDB's connection id), so that a query whose worker was killed can be ended on the
@@ -18,11 +20,17 @@ Example:
     ['SET LOCAL statement_timeout = 1', 'SET LOCAL lock_timeout = 1']
     >>> timeout_statements("mariadb", 2.5)
     ['SET SESSION max_statement_time = 2.500000']
+    >>> from datetime import timedelta
+    >>> zone_statement("postgresql", timedelta(hours=-3, minutes=-30))
+    "SET TIME ZONE INTERVAL '-03:30' HOUR TO MINUTE"
+    >>> zone_statement("mariadb", timedelta(hours=14))
+    "SET SESSION time_zone = '+14:00'"
 """
 
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 from typing import Any
 
 SERVER_BACKENDS = frozenset({"postgresql", "mysql", "mariadb"})
@@ -32,8 +40,11 @@ APPLICATION_NAME = "chatbi query"
 """Keep equal to :data:`nl2sql.connect.CONNECT_TIMEOUT_S` (tests/test_bounds.py checks it)."""
 
 
-def open_server(backend: str, params: dict[str, Any]) -> Any:
-    """A new read-only session with the driver's keyword ``params`` (host, user, database, …)."""
+def open_server(backend: str, params: dict[str, Any], utc_offset: timedelta | None = None) -> Any:
+    """A new read-only session with the driver's keyword ``params`` (host, user, database, …), reading
+    its clock at ``utc_offset`` (by default this machine's, :func:`local_offset`)."""
+    offset = local_offset() if utc_offset is None else utc_offset
+    zone = zone_statement(backend, offset) if reads_offset(backend, offset) else None
     if backend == "postgresql":
         import psycopg
 
@@ -41,6 +52,8 @@ def open_server(backend: str, params: dict[str, Any]) -> Any:
             **{"application_name": APPLICATION_NAME, **params}, connect_timeout=CONNECT_TIMEOUT_S
         )
         connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        if zone:
+            connection.execute(zone)
         connection.commit()
         return connection
     import pymysql
@@ -48,9 +61,46 @@ def open_server(backend: str, params: dict[str, Any]) -> Any:
     connection = pymysql.connect(**params, connect_timeout=CONNECT_TIMEOUT_S, read_timeout=None)
     with connection.cursor() as cursor:
         cursor.execute("SET SESSION TRANSACTION READ ONLY")
+        if zone:  # else the product pins the clock in the SQL (nl2sql.today.local_clock)
+            cursor.execute(zone)
         cursor.execute("SELECT VERSION()")
         connection.is_mariadb = "mariadb" in str(cursor.fetchone()[0]).lower()
     return connection
+
+
+def local_offset() -> timedelta:
+    """This process's offset from UTC now (daylight saving included), to the minute: the day
+    ``date.today()`` gives is the day a session set to it reads."""
+    offset = datetime.now().astimezone().utcoffset() or timedelta(0)
+    return timedelta(minutes=round(offset.total_seconds() / 60))
+
+
+MYSQL_OFFSETS = (-timedelta(hours=12, minutes=59), timedelta(hours=13))
+"""The offsets MariaDB's ``time_zone`` takes (without its zone tables, which few servers load)."""
+
+
+def reads_offset(backend: str, offset: timedelta) -> bool:
+    """Whether a session of ``backend`` can be set to read its clock at ``offset`` (PostgreSQL: any;
+    MySQL and MariaDB: within :data:`MYSQL_OFFSETS`, so not at UTC+14 or UTC+13:45).
+
+    Example:
+        >>> reads_offset("mariadb", timedelta(hours=14)), reads_offset("postgresql", timedelta(hours=14))
+        (False, True)
+    """
+    low, high = MYSQL_OFFSETS
+    return backend == "postgresql" or low <= offset <= high
+
+
+def zone_statement(backend: str, offset: timedelta) -> str:
+    """The statement that makes the session read its clock at ``offset`` from UTC: ``CURRENT_DATE``,
+    ``NOW()`` shown and dates cast from timestamps then agree with this machine's day. A fixed offset
+    suffices for a session that runs one query."""
+    minutes = round(offset.total_seconds() / 60)
+    sign, minutes = ("-" if minutes < 0 else "+"), abs(minutes)
+    text = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    if backend == "postgresql":  # ISO sign (a bare '+03:30' string would be read POSIX-style, inverted)
+        return f"SET TIME ZONE INTERVAL '{text}' HOUR TO MINUTE"
+    return f"SET SESSION time_zone = '{text}'"
 
 
 def timeout_statements(backend: str, timeout_s: float) -> list[str]:

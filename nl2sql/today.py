@@ -21,11 +21,13 @@ the day the semantic path counts from too: before 08:00 in Shanghai, UTC's "toda
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
+
+from nl2sql.server_session import local_offset, reads_offset
 
 CLOCK_FUNCTIONS = {
     "now",
@@ -41,11 +43,15 @@ CLOCK_FUNCTIONS = {
 def pin_today(sql: str, dialect: str, today: date) -> str:
     """``sql`` reading ``today`` wherever it reads the clock; unchanged when it never does.
     Text that does not parse is left as it is (the checks after this report it)."""
+    return _pinned(sql, dialect, today, f"{today.isoformat()} 23:59:59")
+
+
+def _pinned(sql: str, dialect: str, today: date, moment: str) -> str:
+    """``sql`` with its clock replaced: the date ``today``, the time ``moment`` (ISO text)."""
     try:
         tree = sqlglot.parse_one(sql, read=dialect)
     except SqlglotError:
         return sql
-    moment = f"{today.isoformat()} 23:59:59"
     changed = False
 
     def replace(node: exp.Expression) -> exp.Expression:
@@ -88,9 +94,11 @@ _SQLITE_CLOCKS = {exp.CurrentDate: "DATE", exp.CurrentTimestamp: "DATETIME", exp
 
 def local_clock(sql: str, dialect: str) -> str:
     """``sql`` reading the local clock where its engine's clock is UTC (SQLite: ``'now'`` and
-    ``CURRENT_DATE``/``CURRENT_TIMESTAMP``/``CURRENT_TIME``); unchanged elsewhere (DuckDB, PostgreSQL and
-    MariaDB read their session's time zone), where the SQL already says ``'localtime'`` or ``'utc'``, or
-    when it never reads the clock. Text that does not parse is left as it is.
+    ``CURRENT_DATE``/``CURRENT_TIMESTAMP``/``CURRENT_TIME``); unchanged elsewhere (DuckDB reads the local
+    zone; PostgreSQL and MariaDB sessions are set to this process's offset from UTC by
+    :mod:`nl2sql.server_session`), where the SQL already says ``'localtime'`` or ``'utc'``, or when it
+    never reads the clock. Where MariaDB cannot be set to the offset (UTC+14, UTC+13:45), the SQL reads
+    the local moment as a literal instead. Text that does not parse is left as it is.
 
     Example:
         >>> local_clock("SELECT COUNT(*) FROM o WHERE d >= date('now', '-30 days')", "sqlite")
@@ -102,6 +110,9 @@ def local_clock(sql: str, dialect: str) -> str:
         >>> local_clock("SELECT CURRENT_DATE", "duckdb")
         'SELECT CURRENT_DATE'
     """
+    if dialect == "mysql" and not reads_offset(dialect, local_offset()):
+        now = datetime.now()
+        return _pinned(sql, dialect, now.date(), now.isoformat(sep=" ", timespec="seconds"))
     if dialect != "sqlite":
         return sql
     try:
