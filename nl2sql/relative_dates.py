@@ -21,8 +21,12 @@ How a date is read (the first rule that fits):
    quarter in one that counts quarters ("this quarter"), of a month in one that counts months, of a
    year in one that counts years: the start of that week, quarter, month or year, some of them back.
    "Each month" or "YoY" count nothing.
-6. In a question that counts months or years ("last 3 months", 近半年), whole months back from the day
-   after; in one that counts days or weeks (近两周), days back.
+6. In a question that compares with the same point of an earlier period ("month to date against the
+   same point last month", 上月同期), that day some months back, or the day after it: on 2026-06-30 the
+   window's end '2026-05-31' is the day after the same day last month, so on 2026-12-07 it is
+   '2026-11-08', and on 2027-03-31 '2027-03-01' (February has no 31st). In a question that counts
+   months or years ("last 3 months", 近半年), whole months back from the day after; in one that counts
+   days or weeks (近两周), days back.
 7. A first of January: the start of a year, some back.
 8. In a question that counts years ("last year", 去年), the same calendar day of that year ("去年双十一").
 9. Within 400 days: that many days back.
@@ -104,6 +108,10 @@ _ROLLING_DAYS = re.compile(
     rf"\b{_COUNT}(?:days?|weeks?)\b|{_ZH_COUNT}(?:天|日|周|个?(?:星期|礼拜))", re.IGNORECASE
 )
 """A count of days or weeks ("last 14 days", 近两周): a window that rolls back from the day by days."""
+_SAME_POINT = re.compile(
+    r"\bsame\s+(?:point|day|time|stage|period)\b|同期|同一天|同一时间|同一时点", re.IGNORECASE
+)
+"""A comparison with the same point of an earlier period ("same point last month", 上月同期)."""
 _ROLLING_MONTHS = re.compile(
     rf"\b{_COUNT}(?:months?|quarters?|years?)\b|\bhalf\s+(?:a\s+)?year\b|"
     rf"{_ZH_COUNT}(?:个月|个季度|年)|半年(?!度)",
@@ -197,6 +205,8 @@ def read_date(value: date, day: date, question: str, dialect: str = "sqlite") ->
         return RelativeDate("year", months=month_offset, days=value.day - 1)
     periods = {period for period, words in _PERIODS.items() if words.search(question)}
     rolling = (bool(_ROLLING_DAYS.search(question)), bool(_ROLLING_MONTHS.search(question)))
+    if _SAME_POINT.search(question):
+        periods.add("same point")
     for reading in _readings(value, day, periods, month_offset, rolling=rolling):
         if reading.on(day, dialect) == value:
             return reading
@@ -279,6 +289,9 @@ def _readings(
     if new_year and "year" in periods:
         yield RelativeDate("year", months=month_offset)
     by_days, by_months = rolling
+    if "same point" in periods:
+        yield RelativeDate("today", months=_months_between(day, value - timedelta(days=1)), days=1)
+        yield RelativeDate("today", months=_months_between(day, value))
     if by_months and value.day == tomorrow.day:
         months_from_tomorrow = (value.year - tomorrow.year) * 12 + value.month - tomorrow.month
         yield RelativeDate("tomorrow", months=months_from_tomorrow)
@@ -290,6 +303,11 @@ def _readings(
         yield RelativeDate("year", months=month_offset, days=value.day - 1)
     if abs(days_back) <= MAX_DAYS_BACK:
         yield RelativeDate("today", days=days_back)
+
+
+def _months_between(start: date, end: date) -> int:
+    """Calendar months from ``start``'s month to ``end``'s (negative when ``end`` is earlier)."""
+    return (end.year - start.year) * 12 + end.month - start.month
 
 
 def _named_periods(question: str) -> tuple[set[int], set[int]]:

@@ -93,7 +93,7 @@ def test_the_clock_expressions_give_the_moved_dates_on_the_servers(url: str, dia
     readings |= {
         RelativeDate(anchor, months, days)
         for anchor in ANCHORS
-        for months, days in ((0, 0), (-13, 0), (-3, -1))
+        for months, days in ((0, 0), (-13, 0), (-3, -1), (-1, 1))
     }
     with connection:
         for reading in readings:
@@ -147,6 +147,8 @@ def test_gold_sql_with_the_clock_passes_the_gate_and_pins_back_to_the_same_query
         ("6月25号之前下的订单", "2026-06-25", "2026-06-25"),
         ("每个行业近半年的取消率", "2026-01-01 2026-07-01", "2026-06-08 2026-12-08"),
         ("6月以来每周的订单", "2026-06-01 2026-07-01", "2026-06-01 2026-12-08"),
+        ("Revenue MTD against the same point last month", "2026-05-01 2026-05-31", "2026-11-01 2026-11-08"),
+        ("本月至今与上月同期的销售额对比", "2026-05-01 2026-05-31", "2026-11-01 2026-11-08"),
     ],
 )
 def test_a_window_is_moved_to_what_its_words_mean_on_a_later_day(
@@ -157,6 +159,25 @@ def test_a_window_is_moved_to_what_its_words_mean_on_a_later_day(
     sql = f"SELECT COUNT(*) FROM o WHERE {where}"
     expected = " AND ".join(f"d {'>=' if i % 2 == 0 else '<'} '{d}'" for i, d in enumerate(moved.split()))
     assert re_anchored(sql, "sqlite", BUSINESS_AS_OF, date(2026, 12, 7), question).endswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("later", "window"),
+    [
+        (date(2026, 12, 7), "'2026-11-01' AND d < '2026-11-08'"),
+        (date(2027, 3, 30), "'2027-02-01' AND d < '2027-03-01'"),  # February has no 30th: all of it
+        (date(2027, 3, 1), "'2027-02-01' AND d < '2027-02-02'"),
+        (date(2028, 2, 29), "'2028-01-01' AND d < '2028-01-30'"),
+    ],
+)
+def test_the_same_point_of_last_month_ends_on_the_same_day_or_the_month_end(later: date, window: str) -> None:
+    """Made on 2026-06-30 (June 1–30 against May 1–30), moved to days whose last month is shorter."""
+    sql = "SELECT COUNT(*) FROM o WHERE d >= '2026-05-01' AND d < '2026-05-31'"
+    question = "Orders this month so far against the same point last month"
+    assert re_anchored(sql, "postgres", BUSINESS_AS_OF, later, question).endswith(window)
+    end = read_date(date(2026, 5, 31), BUSINESS_AS_OF, question, "duckdb")
+    assert end is not None
+    assert str(_duckdb_value(pin_today(end.clock_sql("duckdb"), "duckdb", later))) == window.split("'")[3]
 
 
 def test_text_that_does_not_parse_and_other_dialects_keep_their_dates() -> None:
