@@ -750,10 +750,12 @@ class Assistant:
             self.on_stage(stage)
 
     def _execute(self, answer: Answer, sql: str) -> None:
-        pinned = clock_as_of(sql, self.database.dialect, self.today)
-        if pinned != sql and self.today != date.today():
+        day = self.today
+        on_another_day = day != date.today()  # read once: at midnight the two reads could differ
+        pinned = clock_as_of(sql, self.database.dialect, day if on_another_day else None)
+        if pinned != sql and on_another_day:
             answer.notes.append(
-                f"the clock in this SQL reads {self.today.isoformat()}: answers are as of that day"
+                f"the clock in this SQL reads {day.isoformat()}: answers are as of that day"
             )
         try:
             result: QueryResult = run_query(
