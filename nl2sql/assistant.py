@@ -754,9 +754,7 @@ class Assistant:
         on_another_day = day != date.today()  # read once: at midnight the two reads could differ
         pinned = clock_as_of(sql, self.database.dialect, day if on_another_day else None)
         if pinned != sql and on_another_day:
-            answer.notes.append(
-                f"the clock in this SQL reads {day.isoformat()}: answers are as of that day"
-            )
+            answer.notes.append(f"the clock in this SQL reads {day.isoformat()}: answers are as of that day")
         try:
             result: QueryResult = run_query(
                 self.database, pinned, max_rows=self.max_rows, timeout_s=self.timeout_s
