@@ -131,6 +131,10 @@ class FunctionWords:
                 value=self.value(node.this, describe=describe),
                 fallback=join_list(lang, fallbacks, "or"),
             )
+        if isinstance(node, exp.Least | exp.Greatest):  # SQLite's two-argument MIN and MAX
+            values = [self.value(part, describe=describe) for part in (node.this, *node.expressions)]
+            key = "least" if isinstance(node, exp.Least) else "greatest"
+            return phrase(lang, key, values=join_list(lang, values, "and"))
         if isinstance(node, exp.Nullif):
             return phrase(
                 lang,

@@ -11,6 +11,9 @@ Example:
     (RelativeDate(amount=-3, unit='month', start_of=None), datetime.date(2026, 8, 23))
     >>> relative_date_sql(shift, "postgres").sql("postgres")
     "CURRENT_DATE - INTERVAL '3 MONTH'"
+    >>> read_relative_date(sqlglot.parse_one("DATE('now', '-1 months')", read="sqlite")).on(
+    ...     datetime.date(2027, 3, 30))  # as SQLite counts: past February's end, into March
+    datetime.date(2027, 3, 2)
     >>> relative_date_sql(RelativeDate(-30, "day"), "sqlite").sql("sqlite")
     "DATE('now', '-30 day')"
 """
@@ -20,7 +23,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sqlglot import exp
@@ -54,6 +57,9 @@ class RelativeDate:
     amount: int
     unit: Unit
     start_of: Literal["month", "year"] | None = None
+    carry: bool = field(default=False, repr=False, compare=False)
+    """Months moved as SQLite moves them: a day past the month's end carries into the next month
+    (``DATE('2027-03-30', '-1 months')`` is 2027-03-02); elsewhere it stops at the month's last day."""
 
     def on(self, today: datetime.date) -> datetime.date:
         """The calendar day this stands for when today is ``today``."""
@@ -68,8 +74,9 @@ class RelativeDate:
         months = self.amount * (12 if self.unit == "year" else 1)
         index = today.year * 12 + today.month - 1 + months
         year, month = divmod(index, 12)
-        day = min(today.day, calendar.monthrange(year, month + 1)[1])
-        return datetime.date(year, month + 1, day)
+        last = calendar.monthrange(year, month + 1)[1]
+        past_the_end = max(0, today.day - last) if self.carry else 0
+        return datetime.date(year, month + 1, min(today.day, last)) + datetime.timedelta(days=past_the_end)
 
     def with_amount(self, amount: int, unit: Unit | None = None) -> RelativeDate:
         return replace(self, amount=amount, unit=unit or self.unit)
@@ -137,7 +144,7 @@ def _read_sqlite_modifiers(arguments: list[exp.Expression]) -> RelativeDate | No
         return None
     if arguments[0].name.lower() != "now":
         return None
-    shift = RelativeDate(0, "day")
+    shift = RelativeDate(0, "day", carry=True)
     for modifier in arguments[1:]:
         start = _SQLITE_START.match(modifier.name)
         moved = _SQLITE_SHIFT.match(modifier.name)

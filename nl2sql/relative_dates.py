@@ -52,7 +52,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -152,12 +152,17 @@ class RelativeDate:
     """One of :data:`ANCHORS`."""
     months: int = 0
     days: int = 0
+    clamped: bool = field(default=False, repr=False)
+    """Months stop at a month's last day on every engine, SQLite too (its clock is then written so):
+    the same point of an earlier month, where March 31 a month back is February's last day."""
 
     def on(self, day: date, dialect: str = "sqlite") -> date:
         """The date this is on ``day``, with months counted as ``dialect`` counts them (SQLite carries
-        a day past a month's end into the next month; the others stop at the month's last day)."""
+        a day past a month's end into the next month, unless ``clamped``; the others stop at the
+        month's last day)."""
         start = _anchor(self.anchor, day)
-        return _add_months(start, self.months, carry=dialect == "sqlite") + timedelta(days=self.days)
+        carry = dialect == "sqlite" and not self.clamped
+        return _add_months(start, self.months, carry=carry) + timedelta(days=self.days)
 
     def clock_sql(self, dialect: str) -> str:
         """This date as an expression of ``dialect`` that reads the database's clock.
@@ -290,8 +295,9 @@ def _readings(
         yield RelativeDate("year", months=month_offset)
     by_days, by_months = rolling
     if "same point" in periods:
-        yield RelativeDate("today", months=_months_between(day, value - timedelta(days=1)), days=1)
-        yield RelativeDate("today", months=_months_between(day, value))
+        months_back = _months_between(day, value - timedelta(days=1))
+        yield RelativeDate("today", months=months_back, days=1, clamped=True)
+        yield RelativeDate("today", months=_months_between(day, value), clamped=True)
     if by_months and value.day == tomorrow.day:
         months_from_tomorrow = (value.year - tomorrow.year) * 12 + value.month - tomorrow.month
         yield RelativeDate("tomorrow", months=months_from_tomorrow)
@@ -369,12 +375,20 @@ _SQLITE_ANCHORS = {
 
 
 def _sqlite_clock(reading: RelativeDate) -> str:
+    """SQLite's clock moved as ``reading`` says; a clamped move by months is the earlier of SQLite's own
+    (which carries past a month's end) and the last day of the month it lands in."""
     steps = [*_SQLITE_ANCHORS[reading.anchor]]
+    days = [f"'{reading.days:+d} days'"] if reading.days else []
+    if reading.months and reading.clamped:
+        carried = "DATE(" + ", ".join(["'now'", *steps, f"'{reading.months:+d} months'"]) + ")"
+        next_start = [*steps, "'start of month'"]
+        if reading.months + 1:
+            next_start.append(f"'{reading.months + 1:+d} months'")
+        month_end = "DATE(" + ", ".join(["'now'", *next_start, "'-1 days'"]) + ")"
+        return "DATE(" + ", ".join([f"MIN({carried}, {month_end})", *days]) + ")"
     if reading.months:
         steps.append(f"'{reading.months:+d} months'")
-    if reading.days:
-        steps.append(f"'{reading.days:+d} days'")
-    return "DATE(" + ", ".join(["'now'", *steps]) + ")"
+    return "DATE(" + ", ".join(["'now'", *steps, *days]) + ")"
 
 
 def _interval_clock(reading: RelativeDate) -> str:
