@@ -134,7 +134,8 @@ class Assistant:
             the database, no rows); its answer replaces the first only when it passes them, and the
             notes say so.
         time_budget_s: after this many seconds an answer stops trying (no more repair round, samples or
-            larger model) and returns what it has, saying so; None for no limit.
+            larger model) and returns what it has, saying so; None for no limit. Loading the model for
+            the first question is not counted.
         on_stage: told each stage of an answer as it starts ("linking", "loading the model",
             "generating", "checking", "repairing", "sampling", "asking the larger model", "running"), for
             progress shown to the user. An exception it raises stops the answer and propagates.
@@ -508,6 +509,10 @@ class Assistant:
             messages = self.messages(question, history, examples=answer.examples)
         if not self.model_loaded:
             self._stage("loading the model")
+            loading = time.perf_counter()
+            self.generator  # noqa: B018  (loads it)
+            if self._deadline is not None:  # a one-time cost, not the answer's: the budget starts again
+                self._deadline += time.perf_counter() - loading
         # with a larger model to ask, the small one gets no fallback samples: the time goes to the larger
         self._write_and_run(
             answer, messages, self.generator, run=run, seed=seed, timings=timings, fallback=not self.escalate

@@ -50,3 +50,23 @@ def test_every_stage_is_reported_as_it_starts() -> None:
     assistant = Assistant("demo", generator=Replies("SELECT 1"), log=None, on_stage=semantic.append)
     answer = assistant.ask("How many customers are in each segment?")
     assert answer.path == "semantic" and semantic == ["linking", "checking", "running"]
+
+
+def test_loading_the_model_for_the_first_question_is_not_counted_in_its_budget(monkeypatch) -> None:
+    """The first question loads the model (seconds on a busy machine); the answer still gets its whole
+    budget to write, repair and sample, as every later one does."""
+    import nl2sql.models.resolve
+
+    broken = SlowReplies("SELECT nope FROM customers", delay=0.0)
+
+    def slow_load(*_: object, **__: object) -> SlowReplies:
+        time.sleep(1.5)
+        return broken
+
+    monkeypatch.setattr(nl2sql.models.resolve, "load_generator", slow_load)
+    stages: list[str] = []
+    assistant = Assistant("demo", semantic=False, log=None, time_budget_s=1.0, on_stage=stages.append)
+    answer = assistant.ask("How many customers?")
+    assert "loading the model" in stages and assistant.model_loaded
+    assert broken.prompts > 1  # the repair round and samples ran: the load did not spend the budget
+    assert not any("budget for an answer was spent" in note for note in answer.notes)
