@@ -72,14 +72,25 @@ class RelativeDate:
         if self.unit == "week":
             return today + datetime.timedelta(weeks=self.amount)
         months = self.amount * (12 if self.unit == "year" else 1)
-        index = today.year * 12 + today.month - 1 + months
-        year, month = divmod(index, 12)
-        last = calendar.monthrange(year, month + 1)[1]
-        past_the_end = max(0, today.day - last) if self.carry else 0
-        return datetime.date(year, month + 1, min(today.day, last)) + datetime.timedelta(days=past_the_end)
+        return add_months(today, months, carry=self.carry)
 
     def with_amount(self, amount: int, unit: Unit | None = None) -> RelativeDate:
         return replace(self, amount=amount, unit=unit or self.unit)
+
+
+def add_months(start: datetime.date, months: int, *, carry: bool) -> datetime.date:
+    """``start`` moved ``months``; a day past the month's end carries into the next month (``carry``,
+    as SQLite does) or stops at its last day.
+
+    Example:
+        >>> march_30 = datetime.date(2027, 3, 30)
+        >>> add_months(march_30, -1, carry=True), add_months(march_30, -1, carry=False)
+        (datetime.date(2027, 3, 2), datetime.date(2027, 2, 28))
+    """
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    past_the_end = max(0, start.day - last) if carry else 0
+    return datetime.date(year, month + 1, min(start.day, last)) + datetime.timedelta(days=past_the_end)
 
 
 def read_relative_date(node: exp.Expression) -> RelativeDate | None:

@@ -49,7 +49,6 @@ Example:
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -60,6 +59,7 @@ import sqlglot
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
+from explain.timewindow import add_months
 from nl2sql.semantic.time_words import MONTHS, chinese_number, full_years
 
 CLOCK_DIALECTS = ("sqlite", "duckdb", "postgres", "mysql")
@@ -162,7 +162,7 @@ class RelativeDate:
         month's last day)."""
         start = _anchor(self.anchor, day)
         carry = dialect == "sqlite" and not self.clamped
-        return _add_months(start, self.months, carry=carry) + timedelta(days=self.days)
+        return add_months(start, self.months, carry=carry) + timedelta(days=self.days)
 
     def clock_sql(self, dialect: str) -> str:
         """This date as an expression of ``dialect`` that reads the database's clock.
@@ -351,17 +351,6 @@ def _anchor(anchor: str, day: date) -> date:
     if anchor == "year":
         return day.replace(month=1, day=1)
     raise ValueError(f"unknown anchor {anchor!r}; expected one of {', '.join(ANCHORS)}")
-
-
-def _add_months(start: date, months: int, *, carry: bool) -> date:
-    """``start`` moved ``months``; a day past the month's end carries into the next month (``carry``,
-    as SQLite does) or stops at its last day."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    if start.day <= last:
-        return date(year, month + 1, start.day)
-    return date(year, month + 1, last) + timedelta(days=start.day - last if carry else 0)
 
 
 _SQLITE_ANCHORS = {
