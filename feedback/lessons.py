@@ -10,6 +10,9 @@ Example:
     ...                               "SELECT email FROM pros WHERE state = 'Hawaii'", "edited")], schema)
     >>> lessons.schema.tables[0].columns[1].samples
     ('Hawaii',)
+    >>> lessons.schema_for("Emails of pros?").tables[0].columns[1].samples, lessons.schema_for(
+    ...     "Emails of pros in Ohio?").tables[0].columns[1].samples
+    ((), ('Hawaii',))
     >>> Lessons([], schema).schema is schema
     True
 """
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from feedback.corrections import APPROVED, Correction
 from feedback.query_uses import query_uses
-from feedback.schema_notes import annotate, learned_notes
+from feedback.schema_notes import annotate, for_question, learned_notes
 from feedback.teaching import Teacher
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
@@ -34,10 +37,17 @@ class Lessons:
     def __init__(self, corrections: Sequence[Correction], schema: Schema) -> None:
         self.key = lessons_key(corrections)
         approved = [c for c in corrections if c.status == APPROVED]
-        self.schema: Schema = annotate(schema, learned_notes(query_uses(c.sql, schema) for c in approved))
-        """``schema`` with what approved corrections used laid over it (itself when they used nothing
-        new): the schema prompts show and link."""
+        self.plain = schema
+        self.notes = learned_notes(query_uses(c.sql, schema) for c in approved)
+        self.schema: Schema = annotate(schema, self.notes)
+        """``schema`` with all that approved corrections used laid over it (itself when they used
+        nothing new): the schema examples are chosen by."""
         self.teacher = Teacher(corrections, self.schema)
+
+    def schema_for(self, question: str) -> Schema:
+        """The schema a prompt for ``question`` shows and links: ``schema`` with the notes that question
+        needs (:func:`feedback.schema_notes.for_question`)."""
+        return annotate(self.plain, for_question(self.notes, question, self.plain))
 
 
 def lessons_key(corrections: Sequence[Correction]) -> tuple[tuple[int, str, str], ...]:

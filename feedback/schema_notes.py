@@ -2,10 +2,12 @@
 compare a column with, among that column's sample values, and the keys they join two tables on, as
 foreign keys the database does not declare.
 
-Both reach every later question, not only one worded like a correction: a question about professionals
+Both reach later questions, not only one worded like a correction: a question about professionals
 in Indiana sees ``state -- e.g. 'Hawaii', 'Wisconsin'`` (states are spelled out, not 'IN'), and one
 about airlines' flights sees ``FOREIGN KEY (Airline) REFERENCES airlines(uid)``. The notes go into
 schema linking as well (a learned value links its table; a learned key bridges two kept tables).
+Learned values reach only a question with a value to write (:func:`for_question`): shown to one that
+names none, a small model copied them into filters nobody asked for.
 
 Example:
     >>> from feedback.query_uses import QueryUses
@@ -30,12 +32,15 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from feedback.query_uses import Place, QueryUses
+from feedback.similar import words
+from feedback.teaching import name_words, names_value
 
 if TYPE_CHECKING:  # nl2sql imports this package at load time
     from nl2sql.schema import Schema, Table
@@ -44,6 +49,10 @@ MAX_LEARNED_VALUES = 3
 """Learned values shown per column (the most used first), before the sampled ones."""
 MAX_VALUE_LENGTH = 40
 """Longer literals (a pattern, a sentence) say nothing about how a column's values are written."""
+
+_QUOTED = re.compile(r"[\"'“‘「『][^\"'”’」』]+[\"'”’」』]")
+_LATER_CAPITALISED = re.compile(r"(?<=[\s(,])[A-Z][\w.&-]*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,55 @@ def learned_notes(uses: Iterable[QueryUses]) -> SchemaNotes:
         for place, counter in counts.items()
     }
     return SchemaNotes(values, tuple(joins))
+
+
+def for_question(notes: SchemaNotes, question: str, schema: Schema) -> SchemaNotes:
+    """The notes a prompt for ``question`` shows: every learned join, and the learned values only where
+    the question has a value to write, in the way :func:`names_a_value` tells; of its columns, only
+    those that hold a value the question names, when that is all it names.
+
+    On Spider's car_1, "the smallest weight of the cars with 8 cylinders made in 1974" was answered
+    right until corrections taught ``Model -- e.g. 'volvo'``; then ``WHERE Model = 'volvo'`` came with it.
+
+    Example:
+        >>> from nl2sql.schema import Column, Schema, Table
+        >>> schema = Schema("sqlite", (Table("cars", (Column("model", "TEXT", samples=("audi",)),
+        ...                                           Column("maker", "TEXT"))),))
+        >>> notes = SchemaNotes({("cars", "model"): ("volvo",), ("cars", "maker"): ("ford",)})
+        >>> for_question(notes, "Lightest car of 1974?", schema).values
+        {}
+        >>> for_question(notes, "Lightest volvo car?", schema).values
+        {('cars', 'model'): ('volvo',)}
+        >>> len(for_question(notes, "Lightest car made by Ford?", schema).values)
+        2
+    """
+    if not notes.values or _names_unknown_value(question, schema):
+        return notes
+    lowered = question.casefold()
+    values = {
+        place: learned
+        for place, learned in notes.values.items()
+        if any(names_value(value, lowered) for value in (*learned, *_samples(schema, place)))
+    }
+    return replace(notes, values=values)
+
+
+def _names_unknown_value(question: str, schema: Schema) -> bool:
+    """Whether ``question`` has a value whose column cannot be told from the text: a quoted one, a
+    capitalised word after the first that names no table or column (a place, a brand), or any Chinese
+    (which has no capitals to tell a name by)."""
+    if _QUOTED.search(question) or _CJK.search(question):
+        return True
+    named = {word for table in schema.tables for word in name_words(table.name)}
+    named |= {word for table in schema.tables for column in table.columns for word in name_words(column.name)}
+    return any(words(token) - named for token in _LATER_CAPITALISED.findall(question))
+
+
+def _samples(schema: Schema, place: Place) -> tuple[str, ...]:
+    if not schema.has_table(place[0]):
+        return ()
+    table = schema.table(place[0])
+    return next((c.samples for c in table.columns if c.name.lower() == place[1]), ())
 
 
 def annotate(schema: Schema, notes: SchemaNotes) -> Schema:

@@ -120,26 +120,36 @@ def needs(question: str, schema: Schema) -> dict[Element, float]:
     lowered = question.casefold()
     found: dict[Element, float] = {}
     for table in schema.tables:
-        own = _name_words(table.name)
+        own = name_words(table.name)
         table_share = len(asked & own) / len(own) if own else 0.0
         if table_share:
             found[("table", table.name.lower())] = table_share
         for column in table.columns:
-            named = _name_words(column.name) - own or _name_words(column.name)
+            named = name_words(column.name) - own or name_words(column.name)
             share = len(asked & named) / len(named) * (0.5 + 0.5 * table_share) if named else 0.0
-            if any(_names(value, lowered) for value in column.samples):
+            if any(names_value(value, lowered) for value in column.samples):
                 share = 1.0
             if share:
                 found[("column", table.name.lower(), column.name.lower())] = round(share, 3)
     return found
 
 
-def _name_words(name: str) -> frozenset[str]:
-    """The words of a table's or column's name, split at ``_`` and camelCase."""
+def name_words(name: str) -> frozenset[str]:
+    """The words of a table's or column's name, split at ``_`` and camelCase.
+
+    Example:
+        >>> sorted(name_words("AirportCode")), sorted(name_words("first_names"))
+        (['airport', 'code'], ['first', 'name'])
+    """
     return words(_CAMEL.sub(" ", name).replace("_", " "))
 
 
-def _names(value: str, lowered: str) -> bool:
-    """Whether the question (case-folded) names ``value`` as a whole word (two characters at least)."""
+def names_value(value: str, lowered: str) -> bool:
+    """Whether the question (case-folded) names ``value`` as a whole word (two characters at least).
+
+    Example:
+        >>> names_value("Volvo", "lightest volvo car?"), names_value("vol", "lightest volvo car?")
+        (True, False)
+    """
     value = value.strip().casefold()
     return len(value) > 1 and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", lowered) is not None

@@ -433,7 +433,8 @@ class Assistant:
     def _schema_text(self, question: str) -> str | None:
         """The schema the prompt shows, with what approved corrections used laid over it, pruned when
         the whole one is over the linking budget; None for the whole schema as it is."""
-        schema = self.lessons().schema if len(self.corrections) and "notes" in self.teach else self.schema
+        taught = len(self.corrections) and "notes" in self.teach
+        schema = self.lessons().schema_for(question) if taught else self.schema
         if self.linking_budget is not None:
             pruned = pruned_schema_text(schema, question, budget_tokens=self.linking_budget)
             if pruned is not None:

@@ -209,3 +209,33 @@ def test_the_prompt_shows_what_approved_corrections_taught_to_questions_worded_o
     bare = Assistant(flights_db, log=None, corrections=CorrectionIndex(embeddings=False), semantic=None)
     assert bare._schema_text(question) is None, "without corrections the schema is shown as it is"
     assert "REFERENCES airlines" not in bare.messages(question)[-1]["content"]
+
+
+@pytest.mark.parametrize(
+    ("question", "cities", "countries"),
+    [
+        ("How many flights are there per airport?", False, False),
+        ("How many flights land in ashley?", True, False),
+        ("How many flights land in aberdeen?", True, False),
+        ("How many flights land in Abilene?", True, True),
+        ("How many flights land in the city 'abilene'?", True, True),
+        ("有多少航班降落在阿比林？", True, True),
+        ("How many flights does each Airline have?", False, False),
+    ],
+)
+def test_learned_values_reach_only_questions_with_a_value_to_write(
+    flights_db: str, question: str, cities: bool, countries: bool
+) -> None:
+    index = CorrectionIndex(
+        [
+            corrected(
+                2, "How many airports in Ashley?", "SELECT count(*) FROM airports WHERE City = 'Ashley'"
+            ),
+            corrected(3, "Airlines of Canada?", "SELECT Airline FROM airlines WHERE Country = 'Canada'"),
+        ],
+        embeddings=False,
+    )
+    assistant = Assistant(flights_db, log=None, corrections=index, semantic=None, examples=0)
+    prompt = assistant.messages(question)[-1]["content"]
+    assert ("'Ashley'" in prompt) is cities, "Ashley is a city (of a correction), Aberdeen one of the samples"
+    assert ("'Canada'" in prompt) is countries
