@@ -92,9 +92,10 @@ def learned_notes(uses: Iterable[QueryUses]) -> SchemaNotes:
 
 
 def for_question(notes: SchemaNotes, question: str, schema: Schema) -> SchemaNotes:
-    """The notes a prompt for ``question`` shows: every learned join, and the learned values only where
-    the question has a value to write, in the way :func:`names_a_value` tells; of its columns, only
-    those that hold a value the question names, when that is all it names.
+    """The notes a prompt for ``question`` shows: every learned join; all learned values when the
+    question has a value whose column its words do not tell (quoted, a capitalised word that names no
+    table or column, any Chinese), else only those of the columns holding a value it names (learned or
+    sampled), and none when it names no value.
 
     On Spider's car_1, "the smallest weight of the cars with 8 cylinders made in 1974" was answered
     right until corrections taught ``Model -- e.g. 'volvo'``; then ``WHERE Model = 'volvo'`` came with it.
