@@ -129,16 +129,19 @@ def _names_unknown_value(question: str, schema: Schema) -> bool:
     (which has no capitals to tell a name by)."""
     if _QUOTED.search(question) or _CJK.search(question):
         return True
-    named = {word for table in schema.tables for word in name_words(table.name)}
-    named |= {word for table in schema.tables for column in table.columns for word in name_words(column.name)}
-    return any(words(token) - named for token in _LATER_CAPITALISED.findall(question))
+    capitalised = set().union(*(words(token) for token in _LATER_CAPITALISED.findall(question)))
+    if not capitalised:  # most questions: the schema's names need not be read
+        return False
+    names = (name for table in schema.tables for name in (table.name, *(c.name for c in table.columns)))
+    return bool(capitalised - set().union(*(name_words(name) for name in names)))
 
 
 def _samples(schema: Schema, place: Place) -> tuple[str, ...]:
-    if not schema.has_table(place[0]):
+    """The sampled values of the column at ``place`` (none where the schema has no such column)."""
+    try:
+        return schema.table(place[0]).column(place[1]).samples
+    except KeyError:
         return ()
-    table = schema.table(place[0])
-    return next((c.samples for c in table.columns if c.name.lower() == place[1]), ())
 
 
 def annotate(schema: Schema, notes: SchemaNotes) -> Schema:
