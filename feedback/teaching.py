@@ -52,6 +52,11 @@ weighs log(11) = 2.4; a table every correction reads, 0.7)."""
 UNNEEDED_COST = 0.2
 """Share of an unneeded table's or column's weight taken off what a correction teaches."""
 
+CLAIMED_SHARE = 0.5
+"""What is left of a column's link when the question names no word of its table and a table it names
+in full has a column named alike ("population of the largest Asian country" reads ``country``'s
+``population``, not ``city``'s)."""
+
 Element = tuple[str, ...]
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -106,7 +111,9 @@ def needs(question: str, schema: Schema) -> dict[Element, float]:
     """The tables and columns ``question`` links to, each with how strongly (0 to 1): the share of its
     name's words the question has (a column's own words: ``template_id`` of ``templates`` is named by
     "id", not by "templates"; halved when its table's name is not in the question either), or 1 for a
-    column holding a value the question names.
+    column holding a value the question names. A column of a table the question does not name is
+    linked by half that again (:data:`CLAIMED_SHARE`) when a table the question names in full has a
+    column of the same words.
 
     Example:
         >>> from nl2sql.schema import Column, Schema, Table
@@ -119,6 +126,8 @@ def needs(question: str, schema: Schema) -> dict[Element, float]:
     asked = words(question)
     lowered = question.casefold()
     found: dict[Element, float] = {}
+    claimed: set[frozenset[str]] = set()
+    unnamed: list[tuple[Element, frozenset[str]]] = []
     for table in schema.tables:
         own = name_words(table.name)
         table_share = len(asked & own) / len(own) if own else 0.0
@@ -129,8 +138,17 @@ def needs(question: str, schema: Schema) -> dict[Element, float]:
             share = len(asked & named) / len(named) * (0.5 + 0.5 * table_share) if named else 0.0
             if any(names_value(value, lowered) for value in column.samples):
                 share = 1.0
-            if share:
-                found[("column", table.name.lower(), column.name.lower())] = round(share, 3)
+            if not share:
+                continue
+            element = ("column", table.name.lower(), column.name.lower())
+            found[element] = round(share, 3)
+            if table_share == 1.0:
+                claimed.add(named)
+            elif not table_share and share < 1.0:
+                unnamed.append((element, named))
+    for element, named in unnamed:
+        if named in claimed:
+            found[element] = round(found[element] * CLAIMED_SHARE, 3)
     return found
 
 

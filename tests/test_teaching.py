@@ -141,6 +141,17 @@ def test_a_question_needs_the_columns_it_names_and_the_ones_holding_its_values(s
     assert name not in needs("Which airports are in Abilene?", schema), "its own word is name"
 
 
+def test_a_column_named_alike_in_a_table_the_question_names_claims_the_words(schema: Schema) -> None:
+    airline_country, airport_country = ("column", "airlines", "country"), ("column", "airports", "country")
+    needed = needs("Which country are the airlines from?", schema)
+    assert needed[airline_country] == 1.0
+    assert needed[airport_country] == 0.25, "airports are not asked about: their country is not meant"
+    unclaimed = needs("Which country has most?", schema)
+    assert unclaimed[airline_country] == unclaimed[airport_country] == 0.5, "no table named: both may be"
+    both = needs("Which country are the airlines and the airports in?", schema)
+    assert both[airline_country] == both[airport_country] == 1.0
+
+
 def test_examples_are_chosen_for_the_parts_of_the_schema_a_question_needs(schema: Schema) -> None:
     lessons = Lessons(
         [
